@@ -1,0 +1,1 @@
+export { servers, requireServer, reachable, inCI, type ServerSpec } from './servers.js';
