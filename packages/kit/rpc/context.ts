@@ -1,0 +1,87 @@
+// The per-call context: deadline, cancellation and metadata. Deadlines are absolute wall-clock
+// milliseconds so they mean the same thing in every process they reach; each hop takes the
+// earlier of its own timeout and the deadline it was given, so a call with 50 ms left never
+// starts work downstream with more.
+import type { Clock } from '#kit/clock';
+
+export interface CallContext {
+  /** Absolute deadline, ms since the epoch; undefined = none. */
+  readonly deadline: number | undefined;
+  /** Request id, caller and (later) trace context; carried to nested calls. */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Aborted when the deadline passes or the call is cancelled; created on first use. */
+  readonly signal: AbortSignal;
+  /** Milliseconds left before the deadline (Infinity when there is none). */
+  remainingMs(): number;
+  /** Cancels the call: work watching `signal` stops. */
+  cancel(reason?: unknown): void;
+}
+
+class Context implements CallContext {
+  private controller: AbortController | undefined;
+  private timer: { cancel(): void } | undefined;
+
+  constructor(
+    readonly deadline: number | undefined,
+    readonly metadata: Readonly<Record<string, string>>,
+    private readonly clock: Clock,
+  ) {}
+
+  // The AbortController and its timer cost a few µs, so only calls that look at the signal pay.
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.deadline !== undefined) {
+        const left = this.deadline - this.clock.now();
+        if (left <= 0) this.controller.abort(deadlineReason());
+        else this.timer = this.clock.after(left, () => this.controller?.abort(deadlineReason()));
+      }
+    }
+    return this.controller.signal;
+  }
+
+  remainingMs(): number {
+    return this.deadline === undefined ? Infinity : this.deadline - this.clock.now();
+  }
+
+  cancel(reason?: unknown): void {
+    this.timer?.cancel();
+    const c = this.controller ?? (this.controller = new AbortController());
+    if (!c.signal.aborted) c.abort(reason ?? cancelReason());
+  }
+}
+
+function deadlineReason(): Error {
+  const e = new Error('deadline exceeded');
+  e.name = 'TimeoutError';
+  return e;
+}
+
+function cancelReason(): Error {
+  const e = new Error('cancelled');
+  e.name = 'AbortError';
+  return e;
+}
+
+export interface NewContextOptions {
+  parent?: CallContext;
+  timeoutMs?: number;
+  /** An absolute deadline received over the wire. */
+  deadline?: number;
+  metadata?: Readonly<Record<string, string>>;
+  clock: Clock;
+}
+
+/** A context for a new call: the earliest of the parent's deadline, the given deadline and now + timeout. */
+export function createCallContext(o: NewContextOptions): CallContext {
+  let deadline = o.parent?.deadline ?? o.deadline;
+  if (o.deadline !== undefined && deadline !== undefined) deadline = Math.min(deadline, o.deadline);
+  if (o.timeoutMs !== undefined && o.timeoutMs !== Infinity) {
+    const own = o.clock.now() + o.timeoutMs;
+    deadline = deadline === undefined ? own : Math.min(deadline, own);
+  }
+  const metadata = o.parent ? (o.metadata ? { ...o.parent.metadata, ...o.metadata } : o.parent.metadata) : (o.metadata ?? EMPTY);
+  return new Context(deadline, metadata, o.clock);
+}
+
+const EMPTY: Readonly<Record<string, string>> = Object.freeze({});

@@ -1,0 +1,12 @@
+export type { CallContext } from './context.js';
+export { createCallContext } from './context.js';
+export type { CallOptions, Client, Interceptor, MessageCodec, MethodDefinition, Next, ServiceDefinition, ServiceImpl, Transport, UnaryCall } from './types.js';
+export { RpcServer, methodKey, type RegisteredMethod } from './server.js';
+export { createClient, type ClientOptions } from './client.js';
+export { createInProcessTransport, type InProcessOptions } from './in-process.js';
+export { chain } from './chain.js';
+export { deadlineInterceptor } from './interceptors/deadline.js';
+export { errorInterceptor, type ErrorLog } from './interceptors/errors.js';
+export { metricsInterceptor, type RpcObserver } from './interceptors/metrics.js';
+export { loggingInterceptor, type CallLog } from './interceptors/logging.js';
+export { serverInterceptors, type ServerInterceptorDeps } from './defaults.js';

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock, systemClock } from '#kit/clock';
+import { Code, SurgeError } from '#kit/errors';
+import { EchoServiceDefinition, type EchoReply, type EchoRequest } from '#gen/surge/echo/v1/echo';
+import { createClient, createInProcessTransport, RpcServer, serverInterceptors, type CallContext, type Client, type ServiceImpl } from './index.js';
+
+const silent = { error() {}, debug() {}, warn() {} };
+
+function setup(handler: (req: EchoRequest, ctx: CallContext, self: Client<typeof EchoServiceDefinition>) => Promise<EchoReply>, opts: { codecCheck?: boolean; clock?: ManualClock } = {}) {
+  const clock = opts.clock ?? systemClock;
+  const observed: { side: string; method: string; code: number }[] = [];
+  const observer = { observe: (side: 'server' | 'client', _s: string, method: string, code: number) => observed.push({ side, method, code }) };
+  const server = new RpcServer(serverInterceptors({ log: silent, observer, clock }));
+  let client!: Client<typeof EchoServiceDefinition>;
+  const impl: ServiceImpl<typeof EchoServiceDefinition> = { echo: (req, ctx) => handler(req, ctx, client) };
+  server.register(EchoServiceDefinition, impl);
+  client = createClient(EchoServiceDefinition, createInProcessTransport(server, { codecCheck: opts.codecCheck ?? true }), { clock });
+  return { client, observed, server };
+}
+
+describe('rpc in-process', () => {
+  it('calls the handler and keeps ids above 2^32 exact through the codec', async () => {
+    const { client } = setup(async (req) => ({ message: req.message.toUpperCase(), number: req.number + 1, remainingMs: -1 }));
+    const big = 2 ** 40 + 7;
+    expect(await client.echo({ message: 'hi', number: big, hops: 0 })).toEqual({ message: 'HI', number: big + 1, remainingMs: -1 });
+  });
+
+  it('propagates the deadline to nested calls: a call with 50 ms left never starts work with more', async () => {
+    const { client } = setup(async (req, ctx, self) => {
+      if (req.hops > 0) return self.echo({ ...req, hops: req.hops - 1 }, { parent: ctx, timeoutMs: 10_000 });
+      return { message: 'leaf', number: 0, remainingMs: Math.round(ctx.remainingMs()) };
+    });
+    const reply = await client.echo({ message: '', number: 0, hops: 3 }, { timeoutMs: 50 });
+    expect(reply.remainingMs).toBeGreaterThan(0);
+    expect(reply.remainingMs).toBeLessThanOrEqual(50);
+    const unbounded = await client.echo({ message: '', number: 0, hops: 0 }, { timeoutMs: 10_000 });
+    expect(unbounded.remainingMs).toBeGreaterThan(9_000);
+  });
+
+  it('carries metadata (request id) from parent to nested calls', async () => {
+    const { client } = setup(async (req, ctx, self) => {
+      if (req.hops > 0) return self.echo({ ...req, hops: 0 }, { parent: ctx });
+      return { message: ctx.metadata['x-request-id'] ?? '', number: 0, remainingMs: 0 };
+    });
+    expect((await client.echo({ message: '', number: 0, hops: 1 }, { metadata: { 'x-request-id': 'r-1' } })).message).toBe('r-1');
+  });
+
+  it('answers DeadlineExceeded when the handler outlives the deadline, and refuses an expired one', async () => {
+    const clock = new ManualClock();
+    let started = 0;
+    const { client } = setup(
+      async (_req, ctx) => {
+        started++;
+        await clock.sleep(1000, ctx.signal).catch(() => undefined);
+        return { message: 'late', number: 0, remainingMs: 0 };
+      },
+      { clock },
+    );
+    const p = client.echo({ message: '', number: 0, hops: 0 }, { timeoutMs: 100 });
+    clock.advance(100);
+    await expect(p).rejects.toMatchObject({ code: Code.DeadlineExceeded });
+    expect(started).toBe(1);
+    const q = client.echo({ message: '', number: 0, hops: 0 }, { timeoutMs: 0 });
+    await expect(q).rejects.toMatchObject({ code: Code.DeadlineExceeded });
+    expect(started).toBe(1);
+  });
+
+  it('maps errors: SurgeErrors keep their code, anything else becomes Internal without details', async () => {
+    const { client, observed } = setup(async (req) => {
+      if (req.message === 'missing') throw new SurgeError(Code.NotFound, 'echo not found');
+      throw new Error('SELECT secret FROM table');
+    });
+    await expect(client.echo({ message: 'missing', number: 0, hops: 0 })).rejects.toMatchObject({ code: Code.NotFound, message: 'echo not found' });
+    const err = await client.echo({ message: 'boom', number: 0, hops: 0 }).catch((e: unknown) => e as SurgeError);
+    expect(err).toBeInstanceOf(SurgeError);
+    expect(err.code).toBe(Code.Internal);
+    expect(err.message).toBe('internal error');
+    expect(observed.map((o) => o.code)).toEqual([Code.NotFound, Code.Internal]);
+  });
+
+  it('with codecCheck, a reply that cannot cross the wire fails in-process too', async () => {
+    const bad = async () => ({ message: new Date() as unknown as string, number: 0, remainingMs: 0 });
+    await expect(setup(bad, { codecCheck: true }).client.echo({ message: '', number: 0, hops: 0 })).rejects.toBeInstanceOf(SurgeError);
+    await expect(setup(bad, { codecCheck: false }).client.echo({ message: '', number: 0, hops: 0 })).resolves.toBeDefined();
+  });
+
+  it('refuses a service registered twice or a handler missing', () => {
+    const { server } = setup(async () => ({ message: '', number: 0, remainingMs: 0 }));
+    expect(() => server.register(EchoServiceDefinition, { echo: async () => ({ message: '', number: 0, remainingMs: 0 }) })).toThrow(/registered twice/);
+    expect(() => new RpcServer().register(EchoServiceDefinition, {} as never)).toThrow(/no handler for Echo/);
+  });
+});
