@@ -1,0 +1,30 @@
+// JSON logs with pino. Output goes through an asynchronous destination so a log line never
+// blocks the event loop on a slow stdout; it is flushed on exit.
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+export interface LoggerOptions {
+  /** Default 'info'. 'silent' turns logging off (tests). */
+  level?: string;
+  /** Added to every line, e.g. the process's role. */
+  name?: string;
+  /** Where lines go; default stdout (fd 1), written asynchronously. */
+  destination?: NodeJS.WritableStream | number;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const dest = options.destination;
+  const stream = typeof dest === 'object' ? dest : pino.destination({ dest: dest ?? 1, sync: false, minLength: 4096 });
+  return pino(
+    {
+      level: options.level ?? 'info',
+      name: options.name,
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // Never print secrets that a request or config object might carry.
+      redact: { paths: ['password', '*.password', 'token', '*.token', 'req.headers.authorization', 'jwtSecret', '*.jwtSecret'], censor: '[redacted]' },
+    },
+    stream as pino.DestinationStream,
+  );
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { createLogger, createMetrics } from './index.js';
+
+describe('metrics', () => {
+  it('counts HTTP requests, errors and latency per route, and RPC calls per method and code', async () => {
+    const m = createMetrics({ defaultMetrics: false });
+    m.observeHttp('GET', '/api/v1/users/:id', 200, 0.001);
+    m.observeHttp('GET', '/api/v1/users/:id', 200, 0.002);
+    m.observeHttp('GET', '/api/v1/users/:id', 503, 0.002);
+    m.observe('server', 'surge.user.v1.UserService', 'GetUser', 0, 0.0001);
+    m.observe('server', 'surge.user.v1.UserService', 'GetUser', 40401, 0.0001);
+    const text = await m.render();
+    expect(text).toContain('surge_http_request_duration_seconds_count{method="GET",route="/api/v1/users/:id",status="200"} 2');
+    expect(text).toContain('surge_http_request_errors_total{method="GET",route="/api/v1/users/:id",status="503"} 1');
+    expect(text).toContain('surge_rpc_duration_seconds_count{side="server",service="surge.user.v1.UserService",method="GetUser",code="0"} 1');
+    expect(text).toContain('surge_rpc_errors_total{side="server",service="surge.user.v1.UserService",method="GetUser",code="40401"} 1');
+  });
+
+  it('two registries do not share state', async () => {
+    const a = createMetrics({ defaultMetrics: false });
+    const b = createMetrics({ defaultMetrics: false });
+    a.observeHttp('GET', '/x', 200, 0.1);
+    expect(await b.render()).not.toContain('route="/x"');
+  });
+});
+
+describe('logger', () => {
+  it('writes JSON lines and redacts passwords and tokens', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _e, cb) { lines.push(String(chunk)); cb(); } });
+    const log = createLogger({ destination: sink, name: 'test' });
+    log.info({ password: 'hunter22', token: 'abc', user: 1 }, 'hello');
+    const obj = JSON.parse(lines[0]!);
+    expect(obj).toMatchObject({ msg: 'hello', name: 'test', user: 1, password: '[redacted]', token: '[redacted]' });
+  });
+});

@@ -1,0 +1,72 @@
+// Prometheus metrics on a registry owned by the process (no global default registry):
+// request count, errors and latency histograms per HTTP route and per RPC method.
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RpcObserver } from '#kit/rpc';
+
+// Buckets in seconds, from a cache hit (~100 µs) to a slow database call (several seconds).
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+export interface Metrics extends RpcObserver {
+  readonly registry: Registry;
+  observeHttp(method: string, route: string, status: number, seconds: number): void;
+  /** Prometheus text format. */
+  render(): Promise<string>;
+  readonly contentType: string;
+}
+
+export function createMetrics(options: { defaultMetrics?: boolean; labels?: Record<string, string> } = {}): Metrics {
+  const registry = new Registry();
+  if (options.labels) registry.setDefaultLabels(options.labels);
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'surge_' });
+
+  const httpDuration = new Histogram({
+    name: 'surge_http_request_duration_seconds',
+    help: 'HTTP request latency by route (the route pattern, not the URL), method and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const httpErrors = new Counter({
+    name: 'surge_http_request_errors_total',
+    help: 'HTTP requests answered with status 500 or above.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const rpcDuration = new Histogram({
+    name: 'surge_rpc_duration_seconds',
+    help: 'RPC latency by side (server/client), service, method and Surge error code (0 = ok).',
+    labelNames: ['side', 'service', 'method', 'code'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const rpcErrors = new Counter({
+    name: 'surge_rpc_errors_total',
+    help: 'RPC calls that ended with an error, by Surge error code.',
+    labelNames: ['side', 'service', 'method', 'code'] as const,
+    registers: [registry],
+  });
+
+  // Label lookups hash their values on every call; keep the child per label set instead.
+  const children = new Map<string, { observe(v: number): void }>();
+  const child = <T extends string>(h: Histogram<T>, key: string, labels: Record<T, string>) => {
+    let c = children.get(key);
+    if (!c) children.set(key, (c = h.labels(labels)));
+    return c;
+  };
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    observeHttp(method, route, status, seconds) {
+      const s = String(status);
+      child(httpDuration, `h|${method}|${route}|${s}`, { method, route, status: s }).observe(seconds);
+      if (status >= 500) httpErrors.labels({ method, route, status: s }).inc();
+    },
+    observe(side, service, method, code, seconds) {
+      const c = String(code);
+      child(rpcDuration, `r|${side}|${service}|${method}|${c}`, { side, service, method, code: c }).observe(seconds);
+      if (code !== 0) rpcErrors.labels({ side, service, method, code: c }).inc();
+    },
+    render: () => registry.metrics(),
+  };
+}
