@@ -1,0 +1,129 @@
+// Builds the configuration: defaults ← YAML file (SURGE_CONFIG or --config) ← environment.
+// Anything wrong stops the process at start with a message naming the key.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Value } from 'typebox/value';
+import { parse as parseYaml } from 'yaml';
+import { ConfigSchema, DEV_FIELD_KEY, DEV_JWT_SECRET, type Config } from './schema.js';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Short environment names for the settings people change most. */
+const ENV_ALIASES: Record<string, string> = {
+  PORT: 'http.port',
+  HOST: 'http.host',
+  SURGE_DATA: 'dataDir',
+  SURGE_LOG_LEVEL: 'log.level',
+  SURGE_JWT_SECRET: 'auth.jwtSecret',
+  SURGE_FIELD_KEY: 'auth.fieldKey',
+  SURGE_WORKER_ID: 'ids.workerId',
+};
+
+export interface LoadOptions {
+  env?: Record<string, string | undefined>;
+  /** A config file; default: the SURGE_CONFIG variable. */
+  file?: string;
+  /** Values applied last (tests). */
+  overrides?: Record<string, unknown>;
+}
+
+export function loadConfig(options: LoadOptions = {}): Readonly<Config> {
+  const env = options.env ?? process.env;
+  let raw: Record<string, unknown> = {};
+  const file = options.file ?? env.SURGE_CONFIG;
+  if (file) raw = readConfigFile(file);
+  for (const [name, path] of Object.entries(ENV_ALIASES)) {
+    const v = env[name];
+    if (v !== undefined && v !== '') setPath(raw, path, v);
+  }
+  // Any key by path: SURGE__database__driver=mysql, SURGE__cache__redis__url=redis://…
+  for (const [name, v] of Object.entries(env)) {
+    if (name.startsWith('SURGE__') && v !== undefined) setPath(raw, name.slice(7).split('__').join('.'), parseEnvValue(v));
+  }
+  if (options.overrides) for (const [path, v] of Object.entries(options.overrides)) setPath(raw, path, v);
+  return validateConfig(raw);
+}
+
+export function validateConfig(raw: unknown): Readonly<Config> {
+  const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, structuredClone(raw)));
+  const problems = [...Value.Errors(ConfigSchema, withDefaults)]
+    .filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'boolean')
+    .map((e) => describe(e));
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${[...new Set(problems)].join('\n  ')}`);
+  const config = withDefaults as Config;
+  if (!isEmbedded(config)) {
+    if (config.auth.jwtSecret === DEV_JWT_SECRET) {
+      throw new ConfigError('auth.jwtSecret: the built-in development secret is refused outside embedded mode; set SURGE_JWT_SECRET (at least 32 characters)');
+    }
+    if (config.auth.fieldKey === DEV_FIELD_KEY) {
+      throw new ConfigError('auth.fieldKey: the built-in development key is refused outside embedded mode; set SURGE_FIELD_KEY (at least 32 characters)');
+    }
+  }
+  return deepFreeze(config);
+}
+
+/** Embedded mode: every adapter in-process or on local disk. */
+export function isEmbedded(c: Config): boolean {
+  return c.database.driver === 'sqlite' && c.cache.driver === 'memory' && c.queue.driver === 'memory' && c.blob.driver === 'local';
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(resolve(file), 'utf8');
+  } catch (e) {
+    throw new ConfigError(`config file ${file} cannot be read: ${(e as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (e) {
+    throw new ConfigError(`config file ${file} is not valid YAML: ${(e as Error).message}`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`config file ${file} must hold a mapping of keys`);
+  return parsed as Record<string, unknown>;
+}
+
+function describe(e: { instancePath: string; message: string; keyword: string; params: Record<string, unknown> }): string {
+  const key = e.instancePath.slice(1).split('/').join('.') || '(top level)';
+  if (e.keyword === 'additionalProperties') {
+    const extra = (e.params.additionalProperties as string[] | undefined)?.join(', ');
+    return `${key === '(top level)' ? '' : key + ': '}unknown key${extra ? ` ${extra}` : ''}`;
+  }
+  if (e.keyword === 'const') return `${key}: must be one of the allowed values`;
+  return `${key}: ${e.message}`;
+}
+
+function parseEnvValue(v: string): unknown {
+  const t = v.trim();
+  if (t.startsWith('[') || t.startsWith('{')) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return v;
+    }
+  }
+  return v;
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let o = target;
+  for (const p of parts.slice(0, -1)) {
+    const next = o[p];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) o[p] = {};
+    o = o[p] as Record<string, unknown>;
+  }
+  o[parts[parts.length - 1]!] = value;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

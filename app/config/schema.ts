@@ -1,0 +1,96 @@
+// The whole configuration of a Surge process, with defaults that make `npm start` work on a
+// fresh clone (embedded mode). Every key is documented here; docs/configuration.md mirrors it.
+import { Type, type Static } from 'typebox';
+
+const obj = <T extends Record<string, any>>(props: T) => Type.Object(props, { additionalProperties: false, default: {} });
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => Type.Integer({ default: def, minimum: min, maximum: max });
+const str = (def: string, opts: Record<string, unknown> = {}) => Type.String({ default: def, ...opts });
+const period = (quota: number, periodSeconds: number) => obj({ quota: int(quota, 1), periodSeconds: int(periodSeconds, 1) });
+
+/** Secrets used when none is configured; only embedded mode accepts them. */
+export const DEV_JWT_SECRET = 'surge-dev-jwt-secret-change-me-0000000000';
+export const DEV_FIELD_KEY = 'surge-dev-field-key-change-me-00000000000';
+
+export const ConfigSchema = obj({
+  http: obj({
+    host: str('0.0.0.0'),
+    port: int(8080, 0, 65535),
+    /** Largest JSON body accepted, bytes. */
+    bodyLimitBytes: int(1 << 20, 1024),
+    /** Honour X-Forwarded-For when behind a proxy (per-IP limits then see the client). */
+    trustProxy: Type.Boolean({ default: false }),
+  }),
+  /** Where embedded mode keeps SQLite files and blobs. */
+  dataDir: str('./data', { minLength: 1 }),
+  log: obj({
+    level: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' }),
+    /** One line per HTTP request. */
+    requests: Type.Boolean({ default: true }),
+  }),
+  auth: obj({
+    jwtSecret: str(DEV_JWT_SECRET, { minLength: 32 }),
+    tokenTtlSeconds: int(7 * 24 * 3600, 60),
+    /** Master key for personal data encrypted at rest (mobile numbers). */
+    fieldKey: str(DEV_FIELD_KEY, { minLength: 32 }),
+  }),
+  database: obj({
+    driver: Type.Union([Type.Literal('sqlite'), Type.Literal('mysql')], { default: 'sqlite' }),
+    mysql: obj({
+      host: str('127.0.0.1'),
+      port: int(3306, 1, 65535),
+      user: str('root'),
+      password: str(''),
+      /** Each service gets the database <prefix>_<service>. */
+      databasePrefix: str('surge', { pattern: '^[A-Za-z0-9_]{1,32}$' }),
+      poolSize: int(10, 1, 1000),
+      connectTimeoutMs: int(2000, 100),
+    }),
+  }),
+  cache: obj({
+    driver: Type.Union([Type.Literal('memory'), Type.Literal('redis')], { default: 'memory' }),
+    redis: obj({ url: str('redis://127.0.0.1:6379'), keyPrefix: str('surge:') }),
+    ttlSeconds: int(600, 1),
+    notFoundTtlSeconds: int(60, 1),
+    /** The in-process tier in front of Redis. */
+    localMaxEntries: int(10_000, 0),
+    localTtlMs: int(10_000, 0),
+    /** While Redis is down, at most this many loads per second reach the database. */
+    fallbackRatePerSec: int(500, 1),
+  }),
+  queue: obj({
+    driver: Type.Union([Type.Literal('memory'), Type.Literal('nats')], { default: 'memory' }),
+    nats: obj({ servers: Type.Array(Type.String(), { default: ['nats://127.0.0.1:4222'], minItems: 1 }), namespace: str('surge', { pattern: '^[A-Za-z0-9_-]{1,32}$' }) }),
+  }),
+  blob: obj({
+    driver: Type.Union([Type.Literal('local'), Type.Literal('s3')], { default: 'local' }),
+    maxBytes: int(100 * 1024 * 1024, 1),
+    s3: obj({
+      endpoint: str(''),
+      region: str('us-east-1'),
+      bucket: str('surge'),
+      accessKeyId: str(''),
+      secretAccessKey: str(''),
+      forcePathStyle: Type.Boolean({ default: true }),
+      publicBaseUrl: str(''),
+    }),
+  }),
+  ids: obj({ workerId: int(0, 0, 127) }),
+  rpc: obj({
+    timeoutMs: int(2000, 1),
+    /** Round-trip in-process calls through the protobuf codecs (tests turn it on). */
+    codecCheck: Type.Boolean({ default: false }),
+  }),
+  limits: obj({
+    loginPerIp: period(30, 60),
+    loginPerAccount: period(10, 300),
+    codePerIp: period(5, 60),
+  }),
+  user: obj({
+    codeTtlSeconds: int(1800, 60),
+    codesPerDay: int(10, 1),
+    /** Wrong guesses allowed per code before it is burnt. */
+    codeAttempts: int(5, 1),
+  }),
+});
+
+export type Config = Static<typeof ConfigSchema>;
