@@ -1,0 +1,89 @@
+// The behaviour every LimitStore must show, through the limiters callers use.
+// Run by memory.test.ts and redis.test.ts.
+import { describe, expect, it } from 'vitest';
+import type { ManualClock } from '#kit/clock';
+import { createPeriodLimit, createTokenBucket, type LimitStore, type PeriodState } from './index.js';
+
+export interface LimitHarness {
+  store: LimitStore;
+  /** Drives refills and aligned boundaries (the store may also expire keys in real time). */
+  clock: ManualClock;
+  /** Period used by the reset test: long for a manual clock, ~1 s for a real server. */
+  periodMs: number;
+  /** Lets a full period pass: advances the clock, and sleeps for stores that expire in real time. */
+  passPeriod(): Promise<void>;
+  /** Unique per test run, so parallel runs on a shared server never meet. */
+  keyPrefix: string;
+}
+
+function tally(states: PeriodState[]): Record<PeriodState, number> {
+  const t = { allowed: 0, 'hit-quota': 0, 'over-quota': 0 };
+  for (const s of states) t[s]++;
+  return t;
+}
+
+export function limitStoreSuite(label: string, harness: () => LimitHarness): void {
+  describe(`limit behaviour: ${label}`, () => {
+    const period = (h: LimitHarness, quota = 5) =>
+      createPeriodLimit({ periodMs: h.periodMs, quota, store: h.store, clock: h.clock, keyPrefix: `${h.keyPrefix}p:` });
+
+    it('quota 5 over 100 takes: 4 allowed, the 5th hits the quota, 95 over', async () => {
+      const h = harness();
+      const limit = period(h);
+      const takes = [];
+      for (let i = 0; i < 100; i++) takes.push(await limit.take('user-1'));
+      expect(tally(takes.map((t) => t.state))).toEqual({ allowed: 4, 'hit-quota': 1, 'over-quota': 95 });
+      expect(takes[4]).toMatchObject({ state: 'hit-quota', allowed: true, remaining: 0, retryAfterMs: 0 });
+      expect(takes.slice(0, 4).map((t) => t.remaining)).toEqual([4, 3, 2, 1]);
+      const over = takes[5]!;
+      expect(over.allowed).toBe(false);
+      expect(over.retryAfterMs).toBeGreaterThan(0);
+      expect(over.retryAfterMs).toBeLessThanOrEqual(h.periodMs);
+    });
+
+    it('the period resets once it has passed, and keys are counted apart', async () => {
+      const h = harness();
+      const limit = period(h, 2);
+      expect((await limit.take('a')).state).toBe('allowed');
+      expect((await limit.take('a')).state).toBe('hit-quota');
+      expect((await limit.take('a')).state).toBe('over-quota');
+      expect((await limit.take('b')).state).toBe('allowed');
+      await h.passPeriod();
+      expect((await limit.take('a')).state).toBe('allowed');
+    });
+
+    it('100 concurrent takes never exceed the quota', async () => {
+      const h = harness();
+      const limit = period(h);
+      const takes = await Promise.all(Array.from({ length: 100 }, () => limit.take('hot')));
+      expect(tally(takes.map((t) => t.state))).toEqual({ allowed: 4, 'hit-quota': 1, 'over-quota': 95 });
+    });
+
+    it('token bucket: the burst at once, then refill at the rate, never above the burst', async () => {
+      const h = harness();
+      const bucket = createTokenBucket({ ratePerSec: 10, burst: 5, store: h.store, clock: h.clock, keyPrefix: `${h.keyPrefix}t:` });
+      const first = [];
+      for (let i = 0; i < 6; i++) first.push(await bucket.take('ip-1'));
+      expect(first.map((t) => t.allowed)).toEqual([true, true, true, true, true, false]);
+      expect(first[5]!.retryAfterMs).toBe(100); // one token at 10/s
+      h.clock.advance(100);
+      expect((await bucket.take('ip-1')).allowed).toBe(true);
+      expect((await bucket.take('ip-1')).allowed).toBe(false);
+      h.clock.advance(250); // 2.5 tokens
+      expect((await bucket.take('ip-1', 2)).allowed).toBe(true);
+      expect((await bucket.take('ip-1')).allowed).toBe(false);
+      h.clock.advance(60_000); // long idle: refills to the burst only
+      const after = [];
+      for (let i = 0; i < 7; i++) after.push((await bucket.take('ip-1')).allowed);
+      expect(after.filter(Boolean).length).toBe(5);
+      expect((await bucket.take('ip-2')).allowed).toBe(true);
+    });
+
+    it('token bucket: 100 concurrent takes get exactly the burst', async () => {
+      const h = harness();
+      const bucket = createTokenBucket({ ratePerSec: 1, burst: 10, store: h.store, clock: h.clock, keyPrefix: `${h.keyPrefix}t:` });
+      const takes = await Promise.all(Array.from({ length: 100 }, () => bucket.take('hot')));
+      expect(takes.filter((t) => t.allowed).length).toBe(10);
+    });
+  });
+}

@@ -1,0 +1,34 @@
+// The narrow backend the limiters run on. Each method is one atomic step of one algorithm, so
+// the Redis adapter can make it a single Lua script and the memory adapter a single JS turn.
+
+export interface WindowCount {
+  /** Takes counted in the current window, this one included. */
+  count: number;
+  /** Milliseconds until the window ends and the count starts again from zero. */
+  resetInMs: number;
+}
+
+export interface BucketSpec {
+  /** Tokens added per second. */
+  ratePerSec: number;
+  /** Bucket size: the most tokens that can be taken at once. */
+  burst: number;
+}
+
+export interface BucketTake {
+  allowed: boolean;
+  /** Tokens left after this take (fractional). */
+  tokens: number;
+}
+
+export interface LimitStore {
+  /** Names the dependency in errors ('memory', 'redis'). */
+  readonly name: string;
+  /** Period limit step: add 1 to key's counter; a counter that did not exist lives windowMs. */
+  incrementWindow(key: string, windowMs: number): Promise<WindowCount>;
+  /** Token bucket step: refill key's bucket up to nowMs, then take n tokens if there are enough. */
+  takeTokens(key: string, bucket: BucketSpec, n: number, nowMs: number): Promise<BucketTake>;
+  /** Resolves when the backend answers; rejects with SurgeError(Unavailable) otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
