@@ -1,0 +1,6 @@
+// Cache-aside with a local tier, over an in-process or Redis store.
+export { createCache } from './cache.js';
+export { createMemoryCacheStore, type MemoryCacheStoreOptions } from './memory.js';
+export { createRedisCacheStore, type RedisCacheStore, type RedisCacheStoreOptions } from './redis.js';
+export { resolveCacheOptions, type CacheOptions, type CacheEvent } from './options.js';
+export type { Cache, CacheStore, TakeOptions } from './types.js';
