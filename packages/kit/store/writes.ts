@@ -1,0 +1,55 @@
+// Writes whose SQL differs between SQLite and MySQL, so service code never branches on the dialect:
+//   insert-returning-id: neither dialect needs RETURNING (MySQL's Kysely dialect has none);
+//                        both drivers report the auto-increment id of the insert.
+//   insert-ignore:       SQLite ON CONFLICT DO NOTHING (only key conflicts) / MySQL INSERT IGNORE.
+//   upsert:              SQLite ON CONFLICT (cols) DO UPDATE SET c = excluded.c /
+//                        MySQL ON DUPLICATE KEY UPDATE c = VALUES(c).
+import { type Kysely, sql } from 'kysely';
+import { SurgeError, Code } from '#kit/errors';
+
+type Dialect = 'sqlite' | 'mysql';
+type Row = Record<string, unknown>;
+
+// The helpers are typed at the ServiceDatabase surface; inside, a table is just a name.
+const untyped = (db: Kysely<any>) => db as Kysely<Record<string, Row>>;
+
+export async function insertReturningId(db: Kysely<any>, table: string, values: Row): Promise<number> {
+  const result = await untyped(db).insertInto(table).values(values).executeTakeFirst();
+  if (result.insertId === undefined) {
+    throw new SurgeError(Code.Internal, 'insert reported no id', { details: { table } });
+  }
+  return Number(result.insertId);
+}
+
+export async function insertIgnore(dialect: Dialect, db: Kysely<any>, table: string, values: Row): Promise<boolean> {
+  const insert = untyped(db).insertInto(table).values(values);
+  const result = dialect === 'mysql'
+    ? await insert.ignore().executeTakeFirst()
+    : await insert.onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+}
+
+export async function upsert(
+  dialect: Dialect,
+  db: Kysely<any>,
+  table: string,
+  values: Row,
+  conflict: readonly string[],
+  update: readonly string[] | undefined,
+): Promise<void> {
+  if (conflict.length === 0) throw new SurgeError(Code.InvalidArgument, 'upsert: conflict must name at least one column');
+  const columns = update ?? Object.keys(values).filter((c) => !conflict.includes(c));
+  const insert = untyped(db).insertInto(table).values(values);
+  if (columns.length === 0) {
+    // Nothing to overwrite: an upsert that only ensures the row exists.
+    await insertIgnore(dialect, db, table, values);
+    return;
+  }
+  if (dialect === 'mysql') {
+    const set = Object.fromEntries(columns.map((c) => [c, sql`values(${sql.ref(c)})`]));
+    await insert.onDuplicateKeyUpdate(set).execute();
+  } else {
+    const set = Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)]));
+    await insert.onConflict((oc) => oc.columns([...conflict]).doUpdateSet(set)).execute();
+  }
+}
