@@ -14,8 +14,9 @@ const migrations: Record<string, Migration> = {
   },
 };
 
+// poolSize 3: more concurrent queries than connections, so waiters queued in the pool are tested too.
 const mysqlConfig = (port: number, databasePrefix: string, connectTimeoutMs?: number) => ({
-  dialect: 'mysql' as const, host: '127.0.0.1', port, user: 'root', password: '', databasePrefix,
+  dialect: 'mysql' as const, host: '127.0.0.1', port, user: 'root', password: '', databasePrefix, poolSize: 3,
   ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
 });
 
@@ -47,8 +48,8 @@ describe.skipIf(!hasMariadb)('store on MariaDB: outage', () => {
 
   it('fails fast with Unavailable while cut, and recovers by itself once restored', async () => {
     await sdb.db.insertInto('notes').values({ id: 2 ** 40, body: 'before' }).execute();
-    // Hold several pooled connections open so the cut has live connections to kill.
-    await Promise.all(Array.from({ length: 5 }, () => sdb.ping()));
+    // Open every pooled connection so the cut has live connections to kill.
+    await Promise.all(Array.from({ length: 6 }, () => sdb.ping()));
 
     proxy.cut();
     const down = await Promise.all(Array.from({ length: 8 }, () => elapsed(() => sdb.db.selectFrom('notes').selectAll().execute())));

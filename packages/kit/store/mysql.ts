@@ -48,8 +48,10 @@ export function mysqlDialect(target: ResolvedMysql): Dialect {
     connectionLimit: target.poolSize,
     maxIdle: target.poolSize,
     waitForConnections: true,
-    // Unbounded queue: callers are bounded by their deadlines, and while the server is down each
-    // queued request still fails within connectTimeout because every attempt does.
+    // Unbounded queue: callers are bounded by their deadlines. While the server is down each
+    // waiter gets its own connection attempt when a slot frees: instant when the port refuses,
+    // but up to connectTimeout per poolSize waiters ahead when packets vanish (a breaker in front
+    // of the service is what sheds that load).
     queueLimit: 0,
     enableKeepAlive: true,
   });

@@ -8,7 +8,7 @@ import { createCache, createMemoryCacheStore } from '#kit/cache';
 import { Code, SurgeError } from '#kit/errors';
 import {
   autoIdType, createRowCache, isUniqueViolation, openServiceDatabase,
-  type DatabaseConfig, type Migration, type QueryEvent, type ServiceDatabase,
+  type DatabaseConfig, type Migration, type QueryEvent,
 } from './index.js';
 
 export interface SuiteTarget {
