@@ -84,12 +84,16 @@ export class JetStreamSubscriber implements Subscription {
     try {
       for await (const m of messages) {
         while (!this.stopping && !this.inFlight.tryTake()) await this.inFlight.waitForRoom();
-        // Closing: hand back what was pulled so another subscriber gets it now, not after ackWait.
+        // Closing: hand back what was pulled so another subscriber gets it now, not after ackWait
+        // (JetStream counts the hand-back as a delivery, as it would the ackWait expiry).
         if (this.stopping) {
           this.settle(m, () => m.nak());
           continue;
         }
-        void this.handle(m);
+        // handle() settles every message itself; a throw here would be a bug, so report it, never lose the slot.
+        this.handle(m)
+          .catch((err: unknown) => this.queue.options.onError(fromNats(err, `handle message ${m.seq}`)))
+          .finally(() => this.inFlight.release());
       }
     } catch (err) {
       if (!this.stopping) this.queue.options.onError(fromNats(err, `consume ${this.durable}`));
@@ -112,13 +116,9 @@ export class JetStreamSubscriber implements Subscription {
     } finally {
       timer.cancel();
     }
-    try {
-      if (outcome.kind === 'ack') this.settle(m, () => m.ack());
-      else if (outcome.kind === 'retry') this.settle(m, () => m.nak(outcome.delayMs));
-      else await this.deadLetter(m, env, attempt, outcome.error);
-    } finally {
-      this.inFlight.release();
-    }
+    if (outcome.kind === 'ack') this.settle(m, () => m.ack());
+    else if (outcome.kind === 'retry') this.settle(m, () => m.nak(outcome.delayMs));
+    else await this.deadLetter(m, env, attempt, outcome.error);
   }
 
   private async deadLetter(m: JsMsg, env: Envelope, attempt: number, error: string): Promise<void> {

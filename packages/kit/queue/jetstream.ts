@@ -195,8 +195,11 @@ export class JetStreamQueue implements Queue {
       await Promise.all([...this.subscribers].map((s) => s.close()));
       if (this.nc.isClosed()) return;
       // Drain flushes the acks just sent; if the server is gone it cannot finish, so bound it.
-      const drained = this.nc.drain().catch(() => undefined);
-      const timedOut = await Promise.race([drained.then(() => false), this.options.clock.sleep(this.options.requestTimeoutMs).then(() => true)]);
+      const stopWaiting = new AbortController();
+      const drained = this.nc.drain().then(() => false, () => false);
+      const late = this.options.clock.sleep(this.options.requestTimeoutMs, stopWaiting.signal).then(() => true, () => false);
+      const timedOut = await Promise.race([drained, late]);
+      stopWaiting.abort();
       if (timedOut) await this.nc.close().catch(() => undefined); // acks not flushed are redelivered: at-least-once holds
     })();
     return this.closing;

@@ -22,7 +22,8 @@ export const subscribeDefaults: ResolvedSubscribeOptions = Object.freeze({
 const TOPIC = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/;
 const GROUP = /^[A-Za-z0-9-]+$/;
 const HEADER_NAME = /^[A-Za-z0-9-]+$/;
-const MAX_NAME = 200;
+// Group and topic together form a durable name, which the server stores as a file name (255 bytes).
+const MAX_NAME = 100;
 
 export function checkTopic(topic: unknown): string {
   if (typeof topic !== 'string' || topic.length > MAX_NAME || !TOPIC.test(topic))

@@ -9,7 +9,7 @@ export interface QueueHarness {
   open(): Promise<Queue>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls until cond() holds; fails after timeoutMs. */
 export async function waitFor(cond: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {

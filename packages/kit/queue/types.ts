@@ -20,7 +20,8 @@ export interface PublishOptions {
   headers?: Record<string, string>;
   /**
    * Publisher-side dedup: a second publish with the same key inside the dedup window is dropped
-   * (JetStream's Nats-Msg-Id; the memory adapter keeps its own window). It also becomes the message id.
+   * (JetStream's Nats-Msg-Id; the memory adapter keeps its own window). Keys are shared by all topics
+   * of a queue (a JetStream stream), so put the event kind in the key. It also becomes the message id.
    */
   dedupKey?: string;
 }
@@ -61,7 +62,10 @@ export interface Subscription {
  *   on, including while none of its subscribers runs. Earlier messages are not replayed (JetStream
  *   DeliverPolicy "new"), so a new consumer never re-runs side effects for old events.
  * - Handler resolves → ack. Handler throws → retry after the back-off, up to maxAttempts, then the
- *   message is published to `<topic>.dead` with headers naming topic, group, attempts and error.
+ *   message is published to `<topic>.dead` with headers naming topic, group, attempts and error,
+ *   carrying the original payload bytes unchanged. Dead letters follow the group rule too: JetStream
+ *   keeps them in the stream for its max age; the memory adapter keeps them only for groups already
+ *   subscribed to `<topic>.dead`.
  * - No ordering promise: retries and concurrency reorder messages.
  */
 export interface Queue {
