@@ -34,6 +34,7 @@ describe('config', () => {
     [{ SURGE__database__driver: 'postgres' }, /database\.driver/],
     [{ SURGE__cache__redis__nope: 'x' }, /cache\.redis: unknown key nope/],
     [{ SURGE_JWT_SECRET: 'short' }, /auth\.jwtSecret/],
+    [{ SURGE_FIELD_KEY: 'not-base64-32-bytes' }, /auth\.fieldKey: must be 32 random bytes/],
   ])('a bad value stops with a message naming the key (%o)', (env, message) => {
     expect(() => loadConfig({ env })).toThrow(ConfigError);
     expect(() => loadConfig({ env })).toThrow(message);
@@ -50,7 +51,7 @@ describe('config', () => {
   it('refuses the default JWT secret and field key outside embedded mode', () => {
     expect(() => loadConfig({ env: { SURGE__cache__driver: 'redis' } })).toThrow(/auth\.jwtSecret: the built-in development secret is refused/);
     expect(() => loadConfig({ env: { SURGE__cache__driver: 'redis', SURGE_JWT_SECRET: 'x'.repeat(40) } })).toThrow(/auth\.fieldKey/);
-    const c = loadConfig({ env: { SURGE__cache__driver: 'redis', SURGE_JWT_SECRET: 'x'.repeat(40), SURGE_FIELD_KEY: 'y'.repeat(40) } });
+    const c = loadConfig({ env: { SURGE__cache__driver: 'redis', SURGE_JWT_SECRET: 'x'.repeat(40), SURGE_FIELD_KEY: Buffer.alloc(32, 7).toString('base64') } });
     expect(isEmbedded(c)).toBe(false);
   });
 });

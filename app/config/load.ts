@@ -53,12 +53,15 @@ export function validateConfig(raw: unknown): Readonly<Config> {
     .map((e) => describe(e));
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${[...new Set(problems)].join('\n  ')}`);
   const config = withDefaults as Config;
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(config.auth.fieldKey)) {
+    throw new ConfigError('auth.fieldKey: must be 32 random bytes in base64 (44 characters), e.g. the output of: openssl rand -base64 32');
+  }
   if (!isEmbedded(config)) {
     if (config.auth.jwtSecret === DEV_JWT_SECRET) {
       throw new ConfigError('auth.jwtSecret: the built-in development secret is refused outside embedded mode; set SURGE_JWT_SECRET (at least 32 characters)');
     }
     if (config.auth.fieldKey === DEV_FIELD_KEY) {
-      throw new ConfigError('auth.fieldKey: the built-in development key is refused outside embedded mode; set SURGE_FIELD_KEY (at least 32 characters)');
+      throw new ConfigError('auth.fieldKey: the built-in development key is refused outside embedded mode; set SURGE_FIELD_KEY to 32 random bytes in base64 (openssl rand -base64 32)');
     }
   }
   return deepFreeze(config);

@@ -9,7 +9,7 @@ const period = (quota: number, periodSeconds: number) => obj({ quota: int(quota,
 
 /** Secrets used when none is configured; only embedded mode accepts them. */
 export const DEV_JWT_SECRET = 'surge-dev-jwt-secret-change-me-0000000000';
-export const DEV_FIELD_KEY = 'surge-dev-field-key-change-me-00000000000';
+export const DEV_FIELD_KEY = 'c3VyZ2UtZGV2LWZpZWxkLWtleS1jaGFuZ2UtbWUhISE=';
 
 export const ConfigSchema = obj({
   http: obj({
@@ -30,8 +30,8 @@ export const ConfigSchema = obj({
   auth: obj({
     jwtSecret: str(DEV_JWT_SECRET, { minLength: 32 }),
     tokenTtlSeconds: int(7 * 24 * 3600, 60),
-    /** Master key for personal data encrypted at rest (mobile numbers). */
-    fieldKey: str(DEV_FIELD_KEY, { minLength: 32 }),
+    /** Master key for personal data encrypted at rest (mobile numbers): 32 random bytes in base64. */
+    fieldKey: str(DEV_FIELD_KEY, { minLength: 1 }),
   }),
   database: obj({
     driver: Type.Union([Type.Literal('sqlite'), Type.Literal('mysql')], { default: 'sqlite' }),

@@ -57,7 +57,8 @@ describe('tokens', () => {
       ['not-a-jwt', /malformed/],
       ['a.b.c', /malformed/],
       [forge(good, 'another-secret-also-at-least-32-bytes!!', () => {}), /signature does not match/],
-      [forge(good, SECRET, () => {}).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), /signature does not match|malformed/],
+      // Flip a character inside the signature (the last one carries padding bits that may not count).
+      [good.slice(0, -10) + (good.at(-10) === 'A' ? 'B' : 'A') + good.slice(-9), /signature does not match/],
       [good.split('.')[0] + '.' + Buffer.from(JSON.stringify({ sub: 1, iat: 1, exp: 9e9 })).toString('base64url') + '.' + good.split('.')[2], /signature does not match/],
       [`${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${good.split('.')[1]}.`, /signature|HS256/],
     ];

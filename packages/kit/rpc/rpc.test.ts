@@ -71,7 +71,7 @@ describe('rpc in-process', () => {
       throw new Error('SELECT secret FROM table');
     });
     await expect(client.echo({ message: 'missing', number: 0, hops: 0 })).rejects.toMatchObject({ code: Code.NotFound, message: 'echo not found' });
-    const err = await client.echo({ message: 'boom', number: 0, hops: 0 }).catch((e: unknown) => e as SurgeError);
+    const err = (await client.echo({ message: 'boom', number: 0, hops: 0 }).catch((e: unknown) => e)) as SurgeError;
     expect(err).toBeInstanceOf(SurgeError);
     expect(err.code).toBe(Code.Internal);
     expect(err.message).toBe('internal error');

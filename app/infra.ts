@@ -1,0 +1,80 @@
+// Builds the shared infrastructure adapters from configuration: embedded (in-process, local
+// disk) or servers (Redis, NATS JetStream, S3). The only place that knows which is which.
+import { join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { createLocalBlobStore, createS3BlobStore, type BlobStore } from '#kit/blob';
+import { createRedisCacheStore, type CacheStore } from '#kit/cache';
+import { createMemoryLimitStore, createRedisLimitStore, type LimitStore } from '#kit/limit';
+import { connectJetStreamQueue, createMemoryQueue, type Queue } from '#kit/queue';
+import { connectRedis, type Redis } from '#kit/redis';
+import type { DatabaseConfig } from '#kit/store';
+import type { HealthCheck } from '#gateway';
+import type { Config } from './config/index.js';
+
+export interface Infrastructure {
+  /** Absent in embedded mode: caches then keep only their in-process tier. */
+  readonly cacheStore: CacheStore | undefined;
+  readonly limitStore: LimitStore;
+  readonly queue: Queue;
+  readonly blob: BlobStore;
+  readonly database: DatabaseConfig;
+  readonly checks: HealthCheck[];
+  close(): Promise<void>;
+}
+
+export async function openInfrastructure(config: Config, log: Logger): Promise<Infrastructure> {
+  const closers: (() => Promise<unknown>)[] = [];
+  const checks: HealthCheck[] = [];
+  const dataDir = resolve(config.dataDir);
+
+  let redis: Redis | undefined;
+  if (config.cache.driver === 'redis') {
+    redis = connectRedis({ url: config.cache.redis.url, name: 'surge' });
+    const r = redis;
+    closers.push(() => r.quit().catch(() => r.disconnect()));
+  }
+
+  // No shared store in embedded mode: each cache's own LRU tier is the whole cache.
+  let cacheStore: CacheStore | undefined;
+  if (redis) {
+    const store = createRedisCacheStore({ redis, keyPrefix: `${config.cache.redis.keyPrefix}cache:` });
+    cacheStore = store;
+    closers.push(() => store.close());
+    checks.push({ name: 'redis', check: () => store.ping() });
+  }
+
+  const limitStore = redis ? createRedisLimitStore({ redis, keyPrefix: `${config.cache.redis.keyPrefix}limit:` }) : createMemoryLimitStore();
+
+  const queue =
+    config.queue.driver === 'nats'
+      ? await connectJetStreamQueue({ servers: config.queue.nats.servers, namespace: config.queue.nats.namespace, name: 'surge' })
+      : createMemoryQueue();
+  closers.push(() => queue.close());
+  checks.push({ name: config.queue.driver === 'nats' ? 'nats' : 'queue', check: () => queue.ping() });
+
+  const s3 = config.blob.s3;
+  const blob =
+    config.blob.driver === 's3'
+      ? createS3BlobStore({ endpoint: s3.endpoint || undefined, region: s3.region, bucket: s3.bucket, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, forcePathStyle: s3.forcePathStyle, publicBaseUrl: s3.publicBaseUrl || undefined })
+      : createLocalBlobStore({ dir: join(dataDir, 'blobs') });
+  checks.push({ name: 'blob store', check: () => blob.ping() });
+
+  const m = config.database.mysql;
+  const database: DatabaseConfig =
+    config.database.driver === 'mysql'
+      ? { dialect: 'mysql', host: m.host, port: m.port, user: m.user, password: m.password, databasePrefix: m.databasePrefix, poolSize: m.poolSize, connectTimeoutMs: m.connectTimeoutMs }
+      : { dialect: 'sqlite', dir: join(dataDir, 'db') };
+
+  log.debug({ database: database.dialect, cache: config.cache.driver, queue: config.queue.driver, blob: config.blob.driver }, 'infrastructure ready');
+  return {
+    cacheStore,
+    limitStore,
+    queue,
+    blob,
+    database,
+    checks,
+    async close() {
+      for (const c of closers.reverse()) await c().catch((err: unknown) => log.warn({ err }, 'closing an adapter failed'));
+    },
+  };
+}

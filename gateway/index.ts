@@ -1,0 +1,3 @@
+export { buildGateway, type GatewayDeps } from './server.js';
+export type { HealthCheck } from './routes/system.js';
+export type { Limiter } from './plugins/limits.js';

@@ -1,0 +1,31 @@
+// Bearer-token authentication. Routes that need a caller add `preHandler: app.authenticate`,
+// after which request.userId is the caller's id.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Code, SurgeError } from '#kit/errors';
+
+export interface TokenVerifier {
+  verify(token: string): { sub: number };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    userId: number;
+  }
+  interface FastifyInstance {
+    authenticate(request: FastifyRequest): Promise<void>;
+  }
+}
+
+export function installAuth(app: FastifyInstance, tokens: TokenVerifier): void {
+  app.decorateRequest('userId', 0);
+  app.decorate('authenticate', async (request: FastifyRequest) => {
+    request.userId = tokens.verify(bearer(request.headers.authorization)).sub;
+  });
+}
+
+function bearer(header: string | undefined): string {
+  if (!header) throw new SurgeError(Code.Unauthenticated, 'Authorization: missing; send "Authorization: Bearer <token>" from sign-in');
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!m) throw new SurgeError(Code.Unauthenticated, 'Authorization: must be "Bearer <token>"');
+  return m[1]!;
+}

@@ -1,0 +1,47 @@
+// One error handler for the whole gateway: everything leaves as {code, message[, details]}
+// with the HTTP status of its code. Fastify's own errors (bad JSON, body too large, wrong
+// content type) are translated here; unknown errors are logged and answered as Internal,
+// never with a stack trace or a driver message.
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { Code, SurgeError, codeInfo } from '#kit/errors';
+
+const FASTIFY_CODES: Record<string, (e: FastifyError) => SurgeError> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: () => new SurgeError(Code.InvalidArgument, 'body: is not valid JSON', { details: { field: 'body' } }),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => new SurgeError(Code.InvalidArgument, 'body: is empty but Content-Type says JSON', { details: { field: 'body' } }),
+  FST_ERR_CTP_BODY_TOO_LARGE: () => new SurgeError(Code.PayloadTooLarge, 'body: is larger than the limit'),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: (e) => new SurgeError(Code.UnsupportedMediaType, `Content-Type: not accepted here (${e.message.replace(/^Unsupported Media Type:?\s*/i, '') || 'send application/json'})`),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => new SurgeError(Code.InvalidArgument, 'Content-Length: does not match the body'),
+  FST_ERR_CTP_INVALID_TYPE: () => new SurgeError(Code.InvalidArgument, 'Content-Type: is malformed'),
+};
+
+export function toSurge(err: unknown): SurgeError {
+  if (err instanceof SurgeError) return err;
+  const fe = err as FastifyError;
+  if (fe && typeof fe.code === 'string') {
+    const map = FASTIFY_CODES[fe.code];
+    if (map) return map(fe);
+  }
+  // Schema validation errors arrive already formatted (see validation.ts) unless Fastify built them.
+  if (fe?.validation) return new SurgeError(Code.InvalidArgument, fe.message);
+  if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return new SurgeError(Code.InvalidArgument, 'the request is malformed', { cause: err });
+  }
+  return SurgeError.from(err);
+}
+
+export function sendError(reply: FastifyReply, e: SurgeError): FastifyReply {
+  const retryAfter = e.details?.retryAfter;
+  if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
+  return reply.code(codeInfo[e.code].http).send(e.toJSON());
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err, request, reply) => {
+    const e = toSurge(err);
+    if (e.code === Code.Internal) request.log.error({ err: e.cause ?? err }, 'request failed');
+    return sendError(reply, e);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, new SurgeError(Code.NotFound, `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+}

@@ -1,0 +1,96 @@
+// /api/v1/users: sign-up, sign-in and profiles. Credentials are checked by the user service;
+// the gateway mints the token, so no service needs the signing secret.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { errors } from '#kit/errors';
+import type { CallOptions, Client } from '#kit/rpc';
+import type { UserServiceDefinition } from '#gen/surge/user/v1/user';
+import { limitBy, type Limiter } from '../plugins/limits.js';
+import { errorReplies } from '../schemas/common.js';
+import { AuthReply, Credentials, IdParams, IdsQuery, MobileBody, MobileLogin, ProfilePatch, UserReply, UsersReply } from '../schemas/users.js';
+
+export interface UserRoutesDeps {
+  users: Client<typeof UserServiceDefinition>;
+  tokens: { sign(claims: { sub: number }): string };
+  limits: { loginPerIp: Limiter; loginPerAccount: Limiter; codePerIp: Limiter };
+  maxBatch: number;
+}
+
+/** The RPC call options for a request: its id travels with every nested call. */
+export const callOptions = (request: FastifyRequest): CallOptions => ({ metadata: { 'x-request-id': String(request.id) } });
+
+export async function userRoutes(fastify: FastifyInstance, d: UserRoutesDeps): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const ip = (r: FastifyRequest) => r.ip;
+  const perIp = (what: string, prefix: string) => limitBy(d.limits.loginPerIp, what, (r) => `${prefix}:${ip(r)}`);
+  const tags = ['users'];
+
+  app.post('/register', {
+    schema: { tags, summary: 'Create an account with a username and password', body: Credentials, response: { 201: AuthReply, ...errorReplies(400, 409, 429) } },
+    preHandler: perIp('sign-up attempts from this address', 'register'),
+    handler: async (request, reply) => {
+      const { userId } = await d.users.register(request.body, callOptions(request));
+      return reply.code(201).send({ id: userId, token: d.tokens.sign({ sub: userId }) });
+    },
+  });
+
+  app.post('/login', {
+    schema: { tags, summary: 'Sign in with a username and password', body: Credentials, response: { 200: AuthReply, ...errorReplies(400, 401, 429) } },
+    preHandler: [
+      perIp('sign-in attempts from this address', 'login'),
+      limitBy(d.limits.loginPerAccount, 'sign-in attempts for this account', (r) => `u:${(r.body as { username: string }).username}`),
+    ],
+    handler: async (request) => {
+      const { userId } = await d.users.login(request.body, callOptions(request));
+      return { id: userId, token: d.tokens.sign({ sub: userId }) };
+    },
+  });
+
+  app.post('/code', {
+    schema: { tags, summary: 'Send a sign-in code to a mobile number', body: MobileBody, response: { 204: { type: 'null' }, ...errorReplies(400, 429) } },
+    preHandler: limitBy(d.limits.codePerIp, 'code requests from this address', (r) => `code:${ip(r)}`),
+    handler: async (request, reply) => {
+      await d.users.sendCode(request.body, callOptions(request));
+      return reply.code(204).send(null);
+    },
+  });
+
+  app.post('/login/mobile', {
+    schema: { tags, summary: 'Sign in (and sign up on first use) with a mobile number and code', body: MobileLogin, response: { 200: AuthReply, ...errorReplies(400, 401, 429) } },
+    preHandler: [
+      perIp('sign-in attempts from this address', 'login'),
+      limitBy(d.limits.loginPerAccount, 'sign-in attempts for this mobile', (r) => `m:${(r.body as { mobile: string }).mobile}`),
+    ],
+    handler: async (request) => {
+      const { userId } = await d.users.loginByMobile(request.body, callOptions(request));
+      return { id: userId, token: d.tokens.sign({ sub: userId }) };
+    },
+  });
+
+  app.get('/me', {
+    schema: { tags, summary: 'The signed-in user', security: [{ bearer: [] }], response: { 200: UserReply, ...errorReplies(401, 404) } },
+    preHandler: app.authenticate,
+    handler: (request) => d.users.getUser({ id: request.userId }, callOptions(request)),
+  });
+
+  app.patch('/me', {
+    schema: { tags, summary: 'Change name, avatar or signature', security: [{ bearer: [] }], body: ProfilePatch, response: { 200: UserReply, ...errorReplies(400, 401, 404) } },
+    preHandler: app.authenticate,
+    handler: (request) => d.users.updateProfile({ id: request.userId, ...request.body }, callOptions(request)),
+  });
+
+  app.get('/:id', {
+    schema: { tags, summary: 'A public profile', params: IdParams, response: { 200: UserReply, ...errorReplies(400, 404) } },
+    handler: (request) => d.users.getUser({ id: request.params.id }, callOptions(request)),
+  });
+
+  app.get('/', {
+    schema: { tags, summary: `Many public profiles in one call (up to ${d.maxBatch})`, querystring: IdsQuery, response: { 200: UsersReply, ...errorReplies(400) } },
+    handler: (request) => {
+      const ids = request.query.ids.split(',').map(Number);
+      if (ids.length > d.maxBatch) throw errors.invalid('ids', `at most ${d.maxBatch} ids per request`);
+      if (ids.some((id) => !Number.isSafeInteger(id) || id < 1)) throw errors.invalid('ids', 'each id must be a positive integer below 2^53');
+      return d.users.getUsers({ ids }, callOptions(request));
+    },
+  });
+}

@@ -1,0 +1,52 @@
+// The HTTP edge. Validation, authentication, rate limits and error mapping happen here;
+// business rules live in the services behind the RPC clients.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Client } from '#kit/rpc';
+import type { Metrics } from '#kit/observability';
+import type { UserServiceDefinition } from '#gen/surge/user/v1/user';
+import { installAuth, type TokenVerifier } from './plugins/auth.js';
+import { installDocs } from './plugins/docs.js';
+import { installErrorHandling } from './plugins/errors.js';
+import type { Limiter } from './plugins/limits.js';
+import { installObservation } from './plugins/observe.js';
+import { installValidation } from './plugins/validation.js';
+import { systemRoutes, type HealthCheck } from './routes/system.js';
+import { userRoutes } from './routes/users.js';
+import { ErrorReply } from './schemas/common.js';
+
+export interface GatewayDeps {
+  clients: { users: Client<typeof UserServiceDefinition> };
+  tokens: TokenVerifier & { sign(claims: { sub: number }): string };
+  limits: { loginPerIp: Limiter; loginPerAccount: Limiter; codePerIp: Limiter };
+  checks: readonly HealthCheck[];
+  metrics: Metrics;
+  logger: Logger;
+  options: { bodyLimitBytes: number; trustProxy: boolean; logRequests: boolean; maxUsersPerBatch: number };
+}
+
+export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: d.logger as FastifyBaseLogger,
+    disableRequestLogging: true, // installObservation writes one line per request instead of two
+    bodyLimit: d.options.bodyLimitBytes,
+    trustProxy: d.options.trustProxy,
+    requestIdHeader: 'x-request-id',
+    requestIdLogLabel: 'reqId',
+    return503OnClosing: true,
+  });
+  app.addSchema(ErrorReply);
+  // The API speaks JSON only: a text/plain body is a client mistake worth a clear 415.
+  app.removeContentTypeParser('text/plain');
+  installValidation(app);
+  installErrorHandling(app);
+  installAuth(app, d.tokens);
+  installObservation(app, d.metrics, d.options.logRequests);
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', String(request.id));
+  });
+  await installDocs(app);
+  await app.register(systemRoutes, { checks: d.checks, metrics: d.metrics });
+  await app.register(userRoutes, { prefix: '/api/v1/users', users: d.clients.users, tokens: d.tokens, limits: d.limits, maxBatch: d.options.maxUsersPerBatch });
+  return app;
+}

@@ -1,0 +1,37 @@
+// The user service's tables. Runs on SQLite and MariaDB alike.
+import type { Kysely } from 'kysely';
+import type { Migration } from '#kit/store';
+
+export const userMigrations: Record<string, Migration> = {
+  '0001_create_users': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'bigint', (c) => c.primaryKey())
+        .addColumn('username', 'varchar(32)', (c) => c.unique())
+        .addColumn('password_hash', 'varchar(200)')
+        // AES-256-GCM ciphertext of the mobile number, and its keyed blind index for lookups.
+        .addColumn('mobile_enc', 'varchar(200)')
+        .addColumn('mobile_idx', 'char(64)', (c) => c.unique())
+        .addColumn('name', 'varchar(64)', (c) => c.notNull())
+        .addColumn('avatar', 'varchar(512)', (c) => c.notNull().defaultTo(''))
+        .addColumn('signature', 'varchar(512)', (c) => c.notNull().defaultTo(''))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // One live code per mobile; a new code replaces the old one.
+      await db.schema
+        .createTable('verification_codes')
+        .addColumn('mobile_idx', 'char(64)', (c) => c.primaryKey())
+        .addColumn('code_hash', 'char(64)', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('verification_codes').execute();
+      await db.schema.dropTable('users').execute();
+    },
+  },
+};

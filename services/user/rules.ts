@@ -1,0 +1,52 @@
+// Input rules of the user service. The gateway checks shapes first, but the service is also
+// reachable over RPC, so it checks its own rules and names the field that broke one.
+import { errors } from '#kit/errors';
+
+export const USERNAME = /^[A-Za-z0-9_.-]{1,32}$/;
+export const MOBILE = /^\+?[0-9]{6,15}$/;
+export const CODE = /^[0-9]{6}$/;
+
+const chars = (s: string) => [...s].length;
+
+export function checkUsername(v: string): string {
+  if (!USERNAME.test(v)) throw errors.invalid('username', 'use 1–32 letters, digits, dot, dash or underscore');
+  return v;
+}
+
+export function checkPassword(v: string): string {
+  const n = chars(v);
+  if (n < 6 || n > 32) throw errors.invalid('password', 'must be 6–32 characters');
+  return v;
+}
+
+export function checkMobile(v: string): string {
+  if (!MOBILE.test(v)) throw errors.invalid('mobile', 'must be a phone number of 6–15 digits, optionally starting with +');
+  return v;
+}
+
+export function checkCode(v: string): string {
+  if (!CODE.test(v)) throw errors.invalid('code', 'must be the 6 digits that were sent');
+  return v;
+}
+
+export function checkName(v: string): string {
+  const n = chars(v.trim());
+  if (n < 1 || n > 32) throw errors.invalid('name', 'must be 1–32 characters');
+  return v.trim();
+}
+
+export function checkAvatar(v: string): string {
+  if (v === '') return v;
+  if (v.length > 512 || !/^https?:\/\/[^\s]+$/.test(v)) throw errors.invalid('avatar', 'must be an http(s) URL of at most 512 characters, or empty');
+  return v;
+}
+
+export function checkSignature(v: string): string {
+  if (chars(v) > 256) throw errors.invalid('signature', 'must be at most 256 characters');
+  return v;
+}
+
+export function checkId(field: string, v: number): number {
+  if (!Number.isSafeInteger(v) || v <= 0) throw errors.invalid(field, 'must be a positive integer id');
+  return v;
+}

@@ -1,0 +1,82 @@
+// Every route gets bad input and must answer a 4xx with a stable code and a message naming
+// the field: never a 500, a stack trace or SQL.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestSystem, type TestSystem } from './harness.js';
+
+let sys: TestSystem;
+let token = '';
+beforeAll(async () => {
+  sys = await startTestSystem('embedded');
+  const reg = await sys.app.inject({ method: 'POST', url: '/api/v1/users/register', payload: { username: 'badinput', password: 'secret123' } });
+  token = JSON.parse(reg.body).token;
+});
+afterAll(async () => sys?.stop());
+
+type Case = [name: string, method: string, url: string, opts: { body?: unknown; raw?: string; type?: string; auth?: string }, status: number, code: number, mentions: string];
+
+const JSON_ROUTES = ['/api/v1/users/register', '/api/v1/users/login'];
+const cases: Case[] = [
+  ...JSON_ROUTES.flatMap((url): Case[] => [
+    ['no body', 'POST', url, {}, 400, 40001, 'body'],
+    ['invalid JSON', 'POST', url, { raw: '{"username": "a",' }, 400, 40001, 'not valid JSON'],
+    ['an array body', 'POST', url, { body: [1, 2] }, 400, 40001, 'body'],
+    ['missing username', 'POST', url, { body: { password: 'secret123' } }, 400, 40001, 'username'],
+    ['missing password', 'POST', url, { body: { username: 'someone' } }, 400, 40001, 'password'],
+    ['username too long', 'POST', url, { body: { username: 'u'.repeat(33), password: 'secret123' } }, 400, 40001, 'username'],
+    ['username with a space', 'POST', url, { body: { username: 'a b', password: 'secret123' } }, 400, 40001, 'username'],
+    ['empty username', 'POST', url, { body: { username: '', password: 'secret123' } }, 400, 40001, 'username'],
+    ['password too short', 'POST', url, { body: { username: 'someone', password: '12345' } }, 400, 40001, 'password'],
+    ['password too long', 'POST', url, { body: { username: 'someone', password: 'p'.repeat(33) } }, 400, 40001, 'password'],
+    ['password as a number', 'POST', url, { body: { username: 'someone', password: 12345678 } }, 400, 40001, 'password'],
+    ['an unknown field', 'POST', url, { body: { username: 'someone', password: 'secret123', admin: true } }, 400, 40001, 'admin'],
+    ['SQL in the username', 'POST', url, { body: { username: "x' OR 1=1 --", password: 'secret123' } }, 400, 40001, 'username'],
+    ['text/plain body', 'POST', url, { raw: 'username=a', type: 'text/plain' }, 415, 41501, 'Content-Type'],
+    ['oversized body', 'POST', url, { raw: JSON.stringify({ username: 'a', password: 'x'.repeat(2 << 20) }) }, 413, 41301, 'body'],
+  ]),
+  ['code: missing mobile', 'POST', '/api/v1/users/code', { body: {} }, 400, 40001, 'mobile'],
+  ['code: letters in mobile', 'POST', '/api/v1/users/code', { body: { mobile: '138abc' } }, 400, 40001, 'mobile'],
+  ['code: mobile as a number', 'POST', '/api/v1/users/code', { body: { mobile: 13800000000 } }, 400, 40001, 'mobile'],
+  ['code: invalid JSON', 'POST', '/api/v1/users/code', { raw: '{' }, 400, 40001, 'JSON'],
+  ['mobile login: missing code', 'POST', '/api/v1/users/login/mobile', { body: { mobile: '13800000000' } }, 400, 40001, 'code'],
+  ['mobile login: short code', 'POST', '/api/v1/users/login/mobile', { body: { mobile: '13800000000', code: '123' } }, 400, 40001, 'code'],
+  ['mobile login: no code sent', 'POST', '/api/v1/users/login/mobile', { body: { mobile: '13800000001', code: '123456' } }, 401, 40101, 'code'],
+  ['me: no token', 'GET', '/api/v1/users/me', {}, 401, 40101, 'Authorization'],
+  ['me: not a bearer token', 'GET', '/api/v1/users/me', { auth: 'Basic abc' }, 401, 40101, 'Bearer'],
+  ['me: garbage token', 'GET', '/api/v1/users/me', { auth: 'Bearer not.a.jwt' }, 401, 40101, 'token'],
+  ['patch me: no token', 'PATCH', '/api/v1/users/me', { body: { name: 'x' } }, 401, 40101, 'Authorization'],
+  ['patch me: empty body', 'PATCH', '/api/v1/users/me', { body: {}, auth: 'ok' }, 400, 40001, 'at least one field'],
+  ['patch me: name too long', 'PATCH', '/api/v1/users/me', { body: { name: 'n'.repeat(33) }, auth: 'ok' }, 400, 40001, 'name'],
+  ['patch me: empty name', 'PATCH', '/api/v1/users/me', { body: { name: '' }, auth: 'ok' }, 400, 40001, 'name'],
+  ['patch me: avatar not a URL', 'PATCH', '/api/v1/users/me', { body: { avatar: 'javascript:alert(1)' }, auth: 'ok' }, 400, 40001, 'avatar'],
+  ['patch me: signature too long', 'PATCH', '/api/v1/users/me', { body: { signature: 's'.repeat(257) }, auth: 'ok' }, 400, 40001, 'signature'],
+  ['patch me: unknown field', 'PATCH', '/api/v1/users/me', { body: { username: 'new' }, auth: 'ok' }, 400, 40001, 'username'],
+  ['patch me: name as a number', 'PATCH', '/api/v1/users/me', { body: { name: 5 }, auth: 'ok' }, 400, 40001, 'name'],
+  ['user: id not a number', 'GET', '/api/v1/users/abc', {}, 400, 40001, 'id'],
+  ['user: id zero', 'GET', '/api/v1/users/0', {}, 400, 40001, 'id'],
+  ['user: negative id', 'GET', '/api/v1/users/-5', {}, 400, 40001, 'id'],
+  ['user: id above 2^53', 'GET', '/api/v1/users/99999999999999999999', {}, 400, 40001, 'id'],
+  ['user: unknown id', 'GET', '/api/v1/users/123456789', {}, 404, 40401, 'user 123456789'],
+  ['users: no ids', 'GET', '/api/v1/users', {}, 400, 40001, 'ids'],
+  ['users: letters', 'GET', '/api/v1/users?ids=a,b', {}, 400, 40001, 'ids'],
+  ['users: empty item', 'GET', '/api/v1/users?ids=1,,2', {}, 400, 40001, 'ids'],
+  ['users: too many', 'GET', `/api/v1/users?ids=${Array.from({ length: 101 }, (_, i) => i + 1).join(',')}`, {}, 400, 40001, 'at most 100'],
+  ['users: unknown parameter', 'GET', '/api/v1/users?ids=1&x=2', {}, 400, 40001, 'x'],
+  ['unknown route', 'GET', '/api/v1/nope', {}, 404, 40401, 'no route'],
+  ['wrong method', 'DELETE', '/api/v1/users/me', {}, 404, 40401, 'no route'],
+];
+
+describe('bad input on every route', () => {
+  it.each(cases)('%s → %s %s', async (_name, method, url, o, status, code, mentions) => {
+    const headers: Record<string, string> = {};
+    if (o.auth) headers.authorization = o.auth === 'ok' ? `Bearer ${token}` : o.auth;
+    const payload = o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
+    if (payload !== undefined) headers['content-type'] = o.type ?? 'application/json';
+    if (payload === undefined && method === 'POST') headers['content-type'] = 'application/json';
+    const res = await sys.app.inject({ method: method as 'GET', url, headers, payload });
+    expect(res.statusCode, res.body).toBe(status);
+    const body = JSON.parse(res.body);
+    expect(body.code).toBe(code);
+    expect(body.message).toContain(mentions);
+    expect(res.body).not.toMatch(/stack|at Object|SELECT|INSERT|sqlite|mysql|node_modules/i);
+  });
+});
