@@ -1,6 +1,6 @@
 // The HTTP edge. Validation, authentication, rate limits and error mapping happen here;
 // business rules live in the services behind the RPC clients.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Client } from '#kit/rpc';
 import type { Metrics } from '#kit/observability';
@@ -28,11 +28,11 @@ export interface GatewayDeps {
 export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: d.logger as FastifyBaseLogger,
-    disableRequestLogging: true, // installObservation writes one line per request instead of two
+    // installObservation writes one line per request instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
     bodyLimit: d.options.bodyLimitBytes,
     trustProxy: d.options.trustProxy,
     requestIdHeader: 'x-request-id',
-    requestIdLogLabel: 'reqId',
     return503OnClosing: true,
   });
   app.addSchema(ErrorReply);
