@@ -53,6 +53,7 @@ export async function startSystem(config: Config, options: StartOptions = {}): P
         loginPerIp: limit(infra.limitStore, 'login-ip', l.loginPerIp),
         loginPerAccount: limit(infra.limitStore, 'login-account', l.loginPerAccount),
         codePerIp: limit(infra.limitStore, 'code-ip', l.codePerIp),
+        codePerMobile: limit(infra.limitStore, 'code-mobile', l.codePerMobile),
       },
       checks: [...hosted.flatMap((h) => h.checks), ...infra.checks],
       metrics,

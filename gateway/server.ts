@@ -18,7 +18,7 @@ import { ErrorReply } from './schemas/common.js';
 export interface GatewayDeps {
   clients: { users: Client<typeof UserServiceDefinition> };
   tokens: TokenVerifier & { sign(claims: { sub: number }): string };
-  limits: { loginPerIp: Limiter; loginPerAccount: Limiter; codePerIp: Limiter };
+  limits: { loginPerIp: Limiter; loginPerAccount: Limiter; codePerIp: Limiter; codePerMobile: Limiter };
   checks: readonly HealthCheck[];
   metrics: Metrics;
   logger: Logger;

@@ -14,7 +14,7 @@ describe.each(modes)('user API (%s)', (mode) => {
   const uniq = (p: string) => `${p}${Date.now().toString(36)}${seq++}`;
 
   beforeAll(async () => {
-    sys = await startTestSystem(mode, { 'limits.codePerIp.quota': 1000, 'limits.loginPerIp.quota': 1000 });
+    sys = await startTestSystem(mode, { 'limits.codePerIp.quota': 1000, 'limits.loginPerIp.quota': 1000, 'limits.codePerMobile.quota': 1000 });
   });
   afterAll(async () => sys?.stop());
 
@@ -109,6 +109,24 @@ describe.each(modes)('user API (%s)', (mode) => {
     expect(statuses.slice(10)).toEqual([429, 429]);
     expect(last!.body.code).toBe(42901);
     expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('limits codes to one mobile within a minute and code requests per address', async () => {
+    const strict = await startTestSystem(mode, { 'limits.codePerIp.quota': 3 });
+    try {
+      const send = (mobile: string, ip: string) => strict.app.inject({ method: 'POST', url: '/api/v1/users/code', payload: { mobile }, remoteAddress: ip });
+      const mobile = `137${String(Date.now()).slice(-8)}`;
+      expect((await send(mobile, '10.3.0.1')).statusCode).toBe(204);
+      const again = await send(mobile, '10.3.0.2');
+      expect(again.statusCode).toBe(429);
+      expect(JSON.parse(again.body).message).toMatch(/codes to this mobile/);
+      expect(Number(again.headers['retry-after'])).toBeGreaterThan(0);
+      const fromOneIp = [];
+      for (let i = 0; i < 4; i++) fromOneIp.push((await send(`136${i}${String(Date.now()).slice(-7)}`, '10.3.0.9')).statusCode);
+      expect(fromOneIp).toEqual([204, 204, 204, 429]);
+    } finally {
+      await strict.stop();
+    }
   });
 
   it('limits sign-in attempts per account (429 with Retry-After)', async () => {

@@ -84,6 +84,8 @@ export const ConfigSchema = obj({
     loginPerIp: period(30, 60),
     loginPerAccount: period(10, 300),
     codePerIp: period(5, 60),
+    /** Codes to one mobile in a short period, on top of the user service's daily quota. */
+    codePerMobile: period(1, 60),
   }),
   user: obj({
     codeTtlSeconds: int(1800, 60),

@@ -12,7 +12,7 @@ import { AuthReply, Credentials, IdParams, IdsQuery, MobileBody, MobileLogin, Pr
 export interface UserRoutesDeps {
   users: Client<typeof UserServiceDefinition>;
   tokens: { sign(claims: { sub: number }): string };
-  limits: { loginPerIp: Limiter; loginPerAccount: Limiter; codePerIp: Limiter };
+  limits: { loginPerIp: Limiter; loginPerAccount: Limiter; codePerIp: Limiter; codePerMobile: Limiter };
   maxBatch: number;
 }
 
@@ -48,7 +48,10 @@ export async function userRoutes(fastify: FastifyInstance, d: UserRoutesDeps): P
 
   app.post('/code', {
     schema: { tags, summary: 'Send a sign-in code to a mobile number', body: MobileBody, response: { 204: { type: 'null' }, ...errorReplies(400, 429) } },
-    preHandler: limitBy(d.limits.codePerIp, 'code requests from this address', (r) => `code:${ip(r)}`),
+    preHandler: [
+      limitBy(d.limits.codePerIp, 'code requests from this address', (r) => `code:${ip(r)}`),
+      limitBy(d.limits.codePerMobile, 'codes to this mobile', (r) => `m:${(r.body as { mobile: string }).mobile}`),
+    ],
     handler: async (request, reply) => {
       await d.users.sendCode(request.body, callOptions(request));
       return reply.code(204).send(null);
