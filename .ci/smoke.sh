@@ -4,7 +4,8 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 scratch=$(mktemp -d /tmp/surge-smoke-XXXXXX)
-cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$scratch"; }
+# npm start runs node as a grandchild: stop the whole process group.
+cleanup() { [ -n "${pid:-}" ] && kill -- "-$pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$scratch"; }
 trap cleanup EXIT
 
 if [ "${1:-}" = "--node24" ]; then
@@ -19,7 +20,7 @@ echo "== smoke: node $(node --version), npm $(npm --version 2>/dev/null | tail -
 git clone -q "$repo" "$scratch/surge"
 cd "$scratch/surge"
 port=$((20000 + RANDOM % 20000))
-PORT=$port SURGE_DATA="$scratch/data" npm start >"$scratch/start.log" 2>&1 &
+PORT=$port SURGE_DATA="$scratch/data" setsid npm start >"$scratch/start.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 600); do
   grep -q "Surge is running" "$scratch/start.log" && break
