@@ -1,5 +1,6 @@
-// p2c_ewma: power of two choices over EWMA latency and in-flight calls, with the EWMA decayed by
-// elapsed time as in Finagle's peak-EWMA balancer and go-zero's zrpc p2c balancer.
+// p2c_ewma: power of two choices over EWMA latency and in-flight calls, the EWMA decayed by elapsed
+// time (Finagle's EWMA load metric, as go-zero's zrpc p2c balancer uses it), plus a success-rate
+// penalty, a forced pick of long-unpicked instances, and a start value for new ones.
 //
 // Each pick draws two distinct instances at random and takes the one with the lower load:
 //
@@ -11,9 +12,9 @@
 // success: EWMA of the success rate (1 = every call succeeded). A failing instance usually answers
 //   fast, so it would look better by latency and in-flight alike: dividing by its success rate
 //   turns failures into load.
-// Two random candidates, not the global minimum: every client sees the same stats, and taking the
-// minimum would send all of them to the same instance at once (herding); two choices already give
-// an exponentially better spread than one.
+// Two random candidates, not the global minimum: clients with similar stats would all send their
+// next calls to the same least-loaded instance at once (herding); two choices already spread load
+// exponentially better than one random choice.
 
 import { type Clock, systemClock } from '#kit/clock';
 import { errors } from '#kit/errors';
