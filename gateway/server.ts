@@ -3,7 +3,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Client } from '#kit/rpc';
-import type { Metrics } from '#kit/observability';
+import { createAccessLog, lazyChild, type Metrics } from '#kit/observability';
 import type { UserServiceDefinition } from '#gen/surge/user/v1/user';
 import { installAuth, type TokenVerifier } from './plugins/auth.js';
 import { installDocs } from './plugins/docs.js';
@@ -30,6 +30,8 @@ export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
     loggerInstance: d.logger as FastifyBaseLogger,
     // installObservation writes one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
+    // Most requests never log: their child logger is made only when one does.
+    childLoggerFactory: (logger, bindings) => lazyChild(logger as unknown as Logger, bindings) as unknown as FastifyBaseLogger,
     bodyLimit: d.options.bodyLimitBytes,
     trustProxy: d.options.trustProxy,
     requestIdHeader: 'x-request-id',
@@ -41,10 +43,7 @@ export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
   installValidation(app);
   installErrorHandling(app);
   installAuth(app, d.tokens);
-  installObservation(app, d.metrics, d.options.logRequests);
-  app.addHook('onSend', async (request, reply) => {
-    void reply.header('x-request-id', String(request.id));
-  });
+  installObservation(app, d.metrics, createAccessLog(d.logger, d.options.logRequests));
   await installDocs(app);
   await app.register(systemRoutes, { checks: d.checks, metrics: d.metrics });
   await app.register(userRoutes, { prefix: '/api/v1/users', users: d.clients.users, tokens: d.tokens, limits: d.limits, maxBatch: d.options.maxUsersPerBatch });

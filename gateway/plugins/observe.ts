@@ -1,15 +1,18 @@
 // Per-request metrics and one access-log line, both keyed by the route pattern so that
-// /users/1 and /users/2 count as one route.
+// /users/1 and /users/2 count as one route. Callback-style hooks: no promise per request.
 import type { FastifyInstance } from 'fastify';
-import type { Metrics } from '#kit/observability';
+import type { AccessLog, Metrics } from '#kit/observability';
 
-export function installObservation(app: FastifyInstance, metrics: Metrics, logRequests: boolean): void {
-  app.addHook('onResponse', async (request, reply) => {
+export function installObservation(app: FastifyInstance, metrics: Metrics, accessLog: AccessLog): void {
+  app.addHook('onSend', (request, reply, payload, done) => {
+    void reply.header('x-request-id', request.id);
+    done(null, payload);
+  });
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    const seconds = reply.elapsedTime / 1000;
-    metrics.observeHttp(request.method, route, reply.statusCode, seconds);
-    if (logRequests) {
-      request.log.info({ method: request.method, route, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, user: request.userId || undefined }, 'request');
-    }
+    const ms = reply.elapsedTime;
+    metrics.observeHttp(request.method, route, reply.statusCode, ms / 1000);
+    accessLog({ reqId: request.id, method: request.method, route, url: request.url, status: reply.statusCode, ms: Math.round(ms * 100) / 100, user: request.userId });
+    done();
   });
 }

@@ -1,2 +1,4 @@
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { createMetrics, type Metrics } from './metrics.js';
+export { createAccessLog, type AccessEntry, type AccessLog } from './access-log.js';
+export { lazyChild } from './lazy-child.js';

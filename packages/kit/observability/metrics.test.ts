@@ -35,3 +35,21 @@ describe('logger', () => {
     expect(obj).toMatchObject({ msg: 'hello', name: 'test', user: 1, password: '[redacted]', token: '[redacted]' });
   });
 });
+
+describe('access log and lazy child', () => {
+  it('writes one pino-shaped JSON line per request, escaping the URL', async () => {
+    const { createAccessLog, lazyChild } = await import('./index.js');
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _e, cb) { lines.push(String(chunk)); cb(); } });
+    const log = createLogger({ destination: sink, name: 'gw' });
+    createAccessLog(log)({ reqId: 'req-1', method: 'GET', route: '/a/:id', url: '/a/1?q="x"', status: 200, ms: 1.5, user: 7 });
+    createAccessLog(log, false)({ reqId: 'req-2', method: 'GET', route: '/a', url: '/a', status: 200, ms: 1, user: 0 });
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 30, name: 'gw', reqId: 'req-1', url: '/a/1?q="x"', status: 200, ms: 1.5, user: 7, msg: 'request' });
+    const child = lazyChild(log, { reqId: 'req-3' });
+    child.debug('hidden');
+    child.error({ code: 1 }, 'boom');
+    expect(JSON.parse(lines[1]!)).toMatchObject({ level: 50, reqId: 'req-3', code: 1, msg: 'boom' });
+    expect(lines).toHaveLength(2);
+  });
+});

@@ -1,0 +1,32 @@
+// One JSON line per HTTP request, written straight to the logger's destination. pino's general
+// path (child bindings, redaction, generic serialisation) measured about 7 µs per line here, a
+// sixth of a cached request's whole budget; this line has a fixed shape, so it is built by hand
+// (~1 µs) and matches pino's format (level, time, pid, name, fields, msg).
+import pino, { type Logger } from 'pino';
+
+export interface AccessEntry {
+  reqId: string;
+  method: string;
+  route: string;
+  url: string;
+  status: number;
+  ms: number;
+  /** The signed-in user, 0 when none. */
+  user: number;
+}
+
+export type AccessLog = (e: AccessEntry) => void;
+
+export function createAccessLog(logger: Logger, enabled = true): AccessLog {
+  if (!enabled || !logger.isLevelEnabled('info')) return () => {};
+  const stream = (logger as unknown as Record<symbol, { write(line: string): void }>)[pino.symbols.streamSym]!;
+  const bindings = logger.bindings() as { pid?: number; name?: string };
+  const head = `{"level":30,"time":`;
+  const fixed = `${bindings.pid !== undefined ? `,"pid":${bindings.pid}` : ''}${bindings.name ? `,"name":${JSON.stringify(bindings.name)}` : ''}`;
+  const s = JSON.stringify;
+  return (e) => {
+    stream.write(
+      `${head}${Date.now()}${fixed},"reqId":${s(e.reqId)},"method":${s(e.method)},"route":${s(e.route)},"url":${s(e.url)},"status":${e.status},"ms":${e.ms}${e.user ? `,"user":${e.user}` : ''},"msg":"request"}\n`,
+    );
+  };
+}
