@@ -7,6 +7,7 @@ import { createRedisCacheStore, type CacheStore } from '#kit/cache';
 import { createMemoryLimitStore, createRedisLimitStore, type LimitStore } from '#kit/limit';
 import { connectJetStreamQueue, createMemoryQueue, type Queue } from '#kit/queue';
 import { connectRedis, type Redis } from '#kit/redis';
+import { connectEtcdRegistry, createMemoryRegistry, type Registry } from '#kit/discovery';
 import type { DatabaseConfig } from '#kit/store';
 import type { HealthCheck } from '#gateway';
 import type { Config } from './config/index.js';
@@ -18,6 +19,8 @@ export interface Infrastructure {
   readonly queue: Queue;
   readonly blob: BlobStore;
   readonly database: DatabaseConfig;
+  /** Where service instances announce themselves and clients find them. */
+  readonly registry: Registry;
   readonly checks: HealthCheck[];
   close(): Promise<void>;
 }
@@ -65,6 +68,11 @@ export async function openInfrastructure(config: Config, log: Logger): Promise<I
       ? { dialect: 'mysql', host: m.host, port: m.port, user: m.user, password: m.password, databasePrefix: m.databasePrefix, poolSize: m.poolSize, connectTimeoutMs: m.connectTimeoutMs }
       : { dialect: 'sqlite', dir: join(dataDir, 'db') };
 
+  const e = config.registry.etcd;
+  const registry = config.registry.driver === 'etcd' ? await connectEtcdRegistry({ hosts: e.hosts, prefix: e.prefix, leaseTtlSeconds: e.leaseTtlSeconds }) : createMemoryRegistry();
+  closers.push(() => registry.close());
+  if (config.registry.driver === 'etcd') checks.push({ name: 'etcd', check: () => registry.ping() });
+
   log.debug({ database: database.dialect, cache: config.cache.driver, queue: config.queue.driver, blob: config.blob.driver }, 'infrastructure ready');
   return {
     cacheStore,
@@ -72,6 +80,7 @@ export async function openInfrastructure(config: Config, log: Logger): Promise<I
     queue,
     blob,
     database,
+    registry,
     checks,
     async close() {
       for (const c of closers.reverse()) await c().catch((err: unknown) => log.warn({ err }, 'closing an adapter failed'));

@@ -19,6 +19,8 @@ export interface HostContext {
   server: RpcServer;
   clock: Clock;
   log: Logger;
+  /** The id generator's worker id: from config in one process, claimed from the registry per instance. */
+  workerId: number;
   /** Overrides for tests and embedders, e.g. an SMS sender. */
   overrides?: { codeSender?: CodeSender };
 }
@@ -55,7 +57,7 @@ async function hostUserService(c: HostContext): Promise<HostedService> {
       db,
       cache,
       clock: c.clock,
-      ids: createIdGenerator({ workerId: c.config.ids.workerId, clock: c.clock }),
+      ids: createIdGenerator({ workerId: c.workerId, clock: c.clock }),
       cipher: createFieldCipher({ key: c.config.auth.fieldKey }),
       passwords: { hash: hashPassword, verify: verifyPassword },
       // "At most N codes per mobile per day": a period limit aligned to calendar days (UTC).
@@ -74,4 +76,5 @@ async function hostUserService(c: HostContext): Promise<HostedService> {
   };
 }
 
-export const hostedServices: readonly ((c: HostContext) => Promise<HostedService>)[] = [hostUserService];
+/** Every service Surge can host, by name: `surge serve <name>` runs one, `npm start` runs them all. */
+export const serviceHosts: Readonly<Record<string, (c: HostContext) => Promise<HostedService>>> = { user: hostUserService };

@@ -3,16 +3,14 @@
 // tests both come through here.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { createTokens } from '#kit/auth';
 import { systemClock, type Clock } from '#kit/clock';
-import { createPeriodLimit, type LimitStore } from '#kit/limit';
 import { createLogger, createMetrics, type Metrics } from '#kit/observability';
 import { createClient, createInProcessTransport, RpcServer, serverInterceptors } from '#kit/rpc';
-import { buildGateway } from '#gateway';
-import { MAX_USERS_PER_BATCH, UserServiceDefinition } from '#services/user';
+import { UserServiceDefinition } from '#services/user';
 import { isEmbedded, type Config } from './config/index.js';
+import { createGateway, listen } from './gateway.js';
 import { openInfrastructure } from './infra.js';
-import { hostedServices, type HostContext, type HostedService } from './services.js';
+import { serviceHosts, type HostContext, type HostedService } from './services.js';
 
 export interface System {
   readonly url: string;
@@ -38,38 +36,15 @@ export async function startSystem(config: Config, options: StartOptions = {}): P
   const hosted: HostedService[] = [];
   try {
     const server = new RpcServer(serverInterceptors({ log, observer: metrics, clock }));
-    const ctx: HostContext = { config, infra, server, clock, log, overrides: options.overrides };
-    for (const host of hostedServices) hosted.push(await host(ctx));
+    const ctx: HostContext = { config, infra, server, clock, log, workerId: config.ids.workerId, overrides: options.overrides };
+    for (const host of Object.values(serviceHosts)) hosted.push(await host(ctx));
 
     const transport = createInProcessTransport(server, { codecCheck: config.rpc.codecCheck });
     const users = createClient(UserServiceDefinition, transport, { defaultTimeoutMs: config.rpc.timeoutMs, clock });
-    const limit = (store: LimitStore, name: string, p: { quota: number; periodSeconds: number }) =>
-      createPeriodLimit({ quota: p.quota, periodMs: p.periodSeconds * 1000, keyPrefix: `gw:${name}:`, store, clock });
-    const l = config.limits;
-    const app = await buildGateway({
-      clients: { users },
-      tokens: createTokens({ secret: config.auth.jwtSecret, ttlSeconds: config.auth.tokenTtlSeconds, clock }),
-      limits: {
-        loginPerIp: limit(infra.limitStore, 'login-ip', l.loginPerIp),
-        loginPerAccount: limit(infra.limitStore, 'login-account', l.loginPerAccount),
-        codePerIp: limit(infra.limitStore, 'code-ip', l.codePerIp),
-        codePerMobile: limit(infra.limitStore, 'code-mobile', l.codePerMobile),
-      },
-      checks: [...hosted.flatMap((h) => h.checks), ...infra.checks],
-      metrics,
-      logger: log,
-      options: { bodyLimitBytes: config.http.bodyLimitBytes, trustProxy: config.http.trustProxy, logRequests: config.log.requests, maxUsersPerBatch: MAX_USERS_PER_BATCH },
-    });
-
+    const app = await createGateway({ config, infra, clients: { users }, checks: [...hosted.flatMap((h) => h.checks), ...infra.checks], metrics, log, clock });
     let url = '';
-    if (options.listen ?? true) {
-      await app.listen({ host: config.http.host, port: config.http.port });
-      const addr = app.server.address();
-      const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
-      url = `http://${config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host}:${port}`;
-    } else {
-      await app.ready();
-    }
+    if (options.listen ?? true) url = await listen(app, config);
+    else await app.ready();
 
     return {
       url,

@@ -69,7 +69,7 @@ export function validateConfig(raw: unknown): Readonly<Config> {
 
 /** Embedded mode: every adapter in-process or on local disk. */
 export function isEmbedded(c: Config): boolean {
-  return c.database.driver === 'sqlite' && c.cache.driver === 'memory' && c.queue.driver === 'memory' && c.blob.driver === 'local';
+  return c.database.driver === 'sqlite' && c.cache.driver === 'memory' && c.queue.driver === 'memory' && c.blob.driver === 'local' && c.registry.driver === 'memory';
 }
 
 function readConfigFile(file: string): Record<string, unknown> {

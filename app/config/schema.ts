@@ -75,10 +75,27 @@ export const ConfigSchema = obj({
     }),
   }),
   ids: obj({ workerId: int(0, 0, 127) }),
+  registry: obj({
+    driver: Type.Union([Type.Literal('memory'), Type.Literal('etcd')], { default: 'memory' }),
+    etcd: obj({
+      hosts: Type.Array(Type.String(), { default: ['127.0.0.1:2379'], minItems: 1 }),
+      prefix: str('/surge/'),
+      leaseTtlSeconds: int(10, 2, 3600),
+    }),
+  }),
   rpc: obj({
     timeoutMs: int(2000, 1),
     /** Round-trip in-process calls through the protobuf codecs (tests turn it on). */
     codecCheck: Type.Boolean({ default: false }),
+    /** Where a service process listens (framed protocol, gRPC, and its /metrics + /healthz page); 0 = any free port. */
+    host: str('127.0.0.1'),
+    /** The address other processes use to reach this one; empty = rpc.host. */
+    advertiseHost: str(''),
+    framedPort: int(0, 0, 65535),
+    grpcPort: int(0, 0, 65535),
+    metricsPort: int(0, 0, 65535),
+    /** On SIGTERM: how long in-flight calls may take to finish after deregistering. */
+    drainMs: int(5000, 0),
   }),
   limits: obj({
     loginPerIp: period(30, 60),

@@ -1,0 +1,47 @@
+// The gateway's wiring, shared by the all-in-one process and the gateway-only process: rate
+// limits over the shared limit store, tokens, health checks and the RPC clients it is given.
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createTokens } from '#kit/auth';
+import type { Clock } from '#kit/clock';
+import { createPeriodLimit } from '#kit/limit';
+import type { Metrics } from '#kit/observability';
+import type { Client } from '#kit/rpc';
+import { buildGateway, type HealthCheck } from '#gateway';
+import { MAX_USERS_PER_BATCH, type UserServiceDefinition } from '#services/user';
+import type { Config } from './config/index.js';
+import type { Infrastructure } from './infra.js';
+
+export interface GatewayClients {
+  users: Client<typeof UserServiceDefinition>;
+}
+
+export function createGateway(o: { config: Config; infra: Infrastructure; clients: GatewayClients; checks: HealthCheck[]; metrics: Metrics; log: Logger; clock: Clock }): Promise<FastifyInstance> {
+  const { config, infra, clock } = o;
+  const limit = (name: string, p: { quota: number; periodSeconds: number }) =>
+    createPeriodLimit({ quota: p.quota, periodMs: p.periodSeconds * 1000, keyPrefix: `gw:${name}:`, store: infra.limitStore, clock });
+  const l = config.limits;
+  return buildGateway({
+    clients: o.clients,
+    tokens: createTokens({ secret: config.auth.jwtSecret, ttlSeconds: config.auth.tokenTtlSeconds, clock }),
+    limits: {
+      loginPerIp: limit('login-ip', l.loginPerIp),
+      loginPerAccount: limit('login-account', l.loginPerAccount),
+      codePerIp: limit('code-ip', l.codePerIp),
+      codePerMobile: limit('code-mobile', l.codePerMobile),
+    },
+    checks: o.checks,
+    metrics: o.metrics,
+    logger: o.log,
+    options: { bodyLimitBytes: config.http.bodyLimitBytes, trustProxy: config.http.trustProxy, logRequests: config.log.requests, maxUsersPerBatch: MAX_USERS_PER_BATCH },
+  });
+}
+
+/** Listens on http.host:http.port and returns the URL to print. */
+export async function listen(app: FastifyInstance, config: Config): Promise<string> {
+  await app.listen({ host: config.http.host, port: config.http.port });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
+  const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+  return `http://${host}:${port}`;
+}
