@@ -9,9 +9,11 @@ export interface ServerInterceptorDeps {
   log: ErrorLog & CallLog;
   observer: RpcObserver;
   clock: Clock;
+  /** Guards that may refuse a call (load shedding); they run inside metrics, so refusals are counted. */
+  guards?: readonly Interceptor[];
 }
 
-/** The standard server chain, outermost first: errors → metrics → logging → deadline → handler. */
+/** The standard server chain, outermost first: errors → metrics → guards → logging → deadline → handler. */
 export function serverInterceptors(d: ServerInterceptorDeps): Interceptor[] {
-  return [errorInterceptor(d.log), metricsInterceptor('server', d.observer, d.clock), loggingInterceptor(d.log, d.clock), deadlineInterceptor(d.clock)];
+  return [errorInterceptor(d.log), metricsInterceptor('server', d.observer, d.clock), ...(d.guards ?? []), loggingInterceptor(d.log, d.clock), deadlineInterceptor(d.clock)];
 }
