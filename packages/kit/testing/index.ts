@@ -1,2 +1,3 @@
 export { servers, requireServer, reachable, inCI, type ServerSpec } from './servers.js';
 export { startTcpProxy, type TcpProxy, type TcpProxyOptions } from './tcp-proxy.js';
+export { startEtcd, requireEtcdBinary, etcdBinary, type TestEtcd } from './etcd.js';
