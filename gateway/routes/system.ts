@@ -21,6 +21,9 @@ export async function systemRoutes(app: FastifyInstance, d: { checks: readonly H
     return reply.code(503).send({ status: 'unavailable', code: e.code, message: `${failed.map(([n, r]) => `${n}: ${r}`).join('; ')}`, checks });
   });
 
+  // Liveness: the process answers. Dependencies failing is /healthz's business, not a reason to restart.
+  app.get('/livez', { schema: { hide: true } }, async () => ({ status: 'alive' }));
+
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(d.metrics.contentType).send(await d.metrics.render()));
 }
 
