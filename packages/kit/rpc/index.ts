@@ -10,3 +10,4 @@ export { errorInterceptor, type ErrorLog } from './interceptors/errors.js';
 export { metricsInterceptor, type RpcObserver } from './interceptors/metrics.js';
 export { loggingInterceptor, type CallLog } from './interceptors/logging.js';
 export { serverInterceptors, type ServerInterceptorDeps } from './defaults.js';
+export * from './grpc/index.js';

@@ -1,0 +1,110 @@
+// The gRPC client transport: a Surge client reaching a gRPC server (Surge's own or any other)
+// over one grpc-js channel. The call context crosses as gRPC carries it: the absolute deadline
+// becomes the gRPC deadline (sent as grpc-timeout), the metadata becomes text metadata, and
+// cancelling the context cancels the call. Failures come back as SurgeErrors (see status.ts).
+import { Client, credentials, type Metadata, type ServiceError } from '@grpc/grpc-js';
+import { type Clock, systemClock } from '#kit/clock';
+import { Code, errors, SurgeError } from '#kit/errors';
+import type { MethodDefinition, Transport, UnaryCall } from '../types.js';
+import { deserializer, grpcPath, serializer } from './definition.js';
+import { toGrpcMetadata } from './metadata.js';
+import { fromGrpcError } from './status.js';
+
+export interface GrpcTransportOptions {
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** The server's gRPC port; there is no sensible default, so it must be given. */
+  port: number;
+  /** Default 'gRPC <host>:<port>': the dependency named in Unavailable errors and logs. */
+  name?: string;
+  /**
+   * Default systemClock: refuses a call whose deadline has already passed without a round trip.
+   * grpc-js measures the deadline against Date.now(), so this must tell the same wall time.
+   */
+  clock?: Clock;
+}
+
+interface ResolvedGrpcTransportOptions {
+  address: string;
+  name: string;
+  clock: Clock;
+}
+
+export function resolveGrpcTransportOptions(options: GrpcTransportOptions): ResolvedGrpcTransportOptions {
+  const host = options.host ?? '127.0.0.1';
+  if (typeof host !== 'string' || host === '') throw errors.invalid('host', 'must be a non-empty host name or address');
+  const port = options.port;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw errors.invalid('port', 'must be an integer from 1 to 65535');
+  const address = host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+  const name = options.name ?? `gRPC ${address}`;
+  if (typeof name !== 'string' || name === '') throw errors.invalid('name', 'must be a non-empty string');
+  return Object.freeze({ address, name, clock: options.clock ?? systemClock });
+}
+
+export interface GrpcTransport extends Transport {
+  /** Closes the channel: new calls fail with Unavailable; calls in flight finish. */
+  close(): Promise<void>;
+}
+
+interface WireMethod {
+  path: string;
+  serialize: (value: unknown) => Buffer;
+  deserialize: (bytes: Buffer) => unknown;
+}
+
+export function createGrpcTransport(options: GrpcTransportOptions): GrpcTransport {
+  const o = resolveGrpcTransportOptions(options);
+  // grpc-js connects lazily and reconnects by itself; one channel (one HTTP/2 connection) serves every call.
+  const client = new Client(o.address, credentials.createInsecure());
+  // Serializers per method definition, built on first use (definitions are long-lived generated objects).
+  const wire = new Map<MethodDefinition, WireMethod>();
+  let closed = false;
+
+  function wireMethod(call: UnaryCall): WireMethod {
+    let m = wire.get(call.definition);
+    if (!m) {
+      m = { path: grpcPath(call.service, call.method), serialize: serializer(call.definition.requestType), deserialize: deserializer(call.definition.responseType) };
+      wire.set(call.definition, m);
+    }
+    return m;
+  }
+
+  return {
+    unary(call: UnaryCall): Promise<unknown> {
+      if (closed) return Promise.reject(new SurgeError(Code.Unavailable, `${o.name}: the transport is closed`, { details: { dependency: o.name } }));
+      const { ctx } = call;
+      if (ctx.deadline !== undefined && ctx.deadline <= o.clock.now()) return Promise.reject(errors.deadline());
+      let metadata: Metadata;
+      try {
+        metadata = toGrpcMetadata(ctx.metadata);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      const m = wireMethod(call);
+      const signal = ctx.signal;
+      if (signal.aborted) return Promise.reject(abortError(signal));
+      return new Promise((resolve, reject) => {
+        let onAbort: (() => void) | undefined;
+        const pending = client.makeUnaryRequest(m.path, m.serialize, m.deserialize, call.request, metadata, ctx.deadline === undefined ? {} : { deadline: ctx.deadline }, (err: ServiceError | null, reply?: unknown) => {
+          if (onAbort) signal.removeEventListener('abort', onAbort);
+          if (!err) return resolve(reply);
+          // Cancelled by our own context: say why (its deadline or a cancel), not grpc-js's CANCELLED.
+          reject(signal.aborted ? abortError(signal) : fromGrpcError(err, o.name));
+        });
+        onAbort = () => pending.cancel();
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+    },
+    close(): Promise<void> {
+      closed = true;
+      client.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+function abortError(signal: AbortSignal): SurgeError {
+  const reason = signal.reason as { name?: string } | undefined;
+  if (reason?.name === 'TimeoutError') return errors.deadline();
+  return new SurgeError(Code.Cancelled, 'the call was cancelled', { cause: signal.reason });
+}
