@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '#kit/clock';
 import { Code } from '#kit/errors';
-import { createMemoryRegistry, createMemoryTable, resolveEtcdRegistryOptions, resolveMemoryRegistryOptions, type Registry } from './index.js';
+import { createMemoryRegistry, createMemoryTable, resolveEtcdRegistryOptions, resolveMemoryRegistryOptions, type EtcdRegistryOptions, type Registry } from './index.js';
 import { registrySuite } from './registry.suite.js';
 
 let seq = 0;
@@ -38,7 +38,7 @@ describe('registry options', () => {
       [{ prefix: '/surge' }, 'prefix'],
       [{ retryBaseMs: 500, retryMaxMs: 100 }, 'retryMaxMs'],
       [{ requestTimeoutMs: 1.5 }, 'requestTimeoutMs'],
-    ] as const) {
+    ] as [EtcdRegistryOptions, string][]) {
       expect(() => resolveEtcdRegistryOptions(bad)).toThrow(expect.objectContaining({ code: Code.InvalidArgument, details: { field } }));
     }
     expect(() => resolveMemoryRegistryOptions({ leaseTtlSeconds: -1 })).toThrow(expect.objectContaining({ details: { field: 'leaseTtlSeconds' } }));
