@@ -53,7 +53,8 @@ export function toGrpcError(err: unknown): Partial<StatusObject> {
 }
 
 /**
- * What a failed call becomes for the caller. `dependency` names the server in Unavailable errors.
+ * What a failed call becomes for the caller, who did not cancel it (the transport answers its own
+ * cancellations before asking here). `dependency` names the server in Unavailable errors.
  * grpc-js decodes the percent-encoded status message, so non-ASCII messages arrive intact.
  */
 export function fromGrpcError(err: ServiceError, dependency: string): SurgeError {
@@ -63,9 +64,11 @@ export function fromGrpcError(err: ServiceError, dependency: string): SurgeError
     return SurgeError.fromWire(wire, err.details, details);
   }
   const code = codeFromGrpcStatus(err.code);
-  // Without a Surge trailer these two usually come from grpc-js itself (no connection, the
-  // client-side deadline timer), so they get the standard messages the other transports use.
-  if (code === Code.Unavailable) return errors.unavailable(dependency, err);
+  // Without a Surge trailer these usually come from grpc-js itself (no connection, the client-side
+  // deadline timer), so they get the standard messages the other transports use. CANCELLED the
+  // caller did not cause (the transport checks its own signal first) means the server cut the
+  // stream, shutting down or crashing: for the caller, the server went away.
+  if (code === Code.Unavailable || code === Code.Cancelled) return errors.unavailable(dependency, err);
   if (code === Code.DeadlineExceeded) return new SurgeError(Code.DeadlineExceeded, 'deadline exceeded', { cause: err });
   if (code === Code.Internal) return new SurgeError(Code.Internal, 'internal error', { cause: err });
   return new SurgeError(code, err.details || codeInfo[code].name, { cause: err });
