@@ -1,6 +1,7 @@
 // The slice of etcd the registry uses, over the etcd3 package, with every driver error turned
 // into a SurgeError here, at the edge. Nothing outside this file touches etcd3 types.
-import { Etcd3, EtcdLeaseInvalidError, type IOptions, type Watcher as EtcdWatcher } from 'etcd3';
+import { Etcd3, EtcdLeaseInvalidError, isRecoverableError, type IOptions, type Watcher as EtcdWatcher } from 'etcd3';
+import type { Clock } from '#kit/clock';
 import { Code, SurgeError, errors } from '#kit/errors';
 import type { ResolvedEtcdRegistryOptions } from './options.js';
 
@@ -31,9 +32,44 @@ async function edge<T>(work: () => Promise<T>): Promise<T> {
 }
 
 type Policy = NonNullable<NonNullable<IOptions['faultHandling']>['global']>;
-// etcd3's default host breaker stays open 5 s after three failures and its global policy retries
-// three times: both delay noticing that etcd is back. The registry has its own back-off.
-const passThrough = { execute: (fn: (ctx: { signal: AbortSignal }) => unknown) => Promise.resolve().then(() => fn({ signal: new AbortController().signal })) } as unknown as Policy;
+type PolicyFn = (ctx: { signal: AbortSignal }) => unknown;
+
+// etcd3's defaults: a global policy that retries three times, and a host breaker that stays open
+// 5 s after three failures. Both delay noticing that etcd is back; the registry has its own
+// back-off. So, with one host: no retry, no breaker. With several: a call that failed on one
+// member is tried once on each other member, and a failed member is skipped for a short while.
+const recoverable = (err: unknown) => typeof err === 'object' && err !== null && isRecoverableError(err as Error);
+const context = () => ({ signal: new AbortController().signal });
+
+function acrossMembers(attempts: number): Policy {
+  return {
+    async execute(fn: PolicyFn) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await fn(context());
+        } catch (err) {
+          if (attempt >= attempts || !recoverable(err)) throw err;
+        }
+      }
+    },
+  } as unknown as Policy;
+}
+
+function hostPolicy(clock: Clock, skipMs: number): Policy {
+  let downUntil = -Infinity;
+  return {
+    execute(fn: PolicyFn) {
+      if (clock.monotonic() < downUntil) return Promise.reject(new Error('etcd member skipped after a recent failure'));
+      return Promise.resolve().then(() => fn(context())).then(
+        (value) => { downUntil = -Infinity; return value; },
+        (err: unknown) => {
+          if (recoverable(err)) downUntil = clock.monotonic() + skipMs;
+          throw err;
+        },
+      );
+    },
+  } as unknown as Policy;
+}
 
 export class EtcdConnection {
   readonly client: Etcd3;
@@ -46,7 +82,7 @@ export class EtcdConnection {
       dialTimeout: o.requestTimeoutMs,
       // grpc deadlines are real wall-clock dates, not the injected clock. Streams get none (watches live long).
       defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: new Date(Date.now() + o.requestTimeoutMs) }),
-      faultHandling: { host: () => passThrough, global: passThrough },
+      faultHandling: { host: () => hostPolicy(o.clock, o.hosts.length > 1 ? o.retryMaxMs : 0), global: acrossMembers(o.hosts.length) },
       // Finds a silently dead connection (a cut network sends no RST); etcd refuses pings under 5 s apart.
       grpcOptions: { 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5_000 },
     });

@@ -32,6 +32,27 @@ describe.skipIf(!hasEtcd)('etcd registry', () => {
     };
   });
 
+  it('with one member of several down, every call still succeeds (tried on the next member)', async () => {
+    const r = connectEtcdRegistry({ hosts: ['127.0.0.1:1', etcd.endpoint, '127.0.0.1:2'], prefix: `/surge-test/${run}/multi/`, leaseTtlSeconds: 2,
+      // A failed member is skipped only this long, so most calls meet a dead member first.
+      retryBaseMs: 1, retryMaxMs: 1 });
+    try {
+      const reg = await r.register({ service: 'svc', id: 'a', host: 'h', framedPort: 1, grpcPort: 2, pid: 3 });
+      await reg.ready;
+      let ok = 0;
+      for (let i = 0; i < 20; i++) {
+        await r.ping();
+        if ((await r.list('svc')).length === 1) ok++;
+      }
+      expect(ok).toBe(20);
+      const w = await r.watch('svc', () => undefined);
+      expect(w.current().map((i) => i.id)).toEqual(['a']);
+      await reg.deregister();
+    } finally {
+      await r.close();
+    }
+  });
+
   it('ping and every call fail with Unavailable naming etcd when nothing listens', async () => {
     const r = connectEtcdRegistry({ hosts: '127.0.0.1:1', requestTimeoutMs: 500 });
     try {
