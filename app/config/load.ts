@@ -27,6 +27,8 @@ export interface LoadOptions {
   file?: string;
   /** Values applied last (tests). */
   overrides?: Record<string, unknown>;
+  /** For tools that never sign or decrypt (surge ps): accept the built-in secrets in any mode. */
+  secretsUnused?: boolean;
 }
 
 export function loadConfig(options: LoadOptions = {}): Readonly<Config> {
@@ -43,10 +45,10 @@ export function loadConfig(options: LoadOptions = {}): Readonly<Config> {
     if (name.startsWith('SURGE__') && v !== undefined) setPath(raw, name.slice(7).split('__').join('.'), parseEnvValue(v));
   }
   if (options.overrides) for (const [path, v] of Object.entries(options.overrides)) setPath(raw, path, v);
-  return validateConfig(raw);
+  return validateConfig(raw, options.secretsUnused);
 }
 
-export function validateConfig(raw: unknown): Readonly<Config> {
+export function validateConfig(raw: unknown, secretsUnused = false): Readonly<Config> {
   const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, structuredClone(raw)));
   const problems = [...Value.Errors(ConfigSchema, withDefaults)]
     .filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'boolean')
@@ -56,7 +58,7 @@ export function validateConfig(raw: unknown): Readonly<Config> {
   if (!/^[A-Za-z0-9+/]{43}=$/.test(config.auth.fieldKey)) {
     throw new ConfigError('auth.fieldKey: must be 32 random bytes in base64 (44 characters), e.g. the output of: openssl rand -base64 32');
   }
-  if (!isEmbedded(config)) {
+  if (!isEmbedded(config) && !secretsUnused) {
     if (config.auth.jwtSecret === DEV_JWT_SECRET) {
       throw new ConfigError('auth.jwtSecret: the built-in development secret is refused outside embedded mode; set SURGE_JWT_SECRET (at least 32 characters)');
     }

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// The `surge` command.
+//   surge start                      the whole system in one process (what `npm start` runs)
+//   surge serve <service>            one service in its own process, registered in etcd
+//   surge gateway                    the HTTP gateway in its own process
+//   surge up [--scale user=2]        every service and the gateway as separate processes
+//   surge ps [--json]                the instances registered in etcd (default config: deploy/local/surge.yaml)
+// Each takes --config <file> (or SURGE_CONFIG); environment variables override the file.
+import { ConfigError, loadConfig } from './config/index.js';
+import { runAllInOne } from './roles/all-in-one.js';
+import { ps } from './roles/ps.js';
+import { stopOn } from './roles/signals.js';
+import { up } from './roles/up.js';
+
+const [command = 'start', ...rest] = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = rest.indexOf(name);
+  return i >= 0 ? rest[i + 1] : undefined;
+};
+
+async function main(): Promise<void> {
+  const load = () => loadConfig({ file: flag('--config') });
+  switch (command) {
+    case 'start':
+      return runAllInOne(load());
+    case 'serve': {
+      const name = rest.find((a, i) => !a.startsWith('--') && rest[i - 1] !== '--config');
+      if (!name) throw new ConfigError('usage: surge serve <service> [--config file]');
+      const { startServiceProcess } = await import('./roles/service-process.js');
+      const p = await startServiceProcess(load(), name);
+      const i = p.instance;
+      process.stdout.write(`surge serve ${name}: instance ${i.id} pid ${i.pid} framed ${i.host}:${i.framedPort} grpc ${i.host}:${i.grpcPort} metrics ${p.metricsUrl}\n`);
+      return stopOn(p.close);
+    }
+    case 'gateway': {
+      const { startGatewayProcess } = await import('./roles/gateway-process.js');
+      const g = await startGatewayProcess(load());
+      process.stdout.write(`surge gateway: ${g.url} (metrics ${g.url}/metrics, API docs ${g.url}/docs)\n`);
+      return stopOn(g.close);
+    }
+    case 'up':
+      return up(rest);
+    case 'ps':
+      return ps(loadConfig({ file: flag('--config'), secretsUnused: true }), rest.includes('--json'));
+    default:
+      throw new ConfigError(`unknown command "${command}"; use start, serve, gateway, up or ps`);
+  }
+}
+
+main().catch((err: unknown) => {
+  const msg = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`surge: ${err instanceof ConfigError ? msg : `failed: ${msg}`}\n`);
+  process.exit(err instanceof ConfigError ? 2 : 1);
+});

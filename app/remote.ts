@@ -1,0 +1,84 @@
+// Clients for services in other processes: the registry's watch keeps the instance list, each
+// instance gets a connection behind its own breaker, and a p2c picker chooses the instance per
+// call. The connection is gRPC until the framed protocol lands in the kit; nothing else here
+// changes when it does. The gateway (and any service calling another) uses this in
+// distributed mode, where the all-in-one process uses the in-process transport.
+import type { Logger } from 'pino';
+import { createBalancedTransport, createP2cPicker, type BalancedInstance } from '#kit/balancer';
+import { BreakerGroup } from '#kit/breaker';
+import type { Clock } from '#kit/clock';
+import type { Instance, Registry, Watcher } from '#kit/discovery';
+import type { Metrics } from '#kit/observability';
+import { createClient, createGrpcTransport, metricsInterceptor, type Client, type ServiceDefinition, type Transport, type UnaryCall } from '#kit/rpc';
+
+export interface RemoteClient<D extends ServiceDefinition> {
+  readonly client: Client<D>;
+  /** The instances currently known (kept while the registry is unreachable). */
+  instances(): Instance[];
+  close(): Promise<void>;
+}
+
+interface Connection {
+  readonly key: string;
+  readonly balanced: BalancedInstance;
+  readonly transport: Transport;
+}
+
+const addressOf = (i: Instance) => `${i.host}:${i.grpcPort}`;
+
+export async function remoteClient<D extends ServiceDefinition>(
+  definition: D,
+  service: string,
+  o: { registry: Registry; clock: Clock; log: Logger; metrics: Metrics; timeoutMs: number },
+): Promise<RemoteClient<D>> {
+  const picker = createP2cPicker<BalancedInstance>({ key: (i) => i.id, clock: o.clock, name: service });
+  const breakers = new BreakerGroup({ breaker: { clock: o.clock } });
+  const open = new Map<string, Connection>();
+
+  const connect = (inst: Instance): Connection => {
+    const key = addressOf(inst);
+    const transport = createGrpcTransport({ host: inst.host, port: inst.grpcPort, clock: o.clock, name: `${service} at ${key}` });
+    // One breaker per instance and method: a failing instance is cut off without touching the others.
+    const guarded: Transport = {
+      unary(call: UnaryCall) {
+        return breakers.get(`${key}|${call.method}`).run(() => transport.unary(call));
+      },
+    };
+    return { key, transport, balanced: { id: key, transport: guarded } };
+  };
+
+  const onChange = (instances: Instance[]) => {
+    const live = new Set<string>();
+    for (const inst of instances) {
+      if (!inst.grpcPort) continue;
+      const key = addressOf(inst);
+      live.add(key);
+      if (!open.has(key)) open.set(key, connect(inst));
+    }
+    for (const [key, c] of open) {
+      if (live.has(key)) continue;
+      open.delete(key);
+      breakers.deletePrefix(`${key}|`);
+      // Calls already sent on it finish or fail by their own deadline; then the connection goes.
+      void c.transport.close?.().catch((err: unknown) => o.log.debug({ err, key }, 'closing a connection failed'));
+    }
+    picker.update([...open.values()].map((c) => c.balanced));
+    o.log.info({ service, instances: [...open.keys()] }, 'instances changed');
+  };
+
+  const watcher: Watcher = await o.registry.watch(service, onChange);
+  const client = createClient(definition, createBalancedTransport({ picker, clock: o.clock }), {
+    defaultTimeoutMs: o.timeoutMs,
+    clock: o.clock,
+    interceptors: [metricsInterceptor('client', o.metrics, o.clock)],
+  });
+  return {
+    client,
+    instances: () => watcher.current(),
+    async close() {
+      await watcher.close();
+      for (const c of open.values()) await c.transport.close?.().catch(() => undefined);
+      open.clear();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+// `surge ps`: the instances registered in the registry, as a table or (--json) a JSON array.
+import { connectEtcdRegistry } from '#kit/discovery';
+import { ConfigError, type Config } from '../config/index.js';
+
+export async function ps(config: Config, json: boolean): Promise<void> {
+  if (config.registry.driver !== 'etcd') throw new ConfigError('registry.driver: surge ps reads etcd; run it with the configuration of the running system (e.g. --config deploy/local/surge.yaml)');
+  const e = config.registry.etcd;
+  const registry = await connectEtcdRegistry({ hosts: e.hosts, prefix: e.prefix, leaseTtlSeconds: e.leaseTtlSeconds });
+  try {
+    const rows = (await registry.list()).map((i) => ({ service: i.service, id: i.id, pid: i.pid, host: i.host, framedPort: i.framedPort, grpcPort: i.grpcPort }));
+    if (json) {
+      process.stdout.write(`${JSON.stringify(rows)}\n`);
+      return;
+    }
+    const head = ['SERVICE', 'INSTANCE', 'PID', 'HOST', 'FRAMED', 'GRPC'];
+    const cells = rows.map((r) => [r.service, r.id, String(r.pid), r.host, String(r.framedPort), String(r.grpcPort)]);
+    const width = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+    for (const line of [head, ...cells]) process.stdout.write(`${line.map((c, i) => c.padEnd(width[i]!)).join('  ')}\n`);
+    if (rows.length === 0) process.stdout.write('(no instances registered)\n');
+  } finally {
+    await registry.close();
+  }
+}

@@ -1,0 +1,97 @@
+// `surge serve <service>`: one service in its own process. Order matters and is the point:
+// listen, then register (clients never see an address that refuses them); on SIGTERM,
+// deregister first (clients stop sending), then drain in-flight calls, then close.
+import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '#kit/clock';
+import type { Instance, Registration, WorkerClaim } from '#kit/discovery';
+import { MAX_WORKER_ID } from '#kit/ids';
+import { createLogger, createMetrics, type Metrics } from '#kit/observability';
+import { RpcServer, serverInterceptors, startGrpcServer } from '#kit/rpc';
+import { createShedder, eventLoopProbe, shedderInterceptor } from '#kit/shedder';
+import { ConfigError, type Config } from '../config/index.js';
+import { openInfrastructure, type Infrastructure } from '../infra.js';
+import { serviceHosts, type HostedService } from '../services.js';
+
+export interface ServiceProcess {
+  readonly instance: Instance;
+  readonly metricsUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startServiceProcess(config: Config, name: string, options: { logger?: Logger; clock?: Clock } = {}): Promise<ServiceProcess> {
+  const host = serviceHosts[name];
+  if (!host) throw new ConfigError(`unknown service "${name}"; this build hosts: ${Object.keys(serviceHosts).join(', ')}`);
+  const log = options.logger ?? createLogger({ level: config.log.level, name: `surge-${name}` });
+  const clock = options.clock ?? systemClock;
+  const metrics = createMetrics({ labels: { service: name } });
+  const infra = await openInfrastructure(config, log);
+  const instanceId = `${name}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const undo: (() => Promise<unknown>)[] = [() => infra.close()];
+  try {
+    const claim: WorkerClaim = await infra.registry.claimWorkerId(name, instanceId, MAX_WORKER_ID);
+    undo.push(() => claim.release());
+    const probe = eventLoopProbe();
+    const shedder = createShedder({ probe, clock });
+    undo.push(async () => probe.close());
+    const server = new RpcServer(serverInterceptors({ log, observer: metrics, clock, guards: [shedderInterceptor(shedder)] }));
+    const hosted: HostedService = await host({ config, infra, server, clock, log, workerId: claim.workerId });
+    undo.push(() => hosted.close());
+
+    const r = config.rpc;
+    const grpc = await startGrpcServer(server, { host: r.host, port: r.grpcPort });
+    undo.push(() => grpc.close({ drainMs: 0 }));
+    let ready = true;
+    const page = await startOpsPage(r.host, r.metricsPort, metrics, [...hosted.checks, ...infra.checks], () => ready);
+    undo.push(() => new Promise((res) => page.close(res)));
+
+    const instance: Instance = { service: name, id: instanceId, host: r.advertiseHost || r.host, framedPort: 0, grpcPort: grpc.port, pid: process.pid, meta: { metricsPort: String(portOf(page)), workerId: String(claim.workerId) } };
+    const registration: Registration = await infra.registry.register(instance);
+    await registration.ready;
+    return {
+      instance,
+      metricsUrl: `http://${instance.host}:${portOf(page)}/metrics`,
+      async close() {
+        ready = false;
+        await registration.deregister().catch((err: unknown) => log.warn({ err }, 'deregistering failed'));
+        await grpc.close({ drainMs: r.drainMs });
+        await hosted.close();
+        await claim.release().catch(() => undefined);
+        await probe.close();
+        await new Promise((res) => page.close(res));
+        await infra.close();
+        log.flush?.();
+      },
+    };
+  } catch (err) {
+    for (const u of undo.reverse()) await u().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** /metrics, /livez (the process answers), /healthz (dependencies answer) and /readyz (registered, not draining): for probes and Prometheus. */
+function startOpsPage(host: string, port: number, metrics: Metrics, checks: Infrastructure['checks'], ready: () => boolean): Promise<Server> {
+  const server = createServer(async (req, res) => {
+    const send = (status: number, type: string, body: string) => res.writeHead(status, { 'content-type': type }).end(body);
+    if (req.url === '/metrics') return send(200, metrics.contentType, await metrics.render());
+    if (req.url === '/livez') return send(200, 'application/json', '{"status":"alive"}');
+    if (req.url === '/readyz') return ready() ? send(200, 'application/json', '{"status":"ready"}') : send(503, 'application/json', '{"status":"draining"}');
+    if (req.url === '/healthz') {
+      const failed: string[] = [];
+      await Promise.all(checks.map((c) => c.check().catch(() => failed.push(c.name))));
+      return failed.length ? send(503, 'application/json', JSON.stringify({ status: 'unavailable', failing: failed })) : send(200, 'application/json', '{"status":"ok"}');
+    }
+    send(404, 'application/json', '{"code":40401,"message":"not found"}');
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+function portOf(s: Server): number {
+  const a = s.address();
+  return typeof a === 'object' && a ? a.port : 0;
+}
