@@ -15,6 +15,9 @@ import { ConfigError, type Config } from '../config/index.js';
 import { openInfrastructure, type Infrastructure } from '../infra.js';
 import { serviceHosts, type HostedService } from '../services.js';
 
+/** How long a deregistered instance keeps serving before it drains: a watch event's trip to every client. */
+const DEREGISTER_GRACE_MS = 1000;
+
 export interface ServiceProcess {
   readonly instance: Instance;
   readonly metricsUrl: string;
@@ -56,6 +59,9 @@ export async function startServiceProcess(config: Config, name: string, options:
       async close() {
         ready = false;
         await registration.deregister().catch((err: unknown) => log.warn({ err }, 'deregistering failed'));
+        // Keep serving while every client's watch learns the instance is gone, so calls picked
+        // just before the delete still land; then stop taking calls and drain.
+        await clock.sleep(Math.min(DEREGISTER_GRACE_MS, r.drainMs));
         await grpc.close({ drainMs: r.drainMs });
         await hosted.close();
         await claim.release().catch(() => undefined);
