@@ -124,7 +124,7 @@ describe.skipIf(!hasEtcd)('etcd registry under faults', () => {
     }, 60_000);
   }
 
-  it('a network cut longer than the TTL: the lease expires, and the instance re-registers itself when the link is back', async () => {
+  it('a network cut longer than the TTL: the lease expires, the instance re-registers itself when the link is back, a worker id taken meanwhile is reported lost', async () => {
     prefix = `/surge-fault/${process.pid}/${++seq}/`;
     const [host, port] = etcd.endpoint.split(':') as [string, string];
     const proxy: TcpProxy = await startTcpProxy({ target: { host, port: Number(port) } });
@@ -132,6 +132,7 @@ describe.skipIf(!hasEtcd)('etcd registry under faults', () => {
     const cutOff = connect({ hosts: `127.0.0.1:${proxy.port}`, requestTimeoutMs: 1000 });
     const reg = await cutOff.register(inst('a'));
     await reg.ready;
+    const claim = await cutOff.claimWorkerId('svc', 'a', 0);
     const behindProxy = await recordingWatcher(cutOff); // this client loses etcd too
     const direct = await recordingWatcher(connect());
     await within(2000, () => ids(direct.w.current()) === 'a' && ids(behindProxy.w.current()) === 'a');
@@ -141,11 +142,17 @@ describe.skipIf(!hasEtcd)('etcd registry under faults', () => {
     await within(TTL_MS * 2 + 2000, () => direct.w.current().length === 0);
     // …while the cut-off client keeps its last list.
     expect(ids(behindProxy.w.current())).toBe('a');
+    // Meanwhile another instance takes the only worker id, now free.
+    const taken = await connect().claimWorkerId('svc', 'b', 0);
+    expect(taken.workerId).toBe(claim.workerId);
     proxy.restore();
 
     const back = await within(6000, () => ids(direct.w.current()) === 'a');
     expect(back).toBeLessThan(5000);
     expect(behindProxy.lists.every((l) => l === 'a')).toBe(true);
+    // The cut-off instance is told its worker id is gone, and does not steal it back.
+    await within(3000, () => claim.lost.aborted);
+    expect(await raw.get(`${prefix}workers/svc/${claim.workerId}`).string()).toBe('b');
     await sleep(TTL_MS * 1.5);
     expect(await rawGet('a')).not.toBeNull(); // on a new, living lease
   }, 40_000);

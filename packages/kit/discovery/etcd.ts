@@ -37,7 +37,8 @@ export function connectEtcdRegistry(options: EtcdRegistryOptions = {}): Registry
   const releaseIfEmpty = async (service: string, id: string, s: LeaseSession) => {
     if (s.size > 0 || sessions.get(sessionName(service, id)) !== s) return;
     sessions.delete(sessionName(service, id));
-    await s.revoke();
+    // If etcd cannot take the revoke now, the lease runs out by itself within the TTL.
+    await s.revoke().catch(() => undefined);
   };
 
   return {
