@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     case 'up':
       return up(rest);
     case 'ps':
-      return ps(loadConfig({ file: flag('--config'), secretsUnused: true }), rest.includes('--json'));
+      return ps(loadConfig({ file: flag('--config') ?? process.env.SURGE_CONFIG ?? 'deploy/local/surge.yaml', secretsUnused: true }), rest.includes('--json'));
     default:
       throw new ConfigError(`unknown command "${command}"; use start, serve, gateway, up or ps`);
   }
