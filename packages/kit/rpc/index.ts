@@ -11,3 +11,4 @@ export { metricsInterceptor, type RpcObserver } from './interceptors/metrics.js'
 export { loggingInterceptor, type CallLog } from './interceptors/logging.js';
 export { serverInterceptors, type ServerInterceptorDeps } from './defaults.js';
 export * from './grpc/index.js';
+export * from './framed/index.js';
