@@ -38,6 +38,8 @@ const MAX_ID = 0xffffffff;
 
 export class ClientConnection {
   state: ConnectionState = 'connecting';
+  /** Pongs received: health checks this connection passed. */
+  pongs = 0;
   private readonly socket: Socket;
   private readonly writer: FrameWriter;
   private readonly splitter: FrameSplitter;
@@ -186,7 +188,8 @@ export class ClientConnection {
       case Kind.Ping:
         return this.writer.push(encodeEmpty(this.version, Kind.Pong, id));
       case Kind.Pong:
-        return; // lastHeard was updated when the bytes arrived
+        this.pongs++; // lastHeard was updated when the bytes arrived
+        return;
       case Kind.GoAway:
         return this.goAway(r);
       default:

@@ -21,7 +21,7 @@ export interface FramedTransportStats {
   waiting: number;
   /** Bytes not yet taken by the kernel (every connection) plus bytes of waiting calls; bounded by maxQueuedBytes each. */
   queuedBytes: number;
-  connections: { state: ConnectionState; inFlight: number; queuedBytes: number }[];
+  connections: { state: ConnectionState; inFlight: number; queuedBytes: number; pongs: number }[];
 }
 
 export interface FramedTransport extends Transport {
@@ -146,6 +146,12 @@ export function createFramedTransport(options: FramedTransportOptions): FramedTr
     }
   };
 
+  const waitingCount = () => {
+    let n = 0;
+    for (const c of waiting) if (!c.settled) n++;
+    return n;
+  };
+
   const onDeadline = (c: Call) => {
     if (c.settled) return;
     if (c.waiting) return c.fail(new SurgeError(Code.Unavailable, `${o.name}: no connection before the deadline`, { details: { dependency: o.name } }));
@@ -164,8 +170,10 @@ export function createFramedTransport(options: FramedTransportOptions): FramedTr
       const signal = c.call.ctx.signal;
       const onAbort = () => {
         if (c.settled) return;
+        // The context's own deadline timer may fire before ours: same outcome either way.
+        if ((signal.reason as { name?: string } | undefined)?.name === 'TimeoutError') return onDeadline(c);
         const conn = c.conn;
-        c.fail((signal.reason as { name?: string } | undefined)?.name === 'TimeoutError' ? errors.deadline() : new SurgeError(Code.Cancelled, 'the call was cancelled', { cause: signal.reason }));
+        c.fail(new SurgeError(Code.Cancelled, 'the call was cancelled', { cause: signal.reason }));
         conn?.cancel(c);
       };
       if (signal.aborted) onAbort();
@@ -235,16 +243,16 @@ export function createFramedTransport(options: FramedTransportOptions): FramedTr
     },
     state,
     inFlight() {
-      let n = waiting.length;
+      let n = waitingCount();
       for (const c of live) n += c.inFlight;
       return n;
     },
     stats() {
-      const connections = [...live].map((c) => ({ state: c.state, inFlight: c.inFlight, queuedBytes: c.queuedBytes }));
+      const connections = [...live].map((c) => ({ state: c.state, inFlight: c.inFlight, queuedBytes: c.queuedBytes, pongs: c.pongs }));
       return {
         state: state(),
-        inFlight: connections.reduce((n, c) => n + c.inFlight, 0) + waiting.length,
-        waiting: waiting.length,
+        inFlight: connections.reduce((n, c) => n + c.inFlight, 0) + waitingCount(),
+        waiting: waitingCount(),
         queuedBytes: connections.reduce((n, c) => n + c.queuedBytes, waitingBytes),
         connections,
       };
