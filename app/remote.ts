@@ -59,8 +59,10 @@ export async function remoteClient<D extends ServiceDefinition>(
       if (live.has(key)) continue;
       open.delete(key);
       breakers.deletePrefix(`${key}|`);
-      // Calls already sent on it finish or fail by their own deadline; then the connection goes.
-      void c.transport.close?.().catch((err: unknown) => o.log.debug({ err, key }, 'closing a connection failed'));
+      // Calls already sent on it may still be running (the instance drains them): close the
+      // connection only once they are past any deadline they could have.
+      const t = setTimeout(() => void c.transport.close?.().catch((err: unknown) => o.log.debug({ err, key }, 'closing a connection failed')), o.timeoutMs + 1000);
+      t.unref();
     }
     picker.update([...open.values()].map((c) => c.balanced));
     o.log.info({ service, instances: [...open.keys()] }, 'instances changed');
