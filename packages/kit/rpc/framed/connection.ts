@@ -7,7 +7,8 @@ import { connect, type Socket } from 'node:net';
 import type { Timer } from '#kit/clock';
 import { Code, errors, SurgeError } from '#kit/errors';
 import type { UnaryCall } from '../types.js';
-import { BodyReader, decodeError, decodeGoAway, decodeHello, encodeEmpty, encodeHello, encodeRequestHead, HEADER_BYTES, Kind, PROTOCOL_VERSION, ProtocolError } from './frame.js';
+import { BodyReader, decodeGoAway, decodeHello, encodeEmpty, encodeHello, encodeRequestHead, HEADER_BYTES, Kind, PROTOCOL_VERSION, ProtocolError } from './frame.js';
+import { decodeError } from './error-frame.js';
 import type { ResolvedTransportOptions } from './options.js';
 import { FrameSplitter, FrameWriter } from './stream.js';
 

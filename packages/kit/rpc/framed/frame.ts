@@ -2,7 +2,7 @@
 // decoder). Every frame is [u32 length][u8 version][u8 kind][u32 id][body], big-endian, so a
 // reader can split the stream into whole frames before looking inside any of them. Per-call
 // metadata rides in a flagged header section that costs nothing when it is empty.
-import { Code, SurgeError, type ErrorDetails } from '#kit/errors';
+import { Code } from '#kit/errors';
 
 /** The version this code speaks; HELLO frames always carry 1 so any later version can parse them. */
 export const PROTOCOL_VERSION = 1;
@@ -42,7 +42,7 @@ export class ProtocolError extends Error {
   }
 }
 
-function header(buf: Buffer, length: number, version: number, kind: Kind, id: number): void {
+export function header(buf: Buffer, length: number, version: number, kind: Kind, id: number): void {
   buf.writeUInt32BE(length, 0);
   buf[4] = version;
   buf[5] = kind;
@@ -51,11 +51,11 @@ function header(buf: Buffer, length: number, version: number, kind: Kind, id: nu
 
 // --- varints (unsigned LEB128, as protobuf; at most 5 bytes since every value fits 32 bits) ---
 
-function varintSize(n: number): number {
+export function varintSize(n: number): number {
   return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
 }
 
-function writeVarint(buf: Buffer, n: number, at: number): number {
+export function writeVarint(buf: Buffer, n: number, at: number): number {
   while (n >= 0x80) {
     buf[at++] = (n & 0x7f) | 0x80;
     n >>>= 7;
@@ -262,61 +262,6 @@ export function encodeOkHead(version: number, id: number, payloadBytes: number):
   const buf = Buffer.allocUnsafe(HEADER_BYTES);
   header(buf, HEADER_BYTES - 4 + payloadBytes, version, Kind.Ok, id);
   return buf;
-}
-
-// --- ERROR: the Surge code, message and typed details ---
-
-const DetailType = { String: 0, Number: 1, Boolean: 2 } as const;
-
-export function encodeError(version: number, id: number, err: SurgeError): Buffer {
-  const msg = Buffer.from(err.message, 'utf8');
-  const entries = Object.entries(err.details ?? {}).map(([k, v]) => [Buffer.from(k, 'utf8'), v] as const);
-  let size = HEADER_BYTES + 4 + varintSize(msg.length) + msg.length + varintSize(entries.length);
-  const strings = entries.map(([k, v]) => {
-    const s = typeof v === 'string' ? Buffer.from(v, 'utf8') : undefined;
-    size += varintSize(k.length) + k.length + 1 + (s ? varintSize(s.length) + s.length : typeof v === 'number' ? 8 : 1);
-    return s;
-  });
-  const buf = Buffer.allocUnsafe(size);
-  header(buf, size - 4, version, Kind.Error, id);
-  buf.writeUInt32BE(err.code, 10);
-  let at = writeVarint(buf, msg.length, 14);
-  at += msg.copy(buf, at);
-  at = writeVarint(buf, entries.length, at);
-  entries.forEach(([k, v], i) => {
-    at = writeVarint(buf, k.length, at);
-    at += k.copy(buf, at);
-    const s = strings[i];
-    if (s) {
-      buf[at++] = DetailType.String;
-      at = writeVarint(buf, s.length, at);
-      at += s.copy(buf, at);
-    } else if (typeof v === 'number') {
-      buf[at++] = DetailType.Number;
-      at = buf.writeDoubleBE(v, at);
-    } else {
-      buf[at++] = DetailType.Boolean;
-      buf[at++] = v ? 1 : 0;
-    }
-  });
-  return buf;
-}
-
-export function decodeError(r: BodyReader): SurgeError {
-  const code = r.u32();
-  const message = r.string();
-  const count = r.varint();
-  let details: Record<string, string | number | boolean> | undefined;
-  for (let i = 0; i < count; i++) {
-    details ??= {};
-    const key = r.string();
-    const type = r.u8();
-    if (type === DetailType.String) details[key] = r.string();
-    else if (type === DetailType.Number) details[key] = r.f64();
-    else if (type === DetailType.Boolean) details[key] = r.u8() !== 0;
-    else throw new ProtocolError(Code.InvalidArgument, `unknown error detail type ${type}`);
-  }
-  return SurgeError.fromWire(code, message, details as ErrorDetails | undefined);
 }
 
 // --- CANCEL, PING, PONG: header only. GOAWAY: a code (0 = graceful drain) and a reason. ---

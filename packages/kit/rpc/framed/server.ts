@@ -10,7 +10,8 @@ import type { Timer } from '#kit/clock';
 import { Code, errors, SurgeError } from '#kit/errors';
 import { createCallContext, type CallContext } from '../context.js';
 import type { RegisteredMethod, RpcServer } from '../server.js';
-import { BodyReader, decodeHello, decodeRequestHead, encodeEmpty, encodeError, encodeGoAway, encodeHello, encodeOkHead, HEADER_BYTES, Kind, PROTOCOL_VERSION, ProtocolError } from './frame.js';
+import { BodyReader, decodeHello, decodeRequestHead, encodeEmpty, encodeGoAway, encodeHello, encodeOkHead, HEADER_BYTES, Kind, PROTOCOL_VERSION, ProtocolError } from './frame.js';
+import { encodeError } from './error-frame.js';
 import { type FramedServerOptions, type ResolvedServerOptions, resolveFramedServerOptions } from './options.js';
 import { FrameSplitter, FrameWriter } from './stream.js';
 
