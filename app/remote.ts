@@ -1,7 +1,6 @@
 // Clients for services in other processes: the registry's watch keeps the instance list, each
-// instance gets a connection behind its own breaker, and a p2c picker chooses the instance per
-// call. The connection is gRPC until the framed protocol lands in the kit; nothing else here
-// changes when it does. The gateway (and any service calling another) uses this in
+// instance gets a framed-protocol connection (gRPC for an instance that serves only gRPC)
+// behind its own breaker, and a p2c picker chooses the instance per call. The gateway (and any service calling another) uses this in
 // distributed mode, where the all-in-one process uses the in-process transport.
 import type { Logger } from 'pino';
 import { createBalancedTransport, createP2cPicker, type BalancedInstance } from '#kit/balancer';
@@ -9,7 +8,7 @@ import { BreakerGroup } from '#kit/breaker';
 import type { Clock } from '#kit/clock';
 import type { Instance, Registry, Watcher } from '#kit/discovery';
 import type { Metrics } from '#kit/observability';
-import { createClient, createGrpcTransport, metricsInterceptor, type Client, type ServiceDefinition, type Transport, type UnaryCall } from '#kit/rpc';
+import { createClient, createFramedTransport, createGrpcTransport, metricsInterceptor, type Client, type ServiceDefinition, type Transport, type UnaryCall } from '#kit/rpc';
 
 export interface RemoteClient<D extends ServiceDefinition> {
   readonly client: Client<D>;
@@ -24,7 +23,7 @@ interface Connection {
   readonly transport: Transport;
 }
 
-const addressOf = (i: Instance) => `${i.host}:${i.grpcPort}`;
+const addressOf = (i: Instance) => (i.framedPort ? `${i.host}:${i.framedPort}` : `grpc://${i.host}:${i.grpcPort}`);
 
 export async function remoteClient<D extends ServiceDefinition>(
   definition: D,
@@ -37,7 +36,10 @@ export async function remoteClient<D extends ServiceDefinition>(
 
   const connect = (inst: Instance): Connection => {
     const key = addressOf(inst);
-    const transport = createGrpcTransport({ host: inst.host, port: inst.grpcPort, clock: o.clock, name: `${service} at ${key}` });
+    const name = `${service} at ${key}`;
+    const transport = inst.framedPort
+      ? createFramedTransport({ host: inst.host, port: inst.framedPort, clock: o.clock, name })
+      : createGrpcTransport({ host: inst.host, port: inst.grpcPort, clock: o.clock, name });
     // One breaker per instance and method: a failing instance is cut off without touching the others.
     const guarded: Transport = {
       unary(call: UnaryCall) {
@@ -50,7 +52,7 @@ export async function remoteClient<D extends ServiceDefinition>(
   const onChange = (instances: Instance[]) => {
     const live = new Set<string>();
     for (const inst of instances) {
-      if (!inst.grpcPort) continue;
+      if (!inst.framedPort && !inst.grpcPort) continue;
       const key = addressOf(inst);
       live.add(key);
       if (!open.has(key)) open.set(key, connect(inst));

@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '#kit/clock';
 import type { Instance, Registration, WorkerClaim } from '#kit/discovery';
 import { MAX_WORKER_ID } from '#kit/ids';
 import { createLogger, createMetrics, type Metrics } from '#kit/observability';
-import { RpcServer, serverInterceptors, startGrpcServer } from '#kit/rpc';
+import { RpcServer, serverInterceptors, startFramedServer, startGrpcServer } from '#kit/rpc';
 import { createShedder, eventLoopProbe, shedderInterceptor } from '#kit/shedder';
 import { ConfigError, type Config } from '../config/index.js';
 import { openInfrastructure, type Infrastructure } from '../infra.js';
@@ -44,13 +44,15 @@ export async function startServiceProcess(config: Config, name: string, options:
     undo.push(() => hosted.close());
 
     const r = config.rpc;
+    const framed = await startFramedServer(server, { host: r.host, port: r.framedPort, clock });
+    undo.push(() => framed.close({ drainMs: 0 }));
     const grpc = await startGrpcServer(server, { host: r.host, port: r.grpcPort });
     undo.push(() => grpc.close({ drainMs: 0 }));
     let ready = true;
     const page = await startOpsPage(r.host, r.metricsPort, metrics, [...hosted.checks, ...infra.checks], () => ready);
     undo.push(() => new Promise((res) => page.close(res)));
 
-    const instance: Instance = { service: name, id: instanceId, host: r.advertiseHost || r.host, framedPort: 0, grpcPort: grpc.port, pid: process.pid, meta: { metricsPort: String(portOf(page)), workerId: String(claim.workerId) } };
+    const instance: Instance = { service: name, id: instanceId, host: r.advertiseHost || r.host, framedPort: framed.port, grpcPort: grpc.port, pid: process.pid, meta: { metricsPort: String(portOf(page)), workerId: String(claim.workerId) } };
     const registration: Registration = await infra.registry.register(instance);
     await registration.ready;
     return {
@@ -62,7 +64,7 @@ export async function startServiceProcess(config: Config, name: string, options:
         // Keep serving while every client's watch learns the instance is gone, so calls picked
         // just before the delete still land; then stop taking calls and drain.
         await clock.sleep(Math.min(DEREGISTER_GRACE_MS, r.drainMs));
-        await grpc.close({ drainMs: r.drainMs });
+        await Promise.all([framed.close({ drainMs: r.drainMs }), grpc.close({ drainMs: r.drainMs })]);
         await hosted.close();
         await claim.release().catch(() => undefined);
         await probe.close();
