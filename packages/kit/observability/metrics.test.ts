@@ -15,6 +15,10 @@ describe('metrics', () => {
     expect(text).toContain('surge_http_request_errors_total{method="GET",route="/api/v1/users/:id",status="503"} 1');
     expect(text).toContain('surge_rpc_duration_seconds_count{side="server",service="surge.user.v1.UserService",method="GetUser",code="0"} 1');
     expect(text).toContain('surge_rpc_errors_total{side="server",service="surge.user.v1.UserService",method="GetUser",code="40401"} 1');
+    // Buckets are cumulative: 0.001 falls in le=0.001, 0.002 in le=0.0025 and above.
+    const bucket = (le: string) => text.match(new RegExp(`surge_http_request_duration_seconds_bucket\\{method="GET",route="/api/v1/users/:id",status="200",le="${le.replace('+', '\\+')}"\\} (\\d+)`))?.[1];
+    expect([bucket('0.0005'), bucket('0.001'), bucket('0.0025'), bucket('+Inf')]).toEqual(['0', '1', '2', '2']);
+    expect(text).toMatch(/surge_http_request_duration_seconds_sum\{method="GET",route="\/api\/v1\/users\/:id",status="200"\} 0\.003/);
   });
 
   it('two registries do not share state', async () => {

@@ -1,6 +1,7 @@
 // Prometheus metrics on a registry owned by the process (no global default registry):
 // request count, errors and latency histograms per HTTP route and per RPC method.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { FastHistogram, type HistogramSeries } from './fast-histogram.js';
 import type { RpcObserver } from '#kit/rpc';
 
 // Buckets in seconds, from a cache hit (~100 µs) to a slow database call (several seconds).
@@ -19,26 +20,26 @@ export function createMetrics(options: { defaultMetrics?: boolean; labels?: Reco
   if (options.labels) registry.setDefaultLabels(options.labels);
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'surge_' });
 
-  const httpDuration = new Histogram({
-    name: 'surge_http_request_duration_seconds',
-    help: 'HTTP request latency by route (the route pattern, not the URL), method and status.',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [registry],
-  });
+  const httpDuration = new FastHistogram(
+    'surge_http_request_duration_seconds',
+    'HTTP request latency by route (the route pattern, not the URL), method and status.',
+    ['method', 'route', 'status'],
+    LATENCY_BUCKETS,
+    registry,
+  );
   const httpErrors = new Counter({
     name: 'surge_http_request_errors_total',
     help: 'HTTP requests answered with status 500 or above.',
     labelNames: ['method', 'route', 'status'] as const,
     registers: [registry],
   });
-  const rpcDuration = new Histogram({
-    name: 'surge_rpc_duration_seconds',
-    help: 'RPC latency by side (server/client), service, method and Surge error code (0 = ok).',
-    labelNames: ['side', 'service', 'method', 'code'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [registry],
-  });
+  const rpcDuration = new FastHistogram(
+    'surge_rpc_duration_seconds',
+    'RPC latency by side (server/client), service, method and Surge error code (0 = ok).',
+    ['side', 'service', 'method', 'code'],
+    LATENCY_BUCKETS,
+    registry,
+  );
   const rpcErrors = new Counter({
     name: 'surge_rpc_errors_total',
     help: 'RPC calls that ended with an error, by Surge error code.',
@@ -46,9 +47,9 @@ export function createMetrics(options: { defaultMetrics?: boolean; labels?: Reco
     registers: [registry],
   });
 
-  // Label lookups hash their values on every call; keep the child per label set instead.
-  const children = new Map<string, { observe(v: number): void }>();
-  const child = <T extends string>(h: Histogram<T>, key: string, labels: Record<T, string>) => {
+  // One series per label set, found by a flat string key (cheaper than hashing a label object).
+  const children = new Map<string, HistogramSeries>();
+  const child = (h: FastHistogram, key: string, labels: Record<string, string>) => {
     let c = children.get(key);
     if (!c) children.set(key, (c = h.labels(labels)));
     return c;
