@@ -1,0 +1,59 @@
+// A tracer provider owned by the caller: nothing is registered globally (no global provider,
+// propagator or context manager), so the tracer is passed to the interceptors that use it.
+// Sampling is parent-based over a trace-id ratio: a new trace is recorded when its id falls
+// under the ratio (every process decides alike), and a trace that arrives keeps its decision.
+import type { Tracer } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+  TraceIdRatioBasedSampler,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { errors } from '#kit/errors';
+import { randomIdGenerator } from './ids.js';
+import { NopTracer } from './nop.js';
+import { resolveTracingOptions, type TracingOptions } from './options.js';
+
+export interface Tracing {
+  /** Pass it to the interceptors, the queue wrapper and the gateway hooks. */
+  readonly tracer: Tracer;
+  /** False when tracing is off (exporter 'none', sampleRatio 0): the tracer is a no-op. */
+  readonly enabled: boolean;
+  /** Exports every finished span now (tests read the exporter after this). */
+  flush(): Promise<void>;
+  /** Exports what is left and stops; spans ended later are dropped. */
+  shutdown(): Promise<void>;
+}
+
+/** The instrumentation scope on every span: the kit's interceptors, not the application. */
+const SCOPE = 'surge.kit.tracing';
+
+export function createTracing(options: TracingOptions): Tracing {
+  const o = resolveTracingOptions(options);
+  if (o.off) return { tracer: new NopTracer(), enabled: false, flush: async () => {}, shutdown: async () => {} };
+
+  const processors: SpanProcessor[] = [];
+  if (o.exporter !== 'none') {
+    const exporter: SpanExporter = o.exporter === 'otlp' ? new OTLPTraceExporter({ url: o.otlpUrl }) : o.exporter;
+    processors.push(o.batch ? new BatchSpanProcessor(exporter) : new SimpleSpanProcessor(exporter));
+  }
+  // With no processor, spans are still made (ids, sampled flag) so their context travels; nothing is kept.
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': o.serviceName }),
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(o.sampleRatio) }),
+    idGenerator: randomIdGenerator(o.random),
+    spanProcessors: processors,
+  });
+  const dependency = o.exporter === 'otlp' ? `trace collector at ${o.otlpUrl}` : 'trace exporter';
+  return {
+    tracer: provider.getTracer(SCOPE),
+    enabled: true,
+    flush: () => provider.forceFlush().catch((cause: unknown) => Promise.reject(errors.unavailable(dependency, cause))),
+    shutdown: () => provider.shutdown().catch((cause: unknown) => Promise.reject(errors.unavailable(dependency, cause))),
+  };
+}
