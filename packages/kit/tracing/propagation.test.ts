@@ -68,6 +68,22 @@ describe('exporter none (the default)', () => {
 });
 
 describe('sampling', () => {
+  it('exporter none samples new traces by the ratio (trace-id based), and children inherit the decision', async () => {
+    const t = createTracing({ serviceName: 'svc', sampleRatio: 0.5 });
+    const icp = clientTracingInterceptor(t.tracer);
+    let sampled = 0;
+    for (let i = 0; i < 400; i++) {
+      const tp = (await seen(icp, call({}))).ctx.metadata.traceparent!;
+      if (tp.endsWith('-01')) sampled++;
+      const child = (await seen(icp, call({ traceparent: tp }))).ctx.metadata.traceparent!;
+      expect(child.slice(0, 36)).toBe(tp.slice(0, 36)); // same version and trace id
+      expect(child.slice(-2)).toBe(tp.slice(-2)); // same decision
+      expect(child.slice(36, 52)).not.toBe(tp.slice(36, 52)); // its own span id
+    }
+    expect(sampled).toBeGreaterThan(140);
+    expect(sampled).toBeLessThan(260);
+  });
+
   it('ratio 0 records no new trace but keeps a sampled one that arrives (parent-based)', async () => {
     const exporter = new InMemorySpanExporter();
     const t = createTracing({ serviceName: 'svc', exporter, sampleRatio: 0 });

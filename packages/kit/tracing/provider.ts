@@ -1,5 +1,7 @@
 // A tracer provider owned by the caller: nothing is registered globally (no global provider,
 // propagator or context manager), so the tracer is passed to the interceptors that use it.
+// Three shapes: off (no-op tracer, interceptors step aside), propagate-only (exporter 'none':
+// ids and sampling flags, no SDK spans) and exporting (the SDK's provider and a span processor).
 // Sampling is parent-based over a trace-id ratio: a new trace is recorded when its id falls
 // under the ratio (every process decides alike), and a trace that arrives keeps its decision.
 import type { Tracer } from '@opentelemetry/api';
@@ -12,11 +14,11 @@ import {
   SimpleSpanProcessor,
   TraceIdRatioBasedSampler,
   type SpanExporter,
-  type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { errors } from '#kit/errors';
 import { randomIdGenerator } from './ids.js';
 import { NopTracer } from './nop.js';
+import { PropagatingTracer } from './propagate-only.js';
 import { resolveTracingOptions, type TracingOptions } from './options.js';
 
 export interface Tracing {
@@ -37,17 +39,16 @@ export function createTracing(options: TracingOptions): Tracing {
   const o = resolveTracingOptions(options);
   if (o.off) return { tracer: new NopTracer(), enabled: false, flush: async () => {}, shutdown: async () => {} };
 
-  const processors: SpanProcessor[] = [];
-  if (o.exporter !== 'none') {
-    const exporter: SpanExporter = o.exporter === 'otlp' ? new OTLPTraceExporter({ url: o.otlpUrl }) : o.exporter;
-    processors.push(o.batch ? new BatchSpanProcessor(exporter) : new SimpleSpanProcessor(exporter));
-  }
-  // With no processor, spans are still made (ids, sampled flag) so their context travels; nothing is kept.
+  const idGenerator = randomIdGenerator(o.random);
+  // Nothing to export: spans are only ids, so their context travels; no SDK span is made.
+  if (o.exporter === 'none') return { tracer: new PropagatingTracer(idGenerator, o.sampleRatio), enabled: true, flush: async () => {}, shutdown: async () => {} };
+
+  const exporter: SpanExporter = o.exporter === 'otlp' ? new OTLPTraceExporter({ url: o.otlpUrl }) : o.exporter;
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': o.serviceName }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(o.sampleRatio) }),
-    idGenerator: randomIdGenerator(o.random),
-    spanProcessors: processors,
+    idGenerator,
+    spanProcessors: [o.batch ? new BatchSpanProcessor(exporter) : new SimpleSpanProcessor(exporter)],
   });
   const dependency = o.exporter === 'otlp' ? `trace collector at ${o.otlpUrl}` : 'trace exporter';
   return {
