@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SpanKind, SpanStatusCode, type Span, type Tracer } from '@opentelemetry/api';
 import { extractTraceContext, isTracingOff, recordFailure, traceHeaders, withSpan } from '#kit/tracing';
+import { toSurge } from './errors.js';
 
 const SPAN = Symbol('surge.trace.span');
 const METADATA = Symbol('surge.trace.metadata');
@@ -43,10 +44,11 @@ export function installTracing(app: FastifyInstance, tracer: Tracer): void {
     done();
   });
 
-  // The Surge code of a failed request; whether it is an error for the span is the status's call.
+  // The Surge code of a failed request, mapped as the error handler maps it (a bad body is
+  // InvalidArgument, not Internal); whether it is an error of the span is the status's call.
   app.addHook('onError', (request, _reply, error, done) => {
     const span = request[SPAN];
-    if (span) recordFailure(span, error, false);
+    if (span) recordFailure(span, toSurge(error), false);
     done();
   });
 

@@ -22,6 +22,7 @@ import {
   type Transport,
 } from '#kit/rpc';
 import { EchoServiceDefinition } from '#gen/surge/echo/v1/echo';
+import { installErrorHandling } from '../../../gateway/plugins/errors.js';
 import { installTracing } from '../../../gateway/plugins/tracing.js';
 import { clientTracingInterceptor, createTracing, serverTracingInterceptor, traceHeaders, tracedQueue, type Tracing } from './index.js';
 
@@ -94,12 +95,9 @@ export async function startTracedPath(kind: TransportKind, o: PathOptions = {}):
   }
   self = createClient(EchoServiceDefinition, transport, { interceptors: [clientTracingInterceptor(tracer)] });
 
-  const app = Fastify();
+  const app = Fastify({ logger: false });
   installTracing(app, tracer);
-  app.setErrorHandler((err, _request, reply) => {
-    const e = SurgeError.from(err);
-    void reply.code(e.httpStatus).send(e.toJSON());
-  });
+  installErrorHandling(app); // the gateway's own mapping of errors to statuses
   app.get<{ Params: { message: string }; Querystring: { hops?: string } }>('/api/v1/echo/:message', (request) =>
     self.echo({ message: request.params.message, number: 7, hops: Number(request.query.hops ?? 0) }, { metadata: { 'x-request-id': String(request.id), ...request.traceMetadata() } }),
   );
@@ -107,6 +105,7 @@ export async function startTracedPath(kind: TransportKind, o: PathOptions = {}):
   app.get('/boom', async () => {
     throw new Error('SELECT secret FROM t');
   });
+  app.post('/api/v1/echo', (request) => request.body as object);
   await app.ready();
   closers.unshift(() => app.close());
 

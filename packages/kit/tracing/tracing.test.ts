@@ -104,6 +104,20 @@ describe('gateway tracing', () => {
     }
   });
 
+  it('records the Surge code the error handler answers with: malformed JSON is InvalidArgument, not Internal', async () => {
+    const p = await startTracedPath('in-process');
+    try {
+      const res = await p.app.inject({ method: 'POST', url: '/api/v1/echo', headers: { 'content-type': 'application/json' }, payload: '{"a":' });
+      expect(res.statusCode).toBe(400);
+      const [span] = await p.spans(1);
+      expect(span!.name).toBe('POST /api/v1/echo');
+      expect(span!.attributes).toMatchObject({ 'http.response.status_code': 400, 'surge.code': Code.InvalidArgument });
+      expect(span!.status.code).toBe(SpanStatusCode.UNSET);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('a 5xx is an ERROR of the gateway span; an unmatched URL is named by its method only', async () => {
     const p = await startTracedPath('in-process');
     try {
