@@ -2,13 +2,36 @@
 // instance gets a framed-protocol connection (gRPC for an instance that serves only gRPC)
 // behind its own breaker, and a p2c picker chooses the instance per call. The gateway (and any service calling another) uses this in
 // distributed mode, where the all-in-one process uses the in-process transport.
+//
+// Two rules keep a crashed instance from costing more than the calls it had in flight:
+// - The picker sees only instances whose connection is ready. A killed instance stays registered
+//   until its lease expires (seconds), but its sockets close at once: the transport turns
+//   'connecting' and the instance leaves the picker until it reconnects. When no instance is
+//   ready (start-up, all restarting) every one is offered, so calls wait for a connection up to
+//   their deadline instead of failing at once.
+// - A call that failed before it was sent is tried once more on another ready instance. "Not
+//   sent" is known, never guessed from an error code: either this client refused it before
+//   handing it to the transport (the instance's breaker was open, or its connection was not
+//   ready while another instance's was), or nothing was handed over at all. A call handed to a
+//   ready framed transport is written on a connection at once, so it may have run: never retried.
 import type { Logger } from 'pino';
 import { createBalancedTransport, createP2cPicker, type BalancedInstance } from '#kit/balancer';
 import { BreakerGroup } from '#kit/breaker';
 import type { Clock } from '#kit/clock';
 import type { Instance, Registry, Watcher } from '#kit/discovery';
+import { Code, SurgeError } from '#kit/errors';
 import type { Metrics } from '#kit/observability';
-import { createClient, createFramedTransport, createGrpcTransport, metricsInterceptor, type Client, type ServiceDefinition, type Transport, type UnaryCall } from '#kit/rpc';
+import {
+  createClient,
+  createFramedTransport,
+  createGrpcTransport,
+  metricsInterceptor,
+  type Client,
+  type FramedTransport,
+  type ServiceDefinition,
+  type Transport,
+  type UnaryCall,
+} from '#kit/rpc';
 
 export interface RemoteClient<D extends ServiceDefinition> {
   readonly client: Client<D>;
@@ -17,36 +40,84 @@ export interface RemoteClient<D extends ServiceDefinition> {
   close(): Promise<void>;
 }
 
+export interface RemoteClientOptions {
+  registry: Registry;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+  /** Deadline of a call that sets none; also how long a departed instance's connection outlives it. */
+  timeoutMs: number;
+  /** Default Math.random: chooses the instance a call refused before sending is tried on. */
+  random?: () => number;
+}
+
 interface Connection {
   readonly key: string;
   readonly balanced: BalancedInstance;
   readonly transport: Transport;
+  /** Ready to take calls now (a gRPC channel connects lazily and always counts as ready). */
+  ready(): boolean;
+  /** Stops listening to the transport's state. */
+  unwatch(): void;
 }
 
 const addressOf = (i: Instance) => (i.framedPort ? `${i.host}:${i.framedPort}` : `grpc://${i.host}:${i.grpcPort}`);
 
-export async function remoteClient<D extends ServiceDefinition>(
-  definition: D,
-  service: string,
-  o: { registry: Registry; clock: Clock; log: Logger; metrics: Metrics; timeoutMs: number },
-): Promise<RemoteClient<D>> {
+export async function remoteClient<D extends ServiceDefinition>(definition: D, service: string, o: RemoteClientOptions): Promise<RemoteClient<D>> {
+  const random = o.random ?? Math.random;
   const picker = createP2cPicker<BalancedInstance>({ key: (i) => i.id, clock: o.clock, name: service });
   const breakers = new BreakerGroup({ breaker: { clock: o.clock } });
   const open = new Map<string, Connection>();
+  /** Errors of calls that never left this process, with the instance that refused them. */
+  const unsent = new WeakMap<SurgeError, string>();
+
+  const anyReady = () => {
+    for (const c of open.values()) if (c.ready()) return true;
+    return false;
+  };
+
+  const refresh = () => {
+    const all = [...open.values()];
+    const ready = all.filter((c) => c.ready());
+    picker.update((ready.length > 0 ? ready : all).map((c) => c.balanced));
+  };
 
   const connect = (inst: Instance): Connection => {
     const key = addressOf(inst);
     const name = `${service} at ${key}`;
-    const transport = inst.framedPort
-      ? createFramedTransport({ host: inst.host, port: inst.framedPort, clock: o.clock, name })
-      : createGrpcTransport({ host: inst.host, port: inst.grpcPort, clock: o.clock, name });
+    const framed: FramedTransport | undefined = inst.framedPort ? createFramedTransport({ host: inst.host, port: inst.framedPort, clock: o.clock, name }) : undefined;
+    const transport: Transport = framed ?? createGrpcTransport({ host: inst.host, port: inst.grpcPort, clock: o.clock, name });
+    const ready = () => framed === undefined || framed.state() === 'ready';
+    const refused = (err: SurgeError) => {
+      unsent.set(err, key);
+      return err;
+    };
     // One breaker per instance and method: a failing instance is cut off without touching the others.
     const guarded: Transport = {
       unary(call: UnaryCall) {
-        return breakers.get(`${key}|${call.method}`).run(() => transport.unary(call));
+        // The picker can hand out an instance whose connection dropped a moment ago; the
+        // transport would park the call until it reconnects. Refuse it unsent, so it goes elsewhere.
+        if (!ready() && anyReady()) return Promise.reject(refused(new SurgeError(Code.Unavailable, `${name}: not connected`, { details: { dependency: name } })));
+        let handed = false;
+        return breakers
+          .get(`${key}|${call.method}`)
+          .run(() => {
+            handed = true;
+            return transport.unary(call);
+          })
+          .catch((caught: unknown) => {
+            const err = SurgeError.from(caught);
+            throw handed ? err : refused(err);
+          });
       },
     };
-    return { key, transport, balanced: { id: key, transport: guarded } };
+    const unwatch = framed
+      ? framed.onStateChange((state) => {
+          o.log.info({ service, instance: key, state }, 'connection state changed');
+          refresh();
+        })
+      : () => undefined;
+    return { key, transport, ready, unwatch, balanced: { id: key, transport: guarded } };
   };
 
   const onChange = (instances: Instance[]) => {
@@ -60,18 +131,33 @@ export async function remoteClient<D extends ServiceDefinition>(
     for (const [key, c] of open) {
       if (live.has(key)) continue;
       open.delete(key);
+      c.unwatch();
       breakers.deletePrefix(`${key}|`);
       // Calls already sent on it may still be running (the instance drains them): close the
       // connection only once they are past any deadline they could have.
       const t = setTimeout(() => void c.transport.close?.().catch((err: unknown) => o.log.debug({ err, key }, 'closing a connection failed')), o.timeoutMs + 1000);
       t.unref();
     }
-    picker.update([...open.values()].map((c) => c.balanced));
+    refresh();
     o.log.info({ service, instances: [...open.keys()] }, 'instances changed');
   };
 
+  const balanced = createBalancedTransport({ picker, clock: o.clock });
+  /** One more try, on another ready instance, for a call refused before it was sent; else the first error. */
+  const retryElsewhere = (call: UnaryCall, err: SurgeError): Promise<unknown> => {
+    const refusedBy = unsent.get(err);
+    const others = [...open.values()].filter((c) => c.key !== refusedBy && c.ready());
+    if (refusedBy === undefined || others.length === 0) return Promise.reject(err);
+    // Random among the others: a rare second attempt, not worth the picker's bookkeeping.
+    const other = others[Math.min(others.length - 1, Math.floor(random() * others.length))]!;
+    return other.balanced.transport.unary(call);
+  };
+  const transport: Transport = {
+    unary: (call) => balanced.unary(call).catch((caught: unknown) => retryElsewhere(call, SurgeError.from(caught))),
+  };
+
   const watcher: Watcher = await o.registry.watch(service, onChange);
-  const client = createClient(definition, createBalancedTransport({ picker, clock: o.clock }), {
+  const client = createClient(definition, transport, {
     defaultTimeoutMs: o.timeoutMs,
     clock: o.clock,
     interceptors: [metricsInterceptor('client', o.metrics, o.clock)],
@@ -81,7 +167,10 @@ export async function remoteClient<D extends ServiceDefinition>(
     instances: () => watcher.current(),
     async close() {
       await watcher.close();
-      for (const c of open.values()) await c.transport.close?.().catch(() => undefined);
+      for (const c of open.values()) {
+        c.unwatch();
+        await c.transport.close?.().catch(() => undefined);
+      }
       open.clear();
     },
   };

@@ -96,6 +96,8 @@ export const ConfigSchema = obj({
     metricsPort: int(0, 0, 65535),
     /** On SIGTERM: how long in-flight calls may take to finish after deregistering. */
     drainMs: int(5000, 0),
+    /** Fault injection for tests and drills: a service process delays every handler by this much (0 = off). */
+    injectDelayMs: int(0, 0, 60_000),
   }),
   limits: obj({
     loginPerIp: period(30, 60),

@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '#kit/clock';
 import type { Instance, Registration, WorkerClaim } from '#kit/discovery';
 import { MAX_WORKER_ID } from '#kit/ids';
 import { createLogger, createMetrics, type Metrics } from '#kit/observability';
-import { RpcServer, serverInterceptors, startFramedServer, startGrpcServer } from '#kit/rpc';
+import { RpcServer, serverInterceptors, startFramedServer, startGrpcServer, type Interceptor } from '#kit/rpc';
 import { createShedder, eventLoopProbe, shedderInterceptor } from '#kit/shedder';
 import { ConfigError, type Config } from '../config/index.js';
 import { openInfrastructure, type Infrastructure } from '../infra.js';
@@ -39,7 +39,12 @@ export async function startServiceProcess(config: Config, name: string, options:
     const probe = eventLoopProbe();
     const shedder = createShedder({ probe, clock });
     undo.push(async () => probe.close());
-    const server = new RpcServer(serverInterceptors({ log, observer: metrics, clock, guards: [shedderInterceptor(shedder)] }));
+    const chain = serverInterceptors({ log, observer: metrics, clock, guards: [shedderInterceptor(shedder)] });
+    if (config.rpc.injectDelayMs > 0) {
+      log.warn({ injectDelayMs: config.rpc.injectDelayMs }, 'fault injection: every call is delayed (rpc.injectDelayMs)');
+      chain.push(injectDelay(config.rpc.injectDelayMs, clock));
+    }
+    const server = new RpcServer(chain);
     const hosted: HostedService = await host({ config, infra, server, clock, log, workerId: claim.workerId });
     undo.push(() => hosted.close());
 
@@ -77,6 +82,18 @@ export async function startServiceProcess(config: Config, name: string, options:
     for (const u of undo.reverse()) await u().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Fault injection (rpc.injectDelayMs): every handler starts `ms` later, as on an overloaded or
+ * far-away instance. Innermost, so metrics, load shedding and the deadline all see the delay;
+ * a call cancelled or past its deadline stops waiting.
+ */
+function injectDelay(ms: number, clock: Clock): Interceptor {
+  return async (call, next) => {
+    await clock.sleep(ms, call.ctx.signal);
+    return next(call);
+  };
 }
 
 /** /metrics, /livez (the process answers), /healthz (dependencies answer) and /readyz (registered, not draining): for probes and Prometheus. */
