@@ -1,5 +1,6 @@
 // The gateway's wiring, shared by the all-in-one process and the gateway-only process: rate
 // limits over the shared limit store, tokens, health checks and the RPC clients it is given.
+import type { Tracer } from '@opentelemetry/api';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createTokens } from '#kit/auth';
@@ -16,7 +17,7 @@ export interface GatewayClients {
   users: Client<typeof UserServiceDefinition>;
 }
 
-export function createGateway(o: { config: Config; infra: Infrastructure; clients: GatewayClients; checks: HealthCheck[]; metrics: Metrics; log: Logger; clock: Clock }): Promise<FastifyInstance> {
+export function createGateway(o: { config: Config; infra: Infrastructure; clients: GatewayClients; checks: HealthCheck[]; metrics: Metrics; log: Logger; clock: Clock; tracer: Tracer }): Promise<FastifyInstance> {
   const { config, infra, clock } = o;
   const limit = (name: string, p: { quota: number; periodSeconds: number }) =>
     createPeriodLimit({ quota: p.quota, periodMs: p.periodSeconds * 1000, keyPrefix: `gw:${name}:`, store: infra.limitStore, clock });
@@ -33,6 +34,7 @@ export function createGateway(o: { config: Config; infra: Infrastructure; client
     checks: o.checks,
     metrics: o.metrics,
     logger: o.log,
+    tracer: o.tracer,
     options: { bodyLimitBytes: config.http.bodyLimitBytes, trustProxy: config.http.trustProxy, logRequests: config.log.requests, maxUsersPerBatch: MAX_USERS_PER_BATCH },
   });
 }

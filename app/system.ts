@@ -6,11 +6,13 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from '#kit/clock';
 import { createLogger, createMetrics, type Metrics } from '#kit/observability';
 import { createClient, createInProcessTransport, RpcServer, serverInterceptors } from '#kit/rpc';
+import { clientTracingInterceptor, serverTracingInterceptor, tracedQueue } from '#kit/tracing';
 import { UserServiceDefinition } from '#services/user';
 import { isEmbedded, type Config } from './config/index.js';
 import { createGateway, listen } from './gateway.js';
 import { openInfrastructure } from './infra.js';
 import { serviceHosts, type HostContext, type HostedService } from './services.js';
+import { tracingFor } from './tracing.js';
 
 export interface System {
   readonly url: string;
@@ -32,16 +34,20 @@ export async function startSystem(config: Config, options: StartOptions = {}): P
   const log = options.logger ?? createLogger({ level: config.log.level, name: 'surge' });
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics({ labels: { mode: isEmbedded(config) ? 'embedded' : 'servers' } });
-  const infra = await openInfrastructure(config, log);
+  const tracing = tracingFor(config, 'surge');
+  const tracer = tracing.tracer;
+  const opened = await openInfrastructure(config, log);
+  const infra = { ...opened, queue: tracedQueue(opened.queue, tracer) };
   const hosted: HostedService[] = [];
   try {
-    const server = new RpcServer(serverInterceptors({ log, observer: metrics, clock }));
+    // Tracing outermost, so refused calls are traced too.
+    const server = new RpcServer([serverTracingInterceptor(tracer), ...serverInterceptors({ log, observer: metrics, clock })]);
     const ctx: HostContext = { config, infra, server, clock, log, workerId: config.ids.workerId, overrides: options.overrides };
     for (const host of Object.values(serviceHosts)) hosted.push(await host(ctx));
 
     const transport = createInProcessTransport(server, { codecCheck: config.rpc.codecCheck });
-    const users = createClient(UserServiceDefinition, transport, { defaultTimeoutMs: config.rpc.timeoutMs, clock });
-    const app = await createGateway({ config, infra, clients: { users }, checks: [...hosted.flatMap((h) => h.checks), ...infra.checks], metrics, log, clock });
+    const users = createClient(UserServiceDefinition, transport, { defaultTimeoutMs: config.rpc.timeoutMs, clock, interceptors: [clientTracingInterceptor(tracer)] });
+    const app = await createGateway({ config, infra, clients: { users }, checks: [...hosted.flatMap((h) => h.checks), ...infra.checks], metrics, log, clock, tracer });
     let url = '';
     if (options.listen ?? true) url = await listen(app, config);
     else await app.ready();
@@ -55,12 +61,14 @@ export async function startSystem(config: Config, options: StartOptions = {}): P
         await app.close();
         for (const h of hosted.reverse()) await h.close();
         await infra.close();
+        await tracing.shutdown();
         log.flush?.();
       },
     };
   } catch (err) {
     for (const h of hosted.reverse()) await h.close().catch(() => undefined);
     await infra.close();
+    await tracing.shutdown();
     throw err;
   }
 }

@@ -1,6 +1,7 @@
 // The HTTP edge. Validation, authentication, rate limits and error mapping happen here;
 // business rules live in the services behind the RPC clients.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Client } from '#kit/rpc';
 import { createAccessLog, lazyChild, type Metrics } from '#kit/observability';
@@ -10,6 +11,7 @@ import { installDocs } from './plugins/docs.js';
 import { installErrorHandling } from './plugins/errors.js';
 import type { Limiter } from './plugins/limits.js';
 import { installObservation } from './plugins/observe.js';
+import { installTracing } from './plugins/tracing.js';
 import { installValidation } from './plugins/validation.js';
 import { systemRoutes, type HealthCheck } from './routes/system.js';
 import { userRoutes } from './routes/users.js';
@@ -22,6 +24,8 @@ export interface GatewayDeps {
   checks: readonly HealthCheck[];
   metrics: Metrics;
   logger: Logger;
+  /** Spans per request (continuing an incoming traceparent); a no-op tracer when tracing is off. */
+  tracer: Tracer;
   options: { bodyLimitBytes: number; trustProxy: boolean; logRequests: boolean; maxUsersPerBatch: number };
 }
 
@@ -42,6 +46,7 @@ export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   installValidation(app);
   installErrorHandling(app);
+  installTracing(app, d.tracer);
   installAuth(app, d.tokens);
   installObservation(app, d.metrics, createAccessLog(d.logger, d.options.logRequests));
   await installDocs(app);

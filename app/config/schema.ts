@@ -112,6 +112,13 @@ export const ConfigSchema = obj({
     /** Wrong guesses allowed per code before it is burnt. */
     codeAttempts: int(5, 1),
   }),
+  tracing: obj({
+    /** 'none': no spans at all (and no cost); 'otlp': spans exported to an OpenTelemetry collector. */
+    exporter: Type.Union([Type.Literal('none'), Type.Literal('otlp')], { default: 'none' }),
+    otlpUrl: str('http://127.0.0.1:4318/v1/traces'),
+    /** Share of new traces recorded when exporting; a request continuing a trace follows its caller's decision. */
+    sampleRatio: Type.Number({ default: 1, minimum: 0, maximum: 1 }),
+  }),
 });
 
 export type Config = Static<typeof ConfigSchema>;

@@ -9,6 +9,7 @@ import type { Config } from '../config/index.js';
 import { createGateway, listen } from '../gateway.js';
 import { openInfrastructure } from '../infra.js';
 import { remoteClient } from '../remote.js';
+import { tracingFor } from '../tracing.js';
 
 export interface GatewayProcess {
   readonly url: string;
@@ -20,6 +21,7 @@ export async function startGatewayProcess(config: Config, options: { logger?: Lo
   const log = options.logger ?? createLogger({ level: config.log.level, name: 'surge-gateway' });
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics({ labels: { service: 'gateway' } });
+  const tracing = tracingFor(config, 'surge-gateway');
   const infra = await openInfrastructure(config, log);
   const common = { registry: infra.registry, clock, log, metrics, timeoutMs: config.rpc.timeoutMs };
   const users = await remoteClient(UserServiceDefinition, 'user', common);
@@ -29,7 +31,7 @@ export async function startGatewayProcess(config: Config, options: { logger?: Lo
       if (users.instances().length === 0) throw errors.unavailable('user service (no instance registered)');
     },
   };
-  const app = await createGateway({ config, infra, clients: { users: users.client }, checks: [services, ...infra.checks], metrics, log, clock });
+  const app = await createGateway({ config, infra, clients: { users: users.client }, checks: [services, ...infra.checks], metrics, log, clock, tracer: tracing.tracer });
   const url = await listen(app, config);
   return {
     url,
@@ -38,6 +40,7 @@ export async function startGatewayProcess(config: Config, options: { logger?: Lo
       await app.close();
       await users.close();
       await infra.close();
+      await tracing.shutdown();
       log.flush?.();
     },
   };

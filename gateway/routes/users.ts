@@ -16,8 +16,8 @@ export interface UserRoutesDeps {
   maxBatch: number;
 }
 
-/** The RPC call options for a request: its id travels with every nested call. */
-export const callOptions = (request: FastifyRequest): CallOptions => ({ metadata: { 'x-request-id': String(request.id) } });
+/** The RPC call options for a request: its id and trace context travel with every nested call. */
+export const callOptions = (request: FastifyRequest): CallOptions => ({ metadata: { 'x-request-id': String(request.id), ...request.traceMetadata() } });
 
 export async function userRoutes(fastify: FastifyInstance, d: UserRoutesDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
