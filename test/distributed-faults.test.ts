@@ -7,8 +7,16 @@
 // - a slow instance (rpc.injectDelayMs): p2c sends it little, so the p99 of all calls stays
 //   within twice the p99 measured with only the fast instance.
 // The tests share one cluster and run in this order (2, 2, then 1 instance); each first scales to
-// what it needs, so one still runs alone.
+// what it needs, so one still runs alone. Last, in one process on a manual clock: the remote
+// client's retry, which kill -9 rarely reaches (its breakers do not open for a handful of failures).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '#kit/clock';
+import { createMemoryRegistry } from '#kit/discovery';
+import { Code, errors, SurgeError } from '#kit/errors';
+import { createLogger, createMetrics } from '#kit/observability';
+import { RpcServer, startFramedServer, type ServiceImpl } from '#kit/rpc';
+import { UserServiceDefinition } from '#services/user';
+import { remoteClient } from '../app/remote.js';
 import { clusterServersReady, quantile, servedGetUser, sleep, startCluster, startLoad, type CallRecord, type Cluster } from './cluster.js';
 
 const ready = await clusterServersReady();
@@ -121,4 +129,62 @@ describe.skipIf(!ready)('distributed faults', () => {
     expect(slowServed.count / both.length, summary).toBeLessThan(0.01);
     expect(p99All, summary).toBeLessThanOrEqual(2 * p99Fast);
   }, 30_000);
+});
+
+describe('remote client: a call refused before sending is tried once elsewhere, a sent call never', () => {
+  it('turns A\'s open breaker into calls served by B, and runs no call twice', async () => {
+    const ran = { A: [] as number[], B: [] as number[] };
+    // Handlers for every method (register wants them all); only getUser is called.
+    const serving = (name: 'A' | 'B') =>
+      new Proxy({} as ServiceImpl<typeof UserServiceDefinition>, {
+        get: () => async (req: { id: number }) => {
+          ran[name].push(Number(req.id));
+          if (name === 'A') throw errors.unavailable('instance A (failing on purpose)');
+          return { id: req.id, username: 'b', name: '', avatar: '', signature: '', createdAt: 0 };
+        },
+      });
+    const servers = await Promise.all(
+      (['A', 'B'] as const).map((n) => startFramedServer(new RpcServer().register(UserServiceDefinition, serving(n)))),
+    );
+    const registry = createMemoryRegistry();
+    for (const [i, srv] of servers.entries()) {
+      await registry.register({ service: 'user', id: `inst-${i}`, host: '127.0.0.1', framedPort: srv.port, grpcPort: 0, pid: process.pid });
+    }
+    // Wall time starts now, so the real server accepts the deadlines; monotonic time moves only when told.
+    const clock = new ManualClock(Date.now());
+    const remote = await remoteClient(UserServiceDefinition, 'user', { registry, clock, log: createLogger({ level: 'silent' }), metrics: createMetrics({ defaultMetrics: false }), timeoutMs: 2000, random: () => 0 });
+    try {
+      for (let waited = 0; remote.instances().length < 2 && waited < 50; waited++) await sleep(20);
+      // Let both connections finish their handshakes (real sockets, no timers involved).
+      await remote.client.getUser({ id: 0 }).catch(() => undefined);
+      await sleep(100);
+      ran.A.length = 0;
+      ran.B.length = 0;
+
+      const calls = 30;
+      const seen: { id: number; code: number | 'ok' }[] = [];
+      for (let id = 1; id <= calls; id++) {
+        // 1.1 s apart: both instances were idle past p2c's 1 s forced-pick rule, so the worse
+        // one (A, failing) is picked every time, and its breaker opens.
+        clock.advance(1100);
+        await remote.client.getUser({ id }).then(
+          () => seen.push({ id, code: 'ok' }),
+          (err: unknown) => seen.push({ id, code: SurgeError.from(err).code }),
+        );
+      }
+
+      const ranIds = [...ran.A, ...ran.B].sort((a, b) => a - b);
+      // Every call ran exactly once: none lost, none run on both instances.
+      expect(ranIds).toEqual(Array.from({ length: calls }, (_, i) => i + 1));
+      // Calls A ran failed to the caller as A said (sent, so never retried); the rest B served.
+      expect(seen.filter((s) => s.code !== 'ok').map((s) => s.id)).toEqual(ran.A);
+      expect(seen.filter((s) => s.code !== 'ok').every((s) => s.code === Code.Unavailable)).toBe(true);
+      // A's breaker refused most picks of A before sending; each went to B instead of failing with BreakerOpen.
+      expect(ran.B.length).toBeGreaterThanOrEqual(10);
+    } finally {
+      await remote.close();
+      await Promise.all(servers.map((srv) => srv.close({ drainMs: 0 })));
+      await registry.close();
+    }
+  }, 20_000);
 });
