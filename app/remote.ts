@@ -14,6 +14,8 @@
 //   handing it to the transport (the instance's breaker was open, or its connection was not
 //   ready while another instance's was), or nothing was handed over at all. A call handed to a
 //   ready framed transport is written on a connection at once, so it may have run: never retried.
+import type { Tracer } from '@opentelemetry/api';
+import { clientTracingInterceptor } from '#kit/tracing';
 import type { Logger } from 'pino';
 import { createBalancedTransport, createP2cPicker, type BalancedInstance } from '#kit/balancer';
 import { BreakerGroup } from '#kit/breaker';
@@ -49,6 +51,8 @@ export interface RemoteClientOptions {
   timeoutMs: number;
   /** Default Math.random: chooses the instance a call refused before sending is tried on. */
   random?: () => number;
+  /** CLIENT spans per call, carrying the trace context to the instance (a no-op tracer when tracing is off). */
+  tracer?: Tracer;
 }
 
 interface Connection {
@@ -160,7 +164,7 @@ export async function remoteClient<D extends ServiceDefinition>(definition: D, s
   const client = createClient(definition, transport, {
     defaultTimeoutMs: o.timeoutMs,
     clock: o.clock,
-    interceptors: [metricsInterceptor('client', o.metrics, o.clock)],
+    interceptors: [...(o.tracer ? [clientTracingInterceptor(o.tracer)] : []), metricsInterceptor('client', o.metrics, o.clock)],
   });
   return {
     client,

@@ -23,7 +23,7 @@ export async function startGatewayProcess(config: Config, options: { logger?: Lo
   const metrics = createMetrics({ labels: { service: 'gateway' } });
   const tracing = tracingFor(config, 'surge-gateway');
   const infra = await openInfrastructure(config, log);
-  const common = { registry: infra.registry, clock, log, metrics, timeoutMs: config.rpc.timeoutMs };
+  const common = { registry: infra.registry, clock, log, metrics, timeoutMs: config.rpc.timeoutMs, tracer: tracing.tracer };
   const users = await remoteClient(UserServiceDefinition, 'user', common);
   const services = {
     name: 'user service',

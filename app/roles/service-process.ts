@@ -11,9 +11,11 @@ import { MAX_WORKER_ID } from '#kit/ids';
 import { createLogger, createMetrics, type Metrics } from '#kit/observability';
 import { RpcServer, serverInterceptors, startFramedServer, startGrpcServer, type Interceptor } from '#kit/rpc';
 import { createShedder, eventLoopProbe, shedderInterceptor } from '#kit/shedder';
+import { serverTracingInterceptor, tracedQueue } from '#kit/tracing';
 import { ConfigError, type Config } from '../config/index.js';
 import { openInfrastructure, type Infrastructure } from '../infra.js';
 import { serviceHosts, type HostedService } from '../services.js';
+import { tracingFor } from '../tracing.js';
 
 /** How long a deregistered instance keeps serving before it drains: a watch event's trip to every client. */
 const DEREGISTER_GRACE_MS = 1000;
@@ -30,9 +32,11 @@ export async function startServiceProcess(config: Config, name: string, options:
   const log = options.logger ?? createLogger({ level: config.log.level, name: `surge-${name}` });
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics({ labels: { service: name } });
-  const infra = await openInfrastructure(config, log);
+  const tracing = tracingFor(config, `surge-${name}`);
+  const opened = await openInfrastructure(config, log);
+  const infra = { ...opened, queue: tracedQueue(opened.queue, tracing.tracer) };
   const instanceId = `${name}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const undo: (() => Promise<unknown>)[] = [() => infra.close()];
+  const undo: (() => Promise<unknown>)[] = [() => tracing.shutdown(), () => infra.close()];
   try {
     const claim: WorkerClaim = await infra.registry.claimWorkerId(name, instanceId, MAX_WORKER_ID);
     undo.push(() => claim.release());
@@ -44,7 +48,8 @@ export async function startServiceProcess(config: Config, name: string, options:
       log.warn({ injectDelayMs: config.rpc.injectDelayMs }, 'fault injection: every call is delayed (rpc.injectDelayMs)');
       chain.push(injectDelay(config.rpc.injectDelayMs, clock));
     }
-    const server = new RpcServer(chain);
+    // Tracing outermost, so shed and refused calls are traced too.
+    const server = new RpcServer([serverTracingInterceptor(tracing.tracer), ...chain]);
     const hosted: HostedService = await host({ config, infra, server, clock, log, workerId: claim.workerId });
     undo.push(() => hosted.close());
 
@@ -75,6 +80,7 @@ export async function startServiceProcess(config: Config, name: string, options:
         await probe.close();
         await new Promise((res) => page.close(res));
         await infra.close();
+        await tracing.shutdown();
         log.flush?.();
       },
     };
