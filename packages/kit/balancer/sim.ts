@@ -3,17 +3,7 @@
 import type { ManualClock } from '#kit/clock';
 import type { Pick, Picker } from './picker.js';
 
-/** mulberry32: a small seeded generator, so every run draws the same pairs. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '#kit/testing';
 
 /** How an instance serves one call started at `atMs`: its latency and whether it failed. */
 export type Behaviour<T> = (instance: T, atMs: number) => { latencyMs: number; ok: boolean };

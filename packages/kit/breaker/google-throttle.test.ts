@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '#kit/clock';
 import { Code, SurgeError } from '#kit/errors';
+import { seededRandom } from '#kit/testing';
 import { BreakerGroup, createBreaker, dropRatio, nopBreaker, type Breaker } from './index.js';
 
-/** A small seeded PRNG (mulberry32) so rates are the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = seededRandom;
 
 const unavailable = () => Promise.reject(new SurgeError(Code.Unavailable, 'user service is unavailable'));
 const ok = () => Promise.resolve('ok');

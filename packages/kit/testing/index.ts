@@ -1,3 +1,4 @@
 export { servers, requireServer, reachable, inCI, type ServerSpec } from './servers.js';
 export { startTcpProxy, type TcpProxy, type TcpProxyOptions } from './tcp-proxy.js';
 export { startEtcd, requireEtcdBinary, etcdBinary, type TestEtcd } from './etcd.js';
+export { seededRandom } from './random.js';
