@@ -21,14 +21,16 @@ export function createClient<D extends ServiceDefinition>(definition: D, transpo
   for (const [key, def] of Object.entries(definition.methods)) {
     const service = definition.fullName;
     const method = def.name;
-    client[key] = (request, o) =>
-      send({
-        service,
-        method,
-        definition: def,
-        request,
-        ctx: createCallContext({ parent: o?.parent, timeoutMs: o?.timeoutMs ?? defaultTimeoutMs, metadata: o?.metadata, clock }),
-      });
+    client[key] = (request, o) => {
+      const ctx = createCallContext({ parent: o?.parent, timeoutMs: o?.timeoutMs ?? defaultTimeoutMs, metadata: o?.metadata, clock });
+      const done = send({ service, method, definition: def, request, ctx });
+      // A transport that armed the deadline timer (by reading ctx.signal) gets it stopped here.
+      done.then(end, end);
+      return done;
+      function end() {
+        ctx.end?.();
+      }
+    };
   }
   return client as Client<D>;
 }

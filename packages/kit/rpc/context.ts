@@ -15,6 +15,11 @@ export interface CallContext {
   remainingMs(): number;
   /** Cancels the call: work watching `signal` stops. */
   cancel(reason?: unknown): void;
+  /**
+   * The call is over: stops the deadline timer behind `signal`, so a finished call leaves no
+   * timer to fire (and no error to build) later. Called by the client when the call settles.
+   */
+  end?(): void;
 }
 
 class Context implements CallContext {
@@ -42,6 +47,11 @@ class Context implements CallContext {
 
   remainingMs(): number {
     return this.deadline === undefined ? Infinity : this.deadline - this.clock.now();
+  }
+
+  end(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
   }
 
   cancel(reason?: unknown): void {

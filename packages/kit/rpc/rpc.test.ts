@@ -90,3 +90,29 @@ describe('rpc in-process', () => {
     expect(() => new RpcServer().register(EchoServiceDefinition, {} as never)).toThrow(/no handler for Echo/);
   });
 });
+
+describe('call context', () => {
+  it('a settled call leaves no deadline timer behind, even when the signal was read', async () => {
+    const clock = new ManualClock();
+    let pending = 0;
+    const counting = {
+      now: () => clock.now(),
+      monotonic: () => clock.monotonic(),
+      sleep: (ms: number, signal?: AbortSignal) => clock.sleep(ms, signal),
+      after(ms: number, fn: () => void) {
+        pending++;
+        const t = clock.after(ms, () => {
+          pending--;
+          fn();
+        });
+        return { cancel: () => (pending--, t.cancel()) };
+      },
+    };
+    const server = new RpcServer([]);
+    server.register(EchoServiceDefinition, { echo: async (_req, ctx) => ({ message: String(ctx.signal.aborted), number: 0, remainingMs: 0 }) });
+    const client = createClient(EchoServiceDefinition, createInProcessTransport(server), { clock: counting });
+    for (let i = 0; i < 10; i++) expect((await client.echo({ message: '', number: 0, hops: 0 })).message).toBe('false');
+    await Promise.resolve();
+    expect(pending).toBe(0);
+  });
+});
