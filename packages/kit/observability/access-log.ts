@@ -24,9 +24,16 @@ export function createAccessLog(logger: Logger, enabled = true): AccessLog {
   const head = `{"level":30,"time":`;
   const fixed = `${bindings.pid !== undefined ? `,"pid":${bindings.pid}` : ''}${bindings.name ? `,"name":${JSON.stringify(bindings.name)}` : ''}`;
   const s = JSON.stringify;
+  // Lines of one event-loop turn go to the destination in one write: handing each line over
+  // separately measured as costly as building it several times over.
+  let pending = '';
+  const flush = () => {
+    const out = pending;
+    pending = '';
+    stream.write(out);
+  };
   return (e) => {
-    stream.write(
-      `${head}${Date.now()}${fixed},"reqId":${s(e.reqId)},"method":${s(e.method)},"route":${s(e.route)},"url":${s(e.url)},"status":${e.status},"ms":${e.ms}${e.user ? `,"user":${e.user}` : ''},"msg":"request"}\n`,
-    );
+    if (pending === '') setImmediate(flush);
+    pending += `${head}${Date.now()}${fixed},"reqId":${s(e.reqId)},"method":${s(e.method)},"route":${s(e.route)},"url":${s(e.url)},"status":${e.status},"ms":${e.ms}${e.user ? `,"user":${e.user}` : ''},"msg":"request"}\n`;
   };
 }
