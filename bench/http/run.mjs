@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fmt, median, runBenchmark } from '../lib.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const here = (...p) => join(root, 'bench', 'http', ...p);
@@ -35,15 +36,8 @@ const WRK_WHY =
 
 const opts = parseArgs(process.argv.slice(2));
 const cleanups = []; // run in reverse order on every way out
-let exiting = false;
 
-process.on('SIGINT', () => void shutdown(130, 'interrupted'));
-process.on('SIGTERM', () => void shutdown(143, 'terminated'));
-
-main().then(
-  (code) => shutdown(code),
-  (err) => shutdown(1, err instanceof Error ? err.message : String(err)),
-);
+runBenchmark(main, runCleanups);
 
 async function main() {
   ensureWrk();
@@ -408,14 +402,6 @@ async function runCleanups() {
   }
 }
 
-async function shutdown(code, message) {
-  if (exiting) return;
-  exiting = true;
-  if (message) console.error(`bench: ${code === 2 ? '' : 'FAILED: '}${message}`);
-  await runCleanups();
-  process.exit(code);
-}
-
 function parseArgs(argv) {
   const o = { mode: 'embedded', rounds: 5, duration: 10, connections: 64, threads: 1, requestLog: true, cpuProfDir: '' };
   for (let i = 0; i < argv.length; i++) {
@@ -446,12 +432,3 @@ function usage(problem) {
   process.exit(64);
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function fmt(n) {
-  return Math.round(n).toLocaleString('en-US');
-}

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MESSAGES as ALL_MESSAGES } from './messages.mjs';
 import { newNamespace, STACK_NOTES, STACKS } from './stacks.mjs';
+import { fmt, median, runBenchmark } from '../lib.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const here = (...p) => join(root, 'bench', 'rpc', ...p);
@@ -30,15 +31,8 @@ const ALL_CONCURRENCY = [1, 64];
 const opts = parseArgs(process.argv.slice(2));
 const { messages: MESSAGES, concurrency: CONCURRENCY } = opts;
 const children = new Set();
-let exiting = false;
 
-process.on('SIGINT', () => void shutdown(130, 'interrupted'));
-process.on('SIGTERM', () => void shutdown(143, 'terminated'));
-
-main().then(
-  (code) => shutdown(code),
-  (err) => shutdown(1, err instanceof Error ? err.message : String(err)),
-);
+runBenchmark(main, () => Promise.all([...children].map((c) => stopChild(c))));
 
 async function main() {
   console.log('bench: building (node scripts/ensure.mjs)…');
@@ -301,14 +295,6 @@ function printTable(r) {
   }
 }
 
-async function shutdown(code, message) {
-  if (exiting) return;
-  exiting = true;
-  if (message) console.error(`bench: FAILED: ${message}`);
-  await Promise.all([...children].map((c) => stopChild(c)));
-  process.exit(code);
-}
-
 function parseArgs(argv) {
   const o = { rounds: 3, duration: 5, stacks: STACKS, messages: ALL_MESSAGES, concurrency: ALL_CONCURRENCY, cpuProfDir: '' };
   for (let i = 0; i < argv.length; i++) {
@@ -342,12 +328,3 @@ function usage(problem) {
   process.exit(64);
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function fmt(n) {
-  return Math.round(n).toLocaleString('en-US');
-}
