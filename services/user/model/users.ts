@@ -16,6 +16,12 @@ const toUser = (r: ProfileRow): User => ({
   avatar: r.avatar,
   signature: r.signature,
   createdAt: Number(r.created_at),
+  backgroundImage: '',
+  followCount: 0,
+  followerCount: 0,
+  workCount: 0,
+  favoriteCount: 0,
+  totalFavorited: 0,
 });
 
 export type NewUser = Omit<UsersTable, 'updated_at'>;
