@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Code, SurgeError } from '#kit/errors';
 import { requireServer, servers, startTcpProxy, type TcpProxy } from '#kit/testing';
 import { openServiceDatabase, type Migration, type ServiceDatabase } from './index.js';
-import { dropDatabases } from './store.suite.js';
+import { dropDatabases } from '#kit/testing';
 
 interface Schema { notes: { id: number; body: string } }
 const migrations: Record<string, Migration> = {

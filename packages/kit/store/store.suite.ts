@@ -2,8 +2,6 @@
 // migrations and Kysely queries must behave the same on SQLite and MariaDB.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Generated, Kysely, Selectable } from 'kysely';
-import { createConnection } from 'mysql2/promise';
-import { servers } from '#kit/testing';
 import { createCache, createMemoryCacheStore } from '#kit/cache';
 import { Code, SurgeError } from '#kit/errors';
 import {
@@ -251,17 +249,4 @@ export function storeSuite(name: string, makeTarget: () => Promise<SuiteTarget>)
       });
     });
   });
-}
-
-/** Drops the MariaDB databases a run created: exactly those named `<prefix>_…`. */
-export async function dropDatabases(prefix: string): Promise<void> {
-  const conn = await createConnection({ host: servers.mariadb.host, port: servers.mariadb.port, user: 'root', password: '' });
-  try {
-    const [rows] = await conn.query('SELECT schema_name AS name FROM information_schema.schemata WHERE schema_name LIKE ?', [
-      `${prefix}\\_%`,
-    ]);
-    for (const { name } of rows as { name: string }[]) await conn.query(`DROP DATABASE \`${name}\``);
-  } finally {
-    await conn.end();
-  }
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe } from 'vitest';
 import { requireServer, servers } from '#kit/testing';
-import { dropDatabases, storeSuite } from './store.suite.js';
+import { dropDatabases } from '#kit/testing';
+import { storeSuite } from './store.suite.js';
 
 storeSuite('SQLite', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'surge-store-'));

@@ -2,3 +2,4 @@ export { servers, requireServer, reachable, inCI, type ServerSpec } from './serv
 export { startTcpProxy, type TcpProxy, type TcpProxyOptions } from './tcp-proxy.js';
 export { startEtcd, requireEtcdBinary, etcdBinary, type TestEtcd } from './etcd.js';
 export { seededRandom } from './random.js';
+export { testDatabases, dropDatabases, type TestDatabaseKind } from './databases.js';

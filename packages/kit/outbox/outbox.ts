@@ -1,0 +1,96 @@
+// Transactional outbox: an event is a row written in the same transaction as the fact it
+// reports, so a crash can never keep one without the other. A relay publishes pending rows to
+// the queue and deletes them; it runs when flush() is called after a commit and on a timer for
+// rows a crashed process left behind. Delivery is at least once: two relays (instances) may
+// publish the same row, so the row id travels as the queue's dedup key and consumers apply each
+// id once (applyOnce).
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import type { Clock } from '#kit/clock';
+import { errors } from '#kit/errors';
+import type { Queue } from '#kit/queue';
+import type { ServiceDatabase } from '#kit/store';
+import type { OutboxTables } from './migrations.js';
+
+export interface Outbox {
+  /** Records an event in the caller's transaction; once it commits the event is published at least once. */
+  add(trx: Transaction<any>, topic: string, data: unknown): Promise<void>;
+  /** Publishes what is pending now; call after the transaction commits (the relay also polls). */
+  flush(): void;
+  /** Stops the relay after the round in progress (pending rows wait for the next start). */
+  close(): Promise<void>;
+}
+
+export interface OutboxOptions {
+  db: ServiceDatabase<any>;
+  queue: Queue;
+  clock: Clock;
+  log: Logger;
+  /** How often the relay looks for rows nobody flushed (a crash between commit and flush). Default 1000. */
+  pollMs?: number;
+  /** Rows per relay round. Default 100. */
+  batch?: number;
+}
+
+export function createOutbox(o: OutboxOptions): Outbox {
+  const pollMs = o.pollMs ?? 1000;
+  const batch = o.batch ?? 100;
+  if (!Number.isFinite(pollMs) || pollMs <= 0) throw errors.invalid('pollMs', 'a positive number of ms');
+  if (!Number.isInteger(batch) || batch <= 0) throw errors.invalid('batch', 'a positive integer');
+  const db = o.db.db as unknown as Kysely<OutboxTables>;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let closed = false;
+
+  // One round: oldest rows first, published together, deleted once the queue accepted them.
+  const round = async (): Promise<number> => {
+    const rows = await db.selectFrom('surge_outbox').select(['id', 'topic', 'payload']).orderBy('created_at').orderBy('id').limit(batch).execute();
+    if (rows.length === 0) return 0;
+    const results = await Promise.allSettled(rows.map((r) => o.queue.publish(r.topic, JSON.parse(r.payload), { dedupKey: r.id })));
+    const done = rows.filter((_, i) => results[i]!.status === 'fulfilled').map((r) => r.id);
+    if (done.length > 0) await db.deleteFrom('surge_outbox').where('id', 'in', done).execute();
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return rows.length;
+  };
+
+  // Coalesces flushes: while a relay runs, further flushes ask for one more pass, not one each.
+  const run = (): void => {
+    if (closed) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          while ((await round()) === batch && !closed);
+        } while (again && !closed);
+      } catch (err) {
+        // The rows stay; the timer tries again.
+        o.log.warn({ err }, 'outbox relay: publishing failed; retrying on the next poll');
+      } finally {
+        running = undefined;
+      }
+    })();
+  };
+
+  const timer = setInterval(run, pollMs);
+  timer.unref();
+  run();
+
+  return {
+    async add(trx, topic, data) {
+      const row = { id: randomUUID(), topic, payload: JSON.stringify(data), created_at: o.clock.now() };
+      await (trx as unknown as Transaction<OutboxTables>).insertInto('surge_outbox').values(row).execute();
+    },
+    flush: run,
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
