@@ -31,8 +31,8 @@ export interface ConnectionEvents {
   ready(c: ClientConnection): void;
   /** GOAWAY received: the connection finishes its calls but takes no new ones. */
   draining(c: ClientConnection): void;
-  /** The socket is gone; wasReady tells a dropped connection from a failed attempt. */
-  closed(c: ClientConnection, wasReady: boolean): void;
+  /** The socket is gone; wasReady tells a dropped connection from a failed attempt, cause says why. */
+  closed(c: ClientConnection, wasReady: boolean, cause: unknown): void;
 }
 
 const MAX_ID = 0xffffffff;
@@ -140,7 +140,7 @@ export class ClientConnection {
     const err = errors.unavailable(this.o.name, this.cause);
     for (const c of this.pending.values()) c.fail(err);
     this.pending.clear();
-    if (was !== 'closed') this.events.closed(this, this.wasReady);
+    if (was !== 'closed') this.events.closed(this, this.wasReady, this.cause);
   }
 
   private maybeEnd(): void {

@@ -1,8 +1,12 @@
 // The framed client transport: a few persistent connections to one server, each call sent on
 // the ready connection with the fewest calls in flight. It owns what outlives one connection:
 // deadlines (the call fails with DeadlineExceeded at its deadline whether or not a reply comes),
-// cancellation (a CANCEL frame when the caller gives up), calls waiting for a connection (up to
-// their deadline, in a bounded queue) and reconnecting with exponential back-off and jitter.
+// cancellation (a CANCEL frame when the caller gives up), calls waiting for a connection (in a
+// bounded queue) and reconnecting with exponential back-off and jitter.
+// A call waits for a connection only while one may come soon: at start-up, after a drop until the
+// next attempt, or while an attempt is in progress. Once an attempt is refused and none is ready,
+// waiting calls and new ones fail at once with Unavailable until an attempt succeeds: a server
+// that is down costs its callers a refused connect, not their whole deadline.
 // It also tells a balancer what it needs: calls in flight, and whether it is ready, draining
 // (the server said GOAWAY) or connecting.
 import type { Timer } from '#kit/clock';
@@ -60,6 +64,8 @@ export function createFramedTransport(options: FramedTransportOptions): FramedTr
   let watchTimer: Timer | undefined;
   let closed = false;
   let goneAway = false;
+  /** The latest connection attempt failed and none has been ready since: calls fail fast, with this cause. */
+  let refused: { cause: unknown } | undefined;
   let last: FramedTransportState = 'connecting';
 
   const state = (): FramedTransportState => {
@@ -81,6 +87,7 @@ export function createFramedTransport(options: FramedTransportOptions): FramedTr
       ready() {
         slot.failures = 0;
         goneAway = false;
+        refused = undefined;
         emit();
         dispatchWaiting();
       },
@@ -92,14 +99,18 @@ export function createFramedTransport(options: FramedTransportOptions): FramedTr
         }
         emit();
       },
-      closed(c, wasReady) {
+      closed(c, wasReady, cause) {
         live.delete(c);
         if (slot.conn === c) {
           slot.conn = undefined;
-          if (!wasReady) slot.failures++;
+          if (!wasReady) {
+            slot.failures++;
+            refused = { cause };
+          }
           reconnect(slot);
         }
         emit();
+        if (refused && !pick() && !attempting()) failWaiting();
       },
     };
     const conn = new ClientConnection(o, events);
@@ -123,9 +134,33 @@ export function createFramedTransport(options: FramedTransportOptions): FramedTr
     return best;
   };
 
+  /** A connection attempt is in progress: calls may wait for its outcome. */
+  const attempting = () => {
+    for (const s of slots) if (s.conn?.state === 'connecting') return true;
+    return false;
+  };
+
+  const refusal = () => {
+    const why = (refused?.cause as { message?: string } | undefined)?.message;
+    return new SurgeError(Code.Unavailable, `${o.name} is unavailable: cannot connect${why ? ` (${why})` : ''}; try again shortly`, {
+      details: { dependency: o.name },
+      cause: refused?.cause,
+    });
+  };
+
+  /** Every attempt so far was refused: the calls waiting for a connection would only wait out their deadlines. */
+  const failWaiting = () => {
+    const list = waiting;
+    waiting = [];
+    for (const c of list) c.fail(refusal());
+    waitingBytes = 0;
+  };
+
   const route = (c: Call) => {
     const conn = pick();
     if (conn) return conn.send(c);
+    // The last attempt was refused and the next has not started: fail now rather than at the deadline.
+    if (refused && !attempting()) return c.fail(refusal());
     // No connection yet: wait for one (up to the call's deadline), within the same byte budget.
     if (waitingBytes + c.payload.length > o.maxQueuedBytes) {
       return c.fail(new SurgeError(Code.Unavailable, `${o.name}: too many calls waiting for a connection`, { details: { dependency: o.name } }));
