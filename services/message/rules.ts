@@ -1,0 +1,38 @@
+// Input rules of the message service. The gateway checks shapes first, but the service is also
+// reachable over RPC, so it checks its own rules and names the field that broke one.
+import { errors } from '#kit/errors';
+
+export const MAX_CONTENT_CHARS = 1000;
+/** Peers per Latest call, and messages per Chat page. */
+export const MAX_IDS_PER_BATCH = 1000;
+export const MAX_MESSAGES_PER_CHAT = 1000;
+
+export function checkId(field: string, v: number): number {
+  if (!Number.isSafeInteger(v) || v <= 0) throw errors.invalid(field, 'must be a positive integer id');
+  return v;
+}
+
+/** The other side of a conversation: a positive id that is not the user's own. */
+export function checkPeer(field: string, v: number, userId: number, problem: string): number {
+  checkId(field, v);
+  if (v === userId) throw errors.invalid(field, problem);
+  return v;
+}
+
+/** Content is stored trimmed; 1–1000 characters (code points, as people count them) after trimming. */
+export function checkContent(v: string): string {
+  const trimmed = v.trim();
+  const n = [...trimmed].length;
+  if (n < 1 || n > MAX_CONTENT_CHARS) throw errors.invalid('content', `must be 1–${MAX_CONTENT_CHARS} characters (not counting spaces at either end)`);
+  return trimmed;
+}
+
+export function checkAfter(v: number): number {
+  if (!Number.isSafeInteger(v) || v < 0) throw errors.invalid('after', 'must be a time in ms since the epoch, or 0 for the whole conversation');
+  return v;
+}
+
+export function checkPeerIds(ids: readonly number[]): number[] {
+  if (ids.length > MAX_IDS_PER_BATCH) throw errors.invalid('peer_ids', `at most ${MAX_IDS_PER_BATCH} ids per call`);
+  return [...new Set(ids.map((id) => checkId('peer_ids', id)))];
+}
