@@ -9,9 +9,12 @@ import { createPeriodLimit } from '#kit/limit';
 import type { Metrics } from '#kit/observability';
 import type { Client } from '#kit/rpc';
 import { buildGateway, type HealthCheck } from '#gateway';
-import { MAX_USERS_PER_BATCH, type UserServiceDefinition } from '#services/user';
+import type { UserServiceDefinition } from '#services/user';
 import type { Config } from './config/index.js';
 import type { Infrastructure } from './infra.js';
+
+/** GET /api/v1/users?ids=… answers at most this many profiles (the service packs up to 1000). */
+const HTTP_USERS_PER_REQUEST = 100;
 
 export interface GatewayClients {
   users: Client<typeof UserServiceDefinition>;
@@ -35,7 +38,7 @@ export function createGateway(o: { config: Config; infra: Infrastructure; client
     metrics: o.metrics,
     logger: o.log,
     tracer: o.tracer,
-    options: { bodyLimitBytes: config.http.bodyLimitBytes, trustProxy: config.http.trustProxy, logRequests: config.log.requests, maxUsersPerBatch: MAX_USERS_PER_BATCH },
+    options: { bodyLimitBytes: config.http.bodyLimitBytes, trustProxy: config.http.trustProxy, logRequests: config.log.requests, maxUsersPerBatch: HTTP_USERS_PER_REQUEST },
   });
 }
 

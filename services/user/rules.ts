@@ -2,14 +2,16 @@
 // reachable over RPC, so it checks its own rules and names the field that broke one.
 import { errors } from '#kit/errors';
 
-export const USERNAME = /^[A-Za-z0-9_.-]{1,32}$/;
+// Any 1–32 characters but spaces and control characters: the Douyin client registers e-mail
+// addresses and names in any script.
+export const USERNAME = /^[^\s\p{C}]{1,32}$/u;
 export const MOBILE = /^\+?[0-9]{6,15}$/;
 export const CODE = /^[0-9]{6}$/;
 
 const chars = (s: string) => [...s].length;
 
 export function checkUsername(v: string): string {
-  if (!USERNAME.test(v)) throw errors.invalid('username', 'use 1–32 letters, digits, dot, dash or underscore');
+  if (!USERNAME.test(v)) throw errors.invalid('username', 'use 1–32 characters without spaces');
   return v;
 }
 

@@ -3,7 +3,8 @@ import type { GetUsersReply, GetUsersRequest } from '#gen/surge/user/v1/user';
 import type { UserDeps } from '../deps.js';
 import { checkId } from '../rules.js';
 
-export const MAX_BATCH = 100;
+// Lists of the Douyin API (followers, comments) pack up to 1000 users in one call.
+export const MAX_BATCH = 1000;
 
 /** Many profiles in one call (list pages): one cache round trip, one query for the misses. */
 export async function getUsers(d: UserDeps, req: GetUsersRequest): Promise<GetUsersReply> {

@@ -1,8 +1,13 @@
 // The user service's tables. Runs on SQLite and MariaDB alike.
 import type { Kysely } from 'kysely';
+import { outboxMigrations } from '#kit/outbox';
 import type { Migration } from '#kit/store';
 
+const COUNTERS = ['follow_count', 'follower_count', 'work_count', 'favorite_count', 'total_favorited'] as const;
+
 export const userMigrations: Record<string, Migration> = {
+  // Applied-event keys of the counter consumers (the user service publishes no events yet).
+  ...outboxMigrations,
   '0001_create_users': {
     async up(db: Kysely<any>) {
       await db.schema
@@ -32,6 +37,16 @@ export const userMigrations: Record<string, Migration> = {
     async down(db: Kysely<any>) {
       await db.schema.dropTable('verification_codes').execute();
       await db.schema.dropTable('users').execute();
+    },
+  },
+  '0002_profile_counters': {
+    async up(db: Kysely<any>) {
+      // One column per statement: SQLite adds one at a time.
+      await db.schema.alterTable('users').addColumn('background_image', 'varchar(512)', (c) => c.notNull().defaultTo('')).execute();
+      for (const c of COUNTERS) await db.schema.alterTable('users').addColumn(c, 'bigint', (col) => col.notNull().defaultTo(0)).execute();
+    },
+    async down(db: Kysely<any>) {
+      for (const c of [...COUNTERS, 'background_image']) await db.schema.alterTable('users').dropColumn(c).execute();
     },
   },
 };

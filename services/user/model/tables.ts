@@ -1,3 +1,6 @@
+import type { Generated } from 'kysely';
+import type { OutboxTables } from '#kit/outbox';
+
 export interface UsersTable {
   id: number;
   username: string | null;
@@ -9,7 +12,17 @@ export interface UsersTable {
   signature: string;
   created_at: number;
   updated_at: number;
+  // Defaults on insert: '' and 0.
+  background_image: Generated<string>;
+  follow_count: Generated<number>;
+  follower_count: Generated<number>;
+  work_count: Generated<number>;
+  favorite_count: Generated<number>;
+  total_favorited: Generated<number>;
 }
+
+/** The counters other services' events keep on a user's row. */
+export type CounterColumn = 'follow_count' | 'follower_count' | 'work_count' | 'favorite_count' | 'total_favorited';
 
 export interface CodesTable {
   mobile_idx: string;
@@ -19,7 +32,7 @@ export interface CodesTable {
   created_at: number;
 }
 
-export interface UserDB {
+export interface UserDB extends OutboxTables {
   users: UsersTable;
   verification_codes: CodesTable;
 }

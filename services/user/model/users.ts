@@ -1,13 +1,17 @@
 // Queries on `users`, and the public profile row kept in the row cache. Credentials never
 // enter the cache: only the profile fields that GetUser/GetUsers return.
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Cache } from '#kit/cache';
 import { createRowCache, isUniqueViolation, type ServiceDatabase } from '#kit/store';
 import type { User } from '#gen/surge/user/v1/user';
-import type { UserDB, UsersTable } from './tables.js';
+import type { CounterColumn, UserDB, UsersTable } from './tables.js';
 
-const PROFILE_COLUMNS = ['id', 'username', 'name', 'avatar', 'signature', 'created_at'] as const;
+const PROFILE_COLUMNS = [
+  'id', 'username', 'name', 'avatar', 'signature', 'created_at', 'background_image',
+  'follow_count', 'follower_count', 'work_count', 'favorite_count', 'total_favorited',
+] as const;
 
-type ProfileRow = Pick<UsersTable, (typeof PROFILE_COLUMNS)[number]>;
+type ProfileRow = Pick<Selectable<UsersTable>, (typeof PROFILE_COLUMNS)[number]>;
 
 const toUser = (r: ProfileRow): User => ({
   id: Number(r.id),
@@ -16,15 +20,15 @@ const toUser = (r: ProfileRow): User => ({
   avatar: r.avatar,
   signature: r.signature,
   createdAt: Number(r.created_at),
-  backgroundImage: '',
-  followCount: 0,
-  followerCount: 0,
-  workCount: 0,
-  favoriteCount: 0,
-  totalFavorited: 0,
+  backgroundImage: r.background_image,
+  followCount: Number(r.follow_count),
+  followerCount: Number(r.follower_count),
+  workCount: Number(r.work_count),
+  favoriteCount: Number(r.favorite_count),
+  totalFavorited: Number(r.total_favorited),
 });
 
-export type NewUser = Omit<UsersTable, 'updated_at'>;
+export type NewUser = Pick<UsersTable, 'id' | 'username' | 'password_hash' | 'mobile_enc' | 'mobile_idx' | 'name' | 'avatar' | 'signature' | 'created_at'>;
 
 export interface UserModel {
   insert(row: NewUser): Promise<'ok' | 'duplicate'>;
@@ -33,6 +37,16 @@ export interface UserModel {
   profile(id: number): Promise<User | undefined>;
   profiles(ids: readonly number[]): Promise<User[]>;
   updateProfile(id: number, patch: Partial<Pick<UsersTable, 'name' | 'avatar' | 'signature'>>, now: number): Promise<boolean>;
+  /** Adds each delta to its counter (never below 0) in the caller's transaction; invalidate after commit. */
+  addCounters(trx: Kysely<UserDB>, changes: readonly CounterChange[]): Promise<void>;
+  /** Drops the cached profiles of these users (after a counter change commits). */
+  invalidate(ids: readonly number[]): Promise<void>;
+}
+
+export interface CounterChange {
+  id: number;
+  column: CounterColumn;
+  delta: number;
 }
 
 export function createUserModel(store: ServiceDatabase<UserDB>, cache: Cache): UserModel {
@@ -75,5 +89,15 @@ export function createUserModel(store: ServiceDatabase<UserDB>, cache: Cache): U
       await rows.invalidate({ id });
       return Number(res.numUpdatedRows) > 0;
     },
+
+    async addCounters(trx, changes) {
+      for (const { id, column, delta } of changes) {
+        // greatest(…, 0): a late unlike after a lost like must not show -1. SQLite spells it max().
+        const floor = store.dialect === 'mysql' ? sql`greatest(${sql.ref(column)} + ${delta}, 0)` : sql`max(${sql.ref(column)} + ${delta}, 0)`;
+        await trx.updateTable('users').set({ [column]: floor }).where('id', '=', id).execute();
+      }
+    },
+
+    invalidate: (ids) => rows.invalidate(...ids.map((id) => ({ id }))),
   };
 }

@@ -1,0 +1,86 @@
+// Profile counters from events, on SQLite and MariaDB: each event counts once however often it
+// is delivered, concurrent events all count, counters never go below zero, and a cached profile
+// shows the new counts.
+import { afterAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { createCache } from '#kit/cache';
+import { systemClock } from '#kit/clock';
+import { createMemoryQueue } from '#kit/queue';
+import { testDatabases } from '#kit/testing';
+import { startUserConsumers } from './consumers.js';
+import { userMigrations } from './model/migrations.js';
+import type { UserDB } from './model/tables.js';
+import { createUserModel } from './model/users.js';
+
+const log = pino({ level: 'silent' });
+
+const waitFor = async (cond: () => Promise<boolean>, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('timed out waiting for the counters');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+for (const kind of await testDatabases()) {
+  describe.skipIf(!kind.available)(`user counters from events on ${kind.name}`, () => {
+    const closers: (() => Promise<unknown>)[] = [];
+    afterAll(async () => {
+      for (const c of closers.reverse()) await c();
+      await kind.cleanup();
+    });
+
+    const setup = async () => {
+      const db = await kind.open<UserDB>('user', userMigrations);
+      const cache = createCache({ name: 'user', store: undefined, local: { maxEntries: 1000, ttlMs: 60_000 }, clock: systemClock });
+      const queue = createMemoryQueue();
+      const consumers = await startUserConsumers({ db, cache, queue, clock: systemClock, log });
+      closers.push(() => queue.close(), () => consumers.close(), () => cache.close());
+      const users = createUserModel(db, cache);
+      for (const id of [1, 2, 3]) await users.insert({ id, username: `u${id}`, password_hash: null, mobile_enc: null, mobile_idx: null, name: `u${id}`, avatar: '', signature: '', created_at: 1 });
+      return { queue, users, db, cache };
+    };
+
+    it('counts works, likes given and received, and follows', async () => {
+      const { queue, users } = await setup();
+      expect((await users.profile(2))?.workCount).toBe(0); // cached before the events
+      await queue.publish('video.published', { videoId: 10, authorId: 2 }, { dedupKey: 'e1' });
+      await queue.publish('interaction.favorited', { userId: 1, videoId: 10, authorId: 2, delta: 1 }, { dedupKey: 'e2' });
+      await queue.publish('relation.followed', { followerId: 1, followeeId: 2, delta: 1 }, { dedupKey: 'e3' });
+      await waitFor(async () => (await users.profile(1))?.followCount === 1 && (await users.profile(2))?.totalFavorited === 1 && (await users.profile(2))?.workCount === 1);
+      expect(await users.profile(1)).toMatchObject({ followCount: 1, favoriteCount: 1, followerCount: 0, workCount: 0, totalFavorited: 0 });
+      expect(await users.profile(2)).toMatchObject({ followerCount: 1, totalFavorited: 1, workCount: 1, favoriteCount: 0 });
+    });
+
+    it('counts an event delivered twice (same id, e.g. relayed by two instances past the dedup window) once', async () => {
+      const { queue, users, db, cache } = await setup();
+      // A second delivery path into the same database: the same message id arrives on both.
+      const second = createMemoryQueue();
+      const consumers = await startUserConsumers({ db, cache, queue: second, clock: systemClock, log });
+      closers.push(() => second.close(), () => consumers.close());
+      const event = { followerId: 3, followeeId: 2, delta: 1 };
+      await Promise.all([queue.publish('relation.followed', event, { dedupKey: 'twice' }), second.publish('relation.followed', event, { dedupKey: 'twice' })]);
+      await queue.publish('video.published', { videoId: 12, authorId: 3 }, { dedupKey: 'marker' });
+      await waitFor(async () => (await users.profile(3))?.workCount === 1);
+      await new Promise((r) => setTimeout(r, 50));
+      expect((await users.profile(2))?.followerCount).toBe(1);
+      expect((await users.profile(3))?.followCount).toBe(1);
+    });
+
+    it('applies 50 concurrent like events, every one', async () => {
+      const { queue, users } = await setup();
+      await Promise.all(Array.from({ length: 50 }, (_, i) => queue.publish('interaction.favorited', { userId: 3, videoId: 100 + i, authorId: 2, delta: 1 }, { dedupKey: `like-${i}` })));
+      await waitFor(async () => (await users.profile(2))?.totalFavorited === 50);
+      expect((await users.profile(3))?.favoriteCount).toBe(50);
+    });
+
+    it('never counts below zero', async () => {
+      const { queue, users } = await setup();
+      await queue.publish('relation.followed', { followerId: 3, followeeId: 1, delta: -1 }, { dedupKey: 'u1' });
+      await queue.publish('video.published', { videoId: 11, authorId: 3 }, { dedupKey: 'u2' });
+      await waitFor(async () => (await users.profile(3))?.workCount === 1);
+      expect(await users.profile(3)).toMatchObject({ followCount: 0 });
+      expect(await users.profile(1)).toMatchObject({ followerCount: 0 });
+    });
+  });
+}
