@@ -1,0 +1,36 @@
+// Input rules of the interaction service. The gateway checks shapes first, but the service is
+// also reachable over RPC, so it checks its own rules and names the field that broke one.
+// Whether a video exists is the gateway's question (it asks the video service first): here an
+// id only has to be a positive integer.
+import { errors } from '#kit/errors';
+
+/** Most ids one IsFavorite call may ask about. */
+export const MAX_IDS_PER_BATCH = 1000;
+/** Most items one list call returns, and what limit 0 (unset) means. */
+export const MAX_LIST = 1000;
+export const MAX_COMMENT_CHARS = 1000;
+
+export function checkId(field: string, v: number): number {
+  if (!Number.isSafeInteger(v) || v <= 0) throw errors.invalid(field, 'must be a positive integer id');
+  return v;
+}
+
+/** 0 (unset) → MAX_LIST; above MAX_LIST is capped, not refused: the contract promises "at most". */
+export function checkLimit(v: number): number {
+  if (!Number.isSafeInteger(v) || v < 0) throw errors.invalid('limit', `must be 0 (default ${MAX_LIST}) or a positive integer`);
+  return v === 0 ? MAX_LIST : Math.min(v, MAX_LIST);
+}
+
+/** Trimmed content of 1–1000 characters (code points, so an emoji counts as one). */
+export function checkContent(v: string): string {
+  const content = v.trim();
+  const n = [...content].length;
+  if (n < 1 || n > MAX_COMMENT_CHARS) throw errors.invalid('content', `must be 1–${MAX_COMMENT_CHARS} characters (not counting spaces at either end)`);
+  return content;
+}
+
+export function checkVideoIds(ids: readonly number[]): readonly number[] {
+  if (ids.length > MAX_IDS_PER_BATCH) throw errors.invalid('video_ids', `at most ${MAX_IDS_PER_BATCH} ids per call`);
+  for (const id of ids) checkId('video_ids', id);
+  return ids;
+}

@@ -1,0 +1,79 @@
+// One interaction service over a fresh database of the given kind, with an in-process cache,
+// a memory queue and the real outbox, and a record of every event the queue delivered.
+import type { Kysely } from 'kysely';
+import pino from 'pino';
+import { createCache } from '#kit/cache';
+import { ManualClock } from '#kit/clock';
+import { createIdGenerator } from '#kit/ids';
+import { createOutbox, type OutboxTables } from '#kit/outbox';
+import { createMemoryQueue } from '#kit/queue';
+import type { ServiceDatabase } from '#kit/store';
+import type { TestDatabaseKind } from '#kit/testing';
+import { COMMENTED, defineInteractionService, FAVORITED, interactionMigrations, type InteractionDB, type InteractionService } from '../index.js';
+
+export interface Delivered {
+  topic: string;
+  id: string;
+  data: Record<string, unknown>;
+}
+
+export interface Fixture {
+  svc: InteractionService;
+  db: ServiceDatabase<InteractionDB>;
+  clock: ManualClock;
+  /** Every event delivered so far, in delivery order. */
+  events: Delivered[];
+  /** Waits until the outbox is empty and its last events reached the subscribers; returns events. */
+  settle(): Promise<Delivered[]>;
+  /** Rows still waiting in the outbox (nothing flushes them but the service: the poll is an hour). */
+  pendingOutboxRows(): Promise<number>;
+  close(): Promise<void>;
+}
+
+const log = pino({ level: 'silent' });
+const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
+
+export async function openFixture(kind: TestDatabaseKind): Promise<Fixture> {
+  const db = await kind.open<InteractionDB>('interaction', interactionMigrations);
+  const clock = new ManualClock();
+  const queue = createMemoryQueue();
+  const events: Delivered[] = [];
+  const subs = await Promise.all(
+    [FAVORITED, COMMENTED].map((topic) =>
+      queue.subscribe<Record<string, unknown>>(topic, 'test', async (m) => void events.push({ topic: m.topic, id: m.id, data: m.data })),
+    ),
+  );
+  // A poll far beyond any test: events reach the queue only because the service flushed.
+  const outbox = createOutbox({ db, queue, clock, log, pollMs: 3_600_000 });
+  const cache = createCache({ clock });
+  const svc = defineInteractionService({ db, cache, clock, ids: createIdGenerator({ workerId: 1, clock }), outbox });
+
+  const pendingOutboxRows = async () => {
+    const outboxDb = db.db as unknown as Kysely<OutboxTables>;
+    const r = await outboxDb.selectFrom('surge_outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  };
+
+  return {
+    svc,
+    db,
+    clock,
+    events,
+    pendingOutboxRows,
+    async settle() {
+      const end = Date.now() + 5000;
+      while ((await pendingOutboxRows()) > 0) {
+        if (Date.now() > end) throw new Error('outbox rows were never published');
+        await tick();
+      }
+      await tick(20); // handlers start a few microtasks after publish
+      return events;
+    },
+    async close() {
+      await outbox.close();
+      await Promise.all(subs.map((s) => s.close()));
+      await queue.close();
+      await cache.close();
+    },
+  };
+}
