@@ -3,13 +3,14 @@
 import type { Kysely } from 'kysely';
 import pino from 'pino';
 import { createCache } from '#kit/cache';
-import { ManualClock } from '#kit/clock';
+import { ManualClock, systemClock } from '#kit/clock';
 import { createIdGenerator } from '#kit/ids';
 import { createOutbox, type OutboxTables } from '#kit/outbox';
 import { createMemoryQueue } from '#kit/queue';
+import { createClient, createInProcessTransport, RpcServer, type Client } from '#kit/rpc';
 import type { ServiceDatabase } from '#kit/store';
 import type { TestDatabaseKind } from '#kit/testing';
-import { COMMENTED, defineInteractionService, FAVORITED, interactionMigrations, type InteractionDB, type InteractionService } from '../index.js';
+import { COMMENTED, defineInteractionService, FAVORITED, interactionMigrations, InteractionServiceDefinition, type InteractionDB } from '../index.js';
 
 export interface Delivered {
   topic: string;
@@ -18,7 +19,8 @@ export interface Delivered {
 }
 
 export interface Fixture {
-  svc: InteractionService;
+  /** A client through the in-process transport with its codec check: requests and replies are encoded as on the wire. */
+  svc: Client<typeof InteractionServiceDefinition>;
   db: ServiceDatabase<InteractionDB>;
   clock: ManualClock;
   /** Every event delivered so far, in delivery order. */
@@ -46,7 +48,12 @@ export async function openFixture(kind: TestDatabaseKind): Promise<Fixture> {
   // A poll far beyond any test: events reach the queue only because the service flushed.
   const outbox = createOutbox({ db, queue, clock, log, pollMs: 3_600_000 });
   const cache = createCache({ clock });
-  const svc = defineInteractionService({ db, cache, clock, ids: createIdGenerator({ workerId: 1, clock }), outbox });
+  const server = new RpcServer().register(
+    InteractionServiceDefinition,
+    defineInteractionService({ db, cache, clock, ids: createIdGenerator({ workerId: 1, clock }), outbox }),
+  );
+  // Deadlines on the real clock: tests move the manual one between calls.
+  const svc = createClient(InteractionServiceDefinition, createInProcessTransport(server, { codecCheck: true }), { clock: systemClock, defaultTimeoutMs: 30_000 });
 
   const pendingOutboxRows = async () => {
     const outboxDb = db.db as unknown as Kysely<OutboxTables>;
