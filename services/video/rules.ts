@@ -1,0 +1,38 @@
+// Input rules of the video service. The gateway checks shapes first, but the service is also
+// reachable over RPC, so it checks its own rules and names the field that broke one.
+import { errors } from '#kit/errors';
+
+export const MAX_TITLE = 100;
+export const MAX_PLAY_KEY = 512;
+
+const chars = (s: string) => [...s].length;
+
+export function checkId(field: string, v: number): number {
+  if (!Number.isSafeInteger(v) || v <= 0) throw errors.invalid(field, 'must be a positive integer id');
+  return v;
+}
+
+/** The title as stored: trimmed, 1–100 characters. */
+export function checkTitle(v: string): string {
+  const t = v.trim();
+  const n = chars(t);
+  if (n < 1 || n > MAX_TITLE) throw errors.invalid('title', `must be 1–${MAX_TITLE} characters (spaces at either end are not counted)`);
+  return t;
+}
+
+export function checkPlayKey(v: string): string {
+  if (v.length === 0 || v.length > MAX_PLAY_KEY) throw errors.invalid('play_key', `must be the blob key of the upload, 1–${MAX_PLAY_KEY} characters`);
+  return v;
+}
+
+/** A page size: 0 means the default, above the maximum is clamped, negative is refused. */
+export function checkLimit(v: number, byDefault: number, max: number): number {
+  if (!Number.isSafeInteger(v) || v < 0) throw errors.invalid('limit', `must be 0 (the default, ${byDefault}) or a positive number`);
+  return v === 0 ? byDefault : Math.min(v, max);
+}
+
+/** A feed cursor: ms since the epoch, 0 for the newest. */
+export function checkBefore(v: number): number {
+  if (!Number.isSafeInteger(v) || v < 0) throw errors.invalid('before', 'must be a time in ms since the epoch, or 0 for the newest');
+  return v;
+}
