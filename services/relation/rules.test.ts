@@ -1,0 +1,42 @@
+// The relation rules on their own: each refusal names its field.
+import { describe, expect, it } from 'vitest';
+import { Code, SurgeError } from '#kit/errors';
+import { checkId, checkLimit, checkTargetIds, checkViewer, MAX_IDS_PER_BATCH, MAX_LIST } from './rules.js';
+
+const refusal = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(SurgeError);
+    expect((err as SurgeError).code).toBe(Code.InvalidArgument);
+    return (err as SurgeError).details?.field;
+  }
+  throw new Error('expected a refusal');
+};
+
+describe('relation rules', () => {
+  it('ids are positive safe integers', () => {
+    expect(checkId('follower_id', 1)).toBe(1);
+    for (const bad of [0, -3, 2.5, Number.MAX_SAFE_INTEGER + 1]) expect(refusal(() => checkId('follower_id', bad))).toBe('follower_id');
+  });
+
+  it('limit: 0 is the maximum, more is capped, negative is refused', () => {
+    expect(checkLimit(0)).toBe(MAX_LIST);
+    expect(checkLimit(20)).toBe(20);
+    expect(checkLimit(5000)).toBe(MAX_LIST);
+    expect(refusal(() => checkLimit(-1))).toBe('limit');
+  });
+
+  it('the viewer may be 0 (signed out), never negative', () => {
+    expect(checkViewer(0)).toBe(0);
+    expect(checkViewer(9)).toBe(9);
+    expect(refusal(() => checkViewer(-9))).toBe('user_id');
+  });
+
+  it('target ids: at most 1000, each positive, order and repeats kept', () => {
+    expect(checkTargetIds([3, 1, 3])).toEqual([3, 1, 3]);
+    expect(checkTargetIds(Array.from({ length: MAX_IDS_PER_BATCH }, (_, i) => i + 1))).toHaveLength(MAX_IDS_PER_BATCH);
+    expect(refusal(() => checkTargetIds(Array.from({ length: MAX_IDS_PER_BATCH + 1 }, (_, i) => i + 1)))).toBe('target_ids');
+    expect(refusal(() => checkTargetIds([1, 0]))).toBe('target_ids');
+  });
+});
