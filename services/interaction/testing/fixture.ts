@@ -37,7 +37,7 @@ const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 
 export async function openFixture(kind: TestDatabaseKind): Promise<Fixture> {
   const db = await kind.open<InteractionDB>('interaction', interactionMigrations);
-  const clock = new ManualClock();
+  const clock = new ManualClock(Date.UTC(2025, 0, 1)); // after the id generator's epoch
   const queue = createMemoryQueue();
   const events: Delivered[] = [];
   const subs = await Promise.all(
