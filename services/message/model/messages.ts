@@ -69,14 +69,16 @@ export function createMessageModel(store: ServiceDatabase<MessageDB>): MessageMo
       const pair = pairOf(m.fromUserId, m.toUserId);
       let floor = m.now;
       let conflicts = 0;
+      let seeded = false;
       for (;;) {
         let createdAt: number | undefined;
         try {
           createdAt = await tryAppend(m, pair, floor);
         } catch (err) {
           if (!isUniqueViolation(err)) throw err;
-          // The time was taken: the transaction rolled back; try the ms after the newest message.
-          // Every time taken means a row written outside this path: a bug, not load.
+          // The time was taken (the transaction rolled back): try the ms after the newest
+          // message. Behind the row lock only rows written outside this path (an import, say)
+          // can be in the way, so a run of conflicts is a fault to report, not load to wait out.
           if (++conflicts > MAX_CONFLICTS) throw errors.internal(err);
           floor = Math.max(floor, await lastTime(pair)) + 1;
           continue;
@@ -84,6 +86,9 @@ export function createMessageModel(store: ServiceDatabase<MessageDB>): MessageMo
         if (createdAt !== undefined) return { id: m.id, fromUserId: m.fromUserId, toUserId: m.toUserId, content: m.content, createdAt };
         // First message of the conversation: create its row (outside any transaction, so
         // concurrent first sends do not hold locks while they wait for each other), then lock it.
+        // Rows are never deleted, so a second miss would mean the row cannot be written at all.
+        if (seeded) throw errors.internal(new Error('latest_messages row missing right after it was created'));
+        seeded = true;
         await store.insertIgnore('latest_messages', { ...pair, id: 0, from_user_id: 0, to_user_id: 0, content: '', created_at: 0 });
       }
     },
