@@ -7,13 +7,15 @@
 // - The picker sees only instances whose connection is ready. A killed instance stays registered
 //   until its lease expires (seconds), but its sockets close at once: the transport turns
 //   'connecting' and the instance leaves the picker until it reconnects. When no instance is
-//   ready (start-up, all restarting) every one is offered, so calls wait for a connection up to
-//   their deadline instead of failing at once.
-// - A call that failed before it was sent is tried once more on another ready instance. "Not
-//   sent" is known, never guessed from an error code: either this client refused it before
-//   handing it to the transport (the instance's breaker was open, or its connection was not
-//   ready while another instance's was), or nothing was handed over at all. A call handed to a
-//   ready framed transport is written on a connection at once, so it may have run: never retried.
+//   ready (start-up, all restarting) every one is offered: a call waits for a connection attempt
+//   under way, and fails fast with Unavailable once the instance refuses connections.
+// - A call that was never sent is tried once more on another ready instance. "Never sent" is
+//   known, never guessed from an error code: either this client refused it before handing it to
+//   the transport (the instance's breaker was open, or its connection was not ready while another
+//   instance's was), or the framed transport says so (an Unavailable with details.sent false: not
+//   connected, send queue full, or the connection died before the request reached the socket).
+//   A call whose request was written may have run: never retried. A gRPC transport does not say,
+//   so a call handed to one is never retried.
 import type { Tracer } from '@opentelemetry/api';
 import { clientTracingInterceptor } from '#kit/tracing';
 import type { Logger } from 'pino';
@@ -49,7 +51,7 @@ export interface RemoteClientOptions {
   metrics: Metrics;
   /** Deadline of a call that sets none; also how long a departed instance's connection outlives it. */
   timeoutMs: number;
-  /** Default Math.random: chooses the instance a call refused before sending is tried on. */
+  /** Default Math.random: chooses the instance a call that was never sent is tried on. */
   random?: () => number;
   /** CLIENT spans per call, carrying the trace context to the instance (a no-op tracer when tracing is off). */
   tracer?: Tracer;
@@ -96,12 +98,14 @@ export async function remoteClient<D extends ServiceDefinition>(definition: D, s
       unsent.set(err, key);
       return err;
     };
+    // Only the framed transport's own word counts: a gRPC error's details come from the server.
+    const neverSent = (err: SurgeError) => framed !== undefined && err.code === Code.Unavailable && err.details?.sent === false;
     // One breaker per instance and method: a failing instance is cut off without touching the others.
     const guarded: Transport = {
       unary(call: UnaryCall) {
         // The picker can hand out an instance whose connection dropped a moment ago; the
         // transport would park the call until it reconnects. Refuse it unsent, so it goes elsewhere.
-        if (!ready() && anyReady()) return Promise.reject(refused(new SurgeError(Code.Unavailable, `${name}: not connected`, { details: { dependency: name } })));
+        if (!ready() && anyReady()) return Promise.reject(refused(new SurgeError(Code.Unavailable, `${name}: not connected`, { details: { dependency: name, sent: false } })));
         let handed = false;
         return breakers
           .get(`${key}|${call.method}`)
@@ -111,7 +115,7 @@ export async function remoteClient<D extends ServiceDefinition>(definition: D, s
           })
           .catch((caught: unknown) => {
             const err = SurgeError.from(caught);
-            throw handed ? err : refused(err);
+            throw !handed || neverSent(err) ? refused(err) : err;
           });
       },
     };
@@ -147,7 +151,7 @@ export async function remoteClient<D extends ServiceDefinition>(definition: D, s
   };
 
   const balanced = createBalancedTransport({ picker, clock: o.clock });
-  /** One more try, on another ready instance, for a call refused before it was sent; else the first error. */
+  /** One more try, on another ready instance, for a call that was never sent; else the first error. */
   const retryElsewhere = (call: UnaryCall, err: SurgeError): Promise<unknown> => {
     const refusedBy = unsent.get(err);
     const others = [...open.values()].filter((c) => c.key !== refusedBy && c.ready());

@@ -5,12 +5,13 @@
 // are answered. The transport (transport.ts) owns deadlines, cancellation and reconnecting.
 import { connect, type Socket } from 'node:net';
 import type { Timer } from '#kit/clock';
-import { Code, errors, SurgeError } from '#kit/errors';
+import { Code, SurgeError } from '#kit/errors';
 import type { UnaryCall } from '../types.js';
 import { BodyReader, decodeGoAway, decodeHello, encodeEmpty, encodeHello, encodeRequestHead, HEADER_BYTES, Kind, PROTOCOL_VERSION, ProtocolError } from './frame.js';
 import { decodeError } from './error-frame.js';
 import type { ResolvedTransportOptions } from './options.js';
 import { FrameSplitter, FrameWriter } from './stream.js';
+import { answered, unavailable } from './unavailable.js';
 
 export type ConnectionState = 'connecting' | 'ready' | 'draining' | 'closed';
 
@@ -22,6 +23,8 @@ export interface PendingCall {
   readonly key: string;
   conn: ClientConnection | undefined;
   id: number;
+  /** The writer's push count after this call's frame: whether the frame reached the socket when the connection died. */
+  seq: number;
   settled: boolean;
   ok(reply: unknown): void;
   fail(err: SurgeError): void;
@@ -99,13 +102,14 @@ export class ClientConnection {
       return c.fail(new SurgeError(Code.PayloadTooLarge, `${c.key} request of ${length} bytes exceeds the server's frame limit of ${this.peerMaxFrame}`, { details: { limit: this.peerMaxFrame } }));
     }
     if (this.writer.queuedBytes + length > this.o.maxQueuedBytes) {
-      return c.fail(new SurgeError(Code.Unavailable, `${this.o.name}: send queue full (the server is not reading)`, { details: { dependency: this.o.name } }));
+      return c.fail(unavailable(this.o.name, `${this.o.name}: send queue full (the server is not reading)`, false));
     }
     c.conn = this;
     c.id = this.nextId;
     this.pending.set(c.id, c);
     this.writer.push(head);
     this.writer.push(c.payload);
+    c.seq = this.writer.pushed;
   }
 
   /** The caller gave up (deadline or cancel): forget the call and tell the server to stop its work. */
@@ -137,8 +141,13 @@ export class ClientConnection {
     this.state = 'closed';
     this.timer?.cancel();
     this.writer.close();
-    const err = errors.unavailable(this.o.name, this.cause);
-    for (const c of this.pending.values()) c.fail(err);
+    // A frame still in the writer's queue never reached the socket: the server cannot have seen it.
+    let sent: SurgeError | undefined;
+    let unsent: SurgeError | undefined;
+    for (const c of this.pending.values()) {
+      if (c.seq <= this.writer.written) c.fail((sent ??= unavailable(this.o.name, `${this.o.name} is unavailable: the connection closed before the reply; try again shortly`, true, this.cause)));
+      else c.fail((unsent ??= unavailable(this.o.name, `${this.o.name} is unavailable: the connection closed before the request was sent; try again shortly`, false, this.cause)));
+    }
     this.pending.clear();
     if (was !== 'closed') this.events.closed(this, this.wasReady, this.cause);
   }
@@ -173,7 +182,7 @@ export class ClientConnection {
         const c = this.pending.get(id);
         if (!c) return; // answered after the caller gave up
         this.pending.delete(id);
-        if (kind === Kind.Error) c.fail(decodeError(r));
+        if (kind === Kind.Error) c.fail(answered(decodeError(r)));
         else {
           let reply: unknown;
           try {

@@ -59,6 +59,10 @@ export class FrameSplitter {
 }
 
 export class FrameWriter {
+  /** Frames pushed so far; a sender notes this after its push to learn later whether its frame was written. */
+  pushed = 0;
+  /** Frames handed to socket.write so far (the first `written` pushes); the rest never reached the socket. */
+  written = 0;
   private chunks: Uint8Array[] = [];
   private bytes = 0;
   private scheduled = false;
@@ -80,6 +84,7 @@ export class FrameWriter {
 
   push(chunk: Uint8Array): void {
     if (this.closed) return;
+    this.pushed++;
     this.chunks.push(chunk);
     this.bytes += chunk.length;
     if (!this.scheduled && !this.blocked) {
@@ -116,6 +121,7 @@ export class FrameWriter {
     const data = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.bytes);
     this.chunks = [];
     this.bytes = 0;
+    this.written = this.pushed;
     if (this.socket.write(data)) {
       if (this.ending) this.finishEnd();
       return;

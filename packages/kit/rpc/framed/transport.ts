@@ -11,6 +11,7 @@
 // (the server said GOAWAY) or connecting.
 import type { Timer } from '#kit/clock';
 import { Code, errors, SurgeError } from '#kit/errors';
+import { unavailable } from './unavailable.js';
 import type { Transport, UnaryCall } from '../types.js';
 import { ClientConnection, type ConnectionEvents, type ConnectionState, type PendingCall } from './connection.js';
 import { type FramedTransportOptions, resolveFramedTransportOptions } from './options.js';
@@ -142,10 +143,7 @@ export function createFramedTransport(options: FramedTransportOptions): FramedTr
 
   const refusal = () => {
     const why = (refused?.cause as { message?: string } | undefined)?.message;
-    return new SurgeError(Code.Unavailable, `${o.name} is unavailable: cannot connect${why ? ` (${why})` : ''}; try again shortly`, {
-      details: { dependency: o.name },
-      cause: refused?.cause,
-    });
+    return unavailable(o.name, `${o.name} is unavailable: cannot connect${why ? ` (${why})` : ''}; try again shortly`, false, refused?.cause);
   };
 
   /** Every attempt so far was refused: the calls waiting for a connection would only wait out their deadlines. */
@@ -163,7 +161,7 @@ export function createFramedTransport(options: FramedTransportOptions): FramedTr
     if (refused && !attempting()) return c.fail(refusal());
     // No connection yet: wait for one (up to the call's deadline), within the same byte budget.
     if (waitingBytes + c.payload.length > o.maxQueuedBytes) {
-      return c.fail(new SurgeError(Code.Unavailable, `${o.name}: too many calls waiting for a connection`, { details: { dependency: o.name } }));
+      return c.fail(unavailable(o.name, `${o.name}: too many calls waiting for a connection`, false));
     }
     c.waiting = true;
     waitingBytes += c.payload.length;
@@ -189,7 +187,7 @@ export function createFramedTransport(options: FramedTransportOptions): FramedTr
 
   const onDeadline = (c: Call) => {
     if (c.settled) return;
-    if (c.waiting) return c.fail(new SurgeError(Code.Unavailable, `${o.name}: no connection before the deadline`, { details: { dependency: o.name } }));
+    if (c.waiting) return c.fail(unavailable(o.name, `${o.name}: no connection before the deadline`, false));
     c.conn?.cancel(c);
     c.fail(errors.deadline());
   };
@@ -220,7 +218,7 @@ export function createFramedTransport(options: FramedTransportOptions): FramedTr
 
   return {
     unary(call: UnaryCall): Promise<unknown> {
-      if (closed) return Promise.reject(new SurgeError(Code.Unavailable, `${o.name}: the transport is closed`, { details: { dependency: o.name } }));
+      if (closed) return Promise.reject(unavailable(o.name, `${o.name}: the transport is closed`, false));
       const deadline = call.ctx.deadline;
       const left = deadline === undefined ? Infinity : deadline - clock.now();
       if (left <= 0) return Promise.reject(errors.deadline());
@@ -237,6 +235,7 @@ export function createFramedTransport(options: FramedTransportOptions): FramedTr
           key: `${call.service}/${call.method}`,
           conn: undefined,
           id: 0,
+          seq: 0,
           settled: false,
           timer: undefined,
           waiting: false,
@@ -272,7 +271,7 @@ export function createFramedTransport(options: FramedTransportOptions): FramedTr
       watchTimer?.cancel();
       const list = waiting;
       waiting = [];
-      for (const c of list) c.fail(new SurgeError(Code.Unavailable, `${o.name}: the transport is closed`, { details: { dependency: o.name } }));
+      for (const c of list) c.fail(unavailable(o.name, `${o.name}: the transport is closed`, false));
       emit();
       await Promise.all([...live].map((c) => c.close()));
     },
