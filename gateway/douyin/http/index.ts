@@ -1,0 +1,8 @@
+// The HTTP plumbing of the Douyin API: the envelope, parameters from query and form, uploads,
+// the token parameter, and the blob route the client's players fetch videos and covers from.
+export { douyinPlugin, type DouyinOptions, type DouyinRouter, type DouyinRouteOptions, type DouyinUpload, type DouyinHandler, type DouyinReply } from './plugin.js';
+export { Params, type ParamSource, type UploadedFile } from './params.js';
+export { viewer } from './viewer.js';
+export { okJson, JSON_TYPE } from './envelope.js';
+export { blobRoutes, type BlobRoutesOptions } from './blob-route.js';
+export type { UploadSink } from './multipart.js';
