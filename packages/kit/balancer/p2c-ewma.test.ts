@@ -172,6 +172,40 @@ describe('p2c_ewma picker', () => {
     expect(share(counts, 'fast')).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('forced pick: when both instances were idle past the window, the better one wins, not the long-unpicked worse one', () => {
+    const { clock, picker } = setup(['good', 'bad']);
+    const behaviour = (id: string) => (id === 'bad' ? { latencyMs: 1, ok: false } : { latencyMs: 5, ok: true });
+    simulate(picker, clock, { calls: 200, behaviour });
+    // One call every 1.1 s: each time both were last picked more than 1 s ago. go-zero's rule
+    // (only "was the worse one idle past the window?") sends every one of these to 'bad'.
+    const quiet: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      clock.advance(1100);
+      const p = picker.pick();
+      quiet.push(p.instance);
+      p.done(behaviour(p.instance));
+    }
+    expect(quiet.filter((i) => i === 'bad')).toHaveLength(0);
+  });
+
+  it('forced pick: under steady traffic the worse instance is still probed once per window, no more', () => {
+    const { clock, picker } = setup(['good', 'bad']);
+    const behaviour = (id: string) => (id === 'bad' ? { latencyMs: 1, ok: false } : { latencyMs: 5, ok: true });
+    simulate(picker, clock, { calls: 200, behaviour });
+    // One call every 100 ms for 10 s: 'good' is always recent, so 'bad' wins a contest each time it
+    // has waited past 1 s, i.e. every 1.1 s.
+    const picks: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      clock.advance(100);
+      const p = picker.pick();
+      picks.push(p.instance);
+      p.done(behaviour(p.instance));
+    }
+    const probes = picks.filter((i) => i === 'bad').length;
+    expect(probes).toBeGreaterThanOrEqual(8);
+    expect(probes).toBeLessThanOrEqual(10);
+  });
+
   it('refuses bad options at construction, naming the option', () => {
     const bad: [string, Partial<P2cOptions<string>>][] = [
       ['key', { key: undefined }],

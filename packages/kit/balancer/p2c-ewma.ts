@@ -23,9 +23,11 @@ import { type CallResult, dedupe, noInstances, type Pick, type Picker } from './
 /** Time constant of both EWMAs: an estimate this old counts 1/e. Default value from Finagle. */
 export const DECAY_MS = 10_000;
 /**
- * An instance not picked for this long takes the next call it competes for, whatever its load:
- * a failed or slow instance is otherwise never measured again and never gets traffic back when it
- * recovers. Costs at most one probe call per second per client.
+ * An instance not picked for this long takes the next call it competes for, whatever its load,
+ * provided its rival was picked within this time: a failed or slow instance is otherwise never
+ * measured again and never gets traffic back when it recovers. Costs at most one probe call per
+ * second per client. When both have been idle this long the better one wins: there is no stream
+ * of calls to probe beside, and the probe would be the whole traffic.
  */
 export const FORCE_PICK_MS = 1_000;
 /**
@@ -52,7 +54,7 @@ export interface P2cOptions<T> {
   name?: string;
   /** Default DECAY_MS (10 s, from Finagle). Time constant of the latency and success EWMAs. */
   decayMs?: number;
-  /** Default FORCE_PICK_MS (1 s). An instance not picked for longer takes its next contest. */
+  /** Default FORCE_PICK_MS (1 s). An instance not picked for longer takes its next contest against one picked meanwhile. */
   forcePickMs?: number;
 }
 
@@ -91,7 +93,7 @@ class Node<T> {
   measured = false;
   success = 1;
   inFlight = 0;
-  /** Never picked: a new instance wins its first contest by the forced-pick rule, so it is tried soon. */
+  /** Never picked: a new instance wins its first contest against a busy rival by the forced-pick rule, so it is tried soon. */
   lastPickedAt = -Infinity;
 
   constructor(
@@ -148,10 +150,16 @@ class P2cPicker<T> implements Picker<T> {
     return Math.min(n - 1, Math.floor(this.o.random() * n));
   }
 
-  /** The lower load wins; ties go to the first drawn, which is itself random. */
+  /**
+   * The lower load wins; ties go to the first drawn, which is itself random. The forced pick (as
+   * go-zero's p2c): the worse one wins if it has waited past forcePickMs while the better one was
+   * picked within it. go-zero asks only the first, so when calls come less than once per window
+   * every one goes to the worse instance, a failing one included.
+   */
   private choose(a: Node<T>, b: Node<T>, now: number): Node<T> {
     const [better, worse] = this.load(b) < this.load(a) ? [b, a] : [a, b];
-    if (now - worse.lastPickedAt > this.o.forcePickMs) return worse;
+    const window = this.o.forcePickMs;
+    if (now - worse.lastPickedAt > window && now - better.lastPickedAt <= window) return worse;
     return better;
   }
 
