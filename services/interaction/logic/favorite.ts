@@ -1,6 +1,7 @@
 import type { FavoriteReply, FavoriteRequest } from '#gen/surge/interaction/v1/interaction';
 import type { InteractionDeps } from '../deps.js';
 import { FAVORITED, type FavoritedEvent } from '../events.js';
+import type { Tx } from '../model/tx.js';
 import { checkId } from '../rules.js';
 
 /**
@@ -11,15 +12,15 @@ import { checkId } from '../rules.js';
 export async function favorite(d: InteractionDeps, req: FavoriteRequest): Promise<FavoriteReply> {
   const userId = checkId('user_id', req.userId);
   const videoId = checkId('video_id', req.videoId);
-  const record = (authorId: number, delta: 1 | -1) => (trx: Parameters<typeof d.events.add>[0]) =>
+  const record = (trx: Tx, authorId: number, delta: 1 | -1) =>
     d.events.add(trx, FAVORITED, { userId, videoId, authorId, delta } satisfies FavoritedEvent);
 
   let changed: boolean;
   if (req.like) {
     const authorId = checkId('author_id', req.authorId);
-    changed = await d.favorites.add({ userId, videoId, authorId, createdAt: d.clock.now() }, record(authorId, 1));
+    changed = await d.favorites.add({ userId, videoId, authorId, createdAt: d.clock.now() }, (trx) => record(trx, authorId, 1));
   } else {
-    changed = await d.favorites.remove(userId, videoId, (trx, authorId) => record(authorId, -1)(trx));
+    changed = await d.favorites.remove(userId, videoId, (trx, authorId) => record(trx, authorId, -1));
   }
   if (changed) d.events.flush();
   return { changed };
