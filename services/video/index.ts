@@ -1,7 +1,7 @@
 export { defineVideoService, type VideoService, type VideoServiceOptions } from './service.js';
 export { videoMigrations } from './model/migrations.js';
 export type { VideoDB } from './model/tables.js';
-export { createFeedIndex, DEFAULT_FEED_CAPACITY, type FeedIndex, type FeedIndexOptions, type FeedRedis } from './model/feed-index.js';
+export { createFeedIndex, DEFAULT_FEED_CAPACITY, type FeedEntry, type FeedIndex, type FeedIndexOptions, type FeedRedis, type FeedSlice } from './model/feed-index.js';
 export { startVideoConsumers, type VideoConsumersOptions } from './consumers/start.js';
 export { MAX_BATCH as MAX_VIDEOS_PER_BATCH } from './logic/get-videos.js';
 export { PUBLISHED_TOPIC as VIDEO_PUBLISHED_TOPIC } from './logic/publish.js';

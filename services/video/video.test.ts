@@ -2,10 +2,11 @@
 // together), the input rules, batch reads in order from the row cache, an author's works, and
 // the feed: paging without repeats or gaps when many videos share one ms, its index filled
 // once on a cold start, and the database answering what the index cannot.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Code, errors, type SurgeError } from '#kit/errors';
 import type { QueueMessage } from '#kit/queue';
-import { testDatabases } from '#kit/testing';
+import { connectRedis, redisReady, type Redis } from '#kit/redis';
+import { requireServer, servers, testDatabases } from '#kit/testing';
 import type { Video } from '#gen/surge/video/v1/video';
 import { createFeedIndex, MAX_VIDEOS_PER_BATCH, type FeedIndex, type VideoService } from './index.js';
 import { INFO, videoTestEnv, type VideoTestEnv } from './testing/harness.js';
@@ -62,6 +63,8 @@ function flakyIndex(inner: FeedIndex, fail: { add?: number; before?: number }): 
     },
   };
 }
+
+const hasRedis = await requireServer(servers.redis);
 
 for (const kind of await testDatabases()) {
   describe.skipIf(!kind.available)(`video service on ${kind.name}`, () => {
@@ -282,6 +285,40 @@ for (const kind of await testDatabases()) {
         expect(e.logLines.filter((l) => /feed index unavailable/.test(l.msg)).length).toBe(1);
         expect((await c.feed(0, 3)).videos.length).toBe(3);
         expect(e.logLines.some((l) => /feed index answers again/.test(l.msg))).toBe(true);
+      });
+    });
+
+    describe.skipIf(!hasRedis)('feed over a Redis index shared by instances', () => {
+      let redis: Redis;
+      const key = `surgetest:${Math.random().toString(36).slice(2, 10)}:video:feed`;
+      beforeAll(async () => {
+        redis = connectRedis({ host: servers.redis.host, port: servers.redis.port, name: 'surge-video-test' });
+        await redisReady(redis);
+      });
+      afterAll(async () => {
+        await redis.del(key);
+        redis.disconnect();
+      });
+
+      it('pages what every instance published; a joining instance needs no fill; a wiped index is refilled once', async () => {
+        const e = await env();
+        const a = call(e.service({ feedIndex: createFeedIndex({ redis, key }) }).svc);
+        const b = call(e.service({ feedIndex: createFeedIndex({ redis, key }) }).svc);
+        const published = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).publish(1, `shared ${i}`)));
+        const order = newestFirst(published).map((v) => v.id);
+        expect((await pageAll(a, 7)).seen.map((v) => v.id)).toEqual(order);
+        expect((await pageAll(b, 4)).seen.map((v) => v.id)).toEqual(order);
+
+        const joining = e.service({ feedIndex: createFeedIndex({ redis, key }) });
+        const c = call(joining.svc);
+        // The set is built already: only the rows miss (one query), then nothing.
+        expect(await e.queriesDuring(joining.queries, () => c.feed(0, 10))).toBe(1);
+        expect(await e.queriesDuring(joining.queries, () => c.feed(0, 10))).toBe(0);
+
+        await redis.del(key);
+        expect(await e.queriesDuring(joining.queries, async () => expect((await c.feed(0, 10)).videos.map((v) => v.id)).toEqual(order.slice(0, 10)))).toBe(1);
+        expect(await redis.zcard(key)).toBe(31); // 30 videos and the filled marker
+        expect((await pageAll(c, 7)).seen.map((v) => v.id)).toEqual(order);
       });
     });
   });

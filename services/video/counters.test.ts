@@ -1,0 +1,119 @@
+// The video's counters kept from interaction events, on SQLite and, when reachable, MariaDB:
+// each event applied exactly once (however often it is delivered, and concurrently), never
+// below zero, and the cached row dropped so GetVideos shows the new count.
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Code } from '#kit/errors';
+import { createMemoryQueue, type QueueMessage } from '#kit/queue';
+import { testDatabases } from '#kit/testing';
+import type { Video } from '#gen/surge/video/v1/video';
+import { createCounterHandlers, type CounterEvent } from './consumers/counters.js';
+import { createVideoModel } from './model/videos.js';
+import { startVideoConsumers, type VideoService } from './index.js';
+import { videoTestEnv, type VideoTestEnv } from './testing/harness.js';
+
+const message = (topic: string, data: CounterEvent & Record<string, unknown>, id = randomUUID()): QueueMessage<CounterEvent> => ({
+  id,
+  topic,
+  data,
+  headers: {},
+  attempt: 1,
+  publishedAt: 0,
+});
+
+const read = async (svc: VideoService, id: number): Promise<Video> => (await svc.getVideos({ ids: [id] }, undefined as never)).videos[0]!;
+
+async function until(cond: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+for (const kind of await testDatabases()) {
+  describe.skipIf(!kind.available)(`video counters on ${kind.name}`, () => {
+    const envs: VideoTestEnv[] = [];
+    afterAll(async () => {
+      for (const e of envs) await e.close();
+      await kind.cleanup();
+    });
+
+    /** A service, the consumers' handlers over the same cache, and one published video. */
+    const setup = async () => {
+      const e = await videoTestEnv(kind);
+      envs.push(e);
+      const { svc, cache, queries } = e.service();
+      const handlers = createCounterHandlers({ db: e.sdb, videos: createVideoModel(e.sdb, cache), clock: e.clock });
+      const video = await svc.publish({ authorId: 5, title: 'counted', playKey: 'uploads/c.mp4', contentType: 'video/mp4' }, undefined as never);
+      return { e, svc, cache, queries, handlers, video };
+    };
+
+    it('applies an event delivered twice once, and the cached row shows it', async () => {
+      const { svc, handlers, video } = await setup();
+      expect((await read(svc, video.id)).favoriteCount).toBe(0); // now cached
+      const like = message('interaction.favorited', { userId: 9, videoId: video.id, authorId: 5, delta: 1 });
+      await handlers.favorited(like);
+      await handlers.favorited(like);
+      expect((await read(svc, video.id)).favoriteCount).toBe(1);
+      // The same delivery many times at once still counts once.
+      await Promise.all(Array.from({ length: 20 }, () => handlers.favorited(like)));
+      expect((await read(svc, video.id)).favoriteCount).toBe(1);
+    });
+
+    it('counts 50 different favorited events arriving at once as +50', async () => {
+      const { svc, handlers, video } = await setup();
+      await Promise.all(Array.from({ length: 50 }, (_, i) => handlers.favorited(message('interaction.favorited', { userId: i + 1, videoId: video.id, authorId: 5, delta: 1 }))));
+      expect((await read(svc, video.id)).favoriteCount).toBe(50);
+    });
+
+    it('keeps comment_count from commented events, never below zero', async () => {
+      const { svc, handlers, video } = await setup();
+      await handlers.commented(message('interaction.commented', { videoId: video.id, delta: 1 }));
+      await handlers.commented(message('interaction.commented', { videoId: video.id, delta: 1 }));
+      await handlers.commented(message('interaction.commented', { videoId: video.id, delta: -1 }));
+      expect(await read(svc, video.id)).toMatchObject({ commentCount: 1, favoriteCount: 0 });
+      for (let i = 0; i < 3; i++) await handlers.commented(message('interaction.commented', { videoId: video.id, delta: -1 }));
+      expect((await read(svc, video.id)).commentCount).toBe(0);
+      await handlers.commented(message('interaction.commented', { videoId: video.id, delta: 1 }));
+      expect((await read(svc, video.id)).commentCount).toBe(1);
+    });
+
+    it('refuses a malformed event (it goes to the dead letters) and changes nothing', async () => {
+      const { svc, handlers, video } = await setup();
+      await expect(handlers.favorited(message('interaction.favorited', { videoId: 0, delta: 1 }))).rejects.toMatchObject({ code: Code.InvalidArgument });
+      await expect(handlers.favorited(message('interaction.favorited', { videoId: video.id, delta: 'x' as never }))).rejects.toMatchObject({ code: Code.InvalidArgument });
+      expect((await read(svc, video.id)).favoriteCount).toBe(0);
+    });
+
+    it('consumes interaction events from the queue in the video group: 50 at once, plus a redelivered one', async () => {
+      const { e, svc, cache, queries, video } = await setup();
+      // A dedup window of 1 ms: a second publish with the same key is delivered again, with the same id.
+      const queue = createMemoryQueue({ dedupWindowMs: 1 });
+      const consumers = await startVideoConsumers({ db: e.sdb, queue, cache, clock: e.clock, log: e.log });
+      try {
+        expect((await read(svc, video.id)).favoriteCount).toBe(0);
+        await Promise.all(Array.from({ length: 50 }, (_, i) => queue.publish('interaction.favorited', { userId: i + 1, videoId: video.id, authorId: 5, delta: 1 })));
+        await queue.publish('interaction.commented', { videoId: video.id, delta: 1 }, { dedupKey: 'comment-1' });
+        await until(async () => {
+          const v = await read(svc, video.id);
+          return v.favoriteCount === 50 && v.commentCount === 1;
+        });
+        // Settled: the row stays cached.
+        await until(async () => (await e.queriesDuring(queries, () => read(svc, video.id))) === 0);
+        // The same event id delivered again (a relay that published twice): handled (the
+        // consumer drops the cached row, so the next read is a query) and counted once.
+        await new Promise((r) => setTimeout(r, 5));
+        await queue.publish('interaction.commented', { videoId: video.id, delta: 1 }, { dedupKey: 'comment-1' });
+        await until(async () => (await e.queriesDuring(queries, () => read(svc, video.id))) === 1);
+        const applied = await e.sdb.db.selectFrom('surge_applied_events').select('id').execute();
+        expect(applied.length).toBe(51);
+        expect(applied.every((r) => r.id.startsWith('video:'))).toBe(true);
+        expect((await read(svc, video.id)).commentCount).toBe(1);
+      } finally {
+        await consumers.close();
+        await queue.close();
+      }
+    });
+  });
+}
