@@ -7,18 +7,14 @@ import { createTokens } from '#kit/auth';
 import type { Clock } from '#kit/clock';
 import { createPeriodLimit } from '#kit/limit';
 import type { Metrics } from '#kit/observability';
-import type { Client } from '#kit/rpc';
 import { buildGateway, type HealthCheck } from '#gateway';
-import type { UserServiceDefinition } from '#services/user';
+import type { GatewayClients } from './clients.js';
 import type { Config } from './config/index.js';
 import type { Infrastructure } from './infra.js';
 
 /** GET /api/v1/users?ids=… answers at most this many profiles (the service packs up to 1000). */
 const HTTP_USERS_PER_REQUEST = 100;
 
-export interface GatewayClients {
-  users: Client<typeof UserServiceDefinition>;
-}
 
 export function createGateway(o: { config: Config; infra: Infrastructure; clients: GatewayClients; checks: HealthCheck[]; metrics: Metrics; log: Logger; clock: Clock; tracer: Tracer }): Promise<FastifyInstance> {
   const { config, infra, clock } = o;
@@ -34,6 +30,8 @@ export function createGateway(o: { config: Config; infra: Infrastructure; client
       codePerIp: limit('code-ip', l.codePerIp),
       codePerMobile: limit('code-mobile', l.codePerMobile),
     },
+    blob: infra.blob,
+    douyin: { timeZone: config.douyin.timeZone, publicBaseUrl: config.douyin.publicBaseUrl.replace(/\/+$/, ''), maxUploadBytes: config.blob.maxBytes, formLimitBytes: config.douyin.formLimitBytes },
     checks: o.checks,
     metrics: o.metrics,
     logger: o.log,

@@ -15,6 +15,8 @@ import type { Config } from './config/index.js';
 export interface Infrastructure {
   /** Absent in embedded mode: caches then keep only their in-process tier. */
   readonly cacheStore: CacheStore | undefined;
+  /** The shared Redis connection, for services that keep their own structures there (the feed index); absent in embedded mode. */
+  readonly redis: Redis | undefined;
   readonly limitStore: LimitStore;
   readonly queue: Queue;
   readonly blob: BlobStore;
@@ -76,6 +78,7 @@ export async function openInfrastructure(config: Config, log: Logger): Promise<I
   log.debug({ database: database.dialect, cache: config.cache.driver, queue: config.queue.driver, blob: config.blob.driver }, 'infrastructure ready');
   return {
     cacheStore,
+    redis,
     limitStore,
     queue,
     blob,

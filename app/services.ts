@@ -1,5 +1,6 @@
 // The services this process hosts. Each entry opens the service's own database, builds its
-// dependencies and registers its handlers; adding a service is one more entry here.
+// dependencies, registers its handlers and starts its event consumers; adding a service is one
+// more entry here.
 import type { Logger } from 'pino';
 import { createFieldCipher, hashPassword, verifyPassword } from '#kit/auth';
 import { createCache, type Cache } from '#kit/cache';
@@ -7,8 +8,13 @@ import type { Clock } from '#kit/clock';
 import { createIdGenerator } from '#kit/ids';
 import { createPeriodLimit } from '#kit/limit';
 import type { RpcServer } from '#kit/rpc';
-import { openServiceDatabase, type ServiceDatabase } from '#kit/store';
-import { defineUserService, logCodeSender, userMigrations, UserServiceDefinition, type CodeSender, type UserDB } from '#services/user';
+import { createOutbox, type Outbox } from '#kit/outbox';
+import { openServiceDatabase, type Migration, type QueryEvent, type ServiceDatabase } from '#kit/store';
+import { defineInteractionService, interactionMigrations, InteractionServiceDefinition, type InteractionDB } from '#services/interaction';
+import { defineMessageService, messageMigrations, MessageServiceDefinition, type MessageDB } from '#services/message';
+import { defineRelationService, relationMigrations, RelationServiceDefinition, type RelationDB } from '#services/relation';
+import { defineUserService, logCodeSender, startUserConsumers, userMigrations, UserServiceDefinition, type CodeSender, type UserDB } from '#services/user';
+import { createFeedIndex, defineVideoService, startVideoConsumers, videoMigrations, VideoServiceDefinition, type VideoDB } from '#services/video';
 import type { HealthCheck } from '#gateway';
 import type { Config } from './config/index.js';
 import type { Infrastructure } from './infra.js';
@@ -21,8 +27,8 @@ export interface HostContext {
   log: Logger;
   /** The id generator's worker id: from config in one process, claimed from the registry per instance. */
   workerId: number;
-  /** Overrides for tests and embedders, e.g. an SMS sender. */
-  overrides?: { codeSender?: CodeSender };
+  /** Overrides for tests and embedders, e.g. an SMS sender, or a hook that sees every SQL statement. */
+  overrides?: { codeSender?: CodeSender; onQuery?: (service: string, event: QueryEvent) => void };
 }
 
 export interface HostedService {
@@ -47,34 +53,119 @@ export function serviceCache(c: HostContext, name: string): Cache {
   });
 }
 
+/** What every service opens: its database and cache, an outbox over the database, and what to close. */
+interface Parts<DB> {
+  db: ServiceDatabase<DB>;
+  cache: Cache;
+  /** An outbox over the database, made on first use (services that publish events). */
+  outbox(): Outbox;
+  log: Logger;
+  /** Registers something to close when the service closes (closed in reverse order). */
+  defer(close: () => Promise<unknown>): void;
+  hosted(): HostedService;
+}
+
+async function openParts<DB>(c: HostContext, name: string, migrations: Record<string, Migration>): Promise<Parts<DB>> {
+  const closers: (() => Promise<unknown>)[] = [];
+  const onQuery = c.overrides?.onQuery;
+  const db = await openServiceDatabase<DB>({ config: c.infra.database, service: name, migrations, clock: c.clock, ...(onQuery ? { onQuery: (e: QueryEvent) => onQuery(name, e) } : {}) });
+  closers.push(() => db.close());
+  const cache = serviceCache(c, name);
+  closers.push(() => cache.close());
+  const log = c.log.child({ service: name });
+  let outbox: Outbox | undefined;
+  return {
+    db,
+    cache,
+    outbox() {
+      if (!outbox) {
+        const o = (outbox = createOutbox({ db, queue: c.infra.queue, clock: c.clock, log }));
+        closers.push(() => o.close());
+      }
+      return outbox;
+    },
+    log,
+    defer: (close) => void closers.push(close),
+    hosted: () => ({
+      name,
+      checks: [{ name: 'database', check: () => db.ping() }],
+      async close() {
+        for (const close of closers.reverse()) await close();
+      },
+    }),
+  };
+}
+
 async function hostUserService(c: HostContext): Promise<HostedService> {
-  const db: ServiceDatabase<UserDB> = await openServiceDatabase<UserDB>({ config: c.infra.database, service: 'user', migrations: userMigrations, clock: c.clock });
-  const cache = serviceCache(c, 'user');
+  const s = await openParts<UserDB>(c, 'user', userMigrations);
   const u = c.config.user;
   c.server.register(
     UserServiceDefinition,
     defineUserService({
-      db,
-      cache,
+      db: s.db,
+      cache: s.cache,
       clock: c.clock,
       ids: createIdGenerator({ workerId: c.workerId, clock: c.clock }),
       cipher: createFieldCipher({ key: c.config.auth.fieldKey }),
       passwords: { hash: hashPassword, verify: verifyPassword },
       // "At most N codes per mobile per day": a period limit aligned to calendar days (UTC).
       codeQuota: createPeriodLimit({ periodMs: DAY_MS, quota: u.codesPerDay, align: true, keyPrefix: 'user:code:', store: c.infra.limitStore, clock: c.clock }),
-      codeSender: c.overrides?.codeSender ?? logCodeSender(c.log.child({ service: 'user' })),
+      codeSender: c.overrides?.codeSender ?? logCodeSender(s.log),
       settings: { codeTtlSeconds: u.codeTtlSeconds, codeAttempts: u.codeAttempts },
     }),
   );
-  return {
-    name: 'user',
-    checks: [{ name: 'database', check: () => db.ping() }],
-    async close() {
-      await cache.close();
-      await db.close();
-    },
-  };
+  const consumers = await startUserConsumers({ db: s.db, cache: s.cache, queue: c.infra.queue, clock: c.clock, log: s.log });
+  s.defer(() => consumers.close());
+  return s.hosted();
+}
+
+async function hostVideoService(c: HostContext): Promise<HostedService> {
+  const s = await openParts<VideoDB>(c, 'video', videoMigrations);
+  const v = c.config.video;
+  // Instances share one feed index in Redis when there is Redis; embedded keeps it in process.
+  const feedIndex = createFeedIndex({ redis: c.infra.redis, key: `${c.config.cache.redis.keyPrefix}video:feed`, capacity: v.feedIndexSize });
+  c.server.register(
+    VideoServiceDefinition,
+    defineVideoService({
+      db: s.db,
+      cache: s.cache,
+      clock: c.clock,
+      ids: createIdGenerator({ workerId: c.workerId, clock: c.clock }),
+      blob: c.infra.blob,
+      outbox: s.outbox(),
+      feedIndex,
+      log: s.log,
+      ffmpegPath: v.ffmpeg === '' ? null : v.ffmpeg,
+    }),
+  );
+  const consumers = await startVideoConsumers({ db: s.db, queue: c.infra.queue, cache: s.cache, clock: c.clock, log: s.log });
+  s.defer(() => consumers.close());
+  return s.hosted();
+}
+
+async function hostInteractionService(c: HostContext): Promise<HostedService> {
+  const s = await openParts<InteractionDB>(c, 'interaction', interactionMigrations);
+  c.server.register(InteractionServiceDefinition, defineInteractionService({ db: s.db, cache: s.cache, clock: c.clock, ids: createIdGenerator({ workerId: c.workerId, clock: c.clock }), outbox: s.outbox() }));
+  return s.hosted();
+}
+
+async function hostRelationService(c: HostContext): Promise<HostedService> {
+  const s = await openParts<RelationDB>(c, 'relation', relationMigrations);
+  c.server.register(RelationServiceDefinition, defineRelationService({ db: s.db, cache: s.cache, clock: c.clock, outbox: s.outbox() }));
+  return s.hosted();
+}
+
+async function hostMessageService(c: HostContext): Promise<HostedService> {
+  const s = await openParts<MessageDB>(c, 'message', messageMigrations);
+  c.server.register(MessageServiceDefinition, defineMessageService({ db: s.db, clock: c.clock, ids: createIdGenerator({ workerId: c.workerId, clock: c.clock }) }));
+  return s.hosted();
 }
 
 /** Every service Surge can host, by name: `surge serve <name>` runs one, `npm start` runs them all. */
-export const serviceHosts: Readonly<Record<string, (c: HostContext) => Promise<HostedService>>> = { user: hostUserService };
+export const serviceHosts: Readonly<Record<string, (c: HostContext) => Promise<HostedService>>> = {
+  user: hostUserService,
+  video: hostVideoService,
+  interaction: hostInteractionService,
+  relation: hostRelationService,
+  message: hostMessageService,
+};

@@ -7,7 +7,7 @@ import { systemClock, type Clock } from '#kit/clock';
 import { createLogger, createMetrics, type Metrics } from '#kit/observability';
 import { createClient, createInProcessTransport, RpcServer, serverInterceptors } from '#kit/rpc';
 import { clientTracingInterceptor, serverTracingInterceptor, tracedQueue } from '#kit/tracing';
-import { UserServiceDefinition } from '#services/user';
+import { makeGatewayClients } from './clients.js';
 import { isEmbedded, type Config } from './config/index.js';
 import { createGateway, listen } from './gateway.js';
 import { openInfrastructure } from './infra.js';
@@ -46,8 +46,8 @@ export async function startSystem(config: Config, options: StartOptions = {}): P
     for (const host of Object.values(serviceHosts)) hosted.push(await host(ctx));
 
     const transport = createInProcessTransport(server, { codecCheck: config.rpc.codecCheck });
-    const users = createClient(UserServiceDefinition, transport, { defaultTimeoutMs: config.rpc.timeoutMs, clock, interceptors: [clientTracingInterceptor(tracer)] });
-    const app = await createGateway({ config, infra, clients: { users }, checks: [...hosted.flatMap((h) => h.checks), ...infra.checks], metrics, log, clock, tracer });
+    const clients = await makeGatewayClients(async (definition) => createClient(definition, transport, { defaultTimeoutMs: config.rpc.timeoutMs, clock, interceptors: [clientTracingInterceptor(tracer)] }));
+    const app = await createGateway({ config, infra, clients, checks: [...hosted.flatMap((h) => h.checks), ...infra.checks], metrics, log, clock, tracer });
     let url = '';
     if (options.listen ?? true) url = await listen(app, config);
     else await app.ready();

@@ -3,9 +3,9 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import type { Client } from '#kit/rpc';
+import type { BlobStore } from '#kit/blob';
 import { createAccessLog, lazyChild, type Metrics } from '#kit/observability';
-import type { UserServiceDefinition } from '#gen/surge/user/v1/user';
+import { douyinRoutes, type DouyinClients, type DouyinSettings } from './douyin/index.js';
 import { installAuth, type TokenVerifier } from './plugins/auth.js';
 import { installDocs } from './plugins/docs.js';
 import { installErrorHandling } from './plugins/errors.js';
@@ -18,7 +18,10 @@ import { userRoutes } from './routes/users.js';
 import { ErrorReply } from './schemas/common.js';
 
 export interface GatewayDeps {
-  clients: { users: Client<typeof UserServiceDefinition> };
+  clients: DouyinClients;
+  /** Uploads go here, and the gateway serves local blobs from it. */
+  blob: BlobStore;
+  douyin: DouyinSettings;
   tokens: TokenVerifier & { sign(claims: { sub: number }): string };
   limits: { loginPerIp: Limiter; loginPerAccount: Limiter; codePerIp: Limiter; codePerMobile: Limiter };
   checks: readonly HealthCheck[];
@@ -52,5 +55,6 @@ export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
   await installDocs(app);
   await app.register(systemRoutes, { checks: d.checks, metrics: d.metrics });
   await app.register(userRoutes, { prefix: '/api/v1/users', users: d.clients.users, tokens: d.tokens, limits: d.limits, maxBatch: d.options.maxUsersPerBatch });
+  await douyinRoutes(app, { clients: d.clients, tokens: d.tokens, blob: d.blob, limits: d.limits, settings: d.douyin });
   return app;
 }

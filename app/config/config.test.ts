@@ -35,6 +35,8 @@ describe('config', () => {
     [{ SURGE__cache__redis__nope: 'x' }, /cache\.redis: unknown key nope/],
     [{ SURGE_JWT_SECRET: 'short' }, /auth\.jwtSecret/],
     [{ SURGE_FIELD_KEY: 'not-base64-32-bytes' }, /auth\.fieldKey: must be 32 random bytes/],
+    [{ SURGE__douyin__timeZone: 'Mars/Olympus' }, /douyin\.timeZone: "Mars\/Olympus" is not an IANA time zone/],
+    [{ SURGE__douyin__publicBaseUrl: 'example.com' }, /douyin\.publicBaseUrl/],
   ])('a bad value stops with a message naming the key (%o)', (env, message) => {
     expect(() => loadConfig({ env })).toThrow(ConfigError);
     expect(() => loadConfig({ env })).toThrow(message);

@@ -58,6 +58,11 @@ export function validateConfig(raw: unknown, secretsUnused = false): Readonly<Co
   if (!/^[A-Za-z0-9+/]{43}=$/.test(config.auth.fieldKey)) {
     throw new ConfigError('auth.fieldKey: must be 32 random bytes in base64 (44 characters), e.g. the output of: openssl rand -base64 32');
   }
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: config.douyin.timeZone });
+  } catch {
+    throw new ConfigError(`douyin.timeZone: "${config.douyin.timeZone}" is not an IANA time zone (e.g. Asia/Shanghai, UTC)`);
+  }
   if (!isEmbedded(config) && !secretsUnused) {
     if (config.auth.jwtSecret === DEV_JWT_SECRET) {
       throw new ConfigError('auth.jwtSecret: the built-in development secret is refused outside embedded mode; set SURGE_JWT_SECRET (at least 32 characters)');

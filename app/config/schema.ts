@@ -112,6 +112,20 @@ export const ConfigSchema = obj({
     /** Wrong guesses allowed per code before it is burnt. */
     codeAttempts: int(5, 1),
   }),
+  video: obj({
+    /** Newest videos the feed index keeps (a Redis sorted set, or in process); older pages query the database. */
+    feedIndexSize: int(10_000, 100),
+    /** The ffmpeg binary that takes a cover frame from an upload; '' = always a generated placeholder. */
+    ffmpeg: str('ffmpeg'),
+  }),
+  douyin: obj({
+    /** Comment dates (MM-DD) are shown in this IANA time zone, where the client's users are. */
+    timeZone: str('Asia/Shanghai', { minLength: 1 }),
+    /** Base of play_url/cover_url for blobs the gateway serves (e.g. https://api.example.com); '' = from the request's Host. */
+    publicBaseUrl: str('', { pattern: '^(https?://[^\\s/]+(/[^\\s]*)?)?$' }),
+    /** Largest form body without a file (query-style parameters), bytes. Uploads use blob.maxBytes. */
+    formLimitBytes: int(1 << 20, 1024),
+  }),
   tracing: obj({
     /** 'none': no spans at all (and no cost); 'otlp': spans exported to an OpenTelemetry collector. */
     exporter: Type.Union([Type.Literal('none'), Type.Literal('otlp')], { default: 'none' }),

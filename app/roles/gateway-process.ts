@@ -4,11 +4,13 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from '#kit/clock';
 import { errors } from '#kit/errors';
 import { createLogger, createMetrics } from '#kit/observability';
-import { UserServiceDefinition } from '#services/user';
+import type { ServiceDefinition } from '#kit/rpc';
+import type { HealthCheck } from '#gateway';
+import { makeGatewayClients } from '../clients.js';
 import type { Config } from '../config/index.js';
 import { createGateway, listen } from '../gateway.js';
 import { openInfrastructure } from '../infra.js';
-import { remoteClient } from '../remote.js';
+import { remoteClient, type RemoteClient } from '../remote.js';
 import { tracingFor } from '../tracing.js';
 
 export interface GatewayProcess {
@@ -24,21 +26,27 @@ export async function startGatewayProcess(config: Config, options: { logger?: Lo
   const tracing = tracingFor(config, 'surge-gateway');
   const infra = await openInfrastructure(config, log);
   const common = { registry: infra.registry, clock, log, metrics, timeoutMs: config.rpc.timeoutMs, tracer: tracing.tracer };
-  const users = await remoteClient(UserServiceDefinition, 'user', common);
-  const services = {
-    name: 'user service',
-    check: async () => {
-      if (users.instances().length === 0) throw errors.unavailable('user service (no instance registered)');
-    },
-  };
-  const app = await createGateway({ config, infra, clients: { users: users.client }, checks: [services, ...infra.checks], metrics, log, clock, tracer: tracing.tracer });
+  const remotes: RemoteClient<ServiceDefinition>[] = [];
+  const checks: HealthCheck[] = [];
+  const clients = await makeGatewayClients(async (definition, service) => {
+    const remote = await remoteClient(definition, service, common);
+    remotes.push(remote as unknown as RemoteClient<ServiceDefinition>);
+    checks.push({
+      name: `${service} service`,
+      check: async () => {
+        if (remote.instances().length === 0) throw errors.unavailable(`${service} service (no instance registered)`);
+      },
+    });
+    return remote.client;
+  });
+  const app = await createGateway({ config, infra, clients, checks: [...checks, ...infra.checks], metrics, log, clock, tracer: tracing.tracer });
   const url = await listen(app, config);
   return {
     url,
     app,
     async close() {
       await app.close();
-      await users.close();
+      await Promise.all(remotes.map((r) => r.close()));
       await infra.close();
       await tracing.shutdown();
       log.flush?.();

@@ -1,0 +1,34 @@
+// What the Douyin routes need, passed in by the gateway.
+import type { FastifyRequest } from 'fastify';
+import type { BlobStore } from '#kit/blob';
+import type { Limiter } from '../plugins/limits.js';
+import type { TokenVerifier } from '../plugins/auth.js';
+import type { DouyinClients } from './clients.js';
+import type { Params } from './http/index.js';
+
+export interface DouyinSettings {
+  /** IANA zone of comment dates (MM-DD). */
+  readonly timeZone: string;
+  /** Base of URLs of blobs the gateway serves; '' = from the request's Host. */
+  readonly publicBaseUrl: string;
+  readonly maxUploadBytes: number;
+  readonly formLimitBytes: number;
+}
+
+export interface DouyinDeps {
+  readonly clients: DouyinClients;
+  readonly tokens: TokenVerifier & { sign(claims: { sub: number }): string };
+  readonly blob: BlobStore;
+  readonly limits: { readonly loginPerIp: Limiter; readonly loginPerAccount: Limiter };
+  readonly settings: DouyinSettings;
+}
+
+/** One route of the API: the fields it always sends, and its handler. */
+export interface DouyinRoute {
+  readonly url: string;
+  /** Sent, with status_code and status_msg, when the request fails: the client needs every field. */
+  readonly empty: Record<string, unknown>;
+  /** Multipart upload of the file field `data` into the blob store. */
+  readonly upload?: boolean;
+  handler(p: Params, request: FastifyRequest): Promise<object | string>;
+}

@@ -1,0 +1,42 @@
+// Per-request pieces every route uses: the view context (viewer, call options, blob URLs) and
+// the existence checks that turn a bad id into an error naming the parameter.
+import type { FastifyRequest } from 'fastify';
+import { Code, SurgeError } from '#kit/errors';
+import type { Video } from '#gen/surge/video/v1/video';
+import { callOptions } from '../../routes/users.js';
+import type { DouyinDeps } from '../deps.js';
+import type { ViewContext } from '../views.js';
+
+/** The route that serves local blobs; play_url and cover_url point here unless the store has its own URLs. */
+export const BLOB_PREFIX = '/douyin/blob/';
+
+export function viewContext(d: DouyinDeps, request: FastifyRequest, viewer: number): ViewContext {
+  let base: string | undefined;
+  return {
+    viewer,
+    call: callOptions(request),
+    urlOf(key) {
+      const direct = d.blob.publicUrl(key);
+      if (direct !== undefined) return direct;
+      // The client fetches from wherever it reached the gateway (a phone on the LAN, a proxy).
+      base ??= (d.settings.publicBaseUrl || `${request.protocol}://${request.host}`) + BLOB_PREFIX;
+      return base + key;
+    },
+  };
+}
+
+/** NotFound naming the parameter that pointed at nothing. */
+export const noSuch = (field: string, what: string) => new SurgeError(Code.NotFound, `${field}: no ${what} with this id`, { details: { field } });
+
+/** The video, or NotFound naming `field`. */
+export async function videoOrFail(d: DouyinDeps, v: ViewContext, id: number, field = 'video_id'): Promise<Video> {
+  const { videos } = await d.clients.videos.getVideos({ ids: [id] }, v.call);
+  if (!videos[0]) throw noSuch(field, 'video');
+  return videos[0];
+}
+
+/** Resolves when the user exists, or throws NotFound naming `field`. */
+export async function userOrFail(d: DouyinDeps, v: ViewContext, id: number, field: string): Promise<void> {
+  const { users } = await d.clients.users.getUsers({ ids: [id] }, v.call);
+  if (!users[0]) throw noSuch(field, 'user');
+}

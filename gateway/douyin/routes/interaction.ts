@@ -1,0 +1,68 @@
+// Likes and comments. The gateway checks the video exists (and learns its author, whose
+// received likes are counted) before the interaction service records anything.
+import type { DouyinDeps, DouyinRoute } from '../deps.js';
+import { viewer } from '../http/index.js';
+import { dateFormatter, packComments, packVideos } from '../views.js';
+import { userOrFail, videoOrFail, viewContext } from './context.js';
+
+export function interactionRoutes(d: DouyinDeps): DouyinRoute[] {
+  const { interactions, videos } = d.clients;
+  const date = dateFormatter(d.settings.timeZone);
+  return [
+    {
+      url: '/douyin/favorite/action/',
+      empty: {},
+      async handler(p, request) {
+        const me = viewer(p, d.tokens, { required: true });
+        const videoId = p.id('video_id');
+        const like = p.oneOf('action_type', [1, 2]) === 1;
+        const v = viewContext(d, request, me);
+        const video = await videoOrFail(d, v, videoId);
+        await interactions.favorite({ userId: me, videoId, authorId: video.authorId, like }, v.call);
+        return {};
+      },
+    },
+    {
+      url: '/douyin/favorite/list/',
+      empty: { video_list: [] },
+      async handler(p, request) {
+        const me = viewer(p, d.tokens, { required: true });
+        const owner = p.optionalId('user_id') ?? me;
+        const v = viewContext(d, request, me);
+        const [{ videoIds }] = await Promise.all([interactions.listFavorites({ userId: owner, limit: 0 }, v.call), owner === me ? undefined : userOrFail(d, v, owner, 'user_id')]);
+        if (videoIds.length === 0) return { video_list: [] };
+        const { videos: list } = await videos.getVideos({ ids: videoIds }, v.call);
+        return { video_list: await packVideos(d.clients, v, list) };
+      },
+    },
+    {
+      url: '/douyin/comment/action/',
+      empty: { comment: null },
+      async handler(p, request) {
+        const me = viewer(p, d.tokens, { required: true });
+        const videoId = p.id('video_id');
+        const post = p.oneOf('action_type', [1, 2]) === 1;
+        const v = viewContext(d, request, me);
+        if (post) {
+          const content = p.text('comment_text', { max: 1000 });
+          await videoOrFail(d, v, videoId);
+          const c = await interactions.postComment({ userId: me, videoId, content }, v.call);
+          return { comment: (await packComments(d.clients, v, [c], date))[0] };
+        }
+        const commentId = p.id('comment_id');
+        const c = await interactions.deleteComment({ userId: me, commentId, videoId }, v.call);
+        return { comment: (await packComments(d.clients, v, [c], date))[0] };
+      },
+    },
+    {
+      url: '/douyin/comment/list/',
+      empty: { comment_list: [] },
+      async handler(p, request) {
+        const v = viewContext(d, request, viewer(p, d.tokens, { required: false }));
+        const videoId = p.id('video_id');
+        const [{ comments }] = await Promise.all([interactions.listComments({ videoId, limit: 0 }, v.call), videoOrFail(d, v, videoId)]);
+        return { comment_list: await packComments(d.clients, v, comments, date) };
+      },
+    },
+  ];
+}
