@@ -19,6 +19,8 @@ export interface UploadTarget {
   field: string;
   maxBytes: number;
   sink: UploadSink;
+  /** Removes a file the sink stored when the body then fails (a bad part after it); must not reject. */
+  discard?: (key: string) => Promise<void>;
 }
 
 /** Douyin forms have a handful of fields; more is a broken or hostile client. */
@@ -76,8 +78,11 @@ export function readMultipart(raw: IncomingMessage, formLimitBytes: number, uplo
       raw.pause();
       parser.destroy();
       if (file === undefined) return reject(err);
-      file.limit.destroy(err);
-      void file.settled.then(() => reject(err));
+      const current = file;
+      current.limit.destroy(err);
+      void current.settled
+        .then(() => (current.stored !== undefined && upload?.discard !== undefined ? upload.discard(current.stored.key) : undefined))
+        .then(() => reject(err));
     };
 
     const finish = () => {
@@ -101,13 +106,16 @@ export function readMultipart(raw: IncomingMessage, formLimitBytes: number, uplo
     parser.on('drain', () => {
       if (failure === undefined) raw.resume();
     });
+    // busboy finishes the chunk in hand after destroy(): parts after a failure are ignored.
     parser.on('field', (name, value, info) => {
+      if (failure !== undefined) return;
       fieldBytes += value.length;
       if (info.nameTruncated || info.valueTruncated) return fail(tooLarge(name, formLimitBytes));
       if (fieldBytes > formLimitBytes) return fail(tooLarge('body', formLimitBytes));
       fields[name] ??= value; // a repeated name: the first value counts, as in the query
     });
     parser.on('file', (name, stream, info) => {
+      if (failure !== undefined) return void stream.on('error', noop).resume();
       if (upload === undefined || name !== upload.field || file !== undefined) {
         stream.on('error', noop).resume(); // destroyed with the parser below; nothing to report twice
         const problem = upload === undefined ? 'is a file, but this request takes no file'
@@ -125,9 +133,9 @@ export function readMultipart(raw: IncomingMessage, formLimitBytes: number, uplo
       file = current;
       stored.then(
         (result) => {
+          current.stored = result;
           // A sink that returns before the end of the file would leave the body unread for ever.
           if (!limit.readableEnded) return fail(errors.internal(new Error('the upload sink returned before reading the whole file')));
-          current.stored = result;
           finish();
         },
         (err: unknown) => fail(sinkError(err, upload)),

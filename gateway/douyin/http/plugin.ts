@@ -105,7 +105,7 @@ export function douyinPlugin(scope: FastifyInstance, options: DouyinOptions): Do
 interface ResolvedRoute {
   url: string;
   emptyTail: string;
-  upload: (UploadTarget & { discard?: (key: string) => Promise<void> }) | undefined;
+  upload: UploadTarget | undefined;
   handler: DouyinHandler;
 }
 
@@ -137,7 +137,7 @@ function douyinHandler(route: ResolvedRoute, formLimitBytes: number) {
     } else {
       let body: ReadBody;
       try {
-        body = await readBody(raw, formLimitBytes, upload);
+        body = await readBody(raw, formLimitBytes, upload === undefined ? undefined : uploadTarget(upload, request));
       } catch (err) {
         // The rest of the body was left unread: close the connection after the answer.
         if (!raw.complete) void reply.header('connection', 'close');
@@ -158,6 +158,13 @@ function douyinHandler(route: ResolvedRoute, formLimitBytes: number) {
     void reply.header('content-type', JSON_TYPE);
     return typeof out === 'string' || Buffer.isBuffer(out) ? out : okJson(out);
   };
+}
+
+/** The route's upload for one request: its discard logs failures against the request. */
+function uploadTarget(upload: NonNullable<ResolvedRoute['upload']>, request: FastifyRequest): UploadTarget {
+  const remove = upload.discard;
+  if (remove === undefined) return upload;
+  return { field: upload.field, maxBytes: upload.maxBytes, sink: upload.sink, discard: (key) => discard(remove, key, request) };
 }
 
 async function discard(remove: (key: string) => Promise<void>, key: string, request: FastifyRequest): Promise<void> {
