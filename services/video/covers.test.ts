@@ -1,7 +1,7 @@
 // Covers: the first frame through ffmpeg when it works, a placeholder SVG when it is missing,
 // fails or hangs. Stand-in ffmpeg scripts exercise every path on machines without ffmpeg; the
 // real binary is tried when it is on PATH.
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,22 +10,13 @@ import { ManualClock, systemClock, type Clock } from '#kit/clock';
 import { createCoverMaker, type CoverMakerOptions } from './covers/covers.js';
 import { probeFfmpeg, run } from './covers/ffmpeg.js';
 import { placeholderCover } from './covers/placeholder.js';
-import { captureLog, INFO, WARN } from './testing/harness.js';
+import { captureLog, COPY_INPUT, fakeFfmpeg as fake, INFO, WARN } from './testing/harness.js';
+
+const fakeFfmpeg = (name: string, body: string) => fake(dir, name, body);
 
 let dir = '';
 let blob: BlobStore;
 let work = '';
-
-/** An executable stand-in for ffmpeg: `-version` exits 0, anything else runs `body`. */
-async function fakeFfmpeg(name: string, body: string): Promise<string> {
-  const path = join(dir, name);
-  await writeFile(path, `#!/bin/sh\nif [ "$1" = "-version" ]; then echo "ffmpeg version fake"; exit 0; fi\n${body}\n`);
-  await chmod(path, 0o755);
-  return path;
-}
-
-// Copies the -i input to the last argument (the output): the "frame" is the upload itself.
-const COPY_INPUT = 'while [ "$#" -gt 1 ]; do if [ "$1" = "-i" ]; then in="$2"; fi; shift; done; cat "$in" > "$1"';
 
 async function read(key: string): Promise<{ contentType: string; bytes: Buffer }> {
   const obj = await blob.get(key);

@@ -2,6 +2,9 @@
 // together), the input rules, batch reads in order from the row cache, an author's works, and
 // the feed: paging without repeats or gaps when many videos share one ms, its index filled
 // once on a cold start, and the database answering what the index cannot.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Code, errors, type SurgeError } from '#kit/errors';
 import type { QueueMessage } from '#kit/queue';
@@ -9,7 +12,7 @@ import { connectRedis, redisReady, type Redis } from '#kit/redis';
 import { requireServer, servers, testDatabases } from '#kit/testing';
 import type { Video } from '#gen/surge/video/v1/video';
 import { createFeedIndex, MAX_VIDEOS_PER_BATCH, type FeedIndex, type VideoService } from './index.js';
-import { INFO, videoTestEnv, type VideoTestEnv } from './testing/harness.js';
+import { COPY_INPUT, fakeFfmpeg, INFO, videoTestEnv, type VideoTestEnv } from './testing/harness.js';
 
 const call = (svc: VideoService) => ({
   publish: (authorId: number, title: string, playKey = 'uploads/v.mp4') => svc.publish({ authorId, title, playKey, contentType: 'video/mp4' }, undefined as never),
@@ -99,6 +102,21 @@ for (const kind of await testDatabases()) {
         // ffmpeg turned off: said once, at info.
         await c.publish(7, 'second');
         expect(e.logLines.filter((l) => /placeholders/.test(l.msg)).map((l) => l.level)).toEqual([INFO]);
+      });
+
+      it('takes the cover from the uploaded video when ffmpeg runs (stand-in ffmpeg)', async () => {
+        const e = await env();
+        const bin = await mkdtemp(join(tmpdir(), 'surge-video-bin-'));
+        try {
+          await e.blob.put('uploads/clip.mp4', Buffer.from('frame bytes'), { contentType: 'video/mp4' });
+          const c = call(e.service({ ffmpegPath: await fakeFfmpeg(bin, 'ffmpeg', COPY_INPUT) }).svc);
+          const v = await c.publish(3, 'with a frame', 'uploads/clip.mp4');
+          expect(v.coverKey).toBe(`covers/${v.id}.jpg`);
+          expect((await e.blob.stat(v.coverKey))?.contentType).toBe('image/jpeg');
+          expect((await c.get([v.id]))[0]!.coverKey).toBe(v.coverKey);
+        } finally {
+          await rm(bin, { recursive: true, force: true });
+        }
       });
 
       it('checks author_id, title and play_key, naming the field', async () => {
@@ -267,6 +285,20 @@ for (const kind of await testDatabases()) {
         const missed = await c.publish(1, 'missed by the index');
         expect((await c.feed(0)).videos).toEqual([missed, first]);
         expect(e.logLines.some((l) => /missed a published video/.test(l.msg))).toBe(true);
+      });
+
+      it('answers from the database when a cold index cannot be filled, and fills it on a later read', async () => {
+        const e = await env();
+        const writer = call(e.service().svc);
+        const published: Video[] = [];
+        for (let i = 0; i < 5; i++) published.push(await writer.publish(1, `v${i}`));
+        const fail = { add: 1 };
+        const { svc, queries } = e.service({ feedIndex: flakyIndex(createFeedIndex(), fail) });
+        const c = call(svc);
+        const order = newestFirst(published).map((v) => v.id);
+        expect((await c.feed(0)).videos.map((v) => v.id)).toEqual(order);
+        expect((await c.feed(0)).videos.map((v) => v.id)).toEqual(order);
+        expect(await e.queriesDuring(queries, () => c.feed(0))).toBe(0);
       });
 
       it('is served by the database while the index is unavailable', async () => {

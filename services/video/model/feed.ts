@@ -29,16 +29,37 @@ export function createFeedModel(o: { index: FeedIndex; videos: VideoModel; log: 
   const { index, videos, log } = o;
   // An add failed, so the index may miss a video: refill it before trusting it again.
   let stale = false;
-  let filling: Promise<void> | undefined;
+  let filling: Promise<boolean> | undefined;
   let down = false;
 
-  const fill = (): Promise<void> =>
+  /** The index's answer, or undefined while it is unavailable (the database answers instead). */
+  const fromIndexOrNothing = async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      const result = await fn();
+      if (down) log.info('feed index answers again');
+      down = false;
+      return result;
+    } catch (err) {
+      // The index is a copy of the database: while it cannot answer, the database does (one
+      // query per page). Anything other than an unreachable dependency is a bug: rethrow.
+      if (!(err instanceof SurgeError && err.code === Code.Unavailable)) throw err;
+      if (!down) log.warn({ err }, 'feed index unavailable; serving the feed from the database');
+      down = true;
+      return undefined;
+    }
+  };
+
+  /** Fills the index with the newest videos, once for all concurrent callers; false if the index could not take them. */
+  const fill = (): Promise<boolean> =>
     (filling ??= (async () => {
       // Cleared first: an add failing while the fill runs sets it again.
       const wasStale = stale;
       stale = false;
       try {
-        await index.add(await videos.newest(index.capacity), { built: true });
+        const newest = await videos.newest(index.capacity);
+        const done = (await fromIndexOrNothing(() => index.add(newest, { built: true }).then(() => true))) === true;
+        if (!done) stale ||= wasStale;
+        return done;
       } catch (err) {
         stale ||= wasStale;
         throw err;
@@ -49,23 +70,12 @@ export function createFeedModel(o: { index: FeedIndex; videos: VideoModel; log: 
 
   /** The slice to answer from, or undefined when the database must answer. */
   const fromIndex = async (before: number, limit: number): Promise<FeedSlice | undefined> => {
-    try {
-      let slice = await index.before(before, limit);
-      if (!slice.built || stale) {
-        await fill();
-        slice = await index.before(before, limit);
-      }
-      if (down) log.info('feed index answers again');
-      down = false;
-      return slice.entries.length === limit || slice.size < index.capacity ? slice : undefined;
-    } catch (err) {
-      // The index is a copy of the database: while it cannot answer, the database does (one
-      // query per page). Anything other than an unreachable dependency is a bug: rethrow.
-      if (!(err instanceof SurgeError && err.code === Code.Unavailable)) throw err;
-      if (!down) log.warn({ err }, 'feed index unavailable; serving the feed from the database');
-      down = true;
-      return undefined;
+    let slice = await fromIndexOrNothing(() => index.before(before, limit));
+    if (slice && (!slice.built || stale)) {
+      slice = (await fill()) ? await fromIndexOrNothing(() => index.before(before, limit)) : undefined;
     }
+    if (!slice) return undefined;
+    return slice.entries.length === limit || slice.size < index.capacity ? slice : undefined;
   };
 
   return {

@@ -1,7 +1,7 @@
 // A video service over a fresh database of one kind, a local blob folder, an in-process cache
 // and queue, and a manual clock; with a count of the database queries it runs and the log lines
 // it writes. Tests only (excluded from the build).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KyselyPlugin } from 'kysely';
@@ -27,6 +27,17 @@ export function captureLog(): { log: Logger; lines: LogLine[] } {
   const log = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
   return { log, lines };
 }
+
+/** An executable stand-in for ffmpeg in `dir`: `-version` exits 0, anything else runs the shell `body`. */
+export async function fakeFfmpeg(dir: string, name: string, body: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, `#!/bin/sh\nif [ "$1" = "-version" ]; then echo "ffmpeg version fake"; exit 0; fi\n${body}\n`);
+  await chmod(path, 0o755);
+  return path;
+}
+
+/** A stand-in body that copies the -i input to the last argument (the output): the "frame" is the upload itself. */
+export const COPY_INPUT = 'while [ "$#" -gt 1 ]; do if [ "$1" = "-i" ]; then in="$2"; fi; shift; done; cat "$in" > "$1"';
 
 export const INFO = 30;
 export const WARN = 40;
