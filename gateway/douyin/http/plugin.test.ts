@@ -1,3 +1,5 @@
+import { Agent, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -38,6 +40,18 @@ async function build(extra: DouyinRouteOptions[] = [], parentHook?: (url: string
   return { app, logs };
 }
 
+function call(port: number, agent: Agent, method: string, path: string, headers: Record<string, string>, body: string | undefined): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent }, async (res) => {
+      let text = '';
+      for await (const c of res) text += String(c);
+      resolve(text);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const URLENCODED = 'application/x-www-form-urlencoded';
 
@@ -58,6 +72,22 @@ describe('Douyin parameters', () => {
         expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
         expect(res.json(), `${method} ${JSON.stringify(send)}`).toEqual({ status_code: 0, status_msg: 'ok', a: '1', b: 'two words', c: '' });
       }
+    }
+  });
+
+  it('reads a form body sent with GET over a real socket, keeping the connection for the next request', async () => {
+    const { app } = await build();
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as AddressInfo;
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const payload = form({ a: '1', b: '二' });
+      const first = await call(port, agent, 'GET', '/douyin/echo/?c=q', { 'content-type': URLENCODED, 'content-length': String(Buffer.byteLength(payload)) }, payload);
+      expect(JSON.parse(first)).toEqual({ status_code: 0, status_msg: 'ok', a: '1', b: '二', c: 'q' });
+      const second = await call(port, agent, 'GET', '/douyin/echo/?a=again', {}, undefined);
+      expect(JSON.parse(second)).toMatchObject({ a: 'again' });
+    } finally {
+      agent.destroy();
     }
   });
 
