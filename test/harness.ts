@@ -18,7 +18,12 @@ export interface TestSystem extends System {
   stop(): Promise<void>;
 }
 
-export async function startTestSystem(mode: Mode, extra: Record<string, unknown> = {}): Promise<TestSystem> {
+export interface TestHooks {
+  /** Sees every SQL statement, with the service that ran it. */
+  onQuery?: (service: string, sql: string) => void;
+}
+
+export async function startTestSystem(mode: Mode, extra: Record<string, unknown> = {}, hooks: TestHooks = {}): Promise<TestSystem> {
   const dir = mkdtempSync(join(tmpdir(), 'surge-e2e-'));
   const tag = `t${randomBytes(4).toString('hex')}`;
   const cleanups: (() => Promise<void>)[] = [async () => rmSync(dir, { recursive: true, force: true })];
@@ -54,7 +59,10 @@ export async function startTestSystem(mode: Mode, extra: Record<string, unknown>
   const codes = new Map<string, string>();
   const system = await startSystem(config, {
     logger: createLogger({ level: 'silent' }),
-    overrides: { codeSender: { send: async (mobile, code) => void codes.set(mobile, code) } },
+    overrides: {
+      codeSender: { send: async (mobile, code) => void codes.set(mobile, code) },
+      ...(hooks.onQuery ? { onQuery: (service: string, e: { sql: string }) => hooks.onQuery!(service, e.sql) } : {}),
+    },
   });
   return Object.assign(system, {
     codes,

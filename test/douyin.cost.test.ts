@@ -1,0 +1,73 @@
+// What a feed page costs: one RPC per service it touches and at most one query per service on
+// a warm cache, the same for a page of 5 videos as for a page of 30.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestSystem, type TestSystem } from './harness.js';
+import { DouyinClient, eventually, type Reply } from './douyin/client.js';
+
+/** Server-side RPC calls so far, by "service.method", read from the metrics. */
+async function rpcCalls(sys: TestSystem): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const line of (await sys.metrics.render()).split('\n')) {
+    if (!line.startsWith('surge_rpc_duration_seconds_count{') || !line.includes('side="server"')) continue;
+    const service = /service="([^"]+)"/.exec(line)![1]!;
+    const method = /method="([^"]+)"/.exec(line)![1]!;
+    const key = `${service}.${method}`;
+    out.set(key, (out.get(key) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return out;
+}
+
+const diff = (after: Map<string, number>, before: Map<string, number>) =>
+  Object.fromEntries([...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)]).filter(([, v]) => (v as number) > 0));
+
+describe('feed page cost (embedded)', () => {
+  let sys: TestSystem;
+  let api: DouyinClient;
+  const queries: { service: string; sql: string }[] = [];
+
+  beforeAll(async () => {
+    sys = await startTestSystem('embedded', { 'limits.loginPerIp.quota': 1000 }, { onQuery: (service, sql) => void queries.push({ service, sql }) });
+    api = new DouyinClient(sys.url);
+  });
+  afterAll(async () => sys?.stop());
+
+  /** RPC calls and queries of one feed request. */
+  const measure = async (params: Record<string, string | number | undefined>) => {
+    const before = await rpcCalls(sys);
+    queries.length = 0;
+    const page = await api.ok('GET', '/douyin/feed/', params);
+    const perService: Record<string, number> = {};
+    for (const q of queries) perService[q.service] = (perService[q.service] ?? 0) + 1;
+    return { page, rpc: diff(await rpcCalls(sys), before), queries: perService };
+  };
+
+  it('costs one call per service and at most one query per service, whatever the page size', async () => {
+    const authors: { id: number; token: string }[] = [];
+    for (let i = 0; i < 12; i++) {
+      const r = await api.ok('POST', '/douyin/user/register/', { username: `author${i}`, password: 'secret123' });
+      authors.push({ id: r.user_id, token: r.token });
+    }
+    const file = { bytes: new Uint8Array([1, 2, 3]), name: 'a.mp4', type: 'video/mp4' };
+    for (let i = 0; i < 36; i++) await api.ok('POST', '/douyin/publish/action/', { token: authors[i % 12]!.token, title: `v${i}` }, { file });
+    const viewer = authors[0]!;
+    const first = await api.ok('GET', '/douyin/feed/', { token: viewer.token });
+    for (const v of first.video_list.slice(0, 10)) await api.ok('POST', '/douyin/favorite/action/', { token: viewer.token, video_id: v.id, action_type: 1 });
+    for (const a of authors.slice(1, 6)) await api.ok('POST', '/douyin/relation/action/', { token: viewer.token, to_user_id: a.id, action_type: 1 });
+    await eventually(async () => (await api.ok('GET', '/douyin/feed/', { token: viewer.token })).video_list as Reply[], (l) => l.filter((v) => v.favorite_count === 1).length === 10);
+
+    // Warm: the same page again.
+    const full = await measure({ token: viewer.token });
+    expect(full.page.video_list).toHaveLength(30);
+    expect(full.page.video_list.filter((v: Reply) => v.is_favorite)).toHaveLength(10);
+    expect(full.page.video_list.filter((v: Reply) => v.author.is_follow).length).toBeGreaterThan(0);
+    expect(full.rpc).toEqual({ 'surge.video.v1.VideoService.Feed': 1, 'surge.user.v1.UserService.GetUsers': 1, 'surge.relation.v1.RelationService.IsFollowing': 1, 'surge.interaction.v1.InteractionService.IsFavorite': 1 });
+    for (const n of Object.values(full.queries)) expect(n, JSON.stringify(queries)).toBeLessThanOrEqual(1);
+
+    // A page of 6 (the oldest videos, below the 30th), warm too.
+    await api.ok('GET', '/douyin/feed/', { token: viewer.token, latest_time: full.page.next_time });
+    const small = await measure({ token: viewer.token, latest_time: full.page.next_time });
+    expect(small.page.video_list).toHaveLength(6);
+    expect(small.rpc).toEqual(full.rpc);
+    for (const n of Object.values(small.queries)) expect(n, JSON.stringify(queries)).toBeLessThanOrEqual(1);
+  });
+});
