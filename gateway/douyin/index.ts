@@ -6,7 +6,7 @@ import type { DouyinDeps, DouyinRoute } from './deps.js';
 import { interactionRoutes } from './routes/interaction.js';
 import { socialRoutes } from './routes/social.js';
 import { userRoutes } from './routes/user.js';
-import { uploadKey, videoRoutes } from './routes/video.js';
+import { uploadKey, uploadType, videoRoutes } from './routes/video.js';
 import { BLOB_PREFIX } from './routes/context.js';
 
 export type { DouyinClients } from './clients.js';
@@ -29,7 +29,7 @@ export async function douyinRoutes(app: FastifyInstance, d: DouyinDeps): Promise
                 upload: {
                   field: 'data',
                   maxBytes: d.settings.maxUploadBytes,
-                  sink: (file, info) => d.blob.put(uploadKey(info.filename), file, { contentType: info.mimeType || 'application/octet-stream', maxBytes: d.settings.maxUploadBytes }),
+                  sink: (file, info) => d.blob.put(uploadKey(info.filename), file, { contentType: uploadType(info.mimeType, info.filename), maxBytes: d.settings.maxUploadBytes }),
                   discard: (key) => d.blob.delete(key),
                 },
               }

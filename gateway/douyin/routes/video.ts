@@ -1,6 +1,5 @@
 // The feed, publishing, and an author's works.
 import { randomUUID } from 'node:crypto';
-import { errors } from '#kit/errors';
 import type { DouyinDeps, DouyinRoute } from '../deps.js';
 import { viewer } from '../http/index.js';
 import { packVideos } from '../views.js';
@@ -28,15 +27,9 @@ export function videoRoutes(d: DouyinDeps): DouyinRoute[] {
       upload: true,
       async handler(p, request) {
         const me = viewer(p, d.tokens, { required: true });
-        const file = p.upload;
-        if (!file) throw errors.invalid('data', 'is required: the video file as a multipart file field');
-        try {
-          await videos.publish({ authorId: me, title: p.text('title', { max: 100 }), playKey: file.key, contentType: file.contentType }, viewContext(d, request, me).call);
-        } catch (err) {
-          // Nothing published: the stored bytes would be an orphan.
-          await d.blob.delete(file.key).catch(() => undefined);
-          throw err;
-        }
+        // The plugin refuses a request without the file, and discards the stored file when this fails.
+        const file = p.upload!;
+        await videos.publish({ authorId: me, title: p.text('title', { max: 100 }), playKey: file.key, contentType: file.contentType }, viewContext(d, request, me).call);
         return {};
       },
     },
@@ -54,8 +47,21 @@ export function videoRoutes(d: DouyinDeps): DouyinRoute[] {
   ];
 }
 
+const extensionOf = (filename: string) => /\.([A-Za-z0-9]{1,8})$/.exec(filename)?.[1]?.toLowerCase();
+
 /** Where an upload goes in the blob store: a fresh key per upload, the extension kept for players. */
 export function uploadKey(filename: string): string {
-  const ext = /\.([A-Za-z0-9]{1,8})$/.exec(filename)?.[1]?.toLowerCase() ?? 'mp4';
-  return `videos/${randomUUID()}.${ext}`;
+  return `videos/${randomUUID()}.${extensionOf(filename) ?? 'mp4'}`;
+}
+
+const VIDEO_TYPES: Record<string, string> = { mp4: 'video/mp4', m4v: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm', mkv: 'video/x-matroska', avi: 'video/x-msvideo', '3gp': 'video/3gpp', flv: 'video/x-flv', ts: 'video/mp2t' };
+
+/**
+ * The type players are told. Clients often send none (multipart then says text/plain) or a
+ * generic one: the file name's extension decides, and an unknown one is served as MP4, the
+ * format the client records.
+ */
+export function uploadType(mimeType: string, filename: string): string {
+  if (mimeType.startsWith('video/')) return mimeType;
+  return VIDEO_TYPES[extensionOf(filename) ?? ''] ?? 'video/mp4';
 }
