@@ -65,6 +65,7 @@ describe('Params readers refuse, naming the field', () => {
     ['optionalId garbage', (p: Params) => p.optionalId('comment_id'), 'comment_id', 'x', 'comment_id: must be a positive integer id (got "x")'],
     ['oneOf absent', (p: Params) => p.oneOf('action_type', [1, 2]), 'action_type', undefined, 'action_type: is required: 1 or 2'],
     ['oneOf outside', (p: Params) => p.oneOf('action_type', [1, 2]), 'action_type', '3', 'action_type: must be 1 or 2 (got "3")'],
+    ['oneOf of one', (p: Params): number => p.oneOf('action_type', [1]), 'action_type', '2', 'action_type: must be 1 (got "2")'],
     ['oneOf of three', (p: Params) => p.oneOf('kind', [1, 2, 3]), 'kind', '0', 'kind: must be one of 1, 2, 3 (got "0")'],
     ['oneOf fraction', (p: Params) => p.oneOf('action_type', [1, 2]), 'action_type', '1.5', 'action_type: must be 1 or 2 (got "1.5")'],
     ['time negative', (p: Params) => p.time('latest_time'), 'latest_time', '-1', 'latest_time: must be a time since 1970 in seconds or milliseconds, a non-negative integer (got "-1")'],

@@ -91,7 +91,7 @@ export class Params {
     const v = this.get(name);
     const n = v === undefined ? NaN : parseInteger(v);
     if (!allowed.includes(n as T)) {
-      const list = allowed.length === 2 ? `${allowed[0]} or ${allowed[1]}` : `one of ${allowed.join(', ')}`;
+      const list = allowed.length === 1 ? `${allowed[0]}` : allowed.length === 2 ? `${allowed[0]} or ${allowed[1]}` : `one of ${allowed.join(', ')}`;
       throw errors.invalid(name, v === undefined || v === '' ? `is required: ${list}` : `must be ${list} (got ${echo(v)})`);
     }
     return n as T;

@@ -1,5 +1,6 @@
 // Likes and comments. The gateway checks the video exists (and learns its author, whose
 // received likes are counted) before the interaction service records anything.
+import { errors } from '#kit/errors';
 import type { DouyinDeps, DouyinRoute } from '../deps.js';
 import { viewer } from '../http/index.js';
 import { dateFormatter, packComments, packVideos } from '../views.js';
@@ -45,6 +46,8 @@ export function interactionRoutes(d: DouyinDeps): DouyinRoute[] {
         const v = viewContext(d, request, me);
         if (post) {
           const content = p.text('comment_text', { max: 1000 });
+          // Comments are stored trimmed: spaces alone would be an empty comment.
+          if (content.trim() === '') throw errors.invalid('comment_text', 'must hold at least 1 character besides spaces');
           await videoOrFail(d, v, videoId);
           const c = await interactions.postComment({ userId: me, videoId, content }, v.call);
           return { comment: (await packComments(d.clients, v, [c], date))[0] };

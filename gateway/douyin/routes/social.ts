@@ -77,8 +77,11 @@ export function socialRoutes(d: DouyinDeps): DouyinRoute[] {
       async handler(p, request) {
         const me = viewer(p, d.tokens, { required: true });
         const other = p.id('to_user_id');
+        if (other === me) throw errors.invalid('to_user_id', 'you cannot chat with yourself');
+        const after = p.time('pre_msg_time') ?? 0;
         const v = viewContext(d, request, me);
-        const { messages: list } = await messages.chat({ userId: me, peerId: other, after: p.time('pre_msg_time') ?? 0 }, v.call);
+        // An unknown user is an error (as when sending), not an empty conversation; checked alongside.
+        const [{ messages: list }] = await Promise.all([messages.chat({ userId: me, peerId: other, after }, v.call), userOrFail(d, v, other, 'to_user_id')]);
         return { message_list: list.map(messageView) };
       },
     },
