@@ -35,16 +35,19 @@ const EMPTY: Record<string, Record<string, unknown>> = {
 
 /**
  * The fixture the rows point at, filled in beforeAll: A (the caller, `$token`) published
- * `$video` and liked it, B commented on it (`$comment`), A follows B.
+ * `$video` and liked it, B commented on it (`$comment`), A follows B; B and C are friends and C
+ * sent B a message.
  */
 interface Fixture {
   $token: string;
+  $tokenB: string;
   /** A's token, expired a day ago. */
   $expired: string;
   /** A's id in a token signed with another secret. */
   $foreign: string;
   $a: number;
   $b: number;
+  $c: number;
   $video: number;
   $comment: number;
   /** An id no user, video or comment has (snowflakes of today are far larger). */
@@ -227,6 +230,8 @@ const rows: Row[] = [
   { name: 'unknown user_id', path: '/douyin/relation/follower/list/', query: { ...T, user_id: '$unknown' }, code: Code.NotFound, says: 'user_id: no user with this id' },
   { name: 'user_id 0', path: '/douyin/relation/friend/list/', query: { ...T, user_id: '0' }, code: Code.InvalidArgument, says: 'user_id: must be a positive integer id' },
   { name: 'unknown user_id', path: '/douyin/relation/friend/list/', query: { ...T, user_id: '$unknown' }, code: Code.NotFound, says: 'user_id: no user with this id' },
+  { name: "someone else's list: their friends without their messages", path: '/douyin/relation/friend/list/', query: { ...T, user_id: '$b' }, code: 0, says: 'ok', check: (r, fx) => expect(r.user_list).toEqual([expect.objectContaining({ id: fx.$c, message: '', msgType: 0 })]) },
+  { name: 'own list (control): the latest message', path: '/douyin/relation/friend/list/', query: { token: '$tokenB', user_id: '$b' }, code: 0, says: 'ok', check: (r, fx) => expect(r.user_list).toEqual([expect.objectContaining({ id: fx.$c, message: 'for B only', msgType: 0 })]) },
 
   // Messages.
   { name: 'message yourself', path: '/douyin/message/action/', query: { ...T, to_user_id: '$a', action_type: 1, content: 'hi me' }, code: Code.InvalidArgument, says: 'to_user_id: you cannot send a message to yourself' },
@@ -287,6 +292,11 @@ describe.each(modes)('Douyin bad input (%s)', (mode) => {
     await ok(sys, '/douyin/favorite/action/', { token: a.token, video_id: fx.$video, action_type: 1 });
     fx.$comment = (await ok(sys, '/douyin/comment/action/', { token: b.token, video_id: fx.$video, action_type: 1, comment_text: 'first!' })).comment.id;
     await ok(sys, '/douyin/relation/action/', { token: a.token, to_user_id: b.user_id, action_type: 1 });
+    const c = await ok(sys, '/douyin/user/register/', { username: 'badinput-c', password: 'secret123' });
+    Object.assign(fx, { $tokenB: b.token, $c: c.user_id });
+    await ok(sys, '/douyin/relation/action/', { token: b.token, to_user_id: c.user_id, action_type: 1 });
+    await ok(sys, '/douyin/relation/action/', { token: c.token, to_user_id: b.user_id, action_type: 1 });
+    await ok(sys, '/douyin/message/action/', { token: c.token, to_user_id: b.user_id, action_type: 1, content: 'for B only' });
     // Tokens the system's own secret signed for A, but with a life that ended a day ago; and one of another secret.
     const ttl = sys.config.auth.tokenTtlSeconds;
     fx.$expired = createTokens({ secret: sys.config.auth.jwtSecret, ttlSeconds: ttl, clock: new ManualClock(Date.now() - (ttl + 86_400) * 1000) }).sign({ sub: fx.$a });

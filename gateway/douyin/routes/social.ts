@@ -54,7 +54,8 @@ export function socialRoutes(d: DouyinDeps): DouyinRoute[] {
         const v = viewContext(d, request, me);
         const [{ userIds }] = await Promise.all([relations.listFriends({ userId: owner, limit: 0 }, v.call), owner === me ? undefined : userOrFail(d, v, owner, 'user_id')]);
         if (userIds.length === 0) return { user_list: [] };
-        const [users, latest] = await Promise.all([userList(d.clients, v, userIds), messages.latest({ userId: owner, peerIds: userIds }, v.call)]);
+        // Conversations are private: another user's friend list comes without their messages.
+        const [users, latest] = await Promise.all([userList(d.clients, v, userIds), owner === me ? messages.latest({ userId: owner, peerIds: userIds }, v.call) : { messages: [] }]);
         const last = new Map(latest.messages.map((m) => [m.fromUserId === owner ? m.toUserId : m.fromUserId, m]));
         // message/msgType are from the list owner's side: 1 when they sent the latest message.
         return { user_list: users.map((u) => ({ ...u, message: last.get(u.id)?.content ?? '', msgType: last.get(u.id)?.fromUserId === owner ? 1 : 0 })) };
