@@ -8,6 +8,7 @@ import { socialRoutes } from './routes/social.js';
 import { userRoutes } from './routes/user.js';
 import { uploadKey, uploadType, videoRoutes } from './routes/video.js';
 import { BLOB_PREFIX } from './routes/context.js';
+import { FragmentCache } from './encode.js';
 
 export type { DouyinClients } from './clients.js';
 export type { DouyinDeps, DouyinSettings } from './deps.js';
@@ -15,7 +16,9 @@ export type { DouyinDeps, DouyinSettings } from './deps.js';
 const PREFIX = '/douyin';
 
 export async function douyinRoutes(app: FastifyInstance, d: DouyinDeps): Promise<void> {
-  const routes: DouyinRoute[] = [...userRoutes(d), ...videoRoutes(d), ...interactionRoutes(d), ...socialRoutes(d)];
+  // Encoded strings of videos and authors, shared by every video list (feed, works, likes).
+  const fragments = new FragmentCache();
+  const routes: DouyinRoute[] = [...userRoutes(d), ...videoRoutes(d, fragments), ...interactionRoutes(d, fragments), ...socialRoutes(d)];
   await app.register(
     async (scope) => {
       const router = douyinPlugin(scope, { formLimitBytes: d.settings.formLimitBytes });

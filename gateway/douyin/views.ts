@@ -7,6 +7,7 @@ import type { ChatMessage } from '#gen/surge/message/v1/message';
 import type { User } from '#gen/surge/user/v1/user';
 import type { Video } from '#gen/surge/video/v1/video';
 import type { DouyinClients } from './clients.js';
+import type { VideoListParts } from './encode.js';
 
 export interface UserView {
   id: number;
@@ -80,22 +81,34 @@ export interface ViewContext {
   urlOf: UrlOf;
 }
 
+/** A user and whether the viewer follows them. */
+export interface SeenUser {
+  user: User;
+  isFollow: boolean;
+}
+
 /**
  * Users by id, as the viewer sees them: two calls (profiles, is-follow) in parallel. A user that
  * is gone still renders as an empty profile unless keepMissing is false.
  */
-export async function packUsers(c: DouyinClients, v: ViewContext, ids: number[], o: { keepMissing?: boolean } = {}): Promise<Map<number, UserView>> {
+export async function loadUsers(c: DouyinClients, v: ViewContext, ids: number[], o: { keepMissing?: boolean } = {}): Promise<Map<number, SeenUser>> {
   const ids1 = unique(ids);
-  const out = new Map<number, UserView>();
+  const out = new Map<number, SeenUser>();
   if (ids1.length === 0) return out;
   const [{ users }, follows] = await Promise.all([
     c.users.getUsers({ ids: ids1 }, v.call),
     v.viewer ? c.relations.isFollowing({ userId: v.viewer, targetIds: ids1 }, v.call) : none,
   ]);
   const flag = new Map(ids1.map((id, i) => [id, follows?.values[i] ?? false]));
-  for (const u of users) out.set(u.id, userView(u, flag.get(u.id) ?? false));
-  if (o.keepMissing ?? true) for (const id of ids1) if (!out.has(id)) out.set(id, userView(missingUser(id), flag.get(id) ?? false));
+  for (const u of users) out.set(u.id, { user: u, isFollow: flag.get(u.id) ?? false });
+  if (o.keepMissing ?? true) for (const id of ids1) if (!out.has(id)) out.set(id, { user: missingUser(id), isFollow: flag.get(id) ?? false });
   return out;
+}
+
+/** Users by id as the client's User objects. */
+export async function packUsers(c: DouyinClients, v: ViewContext, ids: number[], o: { keepMissing?: boolean } = {}): Promise<Map<number, UserView>> {
+  const seen = await loadUsers(c, v, ids, o);
+  return new Map([...seen].map(([id, s]) => [id, userView(s.user, s.isFollow)]));
 }
 
 /** Users in the order of ids. */
@@ -104,23 +117,14 @@ export async function userList(c: DouyinClients, v: ViewContext, ids: number[]):
   return ids.map((id) => m.get(id)!);
 }
 
-/** Videos with their authors, as the viewer sees them: three calls in parallel. */
-export async function packVideos(c: DouyinClients, v: ViewContext, videos: Video[]): Promise<VideoView[]> {
-  if (videos.length === 0) return [];
+/** What a list of videos shows: their authors and the viewer's likes, from two calls in parallel (three services). */
+export async function loadVideoParts(c: DouyinClients, v: ViewContext, videos: Video[]): Promise<VideoListParts> {
+  if (videos.length === 0) return { videos, authors: new Map(), likes: undefined };
   const [authors, likes] = await Promise.all([
-    packUsers(c, v, videos.map((x) => x.authorId)),
+    loadUsers(c, v, videos.map((x) => x.authorId)),
     v.viewer ? c.interactions.isFavorite({ userId: v.viewer, videoIds: videos.map((x) => x.id) }, v.call) : none,
   ]);
-  return videos.map((x, i) => ({
-    id: x.id,
-    author: authors.get(x.authorId)!,
-    play_url: v.urlOf(x.playKey),
-    cover_url: v.urlOf(x.coverKey),
-    favorite_count: x.favoriteCount,
-    comment_count: x.commentCount,
-    is_favorite: likes?.values[i] ?? false,
-    title: x.title,
-  }));
+  return { videos, authors, likes: likes?.values };
 }
 
 /** `MM-DD` of a time in the configured zone; one formatter per zone, built once. */

@@ -22,6 +22,11 @@ export function okJson(fields: object): string {
   return OK_HEAD + jsonTail(fields);
 }
 
+/** A success reply whose fields are already JSON text (`"a":…,"b":…`): for replies built from cached fragments. */
+export function okText(fields: string): string {
+  return `${OK_HEAD},${fields}}`;
+}
+
 /** An error reply: the code and message, then the route's empty reply (its precomputed tail). */
 export function errorJson(code: Code, message: string, emptyTail: string): string {
   return `{"status_code":${code},"status_msg":${JSON.stringify(message)}${emptyTail}`;

@@ -2,11 +2,12 @@
 // received likes are counted) before the interaction service records anything.
 import { errors } from '#kit/errors';
 import type { DouyinDeps, DouyinRoute } from '../deps.js';
-import { viewer } from '../http/index.js';
-import { dateFormatter, packComments, packVideos } from '../views.js';
+import { okText, viewer } from '../http/index.js';
+import { encodeVideos, type FragmentCache } from '../encode.js';
+import { dateFormatter, loadVideoParts, packComments } from '../views.js';
 import { userOrFail, videoOrFail, viewContext } from './context.js';
 
-export function interactionRoutes(d: DouyinDeps): DouyinRoute[] {
+export function interactionRoutes(d: DouyinDeps, fragments: FragmentCache): DouyinRoute[] {
   const { interactions, videos } = d.clients;
   const date = dateFormatter(d.settings.timeZone);
   return [
@@ -33,7 +34,7 @@ export function interactionRoutes(d: DouyinDeps): DouyinRoute[] {
         const [{ videoIds }] = await Promise.all([interactions.listFavorites({ userId: owner, limit: 0 }, v.call), owner === me ? undefined : userOrFail(d, v, owner, 'user_id')]);
         if (videoIds.length === 0) return { video_list: [] };
         const { videos: list } = await videos.getVideos({ ids: videoIds }, v.call);
-        return { video_list: await packVideos(d.clients, v, list) };
+        return okText(`"video_list":${encodeVideos(fragments, await loadVideoParts(d.clients, v, list), v.urlOf)}`);
       },
     },
     {

@@ -1,14 +1,15 @@
 // The feed, publishing, and an author's works.
 import { randomUUID } from 'node:crypto';
 import type { DouyinDeps, DouyinRoute } from '../deps.js';
-import { viewer } from '../http/index.js';
-import { packVideos } from '../views.js';
+import { okText, viewer } from '../http/index.js';
+import { encodeVideos, type FragmentCache } from '../encode.js';
+import { loadVideoParts } from '../views.js';
 import { userOrFail, viewContext } from './context.js';
 
 /** Videos per feed page, as the client expects. */
 export const FEED_PAGE = 30;
 
-export function videoRoutes(d: DouyinDeps): DouyinRoute[] {
+export function videoRoutes(d: DouyinDeps, fragments: FragmentCache): DouyinRoute[] {
   const { videos } = d.clients;
   return [
     {
@@ -18,7 +19,8 @@ export function videoRoutes(d: DouyinDeps): DouyinRoute[] {
         // Anonymous when the token is missing, invalid or expired: the feed is public.
         const v = viewContext(d, request, viewer(p, d.tokens, { required: false }));
         const page = await videos.feed({ before: p.time('latest_time') ?? 0, limit: FEED_PAGE }, v.call);
-        return { video_list: await packVideos(d.clients, v, page.videos), next_time: page.nextTime };
+        const list = encodeVideos(fragments, await loadVideoParts(d.clients, v, page.videos), v.urlOf);
+        return okText(`"video_list":${list},"next_time":${page.nextTime}`);
       },
     },
     {
@@ -41,7 +43,7 @@ export function videoRoutes(d: DouyinDeps): DouyinRoute[] {
         const author = p.optionalId('user_id') ?? me;
         const v = viewContext(d, request, me);
         const [{ videos: list }] = await Promise.all([videos.listByAuthor({ authorId: author, limit: 0 }, v.call), author === me ? undefined : userOrFail(d, v, author, 'user_id')]);
-        return { video_list: await packVideos(d.clients, v, list) };
+        return okText(`"video_list":${encodeVideos(fragments, await loadVideoParts(d.clients, v, list), v.urlOf)}`);
       },
     },
   ];
