@@ -1,14 +1,20 @@
-// The system as separate processes for tests, as `npm run up` runs it: user-service instances and
-// the gateway, each its own Node process from dist/, found through a test-owned etcd, on the real
-// MariaDB, Redis and NATS under names unique to the run. Plus a load driver that records every
-// call's outcome and time, so fault tests can say which calls failed and when.
+// The system as separate processes for tests, as `npm run up` runs it: service instances (user
+// only by default, any of the hosted services on request) and the gateway, each its own Node
+// process from dist/, found through a test-owned etcd, on the real MariaDB, Redis and NATS under
+// names unique to the run, sharing one data dir (local blobs: the gateway writes uploads, the
+// video service reads them for covers). Plus a load driver that records every call's outcome and
+// time, so fault tests can say which calls failed and when.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { connect as connectNats } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { connectEtcdRegistry, type Instance } from '#kit/discovery';
+import { streamName } from '#kit/queue';
 import { requireEtcdBinary, requireServer, servers, startEtcd, type TestEtcd } from '#kit/testing';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -19,8 +25,9 @@ export async function clusterServersReady(): Promise<boolean> {
   return (await requireServer(servers.mariadb)) && (await requireServer(servers.redis)) && (await requireServer(servers.nats)) && (await requireEtcdBinary());
 }
 
-/** A `surge serve user` process, with what its ready line says. */
-export interface UserProcess {
+/** A `surge serve <service>` process, with what its ready line says. */
+export interface ServiceProcess {
+  readonly service: string;
   readonly proc: ChildProcess;
   readonly pid: number;
   /** host:port of its framed protocol. */
@@ -28,6 +35,9 @@ export interface UserProcess {
   /** Its ops page's /metrics URL. */
   readonly metricsUrl: string;
 }
+
+/** A `surge serve user` process. */
+export type UserProcess = ServiceProcess;
 
 /** One row of `surge ps --json`. */
 export interface PsRow {
@@ -51,35 +61,41 @@ export interface Cluster {
   users(): UserProcess[];
   /** Starts one more user instance (extra environment on top, e.g. SURGE__rpc__injectDelayMs); resolves once it is registered. */
   startUser(extraEnv?: Record<string, string>): Promise<UserProcess>;
+  /** Instances of a service still running, oldest first. */
+  instances(service: string): ServiceProcess[];
+  /** Starts one more instance of a service; resolves once it is registered. */
+  startService(service: string, extraEnv?: Record<string, string>): Promise<ServiceProcess>;
   /** SIGTERM (graceful: deregister, keep serving 1 s, drain) and wait for the exit. */
   stop(proc: ChildProcess): Promise<void>;
   /** SIGKILL (a crash: nothing deregisters) and wait for the exit. */
   kill(proc: ChildProcess): Promise<void>;
   /** `surge ps --json` (async, so load loops in the same process keep running). */
   ps(): Promise<PsRow[]>;
-  /** The registry's list of user instances, read in-process (cheaper than ps for polling). */
-  registered(): Promise<Instance[]>;
+  /** The registry's list of a service's instances (default user), read in-process (cheaper than ps for polling). */
+  registered(service?: string): Promise<Instance[]>;
   /** Registers a user through the gateway; its id. */
   registerUser(username: string): Promise<number>;
-  /** Stops every process, etcd, and drops the run's database. */
+  /** Stops every process and etcd; drops the run's databases, its NATS stream and its Redis keys. */
   close(): Promise<void>;
 }
 
 export interface ClusterOptions {
   /** Default 2: user instances started before the gateway. */
   users?: number;
+  /** Instances per service started before the gateway, e.g. { video: 1, interaction: 2 }; a user count here wins over `users`. */
+  services?: Record<string, number>;
   /** Default {}: extra environment for every process (SURGE__… keys). */
   env?: Record<string, string>;
 }
 
-/** Builds dist/ when stale, starts etcd, the user instances, then the gateway. */
+/** Builds dist/ when stale, starts etcd, the service instances, then the gateway. */
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   execFileSync(process.execPath, ['scripts/ensure.mjs'], { cwd: root, stdio: 'ignore' });
   const tag = `t${randomBytes(4).toString('hex')}`;
   const port = 20000 + Math.floor(Math.random() * 20000);
   const etcd = await startEtcd();
   const procs = new Set<ChildProcess>();
-  const users: UserProcess[] = [];
+  const running: ServiceProcess[] = [];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     SURGE_CONFIG: `${root}/deploy/local/surge.yaml`,
@@ -120,8 +136,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       proc.kill(signal);
     });
   const forget = (proc: ChildProcess) => {
-    const i = users.findIndex((u) => u.proc === proc);
-    if (i >= 0) users.splice(i, 1);
+    const i = running.findIndex((u) => u.proc === proc);
+    if (i >= 0) running.splice(i, 1);
   };
 
   const cluster: Cluster = {
@@ -129,16 +145,18 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     base: `http://127.0.0.1:${port}`,
     tag,
     env,
-    users: () => [...users],
-    async startUser(extraEnv = {}) {
-      const { proc, line } = await start(['serve', 'user'], /^surge serve user:/, extraEnv);
-      // "surge serve user: instance <id> pid <pid> framed <host:port> grpc <host:port> metrics <url>"
+    users: () => cluster.instances('user'),
+    startUser: (extraEnv) => cluster.startService('user', extraEnv),
+    instances: (service) => running.filter((p) => p.service === service),
+    async startService(service, extraEnv = {}) {
+      const { proc, line } = await start(['serve', service], new RegExp(`^surge serve ${service}:`), extraEnv);
+      // "surge serve <service>: instance <id> pid <pid> framed <host:port> grpc <host:port> metrics <url>"
       const framed = /framed (\S+)/.exec(line)![1]!;
       const metricsUrl = /metrics (\S+)/.exec(line)![1]!;
-      const user: UserProcess = { proc, pid: proc.pid!, framed, metricsUrl };
-      users.push(user);
+      const p: ServiceProcess = { service, proc, pid: proc.pid!, framed, metricsUrl };
+      running.push(p);
       proc.once('exit', () => forget(proc));
-      return user;
+      return p;
     },
     stop: (proc) => exited(proc, 'SIGTERM'),
     kill: (proc) => exited(proc, 'SIGKILL'),
@@ -146,10 +164,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       const { stdout } = await run(process.execPath, ['dist/app/cli.js', 'ps', '--json'], { cwd: root, env });
       return JSON.parse(stdout) as PsRow[];
     },
-    async registered() {
+    async registered(service = 'user') {
       const registry = connectEtcdRegistry({ hosts: [etcd.endpoint], prefix: '/surge/', requestTimeoutMs: 1000 });
       try {
-        return await registry.list('user');
+        return await registry.list(service);
       } finally {
         await registry.close();
       }
@@ -163,20 +181,44 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       await Promise.all([...procs].map((p) => exited(p, 'SIGTERM')));
       await etcd.close();
       await rm(`/tmp/surge-dist-${tag}`, { recursive: true, force: true });
-      const conn = await mysql.createConnection({ host: '127.0.0.1', user: 'root', password: '' });
-      await conn.query(`DROP DATABASE IF EXISTS \`surgetest_${tag}_user\``);
-      await conn.end();
+      await dropRunData(tag);
     },
   };
 
   try {
-    await Promise.all(Array.from({ length: options.users ?? 2 }, () => cluster.startUser()));
+    const counts = { user: options.users ?? 2, ...options.services };
+    await Promise.all(Object.entries(counts).flatMap(([service, n]) => Array.from({ length: n }, () => cluster.startService(service))));
     await start(['gateway'], /^surge gateway:/);
   } catch (err) {
     await cluster.close().catch(() => undefined);
     throw err;
   }
   return cluster;
+}
+
+/** What a run leaves on the servers: its databases, its JetStream stream, its Redis keys. */
+async function dropRunData(tag: string): Promise<void> {
+  const conn = await mysql.createConnection({ host: servers.mariadb.host, port: servers.mariadb.port, user: 'root', password: '' });
+  try {
+    const [rows] = await conn.query(`SHOW DATABASES LIKE 'surgetest\\_${tag}\\_%'`);
+    for (const r of rows as Record<string, string>[]) await conn.query(`DROP DATABASE \`${Object.values(r)[0]}\``);
+  } finally {
+    await conn.end();
+  }
+  const nc = await connectNats({ servers: `nats://${servers.nats.host}:${servers.nats.port}` });
+  try {
+    await (await jetstreamManager(nc)).streams.delete(streamName(`surgetest_${tag}`)).catch(() => undefined);
+  } finally {
+    await nc.close();
+  }
+  const redis = new Redis({ host: servers.redis.host, port: servers.redis.port, lazyConnect: true });
+  try {
+    await redis.connect();
+    const keys = await redis.keys(`surgetest:${tag}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** One call of a load loop: when it started (performance.now() ms), how long it took, and how it ended. */
@@ -234,10 +276,15 @@ export function quantile(values: readonly number[], q: number): number {
 }
 
 /** Successful GetUser calls a user instance has served, read from its /metrics page. */
-export async function servedGetUser(metricsUrl: string): Promise<{ count: number; seconds: number }> {
+export function servedGetUser(metricsUrl: string): Promise<{ count: number; seconds: number }> {
+  return served(metricsUrl, 'GetUser');
+}
+
+/** Successful calls of one method an instance has served, read from its /metrics page. */
+export async function served(metricsUrl: string, method: string): Promise<{ count: number; seconds: number }> {
   const text = await (await fetch(metricsUrl)).text();
   const pick = (name: string) => {
-    const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes('side="server"') && l.includes('method="GetUser"') && l.includes('code="0"'));
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes('side="server"') && l.includes(`method="${method}"`) && l.includes('code="0"'));
     return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
   };
   return { count: pick('surge_rpc_duration_seconds_count'), seconds: pick('surge_rpc_duration_seconds_sum') };
