@@ -104,6 +104,27 @@ describe.each(modes)('Douyin API (%s)', (mode) => {
     expect(await eventually(() => userOf(author.id, fan.token), (u) => u.total_favorited === 0)).toMatchObject({ total_favorited: 0 });
   });
 
+  it('counts concurrent likes exactly: one user 40 times at once is one like, 25 users at once are 25', async () => {
+    const author = await register();
+    await api.ok('POST', '/douyin/publish/action/', { token: author.token, title: 'hot' }, { file: video });
+    const [v] = (await api.ok('GET', '/douyin/publish/list/', { user_id: author.id, token: author.token })).video_list;
+    const fan = await register();
+    const replies = await Promise.all(Array.from({ length: 40 }, () => api.call('POST', '/douyin/favorite/action/', { token: fan.token, video_id: v.id, action_type: 1 })));
+    expect(replies.every((r) => r.status_code === 0)).toBe(true);
+    const fans = [];
+    for (let i = 0; i < 25; i++) fans.push(await register());
+    await Promise.all(fans.map((f) => api.ok('POST', '/douyin/favorite/action/', { token: f.token, video_id: v.id, action_type: 1 })));
+    const seen = await eventually(
+      async () => (await api.ok('GET', '/douyin/publish/list/', { user_id: author.id, token: author.token })).video_list[0],
+      (x) => x.favorite_count === 26,
+    );
+    expect(seen.favorite_count).toBe(26);
+    expect(await eventually(() => userOf(author.id, author.token), (u) => u.total_favorited === 26)).toMatchObject({ total_favorited: 26 });
+    // Settled: nothing more arrives later.
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await api.ok('GET', '/douyin/publish/list/', { user_id: author.id, token: author.token })).video_list[0].favorite_count).toBe(26);
+  });
+
   it('comments newest first with MM-DD dates; only the author deletes a comment', async () => {
     const author = await register();
     const fan = await register();
