@@ -34,4 +34,14 @@ reg=$(curl -sf -X POST "$base/api/v1/users/register" -H 'content-type: applicati
 id=$(node -e "process.stdout.write(String(JSON.parse(process.argv[1]).id))" "$reg")
 user=$(curl -sf "$base/api/v1/users/$id")
 node -e "const u = JSON.parse(process.argv[1]); if (u.username !== 'smoke' || u.id !== Number(process.argv[2])) { console.error('unexpected user', u); process.exit(1); }" "$user" "$id"
-echo "== smoke passed: registered and read back user $id on node $(node --version)"
+# The Douyin client's first steps: sign up, publish a clip, see it in the feed, fetch its bytes.
+dy=$(curl -sf -X POST "$base/douyin/user/register/?username=smoke-dy&password=secret123")
+token=$(node -e "const r = JSON.parse(process.argv[1]); if (r.status_code !== 0) { console.error(r); process.exit(1); } process.stdout.write(r.token)" "$dy")
+head -c 20000 /dev/urandom >"$scratch/clip.mp4"
+pub=$(curl -sf -F "token=$token" -F "title=smoke clip" -F "data=@$scratch/clip.mp4;type=video/mp4" "$base/douyin/publish/action/")
+node -e "const r = JSON.parse(process.argv[1]); if (r.status_code !== 0) { console.error(r); process.exit(1); }" "$pub"
+feed=$(curl -sf "$base/douyin/feed/?token=$token")
+play=$(node -e "const r = JSON.parse(process.argv[1]); const v = r.video_list[0]; if (r.status_code !== 0 || !v || v.title !== 'smoke clip') { console.error(r); process.exit(1); } process.stdout.write(v.play_url)" "$feed")
+curl -sf "$play" -o "$scratch/played.mp4"
+cmp "$scratch/clip.mp4" "$scratch/played.mp4"
+echo "== smoke passed: registered and read back user $id, published and played back a Douyin clip, on node $(node --version)"
