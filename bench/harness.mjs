@@ -155,6 +155,32 @@ export function createHarness() {
     },
 
     /**
+     * The whole of Surge in a mode: `embedded` (one process, SQLite, everything in process),
+     * `servers` (one process on MariaDB, Redis and NATS) or `distributed` (every service and the
+     * gateway in processes of their own on the real servers, found through a bench-owned etcd).
+     * `env` adds settings; `nodeArgs` (e.g. --cpu-prof) go to the process that serves HTTP.
+     * Resolves once /healthz answers 200 (in distributed mode: every service registered).
+     */
+    async startSurge({ mode, dataDir, tag, env = {}, nodeArgs = [] }) {
+      const surgeEnv = { PORT: String(await freePort()), HOST: '127.0.0.1', SURGE_DATA: dataDir, ...env };
+      if (mode !== 'embedded') Object.assign(surgeEnv, await h.serversEnv(tag));
+      const procs = [];
+      let gateway;
+      if (mode === 'distributed') {
+        Object.assign(surgeEnv, await h.etcdEnv(dataDir));
+        const cli = join(root, 'dist', 'app', 'cli.js');
+        const { serviceHosts } = await import(join(root, 'dist', 'app', 'services.js'));
+        for (const name of Object.keys(serviceHosts)) procs.push(await h.startProcess(name, cli, { ...surgeEnv, PORT: '0' }, dataDir, [], ['serve', name]));
+        gateway = await h.startProcess('gateway', cli, surgeEnv, dataDir, nodeArgs, ['gateway']);
+      } else {
+        gateway = await h.startProcess('surge', join(root, 'dist', 'app', 'main.js'), surgeEnv, dataDir, nodeArgs);
+      }
+      await waitReady(gateway, '/healthz', procs);
+      procs.push(gateway);
+      return { url: gateway.url, gateway, procs };
+    },
+
+    /**
      * One wrk run. `script` defaults to the JSON reporter; a script of its own must print the same
      * WRK_JSON line (include report.lua). `extra` names one more `NAME {json}` line to parse into
      * `extra`. `args` go to the script's init() after `--`.
@@ -224,10 +250,11 @@ export function stopProcess(child) {
   });
 }
 
-export async function waitReady(proc, path) {
+/** Waits for `path` to answer 200; `others` are processes it depends on, which must not exit meanwhile. */
+export async function waitReady(proc, path, others = []) {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited at start (code ${proc.child.exitCode}):\n${proc.logTail()}`);
+    for (const p of [proc, ...others]) if (p.child.exitCode !== null) throw new Error(`${p.name} exited at start (code ${p.child.exitCode}):\n${p.logTail()}`);
     try {
       const res = await fetch(proc.url + path);
       await res.arrayBuffer();

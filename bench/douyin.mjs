@@ -1,0 +1,106 @@
+// Seeding the Douyin API for the feed and social benchmarks: a client that calls the routes as the
+// app does (query strings, multipart uploads) and fails on any non-zero status_code, a pool to
+// keep several calls in flight, and the users and videos both benchmarks start from.
+
+/** Settings every Douyin benchmark gives Surge: seeding registers many users from one address, and
+ * covers are placeholders (taking a frame with ffmpeg would make seeding 10k uploads slow). */
+export const SEED_ENV = { SURGE__limits__loginPerIp__quota: '1000000', SURGE__video__ffmpeg: '' };
+
+/** The bytes of every seeded upload: a few KB (the API stores and serves them as they are). */
+const UPLOAD = new Uint8Array(4096).map((_, i) => (i * 31 + 7) & 0xff);
+
+export class Douyin {
+  constructor(base) {
+    this.base = base;
+  }
+
+  url(path, params = {}) {
+    const q = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    return `${this.base}${path}${q.size > 0 ? `?${q}` : ''}`;
+  }
+
+  /** A call that must succeed: HTTP 200 and status_code 0. `file` sends a multipart upload. */
+  async ok(method, path, params = {}, file) {
+    let res;
+    if (file) {
+      const form = new FormData();
+      for (const [k, v] of Object.entries(params)) form.append(k, String(v));
+      form.append('data', new Blob([file.bytes], { type: file.type }), file.name);
+      res = await fetch(`${this.base}${path}`, { method, body: form });
+    } else {
+      res = await fetch(this.url(path, params), { method });
+    }
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`${method} ${path} answered HTTP ${res.status}: ${text.slice(0, 300)}`);
+    const reply = JSON.parse(text);
+    if (reply.status_code !== 0) throw new Error(`${method} ${path} answered status_code ${reply.status_code}: ${reply.status_msg}`);
+    return reply;
+  }
+
+  /** A GET as wrk sends it: the raw bytes and content type, for capture and comparison. */
+  async raw(path, params = {}) {
+    const res = await fetch(this.url(path, params));
+    const bytes = Buffer.from(await res.arrayBuffer());
+    if (res.status !== 200) throw new Error(`GET ${path} answered HTTP ${res.status}: ${bytes.toString('utf8', 0, 300)}`);
+    return { bytes, type: res.headers.get('content-type') ?? '' };
+  }
+}
+
+/** Runs fn(i) for i in [0, count) with at most `n` calls in flight; the first failure stops it. */
+export async function pool(n, count, fn) {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await fn(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(n, count) }, worker));
+}
+
+/** A counter to call once per finished item; prints at every tenth of the way, for long seeding steps. */
+function progress(label, total) {
+  let done = 0;
+  let shown = 0;
+  return () => {
+    done++;
+    const tenth = Math.floor((done * 10) / total);
+    if (tenth > shown || done === total) {
+      shown = tenth;
+      console.log(`bench:   ${label} ${done}/${total}`);
+    }
+  };
+}
+
+/**
+ * Registers `users` accounts and publishes `videos` small uploads spread over them (video j by
+ * user j mod users), `concurrency` calls in flight. Returns the users ({id, token, name}).
+ */
+export async function seedUsersAndVideos(api, { users, videos, concurrency, tag }) {
+  const started = Date.now();
+  const accounts = new Array(users);
+  const registered = progress('registered', users);
+  // Password hashing (scrypt) runs on libuv's 4 threads: more sign-ups in flight only queue there,
+  // past the RPC deadline on a busy machine.
+  await pool(Math.min(concurrency, 4), users, async (i) => {
+    const name = `b${tag}_${i}`;
+    const r = await api.ok('POST', '/douyin/user/register/', { username: name, password: `pw-${tag}` });
+    accounts[i] = { id: r.user_id, token: r.token, name };
+    registered();
+  });
+  const published = progress('published', videos);
+  await pool(concurrency, videos, async (j) => {
+    await api.ok('POST', '/douyin/publish/action/', { token: accounts[j % users].token, title: `clip ${j} by ${accounts[j % users].name}` }, { bytes: UPLOAD, name: `clip${j}.mp4`, type: 'video/mp4' });
+    published();
+  });
+  console.log(`bench: seeded ${users} users and ${videos} videos in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return accounts;
+}
+
+/** Polls until check(value) holds; counters follow events through the queue. */
+export async function eventually(what, read, check, ms = 60_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (check(v)) return v;
+    if (Date.now() > end) throw new Error(`${what} within ${ms / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
