@@ -50,6 +50,8 @@ interface Fixture {
   $c: number;
   $video: number;
   $comment: number;
+  /** A comment A posted and deleted. */
+  $deleted: number;
   /** An id no user, video or comment has (snowflakes of today are far larger). */
   $unknown: number;
 }
@@ -65,18 +67,18 @@ interface Row {
   query?: Fields;
   /** An application/x-www-form-urlencoded body. */
   form?: Fields;
-  /** A multipart/form-data body (built with FormData), with an optional file of `bytes` bytes. */
-  multipart?: { fields: Fields; file?: { field: string; bytes: number } };
+  /** A multipart/form-data body (built with FormData), with files of `bytes` bytes each. */
+  multipart?: { fields: Fields; files?: { field: string; bytes: number }[] };
   /** A body sent as is. */
   raw?: { type?: string; body: string | Buffer };
   /** Surge code expected in status_code; 0 for the anonymous view of token-optional routes. */
   code: number;
   /** A fragment status_msg must contain (the field it names); for status 0, 'ok'. */
   says: string;
-  /** 'small': the system whose uploads are limited to SMALL_UPLOAD bytes. */
+  /** 'small': the system whose uploads are limited to SMALL_UPLOAD bytes and sign-ins to one per account. */
   system?: 'small';
   /** Further checks of the reply. */
-  check?: (reply: Reply, fx: Fixture) => void;
+  check?: (reply: Reply, fx: Fixture, headers: Record<string, unknown>) => void;
 }
 type Reply = Record<string, any> & { status_code: number; status_msg: string };
 
@@ -106,7 +108,7 @@ const NEEDS_TOKEN: [path: string, fields: Fields, upload?: boolean][] = [
 ];
 
 const tokenRows: Row[] = NEEDS_TOKEN.flatMap(([path, fields, upload]): Row[] => {
-  const send = (token: Fields): Pick<Row, 'query' | 'multipart'> => (upload ? { multipart: { fields: { ...fields, ...token }, file: { field: 'data', bytes: 100 } } } : { query: { ...fields, ...token } });
+  const send = (token: Fields): Pick<Row, 'query' | 'multipart'> => (upload ? { multipart: { fields: { ...fields, ...token }, files: [{ field: 'data', bytes: 100 }] } } : { query: { ...fields, ...token } });
   return [
     { name: 'no token', path, ...send({}), code: Code.Unauthenticated, says: 'token is missing' },
     { name: 'empty token', path, ...send({ token: '' }), code: Code.Unauthenticated, says: 'token is missing' },
@@ -134,7 +136,7 @@ const rows: Row[] = [
   { name: 'username with a space', path: '/douyin/user/register/', query: { username: 'a b', password: 'secret123' }, code: Code.InvalidArgument, says: 'username' },
   { name: 'password of 5 characters', path: '/douyin/user/register/', query: { username: 'someone', password: '12345' }, code: Code.InvalidArgument, says: 'password: must be 6–32 characters' },
   { name: 'password of 33 characters', path: '/douyin/user/register/', form: { username: 'someone', password: 'p'.repeat(33) }, code: Code.InvalidArgument, says: 'password: must be 6–32 characters' },
-  { name: 'a taken username', path: '/douyin/user/register/', query: { username: 'badinput-a', password: 'secret123' }, code: Code.AlreadyExists, says: 'username badinput-a' },
+  { name: 'a taken username', path: '/douyin/user/register/', query: { username: 'badinput-a', password: 'secret123' }, code: Code.AlreadyExists, says: 'username badinput-a is already taken' },
   { name: 'text/plain body', path: '/douyin/user/register/', raw: { type: 'text/plain', body: 'username=a&password=secret123' }, code: Code.UnsupportedMediaType, says: 'Content-Type: "text/plain" is not accepted' },
   { name: 'a body without Content-Type', path: '/douyin/user/register/', raw: { body: 'username=a&password=secret123' }, code: Code.UnsupportedMediaType, says: 'Content-Type: is missing' },
   { name: 'invalid JSON', path: '/douyin/user/register/', raw: { type: 'application/json', body: '{"username":' }, code: Code.InvalidArgument, says: 'body: is not valid JSON' },
@@ -143,6 +145,7 @@ const rows: Row[] = [
   { name: 'unknown username', path: '/douyin/user/login/', query: { username: 'badinput-nobody', password: 'secret123' }, code: Code.Unauthenticated, says: 'wrong username or password' },
   { name: 'username of 33 characters', path: '/douyin/user/login/', query: { username: 'u'.repeat(33), password: 'secret123' }, code: Code.InvalidArgument, says: 'username' },
   { name: 'password of 5 characters', path: '/douyin/user/login/', form: { username: 'badinput-a', password: '12345' }, code: Code.InvalidArgument, says: 'password: must be 6–32 characters' },
+  { name: 'too many sign-ins at one account', system: 'small', path: '/douyin/user/login/', query: { username: 'badinput-small', password: 'secret123' }, code: Code.RateLimited, says: 'too many sign-in attempts for this account: retry in', check: (_r, _fx, headers) => expect(Number(headers['retry-after'])).toBeGreaterThan(0) },
   { name: 'no password', path: '/douyin/user/login/', query: { username: 'badinput-a' }, code: Code.InvalidArgument, says: 'password: is required' },
 
   // Tokens on every route that needs one.
@@ -166,16 +169,18 @@ const rows: Row[] = [
   { name: 'GET with a form body: the body wins', path: '/douyin/feed/', method: 'GET', query: { latest_time: '1700000000' }, form: { latest_time: 'yesterday' }, code: Code.InvalidArgument, says: 'latest_time' },
 
   // Publishing.
+  { name: 'no token and no file: the body is read first', path: '/douyin/publish/action/', multipart: { fields: { title: 'a clip' } }, code: Code.InvalidArgument, says: 'data: is required' },
+  { name: 'two files', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: 'a clip' }, files: [{ field: 'data', bytes: 100 }, { field: 'data', bytes: 100 }] }, code: Code.InvalidArgument, says: 'data: must be one file' },
   { name: 'no data file', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: 'a clip' } }, code: Code.InvalidArgument, says: 'data: is required' },
   { name: 'a url-encoded body, no file', path: '/douyin/publish/action/', form: { ...T, title: 'a clip' }, code: Code.InvalidArgument, says: 'data: is required' },
   { name: 'data as a text field', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: 'a clip', data: 'not a file' } }, code: Code.InvalidArgument, says: 'data: is required' },
-  { name: 'the file under another name', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: 'a clip' }, file: { field: 'video', bytes: 100 } }, code: Code.InvalidArgument, says: 'video: is not a file field here' },
-  { name: 'title of 0 characters', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: '' }, file: { field: 'data', bytes: 100 } }, code: Code.InvalidArgument, says: 'title: is required' },
-  { name: 'title of 101 characters', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: 't'.repeat(101) }, file: { field: 'data', bytes: 100 } }, code: Code.InvalidArgument, says: 'title: must be at most 100 characters' },
-  { name: 'title of spaces only', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: '   ' }, file: { field: 'data', bytes: 100 } }, code: Code.InvalidArgument, says: 'title' },
+  { name: 'the file under another name', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: 'a clip' }, files: [{ field: 'video', bytes: 100 }] }, code: Code.InvalidArgument, says: 'video: is not a file field here' },
+  { name: 'title of 0 characters', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: '' }, files: [{ field: 'data', bytes: 100 }] }, code: Code.InvalidArgument, says: 'title: is required' },
+  { name: 'title of 101 characters', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: 't'.repeat(101) }, files: [{ field: 'data', bytes: 100 }] }, code: Code.InvalidArgument, says: 'title: must be at most 100 characters' },
+  { name: 'title of spaces only', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: '   ' }, files: [{ field: 'data', bytes: 100 }] }, code: Code.InvalidArgument, says: 'title' },
   { name: 'malformed multipart (cut short)', path: '/douyin/publish/action/', raw: { type: 'multipart/form-data; boundary=XyZ', body: '--XyZ\r\nContent-Disposition: form-data; name="title"\r\n\r\nclip\r\n--XyZ\r\nContent-Disposition: form-data; name="data"; filename="a.mp4"\r\n\r\nabc' }, code: Code.InvalidArgument, says: 'body: is not a well-formed multipart/form-data body' },
   { name: 'multipart without a boundary', path: '/douyin/publish/action/', raw: { type: 'multipart/form-data', body: '--XyZ\r\n' }, code: Code.InvalidArgument, says: 'Content-Type: multipart/form-data needs a boundary parameter' },
-  { name: 'a file over the upload limit', system: 'small', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: 'too big' }, file: { field: 'data', bytes: SMALL_UPLOAD * 4 } }, code: Code.PayloadTooLarge, says: `data: is larger than the limit of ${SMALL_UPLOAD} bytes` },
+  { name: 'a file over the upload limit', system: 'small', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: 'too big' }, files: [{ field: 'data', bytes: SMALL_UPLOAD * 4 }] }, code: Code.PayloadTooLarge, says: `data: is larger than the limit of ${SMALL_UPLOAD} bytes` },
   { name: 'user_id -1', path: '/douyin/publish/list/', query: { ...T, user_id: '-1' }, code: Code.InvalidArgument, says: 'user_id: must be a positive integer id' },
   { name: 'unknown user_id', path: '/douyin/publish/list/', query: { ...T, user_id: '$unknown' }, code: Code.NotFound, says: 'user_id: no user with this id' },
 
@@ -206,8 +211,9 @@ const rows: Row[] = [
   { name: 'delete comment_id abc', path: '/douyin/comment/action/', query: { ...T, video_id: '$video', action_type: 2, comment_id: 'abc' }, code: Code.InvalidArgument, says: 'comment_id' },
   { name: 'delete an unknown comment_id', path: '/douyin/comment/action/', query: { ...T, video_id: '$video', action_type: 2, comment_id: '$unknown' }, code: Code.NotFound, says: 'comment_id' },
   { name: "delete someone else's comment", path: '/douyin/comment/action/', query: { ...T, video_id: '$video', action_type: 2, comment_id: '$comment' }, code: Code.PermissionDenied, says: 'only the author of a comment can delete it' },
+  { name: 'delete a deleted comment', path: '/douyin/comment/action/', query: { ...T, video_id: '$video', action_type: 2, comment_id: '$deleted' }, code: Code.NotFound, says: 'comment_id' },
   { name: 'delete a comment named under another video', path: '/douyin/comment/action/', query: { ...T, video_id: '$unknown', action_type: 2, comment_id: '$comment' }, code: Code.NotFound, says: 'comment_id' },
-  { name: 'a file on a route that takes none', path: '/douyin/comment/action/', multipart: { fields: { ...T, video_id: '$video', action_type: 1, comment_text: 'hello' }, file: { field: 'data', bytes: 10 } }, code: Code.InvalidArgument, says: 'data: is a file, but this request takes no file' },
+  { name: 'a file on a route that takes none', path: '/douyin/comment/action/', multipart: { fields: { ...T, video_id: '$video', action_type: 1, comment_text: 'hello' }, files: [{ field: 'data', bytes: 10 }] }, code: Code.InvalidArgument, says: 'data: is a file, but this request takes no file' },
   { name: 'application/xml body', path: '/douyin/comment/action/', raw: { type: 'application/xml', body: '<comment/>' }, code: Code.UnsupportedMediaType, says: 'Content-Type: "application/xml" is not accepted' },
   { name: 'a form body over the limit', path: '/douyin/comment/action/', raw: { type: 'application/x-www-form-urlencoded', body: `comment_text=${'x'.repeat((1 << 20) + 1)}` }, code: Code.PayloadTooLarge, says: 'body: is larger than the limit of 1 MB' },
   ...badIds('/douyin/comment/list/', 'video_id', {}),
@@ -277,10 +283,10 @@ describe.each(modes)('Douyin bad input (%s)', (mode) => {
   const limits = { 'limits.loginPerIp.quota': 1000, 'video.ffmpeg': '' };
 
   beforeAll(async () => {
-    [sys, small] = await Promise.all([startTestSystem(mode, limits), startTestSystem(mode, { ...limits, 'blob.maxBytes': SMALL_UPLOAD })]);
+    [sys, small] = await Promise.all([startTestSystem(mode, limits), startTestSystem(mode, { ...limits, 'blob.maxBytes': SMALL_UPLOAD, 'limits.loginPerAccount.quota': 1 })]);
     // The fixture, through the API as the client builds it.
     const ok = async (s: TestSystem, path: string, fields: Fields, file?: number) => {
-      const r = await send(s, { name: 'fixture', path, code: 0, says: 'ok', ...(file ? { multipart: { fields, file: { field: 'data', bytes: file } } } : { query: fields }) }, fx);
+      const r = await send(s, { name: 'fixture', path, code: 0, says: 'ok', ...(file ? { multipart: { fields, files: [{ field: 'data', bytes: file }] } } : { query: fields }) }, fx);
       expect(r.reply.status_code, `${path}: ${r.reply.status_msg}`).toBe(0);
       return r.reply;
     };
@@ -291,6 +297,8 @@ describe.each(modes)('Douyin bad input (%s)', (mode) => {
     fx.$video = (await ok(sys, '/douyin/publish/list/', { token: a.token })).video_list[0].id;
     await ok(sys, '/douyin/favorite/action/', { token: a.token, video_id: fx.$video, action_type: 1 });
     fx.$comment = (await ok(sys, '/douyin/comment/action/', { token: b.token, video_id: fx.$video, action_type: 1, comment_text: 'first!' })).comment.id;
+    fx.$deleted = (await ok(sys, '/douyin/comment/action/', { token: a.token, video_id: fx.$video, action_type: 1, comment_text: 'oops' })).comment.id;
+    await ok(sys, '/douyin/comment/action/', { token: a.token, video_id: fx.$video, action_type: 2, comment_id: fx.$deleted });
     await ok(sys, '/douyin/relation/action/', { token: a.token, to_user_id: b.user_id, action_type: 1 });
     const c = await ok(sys, '/douyin/user/register/', { username: 'badinput-c', password: 'secret123' });
     Object.assign(fx, { $tokenB: b.token, $c: c.user_id });
@@ -304,6 +312,7 @@ describe.each(modes)('Douyin bad input (%s)', (mode) => {
     // The small system needs its own signed-in user for its upload rows.
     const sa = await ok(small, '/douyin/user/register/', { username: 'badinput-small', password: 'secret123' });
     smallToken = sa.token;
+    await ok(small, '/douyin/user/login/', { username: 'badinput-small', password: 'secret123' }); // the account's one sign-in
   });
   let smallToken = '';
   afterAll(async () => {
@@ -315,9 +324,18 @@ describe.each(modes)('Douyin bad input (%s)', (mode) => {
     expect([...covered].sort()).toEqual(Object.keys(EMPTY).sort());
   });
 
+  it('answers an unknown path or method with HTTP 404 and the envelope', async () => {
+    for (const [method, url] of [['GET', '/douyin/feed'], ['GET', '/douyin/nothing/'], ['PUT', '/douyin/feed/'], ['DELETE', '/douyin/comment/action/']] as const) {
+      const res = await sys.app.inject({ method, url });
+      expect(res.statusCode, `${method} ${url}`).toBe(404);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(JSON.parse(res.body)).toEqual({ status_code: Code.NotFound, status_msg: `no route ${method} ${url}` });
+    }
+  });
+
   it.each(rows.map((r) => [`${methodOf(r)} ${r.path.slice('/douyin'.length)} ${r.name}`, r] as const))('%s', async (_title, row) => {
     const target = row.system === 'small' ? small : sys;
-    const { status, type, reply, raw } = await send(target, row, row.system === 'small' ? { ...fx, $token: smallToken } : fx);
+    const { status, type, headers, reply, raw } = await send(target, row, row.system === 'small' ? { ...fx, $token: smallToken } : fx);
     expect(status, raw).toBe(200);
     expect(type).toBe('application/json; charset=utf-8');
     expect(reply.status_code, reply.status_msg).toBe(row.code);
@@ -327,12 +345,12 @@ describe.each(modes)('Douyin bad input (%s)', (mode) => {
     const empty = EMPTY[row.path]!;
     expect(Object.keys(reply)).toEqual(['status_code', 'status_msg', ...Object.keys(empty)]);
     if (row.code !== 0) expect(reply).toEqual({ status_code: row.code, status_msg: reply.status_msg, ...empty });
-    row.check?.(reply, fx);
+    row.check?.(reply, fx, headers);
   });
 });
 
 /** One request as the row describes it, through app.inject; placeholders resolved against fx. */
-async function send(sys: TestSystem, row: Row, fx: Fixture): Promise<{ status: number; type: string; reply: Reply; raw: string }> {
+async function send(sys: TestSystem, row: Row, fx: Fixture): Promise<{ status: number; type: string; headers: Record<string, unknown>; reply: Reply; raw: string }> {
   const resolve = (fields: Fields = {}): [string, string][] => Object.entries(fields).map(([k, v]) => [k, String(typeof v === 'string' && v.startsWith('$') ? fx[v as Ref] : v)]);
   const query = new URLSearchParams(resolve(row.query)).toString();
   const url = query ? `${row.path}?${query}` : row.path;
@@ -344,8 +362,7 @@ async function send(sys: TestSystem, row: Row, fx: Fixture): Promise<{ status: n
   } else if (row.multipart) {
     const form = new FormData();
     for (const [k, v] of resolve(row.multipart.fields)) form.append(k, v);
-    const file = row.multipart.file;
-    if (file) form.append(file.field, new Blob([new Uint8Array(file.bytes).fill(7)], { type: 'video/mp4' }), 'clip.mp4');
+    for (const file of row.multipart.files ?? []) form.append(file.field, new Blob([new Uint8Array(file.bytes).fill(7)], { type: 'video/mp4' }), 'clip.mp4');
     const encoded = new Request('http://surge.test/', { method: 'POST', body: form });
     headers['content-type'] = encoded.headers.get('content-type')!;
     payload = Buffer.from(await encoded.arrayBuffer());
@@ -360,5 +377,5 @@ async function send(sys: TestSystem, row: Row, fx: Fixture): Promise<{ status: n
   } catch {
     throw new Error(`not JSON: ${res.body.slice(0, 200)}`);
   }
-  return { status: res.statusCode, type: String(res.headers['content-type']), reply, raw: res.body };
+  return { status: res.statusCode, type: String(res.headers['content-type']), headers: res.headers, reply, raw: res.body };
 }
