@@ -252,17 +252,19 @@ export function stopProcess(child) {
 
 /** Waits for `path` to answer 200; `others` are processes it depends on, which must not exit meanwhile. */
 export async function waitReady(proc, path, others = []) {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   for (;;) {
     for (const p of [proc, ...others]) if (p.child.exitCode !== null) throw new Error(`${p.name} exited at start (code ${p.child.exitCode}):\n${p.logTail()}`);
+    let last = 'no answer';
     try {
       const res = await fetch(proc.url + path);
-      await res.arrayBuffer();
+      const text = await res.text();
       if (res.status === 200) return;
+      last = `${res.status} ${text.slice(0, 300)}`;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${proc.name} not ready at ${proc.url}${path} within 60 s:\n${proc.logTail()}`);
+    if (Date.now() > deadline) throw new Error(`${proc.name} not ready at ${proc.url}${path} within 120 s (last answer: ${last}):\n${proc.logTail()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
