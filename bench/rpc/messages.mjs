@@ -1,6 +1,7 @@
 // The two messages every stack carries: a small echo, and a batch of 30 users as a profile page
 // or a feed asks for them. The users are fixed and realistic: snowflake-style ids above 2^32 (so
-// int64 handling is exercised), names in Chinese and Latin, avatar URLs and signatures.
+// int64 handling is exercised), names in Chinese and Latin, avatar and background URLs,
+// signatures and the profile counters.
 
 const FAMILY = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴'];
 const GIVEN = ['小明', '思远', '雨桐', '子涵', '浩然', '欣怡', '俊杰', '梓萱', '宇航', '诗琪'];
@@ -30,6 +31,13 @@ export const USERS = Array.from({ length: 30 }, (_, i) => {
     avatar: `https://cdn.surge.example/avatars/${id}/${i % 2 ? 'large' : 'medium'}.jpg?v=${3 + (i % 5)}`,
     signature: SIGNATURES[i % SIGNATURES.length],
     createdAt: CREATED_AT + i * 86_400_000,
+    backgroundImage: i % 4 === 0 ? '' : `https://cdn.surge.example/backgrounds/${id}.jpg`,
+    // Counters as a feed shows them: a few zero, most small, some large.
+    followCount: (i * 37) % 500,
+    followerCount: i % 5 === 0 ? 0 : (i * 7919) % 120_000,
+    workCount: (i * 13) % 90,
+    favoriteCount: (i * 211) % 3000,
+    totalFavorited: i % 7 === 0 ? 0 : i * 104_729,
   };
 });
 
