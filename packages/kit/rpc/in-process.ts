@@ -4,6 +4,7 @@
 // undefined in a field) fails in embedded tests as it would between processes.
 import { isDeepStrictEqual } from 'node:util';
 import { Code, SurgeError } from '#kit/errors';
+import { decodeMessage, encodeMessage, WireWriter } from './codec/index.js';
 import type { RpcServer } from './server.js';
 import type { Transport, UnaryCall } from './types.js';
 
@@ -14,27 +15,29 @@ export interface InProcessOptions {
 
 export function createInProcessTransport(server: RpcServer, options: InProcessOptions = {}): Transport {
   const codecCheck = options.codecCheck ?? false;
+  const writer = new WireWriter(1024);
   return {
     async unary(call: UnaryCall): Promise<unknown> {
       const target = server.lookup(call.service, call.method);
       if (!target) throw new SurgeError(Code.NotFound, `no service answers ${call.service}/${call.method}`);
       if (!codecCheck) return target.invoke(call);
       const def = target.definition;
-      const request = roundTrip(def.requestType, call.request, `${call.method} request`);
+      const request = roundTrip(def.requestType, call.request, `${call.method} request`, writer);
       const reply = await target.invoke({ ...call, request });
-      return roundTrip(def.responseType, reply, `${call.method} reply`);
+      return roundTrip(def.responseType, reply, `${call.method} reply`, writer);
     },
   };
 }
 
-function roundTrip(codec: UnaryCall['definition']['requestType'], value: unknown, what: string): unknown {
+// The transports' own codec path, so embedded tests check what the framed and gRPC transports send.
+function roundTrip(codec: UnaryCall['definition']['requestType'], value: unknown, what: string, writer: WireWriter): unknown {
   let bytes: Uint8Array;
   try {
-    bytes = codec.encode(value).finish();
+    bytes = encodeMessage(codec, value, writer);
   } catch (cause) {
     throw new SurgeError(Code.Internal, `${what} cannot be encoded`, { cause });
   }
-  const back = codec.decode(bytes);
+  const back = decodeMessage(codec, bytes);
   // A value that changes on the way (a Date turned string, a bigint turned number, a missing
   // field turned default) would behave differently between processes: fail here instead.
   if (!isDeepStrictEqual(back, value)) {

@@ -1,12 +1,13 @@
 // Shapes shared by every RPC transport. Service definitions are the ones ts-proto generates
 // from proto/ (outputServices=generic-definitions), so the same handlers serve the in-process
 // transport now and the framed and gRPC transports later.
+import type { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import type { CallContext } from './context.js';
 
-/** The codec ts-proto generates for each message. */
+/** The codec ts-proto generates for each message (the transports pass their own writer and reader). */
 export interface MessageCodec<T> {
-  encode(message: T): { finish(): Uint8Array };
-  decode(input: Uint8Array): T;
+  encode(message: T, writer?: BinaryWriter): { finish(): Uint8Array };
+  decode(input: BinaryReader | Uint8Array, length?: number): T;
 }
 
 export interface MethodDefinition<Req = any, Res = any> {

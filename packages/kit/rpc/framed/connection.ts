@@ -6,6 +6,7 @@
 import { connect, type Socket } from 'node:net';
 import type { Timer } from '#kit/clock';
 import { Code, SurgeError } from '#kit/errors';
+import { decodeMessage } from '../codec/index.js';
 import type { UnaryCall } from '../types.js';
 import { BodyReader, decodeGoAway, decodeHello, encodeEmpty, encodeHello, encodeRequestHead, HEADER_BYTES, Kind, PROTOCOL_VERSION, ProtocolError } from './frame.js';
 import { decodeError } from './error-frame.js';
@@ -186,7 +187,7 @@ export class ClientConnection {
         else {
           let reply: unknown;
           try {
-            reply = c.call.definition.responseType.decode(r.rest());
+            reply = decodeMessage(c.call.definition.responseType, r.rest());
           } catch (cause) {
             c.fail(new SurgeError(Code.Internal, `${c.key} reply cannot be decoded`, { cause }));
             return this.maybeEnd();

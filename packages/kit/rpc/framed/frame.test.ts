@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Code, SurgeError } from '#kit/errors';
 import { EchoReply, EchoRequest } from '#gen/surge/echo/v1/echo';
-import { BodyReader, decodeRequestHead, encodeOkHead, encodeRequestHead, HEADER_BYTES, ProtocolError } from './frame.js';
+import { WireWriter } from '../codec/index.js';
+import { BodyReader, decodeRequestHead, encodeOkHead, encodeRequestHead, HEADER_BYTES, ProtocolError, writeOkFrame } from './frame.js';
 import { decodeError, encodeError } from './error-frame.js';
 import { resolveFramedServerOptions, resolveFramedTransportOptions } from './options.js';
 import { FrameSplitter } from './stream.js';
@@ -20,6 +21,12 @@ describe('frame layout', () => {
     expect(req.toString('hex')).toBe(hex(REQUEST_HEX));
     const reply = EchoReply.encode({ message: 'hi', number: 5, remainingMs: 0 }).finish();
     expect(Buffer.concat([encodeOkHead(1, 1, reply.length), reply]).toString('hex')).toBe(hex(REPLY_HEX));
+    // The server's path: the reply encoded in place after its head, behind other frames of the turn.
+    const turn = new WireWriter(8);
+    turn.raw(Buffer.from('earlier frame'));
+    const length = writeOkFrame(turn, 1, 1, (w) => void EchoReply.encode({ message: 'hi', number: 5, remainingMs: 0 }, w.binary));
+    expect(length).toBe(12);
+    expect(turn.buf.subarray(13, turn.pos).toString('hex')).toBe(hex(REPLY_HEX));
     expect(encodeError(1, 1, new SurgeError(Code.NotFound, 'user 7 not found', { details: { id: 7 } })).toString('hex')).toBe(hex(ERROR_HEX));
     const doc = hex(readFileSync(new URL('../../../../docs/protocol.md', import.meta.url), 'utf8'));
     for (const h of [REQUEST_HEX, REPLY_HEX, ERROR_HEX]) expect(doc).toContain(hex(h));

@@ -3,6 +3,7 @@
 // reader can split the stream into whole frames before looking inside any of them. Per-call
 // metadata rides in a flagged header section that costs nothing when it is empty.
 import { Code } from '#kit/errors';
+import type { WireWriter } from '../codec/index.js';
 
 /** The version this code speaks; HELLO frames always carry 1 so any later version can parse them. */
 export const PROTOCOL_VERSION = 1;
@@ -42,11 +43,12 @@ export class ProtocolError extends Error {
   }
 }
 
-export function header(buf: Buffer, length: number, version: number, kind: Kind, id: number): void {
-  buf.writeUInt32BE(length, 0);
-  buf[4] = version;
-  buf[5] = kind;
-  buf.writeUInt32BE(id, 6);
+/** Writes a frame head at `at` (default 0). */
+export function header(buf: Buffer, length: number, version: number, kind: Kind, id: number, at = 0): void {
+  buf.writeUInt32BE(length, at);
+  buf[at + 4] = version;
+  buf[at + 5] = kind;
+  buf.writeUInt32BE(id, at + 6);
 }
 
 // --- varints (unsigned LEB128, as protobuf; at most 5 bytes since every value fits 32 bits) ---
@@ -262,6 +264,19 @@ export function encodeOkHead(version: number, id: number, payloadBytes: number):
   const buf = Buffer.allocUnsafe(HEADER_BYTES);
   header(buf, HEADER_BYTES - 4 + payloadBytes, version, Kind.Ok, id);
   return buf;
+}
+
+/**
+ * An OK frame written in place at the writer's end: the head, the reply encoded right after it
+ * by `encodeReply`, then the length filled in. Returns the frame's length field, so the caller
+ * can take back a frame too long for the peer.
+ */
+export function writeOkFrame(w: WireWriter, version: number, id: number, encodeReply: (w: WireWriter) => void): number {
+  const at = w.skip(HEADER_BYTES);
+  encodeReply(w);
+  const length = w.pos - at - 4;
+  header(w.buf, length, version, Kind.Ok, id, at);
+  return length;
 }
 
 // --- CANCEL, PING, PONG: header only. GOAWAY: a code (0 = graceful drain) and a reason. ---

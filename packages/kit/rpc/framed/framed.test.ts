@@ -146,6 +146,22 @@ describe('framed protocol over loopback', () => {
     }
   });
 
+  it('a reply that cannot be encoded fails alone with Internal; the replies around it in the same turn arrive intact', async () => {
+    // number 1.5 is no int64: its encoding throws halfway through the frame, which is taken back.
+    const f = await startEcho(async (req) => ({ message: `m${req.number}`.repeat(50), number: req.hops === 1 ? 1.5 : req.number, remainingMs: -1 }));
+    try {
+      const calls = Array.from({ length: 60 }, (_, i) => f.client.echo({ message: '', number: i, hops: i % 10 === 3 ? 1 : 0 }).then((r) => r, (e: unknown) => e));
+      const results = await Promise.all(calls);
+      results.forEach((r, i) => {
+        if (i % 10 === 3) expect((r as SurgeError).code, `call ${i}`).toBe(Code.Internal);
+        else expect(r, `call ${i}`).toEqual({ message: `m${i}`.repeat(50), number: i, remainingMs: -1 });
+      });
+      expect(f.transport.state()).toBe('ready');
+    } finally {
+      await f.close();
+    }
+  });
+
   it('finishes 10k echo calls at 64 in flight in well under a few seconds (not a benchmark)', async () => {
     const f = await startEcho(async (req) => ({ message: req.message, number: req.number, remainingMs: -1 }));
     try {

@@ -10,7 +10,8 @@ import type { Timer } from '#kit/clock';
 import { Code, errors, SurgeError } from '#kit/errors';
 import { createCallContext, type CallContext } from '../context.js';
 import type { RegisteredMethod, RpcServer } from '../server.js';
-import { BodyReader, decodeHello, decodeRequestHead, encodeEmpty, encodeGoAway, encodeHello, encodeOkHead, HEADER_BYTES, Kind, PROTOCOL_VERSION, ProtocolError } from './frame.js';
+import { decodeMessage } from '../codec/index.js';
+import { BodyReader, decodeHello, decodeRequestHead, encodeEmpty, encodeGoAway, encodeHello, HEADER_BYTES, Kind, PROTOCOL_VERSION, ProtocolError, writeOkFrame } from './frame.js';
 import { encodeError } from './error-frame.js';
 import { type FramedServerOptions, type ResolvedServerOptions, resolveFramedServerOptions } from './options.js';
 import { FrameSplitter, FrameWriter } from './stream.js';
@@ -213,7 +214,7 @@ class ServerConnection {
     if (head.deadline !== undefined && head.deadline <= clock.now()) return this.reply(id, errors.deadline());
     let request: unknown;
     try {
-      request = target.definition.requestType.decode(r.rest());
+      request = decodeMessage(target.definition.requestType, r.rest());
     } catch (cause) {
       return this.reply(id, new SurgeError(Code.InvalidArgument, `${target.method} request cannot be decoded`, { cause }));
     }
@@ -230,18 +231,22 @@ class ServerConnection {
     if (!this.calls.delete(id)) return;
     if (err) this.reply(id, err);
     else {
-      let bytes: Uint8Array;
+      // Encoded in place, right after its head in the turn's buffer: no copy of the reply.
+      const codec = target.definition.responseType;
+      let tooLong = 0;
       try {
-        bytes = target.definition.responseType.encode(reply).finish();
+        this.writer.frame((w) => {
+          const length = writeOkFrame(w, this.version, id, (into) => void codec.encode(reply, into.binary));
+          if (length <= this.peerMaxFrame) return true;
+          tooLong = length - (HEADER_BYTES - 4);
+          return false;
+        });
       } catch (cause) {
         this.reply(id, new SurgeError(Code.Internal, 'internal error', { cause }));
         return this.maybeFinishDrain();
       }
-      if (HEADER_BYTES - 4 + bytes.length > this.peerMaxFrame) {
-        this.reply(id, new SurgeError(Code.PayloadTooLarge, `${target.method} reply of ${bytes.length} bytes exceeds the caller's frame limit of ${this.peerMaxFrame}`));
-      } else {
-        this.writer.push(encodeOkHead(this.version, id, bytes.length));
-        this.writer.push(bytes);
+      if (tooLong > 0) {
+        this.reply(id, new SurgeError(Code.PayloadTooLarge, `${target.method} reply of ${tooLong} bytes exceeds the caller's frame limit of ${this.peerMaxFrame}`));
       }
     }
     this.maybeFinishDrain();

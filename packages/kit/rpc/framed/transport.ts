@@ -11,6 +11,7 @@
 // (the server said GOAWAY) or connecting.
 import type { Timer } from '#kit/clock';
 import { Code, errors, SurgeError } from '#kit/errors';
+import { encodeMessage, WireWriter } from '../codec/index.js';
 import { unavailable } from './unavailable.js';
 import type { Transport, UnaryCall } from '../types.js';
 import { ClientConnection, type ConnectionEvents, type ConnectionState, type PendingCall } from './connection.js';
@@ -63,6 +64,8 @@ export function createFramedTransport(options: FramedTransportOptions): FramedTr
   let waitingBytes = 0;
   let unwatched: Call[] = [];
   let watchTimer: Timer | undefined;
+  /** Encodes every request of this transport (one at a time: encoding is synchronous). */
+  const encoder = new WireWriter(1024);
   let closed = false;
   let goneAway = false;
   /** The latest connection attempt failed and none has been ready since: calls fail fast, with this cause. */
@@ -224,7 +227,7 @@ export function createFramedTransport(options: FramedTransportOptions): FramedTr
       if (left <= 0) return Promise.reject(errors.deadline());
       let payload: Uint8Array;
       try {
-        payload = call.definition.requestType.encode(call.request).finish();
+        payload = encodeMessage(call.definition.requestType, call.request, encoder);
       } catch (cause) {
         return Promise.reject(new SurgeError(Code.Internal, `${call.method} request cannot be encoded`, { cause }));
       }

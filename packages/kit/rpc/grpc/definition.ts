@@ -2,6 +2,7 @@
 // (de)serializers, taken from the generated codecs, so Surge and a client built from the .proto
 // alone agree on every byte.
 import type { MethodDefinition as GrpcMethod, ServiceDefinition as GrpcService } from '@grpc/grpc-js';
+import { decodeMessage, encodeMessage, WireWriter } from '../codec/index.js';
 import type { MessageCodec, MethodDefinition, ServiceDefinition } from '../types.js';
 
 /** The gRPC path of a method: /<package>.<Service>/<Method>, as every gRPC implementation spells it. */
@@ -9,16 +10,14 @@ export function grpcPath(service: string, method: string): string {
   return `/${service}/${method}`;
 }
 
-/** grpc-js wants a Buffer; wrap the encoder's bytes without copying them. */
+/** grpc-js wants a Buffer of its own per message; the writer behind it is reused. */
 export function serializer<T>(codec: MessageCodec<T>): (value: T) => Buffer {
-  return (value) => {
-    const bytes = codec.encode(value).finish();
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  };
+  const writer = new WireWriter(1024);
+  return (value) => encodeMessage(codec, value, writer);
 }
 
 export function deserializer<T>(codec: MessageCodec<T>): (bytes: Buffer) => T {
-  return (bytes) => codec.decode(bytes);
+  return (bytes) => decodeMessage(codec, bytes);
 }
 
 /** One grpc-js method definition, keyed by the method's proto name (Echo, GetUser). */
