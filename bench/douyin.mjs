@@ -1,10 +1,31 @@
 // Seeding the Douyin API for the feed and social benchmarks: a client that calls the routes as the
 // app does (query strings, multipart uploads) and fails on any non-zero status_code, a pool to
-// keep several calls in flight, and the users and videos both benchmarks start from.
+// keep several calls in flight, the users and videos both benchmarks start from, and wrk scripts
+// that check every reply's status_code.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPORT_LUA, root } from './harness.mjs';
 
 /** Settings every Douyin benchmark gives Surge: seeding registers many users from one address, and
  * covers are placeholders (taking a frame with ffmpeg would make seeding 10k uploads slow). */
 export const SEED_ENV = { SURGE__limits__loginPerIp__quota: '1000000', SURGE__video__ffmpeg: '' };
+
+/**
+ * Writes a wrk script that checks every Douyin reply: `prefix` (Lua source, e.g. data tables),
+ * the JSON reporter, the status check, then `files` (paths of more Lua). Runs with it must pass
+ * `extra: ['WRK_STATUS', …]` and go through checkReplies().
+ */
+export function douyinScript(path, { prefix = '', files = [] } = {}) {
+  const parts = [prefix, readFileSync(REPORT_LUA, 'utf8'), readFileSync(join(root, 'bench', 'douyin-status.lua'), 'utf8'), ...files.map((f) => readFileSync(f, 'utf8'))];
+  writeFileSync(path, parts.join('\n'));
+  return path;
+}
+
+/** Stops a run in which a reply had a non-zero status_code: an error served fast is not throughput. */
+export function checkReplies(name, run) {
+  const s = run.extra.WRK_STATUS;
+  if (s.failed > 0) throw new Error(`${name}: ${s.failed} of ${run.requests} replies had a non-zero status_code (first: ${s.sample}); the figures are void`);
+}
 
 /** The bytes of every seeded upload: a few KB (the API stores and serves them as they are). */
 const UPLOAD = new Uint8Array(4096).map((_, i) => (i * 31 + 7) & 0xff);

@@ -171,6 +171,9 @@ export function createHarness() {
         const cli = join(root, 'dist', 'app', 'cli.js');
         const { serviceHosts } = await import(join(root, 'dist', 'app', 'services.js'));
         for (const name of Object.keys(serviceHosts)) procs.push(await h.startProcess(name, cli, { ...surgeEnv, PORT: '0' }, dataDir, [], ['serve', name]));
+        // Each service drains for seconds when stopped: stop them together (after the gateway).
+        const services = [...procs];
+        cleanups.push(() => Promise.all(services.map((p) => stopProcess(p.child))));
         gateway = await h.startProcess('gateway', cli, surgeEnv, dataDir, nodeArgs, ['gateway']);
       } else {
         gateway = await h.startProcess('surge', join(root, 'dist', 'app', 'main.js'), surgeEnv, dataDir, nodeArgs);
@@ -182,10 +185,10 @@ export function createHarness() {
 
     /**
      * One wrk run. `script` defaults to the JSON reporter; a script of its own must print the same
-     * WRK_JSON line (include report.lua). `extra` names one more `NAME {json}` line to parse into
-     * `extra`. `args` go to the script's init() after `--`.
+     * WRK_JSON line (include report.lua). `extra` names more `NAME {json}` lines the script
+     * prints, each parsed into `extra[NAME]`. `args` go to the script's init() after `--`.
      */
-    wrk({ url, seconds, threads, connections, headers = [], script = REPORT_LUA, args = [], extra }) {
+    wrk({ url, seconds, threads, connections, headers = [], script = REPORT_LUA, args = [], extra = [] }) {
       const argv = ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--latency', '-s', script];
       for (const hd of headers) argv.push('-H', hd);
       argv.push(url);
@@ -215,10 +218,11 @@ export function createHarness() {
             non2xx: Math.max(textNon2xx, e.status),
             socketErrors: { connect: e.connect, read: e.read, write: e.write, timeout: e.timeout, total: e.connect + e.read + e.write + e.timeout },
           };
-          if (extra) {
-            const x = out.split('\n').find((l) => l.startsWith(`${extra} `));
-            if (!x) return reject(new Error(`wrk printed no ${extra} line:\n${out}${err}`));
-            run.extra = JSON.parse(x.slice(extra.length + 1));
+          if (extra.length > 0) run.extra = {};
+          for (const name of extra) {
+            const x = out.split('\n').find((l) => l.startsWith(`${name} `));
+            if (!x) return reject(new Error(`wrk printed no ${name} line:\n${out}${err}`));
+            run.extra[name] = JSON.parse(x.slice(name.length + 1));
           }
           resolve(run);
         });

@@ -16,6 +16,8 @@ export function runBenchmark(main, cleanup) {
   };
   process.on('SIGINT', () => void shutdown(130, 'interrupted'));
   process.on('SIGTERM', () => void shutdown(143, 'terminated'));
+  // A promise nobody awaited that fails must still stop every process the run started.
+  process.on('unhandledRejection', (err) => void shutdown(1, err instanceof Error ? err.message : String(err)));
   main().then(
     (code) => shutdown(code),
     (err) => shutdown(1, err instanceof Error ? err.message : String(err)),
