@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Code, SurgeError } from '#kit/errors';
+import { seededRandom } from '#kit/testing';
 import { EchoReply, EchoRequest } from '#gen/surge/echo/v1/echo';
 import { WireWriter } from '../codec/index.js';
 import { BodyReader, decodeRequestHead, encodeOkHead, encodeRequestHead, HEADER_BYTES, ProtocolError, writeOkFrame } from './frame.js';
@@ -65,6 +66,18 @@ describe('frame layout', () => {
       const got: string[] = [];
       const s = new FrameSplitter(1024, (b, start, end) => got.push(b.subarray(start, end).toString('hex')));
       for (let at = 0; at < stream.length; at += size) s.push(stream.subarray(at, at + size));
+      expect(got).toEqual(frames.map((f) => f.toString('hex')));
+    }
+    // Random cuts, a frame's head itself split as often as not.
+    const random = seededRandom(3);
+    for (let round = 0; round < 200; round++) {
+      const got: string[] = [];
+      const s = new FrameSplitter(1024, (b, start, end) => got.push(b.subarray(start, end).toString('hex')));
+      for (let at = 0; at < stream.length; ) {
+        const size = 1 + Math.floor(random() * (random() < 0.5 ? 6 : 200));
+        s.push(stream.subarray(at, at + size));
+        at += size;
+      }
       expect(got).toEqual(frames.map((f) => f.toString('hex')));
     }
     const s = new FrameSplitter(1024, () => undefined);

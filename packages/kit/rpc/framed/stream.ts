@@ -22,27 +22,40 @@ export class FrameSplitter {
 
   /** Throws ProtocolError when the peer announces a frame that is too small or too big. */
   push(chunk: Buffer): void {
-    let buf: Buffer;
-    if (this.held === 0) buf = chunk;
-    else {
-      this.chunks.push(chunk);
-      this.held += chunk.length;
-      // Join only once the pending frame is complete, so a big frame arriving in many chunks is copied once.
-      if (this.held < 4 || this.held < 4 + this.peekLength()) return;
-      buf = Buffer.concat(this.chunks, this.held);
+    let at = 0;
+    if (this.held > 0) {
+      // A frame began in an earlier chunk. Take from this one only the bytes that complete it,
+      // then join once: a big frame arriving in many chunks is copied once, and the frames after
+      // it are read from the chunk in place.
+      if (this.held < 4) {
+        at = Math.min(4 - this.held, chunk.length);
+        this.chunks.push(chunk.subarray(0, at));
+        this.held += at;
+        if (this.held < 4) return;
+      }
+      const total = 4 + this.peekLength();
+      const need = total - this.held;
+      if (chunk.length - at < need) {
+        this.chunks.push(at === 0 ? chunk : chunk.subarray(at));
+        this.held += chunk.length - at;
+        return;
+      }
+      this.chunks.push(chunk.subarray(at, at + need));
+      const frame = Buffer.concat(this.chunks, total);
       this.chunks = [];
       this.held = 0;
+      at += need;
+      this.onFrame(frame, 0, total);
     }
-    let at = 0;
-    while (buf.length - at >= 4) {
-      const length = this.check(buf.readUInt32BE(at));
+    while (chunk.length - at >= 4) {
+      const length = this.check(chunk.readUInt32BE(at));
       const end = at + 4 + length;
-      if (end > buf.length) break;
-      this.onFrame(buf, at, end);
+      if (end > chunk.length) break;
+      this.onFrame(chunk, at, end);
       at = end;
     }
-    if (at < buf.length) {
-      const rest = buf.subarray(at);
+    if (at < chunk.length) {
+      const rest = chunk.subarray(at);
       this.chunks = [rest];
       this.held = rest.length;
     }
