@@ -8,57 +8,90 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig } from '../config/index.js';
+import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { serviceHosts } from '../services.js';
 
 const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
+const ETCD = '/usr/bin/etcd';
 
 export async function up(args: string[]): Promise<void> {
   const file = valueOf(args, '--config') ?? process.env.SURGE_CONFIG ?? 'deploy/local/surge.yaml';
   const scale = parseScale(args);
-  const env = { ...process.env, SURGE_CONFIG: resolve(file), ...localSecrets() };
+  // The data dir first (secrets are kept there), then the real configuration with the secrets.
+  const dataDir = resolve(loadConfig({ file, secretsUnused: true }).dataDir);
+  // Every child gets the data dir as an absolute path: with local blobs, the gateway stores
+  // uploads there and the video service reads them back for covers, so both must see one folder.
+  const env = { ...process.env, SURGE_CONFIG: resolve(file), SURGE_DATA: dataDir, ...localSecrets(dataDir) };
   const config = loadConfig({ env });
   if (config.registry.driver !== 'etcd') throw new ConfigError(`registry.driver: ${file} must use etcd for surge up`);
 
-  const children: { name: string; proc: ChildProcess }[] = [];
-  let stopping = false;
+  const fleet: Fleet = { children: [], stopping: false };
   const stopAll = async () => {
-    if (stopping) return;
-    stopping = true;
-    // Gateway first (no new requests), then services (deregister + drain), then etcd.
-    for (const group of [children.filter((c) => c.name === 'gateway'), children.filter((c) => c.name !== 'gateway' && c.name !== 'etcd'), children.filter((c) => c.name === 'etcd')]) {
-      await Promise.all(group.map((c) => terminate(c.proc)));
-    }
+    if (fleet.stopping) return;
+    await stopFleet(fleet);
     process.exit(0);
   };
   process.on('SIGINT', () => void stopAll());
   process.on('SIGTERM', () => void stopAll());
 
-  const [etcdHost, etcdPort] = (config.registry.etcd.hosts[0] ?? '127.0.0.1:2379').split(':');
-  if (!(await reachable(etcdHost!, Number(etcdPort)))) {
-    if (!existsSync('/usr/bin/etcd')) throw new ConfigError(`registry.etcd.hosts: nothing answers on ${etcdHost}:${etcdPort} and etcd is not installed (apt-get install -y etcd-server)`);
-    const dir = resolve(config.dataDir, 'etcd');
-    mkdirSync(dir, { recursive: true });
-    const proc = spawn('/usr/bin/etcd', ['--data-dir', dir, '--listen-client-urls', `http://${etcdHost}:${etcdPort}`, '--advertise-client-urls', `http://${etcdHost}:${etcdPort}`, '--listen-peer-urls', 'http://127.0.0.1:2380'], { stdio: 'ignore' });
-    children.push({ name: 'etcd', proc });
-    for (let i = 0; i < 100 && !(await reachable(etcdHost!, Number(etcdPort))); i++) await sleep(100);
-    say(`etcd: started on ${etcdHost}:${etcdPort} (data in ${dir})`);
-  } else {
-    say(`etcd: using the one on ${etcdHost}:${etcdPort}`);
+  try {
+    await startEtcdIfNeeded(config, dataDir, fleet);
+    const started: Promise<void>[] = [];
+    for (const name of Object.keys(serviceHosts)) {
+      for (let i = 0; i < (scale.get(name) ?? 1); i++) started.push(startChild(fleet, name, ['serve', name], env, /^surge serve /));
+    }
+    // Every start settles before deciding, so a failed one never leaves a half-started sibling behind.
+    const failed = (await Promise.allSettled(started)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    await startChild(fleet, 'gateway', ['gateway'], env, /^surge gateway: /);
+  } catch (err) {
+    // Nothing is left running when the system cannot start as a whole.
+    if (!fleet.stopping) await stopFleet(fleet);
+    throw err;
   }
-
-  const started: Promise<void>[] = [];
-  for (const name of Object.keys(serviceHosts)) {
-    for (let i = 0; i < (scale.get(name) ?? 1); i++) started.push(startChild(children, name, ['serve', name], env, /^surge serve /));
-  }
-  await Promise.all(started);
-  await startChild(children, 'gateway', ['gateway'], env, /^surge gateway: /);
+  if (config.blob.driver === 'local') say(`blobs: on local disk in ${join(dataDir, 'blobs')} (shared by the gateway and the video service)`);
   say('all started; Ctrl-C stops everything');
 }
 
-function startChild(children: { name: string; proc: ChildProcess }[], name: string, args: string[], env: NodeJS.ProcessEnv, readyLine: RegExp): Promise<void> {
+/** The processes `up` started, and whether it is stopping them. */
+interface Fleet {
+  children: { name: string; proc: ChildProcess }[];
+  stopping: boolean;
+}
+
+/** Gateway first (no new requests), then services (deregister + drain), then etcd. */
+async function stopFleet(fleet: Fleet): Promise<void> {
+  fleet.stopping = true;
+  const { children } = fleet;
+  for (const group of [children.filter((c) => c.name === 'gateway'), children.filter((c) => c.name !== 'gateway' && c.name !== 'etcd'), children.filter((c) => c.name === 'etcd')]) {
+    await Promise.all(group.map((c) => terminate(c.proc)));
+  }
+}
+
+/** etcd on the configured address: the one already answering there, else one started here (data under the data dir). */
+async function startEtcdIfNeeded(config: Config, dataDir: string, fleet: Fleet): Promise<void> {
+  const [etcdHost, etcdPort] = (config.registry.etcd.hosts[0] ?? '127.0.0.1:2379').split(':');
+  if (await reachable(etcdHost!, Number(etcdPort))) {
+    say(`etcd: using the one on ${etcdHost}:${etcdPort}`);
+    return;
+  }
+  if (!existsSync(ETCD)) throw new ConfigError(`registry.etcd.hosts: nothing answers on ${etcdHost}:${etcdPort} and etcd is not installed (apt-get install -y etcd-server)`);
+  const dir = join(dataDir, 'etcd');
+  mkdirSync(dir, { recursive: true });
+  const proc = spawn(ETCD, ['--data-dir', dir, '--listen-client-urls', `http://${etcdHost}:${etcdPort}`, '--advertise-client-urls', `http://${etcdHost}:${etcdPort}`, '--listen-peer-urls', 'http://127.0.0.1:2380'], { stdio: 'ignore' });
+  fleet.children.push({ name: 'etcd', proc });
+  for (let i = 0; i < 100 && !(await reachable(etcdHost!, Number(etcdPort))); i++) {
+    if (proc.exitCode !== null) throw new Error(`etcd exited with code ${proc.exitCode} at start (is port 2380 taken?)`);
+    await sleep(100);
+  }
+  if (!(await reachable(etcdHost!, Number(etcdPort)))) throw new Error(`etcd did not answer on ${etcdHost}:${etcdPort} within 10 s`);
+  say(`etcd: started on ${etcdHost}:${etcdPort} (data in ${dir})`);
+}
+
+function startChild(fleet: Fleet, name: string, args: string[], env: NodeJS.ProcessEnv, readyLine: RegExp): Promise<void> {
   const proc = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push({ name, proc });
+  fleet.children.push({ name, proc });
+  let ready = false;
   return new Promise((resolveStart, reject) => {
     let buf = '';
     proc.stdout!.on('data', (chunk: Buffer) => {
@@ -67,17 +100,23 @@ function startChild(children: { name: string; proc: ChildProcess }[], name: stri
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
         if (readyLine.test(line)) {
+          ready = true;
           say(line.replace(/^surge /, ''));
           resolveStart();
         } else if (!line.startsWith('{')) say(`${name}: ${line}`);
       }
     });
-    proc.once('exit', (code) => reject(new Error(`${name} exited with code ${code} before it was ready`)));
+    proc.once('exit', (code, signal) => {
+      const how = signal ?? `code ${code}`;
+      if (!ready) reject(new Error(`${name} exited with ${how} before it was ready`));
+      // A crash later is reported; the others keep serving (start it again with surge serve).
+      else if (!fleet.stopping) say(`${name} (pid ${proc.pid}) exited with ${how}; the other processes keep running`);
+    });
   });
 }
 
 function terminate(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null) return Promise.resolve();
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
   return new Promise((res) => {
     proc.once('exit', () => res());
     proc.kill('SIGTERM');
@@ -85,10 +124,10 @@ function terminate(proc: ChildProcess): Promise<void> {
   });
 }
 
-/** Secrets for a local run, made once and kept under data/, so tokens survive a restart. */
-function localSecrets(): Record<string, string> {
+/** Secrets for a local run, made once and kept in the data dir, so tokens survive a restart. */
+function localSecrets(dataDir: string): Record<string, string> {
   if (process.env.SURGE_JWT_SECRET && process.env.SURGE_FIELD_KEY) return {};
-  const file = join(process.env.SURGE_DATA ?? './data', 'local-secrets.json');
+  const file = join(dataDir, 'local-secrets.json');
   if (!existsSync(file)) {
     mkdirSync(join(file, '..'), { recursive: true });
     writeFileSync(file, JSON.stringify({ SURGE_JWT_SECRET: randomBytes(48).toString('base64'), SURGE_FIELD_KEY: randomBytes(32).toString('base64') }), { mode: 0o600 });
