@@ -74,8 +74,11 @@ export class FrameSplitter {
   }
 }
 
-/** First size of a turn's buffer; it doubles as a turn needs and the next turn starts at that size. */
-const TURN_BYTES = 16 * 1024;
+/**
+ * First size of a turn's buffer: small, so an idle connection holds little. It doubles as a turn
+ * needs, and the next turns reuse the grown buffers, so a busy connection stops allocating.
+ */
+const TURN_BYTES = 1024;
 /** A turn buffer up to this size is reused once the socket is done with it; a bigger one is left to the GC. */
 const RETAIN_BYTES = 1024 * 1024;
 
@@ -166,8 +169,10 @@ export class FrameWriter {
     // The socket keeps the turn's buffer until it is written; the next turn gets another.
     const full = out.buf;
     const data = full.subarray(0, out.pos);
-    out.buf = this.spare ?? Buffer.allocUnsafe(Math.min(full.length, RETAIN_BYTES));
+    const spare = this.spare;
     this.spare = undefined;
+    // A spare much smaller than this turn would only grow again, in steps: start at this turn's size instead.
+    out.buf = spare && spare.length * 2 > full.length ? spare : Buffer.allocUnsafe(Math.min(full.length, RETAIN_BYTES));
     out.reset();
     this.written = this.pushed;
     const more = this.socket.write(data, () => {
