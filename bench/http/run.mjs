@@ -56,22 +56,12 @@ async function benchMode(mode) {
   const dataDir = h.tempDir();
 
   const hello = await h.startProcess('hello', here('hello.mjs'), { PORT: String(await freePort()) }, dataDir);
-  const surgeEnv = { PORT: String(await freePort()), HOST: '127.0.0.1', SURGE_DATA: dataDir, SURGE__log__requests: String(opts.requestLog) };
-  if (mode !== 'embedded') Object.assign(surgeEnv, await h.serversEnv(tag));
   // --cpu-prof DIR: Surge writes a V8 CPU profile there when it stops.
   const profArgs = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
-  let surge;
-  if (mode === 'distributed') {
-    // The user service in its own process, found by the gateway through a bench-owned etcd.
-    Object.assign(surgeEnv, await h.etcdEnv(dataDir));
-    const cli = join(root, 'dist', 'app', 'cli.js');
-    await h.startProcess('user', cli, { ...surgeEnv, PORT: '0' }, dataDir, [], ['serve', 'user']);
-    surge = await h.startProcess('surge', cli, surgeEnv, dataDir, profArgs, ['gateway']);
-  } else {
-    surge = await h.startProcess('surge', join(root, 'dist', 'app', 'main.js'), surgeEnv, dataDir, profArgs);
-  }
+  // Distributed: every service in its own process (the gateway is healthy only when all are
+  // registered), found by the gateway through a bench-owned etcd; the routes measured call the user service.
+  const surge = await h.startSurge({ mode, dataDir, tag, env: { SURGE__log__requests: String(opts.requestLog) }, nodeArgs: profArgs });
   await waitReady(hello, '/');
-  await waitReady(surge, '/healthz');
 
   const seed = await seedUsers(surge.url, tag);
   const targets = {
@@ -90,10 +80,10 @@ async function benchMode(mode) {
   const rounds = [];
   for (let r = 1; r <= opts.rounds; r++) {
     // hello, users/:id, hello, users/me: each Surge run has a baseline measured just before it.
-    const helloA = await measure(targets, 'hello', [hello, surge]);
-    const byId = await measure(targets, 'users/:id', [hello, surge]);
-    const helloB = await measure(targets, 'hello', [hello, surge]);
-    const me = await measure(targets, 'users/me', [hello, surge]);
+    const helloA = await measure(targets, 'hello', [hello, ...surge.procs]);
+    const byId = await measure(targets, 'users/:id', [hello, ...surge.procs]);
+    const helloB = await measure(targets, 'hello', [hello, ...surge.procs]);
+    const me = await measure(targets, 'users/me', [hello, ...surge.procs]);
     const round = {
       round: r,
       runs: { helloBeforeUsersId: helloA, 'users/:id': byId, helloBeforeUsersMe: helloB, 'users/me': me },
