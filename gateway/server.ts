@@ -1,6 +1,6 @@
 // The HTTP edge. Validation, authentication, rate limits and error mapping happen here;
 // business rules live in the services behind the RPC clients.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { BlobStore } from '#kit/blob';
@@ -8,7 +8,9 @@ import { createAccessLog, lazyChild, type Metrics } from '#kit/observability';
 import { douyinRoutes, type DouyinClients, type DouyinSettings } from './douyin/index.js';
 import { installAuth, type TokenVerifier } from './plugins/auth.js';
 import { installDocs } from './plugins/docs.js';
-import { installErrorHandling } from './plugins/errors.js';
+import { Code, SurgeError } from '#kit/errors';
+import { installErrorHandling, sendError } from './plugins/errors.js';
+import { errorJson, JSON_TYPE } from './douyin/http/envelope.js';
 import type { Limiter } from './plugins/limits.js';
 import { installObservation } from './plugins/observe.js';
 import { installTracing } from './plugins/tracing.js';
@@ -43,6 +45,13 @@ export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
     trustProxy: d.options.trustProxy,
     requestIdHeader: 'x-request-id',
     return503OnClosing: true,
+    // A URL Fastify cannot decode never reaches a route: answer it in the API's own format.
+    frameworkErrors: (err, request, generic) => {
+      const reply = generic as FastifyReply;
+      const e = new SurgeError(Code.InvalidArgument, err.code === 'FST_ERR_BAD_URL' ? 'the URL is malformed (bad percent-encoding)' : 'the request is malformed');
+      if (request.url.startsWith('/douyin/')) return reply.code(200).header('content-type', JSON_TYPE).send(errorJson(e.code, e.message, '}'));
+      return sendError(reply, e);
+    },
   });
   app.addSchema(ErrorReply);
   // The API speaks JSON only: a text/plain body is a client mistake worth a clear 415.

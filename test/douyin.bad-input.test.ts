@@ -333,6 +333,12 @@ describe.each(modes)('Douyin bad input (%s)', (mode) => {
     }
   });
 
+  it('answers a URL with bad percent-encoding with the envelope', async () => {
+    const res = await sys.app.inject({ method: 'GET', url: '/douyin/feed/%E0%A4%A/' });
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ status_code: Code.InvalidArgument, status_msg: 'the URL is malformed (bad percent-encoding)' });
+  });
+
   it.each(rows.map((r) => [`${methodOf(r)} ${r.path.slice('/douyin'.length)} ${r.name}`, r] as const))('%s', async (_title, row) => {
     const target = row.system === 'small' ? small : sys;
     const { status, type, headers, reply, raw } = await send(target, row, row.system === 'small' ? { ...fx, $token: smallToken } : fx);

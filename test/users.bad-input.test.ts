@@ -31,6 +31,7 @@ const cases: Case[] = [
     ['an unknown field', 'POST', url, { body: { username: 'someone', password: 'secret123', admin: true } }, 400, 40001, 'admin'],
     ['SQL in the username', 'POST', url, { body: { username: "x' OR 1=1 --", password: 'secret123' } }, 400, 40001, 'username'],
     ['text/plain body', 'POST', url, { raw: 'username=a', type: 'text/plain' }, 415, 41501, 'Content-Type'],
+    ['a URL with bad percent-encoding', 'GET', '/api/v1/users/%E0%A4%A', {}, 400, 40001, 'URL'],
     ['oversized body', 'POST', url, { raw: JSON.stringify({ username: 'a', password: 'x'.repeat(2 << 20) }) }, 413, 41301, 'body'],
   ]),
   ['code: missing mobile', 'POST', '/api/v1/users/code', { body: {} }, 400, 40001, 'mobile'],

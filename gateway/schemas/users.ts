@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { Id } from './common.js';
 
-export const Username = Type.String({ minLength: 1, maxLength: 32, pattern: '^[^\\s\\p{C}]+$', description: 'use 1–32 characters without spaces' });
+export const Username = Type.String({ minLength: 1, maxLength: 32, pattern: '^[^\\s\\p{C}]+$', description: 'use 1–32 characters without spaces or control characters' });
 export const Password = Type.String({ minLength: 6, maxLength: 32 });
 export const Mobile = Type.String({ minLength: 1, maxLength: 16, pattern: '^\\+?[0-9]{6,15}$', description: 'must be a phone number of 6–15 digits, optionally starting with +' });
 export const VerificationCode = Type.String({ minLength: 1, maxLength: 6, pattern: '^[0-9]{6}$', description: 'must be the 6 digits that were sent' });

@@ -11,7 +11,7 @@ export const CODE = /^[0-9]{6}$/;
 const chars = (s: string) => [...s].length;
 
 export function checkUsername(v: string): string {
-  if (!USERNAME.test(v)) throw errors.invalid('username', 'use 1–32 characters without spaces');
+  if (!USERNAME.test(v)) throw errors.invalid('username', 'use 1–32 characters without spaces or control characters');
   return v;
 }
 
