@@ -58,6 +58,8 @@ describe.skipIf(!ready)('distributed Douyin: every service its own process', () 
   };
 
   it('serves the Douyin flow across the processes: publish, feed, like, comment, follow back, chat', async () => {
+    // The gateway process's readiness for load balancers.
+    expect((await fetch(`${cluster.base}/readyz`)).status).toBe(200);
     const a = await register();
     const b = await register();
 

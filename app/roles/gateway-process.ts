@@ -40,11 +40,17 @@ export async function startGatewayProcess(config: Config, options: { logger?: Lo
     return remote.client;
   });
   const app = await createGateway({ config, infra, clients, checks: [...checks, ...infra.checks], metrics, log, clock, tracer: tracing.tracer });
+  // Readiness for load balancers: serving and not shutting down. Deliberately not /healthz: one
+  // service without instances, or Redis down, must not take every gateway out of rotation while
+  // the other routes still answer (and cached reads survive Redis); /healthz is for operators.
+  let closing = false;
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => (closing ? reply.code(503).send({ status: 'closing' }) : { status: 'ready' }));
   const url = await listen(app, config);
   return {
     url,
     app,
     async close() {
+      closing = true;
       await app.close();
       await Promise.all(remotes.map((r) => r.close()));
       await infra.close();
