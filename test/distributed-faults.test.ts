@@ -140,7 +140,7 @@ describe('remote client: a call refused before sending is tried once elsewhere, 
         get: () => async (req: { id: number }) => {
           ran[name].push(Number(req.id));
           if (name === 'A') throw errors.unavailable('instance A (failing on purpose)');
-          return { id: req.id, username: 'b', name: '', avatar: '', signature: '', createdAt: 0 };
+          return { id: req.id, username: 'b', name: '', avatar: '', signature: '', createdAt: 0, backgroundImage: '', followCount: 0, followerCount: 0, workCount: 0, favoriteCount: 0, totalFavorited: 0 };
         },
       });
     const servers = await Promise.all(
@@ -164,9 +164,9 @@ describe('remote client: a call refused before sending is tried once elsewhere, 
       const calls = 30;
       const seen: { id: number; code: number | 'ok' }[] = [];
       for (let id = 1; id <= calls; id++) {
-        // 1.1 s apart: both instances were idle past p2c's 1 s forced-pick rule, so the worse
-        // one (A, failing) is picked every time, and its breaker opens.
-        clock.advance(1100);
+        // 600 ms apart: B, the better one, was picked within p2c's 1 s forced-pick window while A
+        // waited past it, so A (failing) keeps being probed, and its breaker opens.
+        clock.advance(600);
         await remote.client.getUser({ id }).then(
           () => seen.push({ id, code: 'ok' }),
           (err: unknown) => seen.push({ id, code: SurgeError.from(err).code }),
@@ -179,7 +179,10 @@ describe('remote client: a call refused before sending is tried once elsewhere, 
       // Calls A ran failed to the caller as A said (sent, so never retried); the rest B served.
       expect(seen.filter((s) => s.code !== 'ok').map((s) => s.id)).toEqual(ran.A);
       expect(seen.filter((s) => s.code !== 'ok').every((s) => s.code === Code.Unavailable)).toBe(true);
-      // A's breaker refused most picks of A before sending; each went to B instead of failing with BreakerOpen.
+      // A was probed and failed; once its breaker opened, picks of A were refused before sending
+      // and went to B instead of failing with BreakerOpen: no caller saw BreakerOpen.
+      expect(ran.A.length).toBeGreaterThan(0);
+      expect(seen.some((s) => s.code === Code.BreakerOpen)).toBe(false);
       expect(ran.B.length).toBeGreaterThanOrEqual(10);
     } finally {
       await remote.close();
