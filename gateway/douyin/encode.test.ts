@@ -3,7 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import type { User } from '#gen/surge/user/v1/user';
 import type { Video } from '#gen/surge/video/v1/video';
-import { encodeUser, encodeVideos, FragmentCache } from './encode.js';
+import { FragmentCache, JsonBytes, writeUser, writeVideos, type VideoListParts } from './encode.js';
+
+const encodeUser = (f: FragmentCache, u: User, flag: boolean) => writeUser(new JsonBytes(), f, u, flag).finish().toString();
+const encodeVideos = (f: FragmentCache, p: VideoListParts, urlOf: UrlOf) => writeVideos(new JsonBytes(), f, p, urlOf).finish().toString();
 import { userView, type UrlOf } from './views.js';
 
 const user = (id: number, o: Partial<User> = {}): User => ({
@@ -36,6 +39,8 @@ describe('video list encoding', () => {
     expect(JSON.parse(encodeVideos(f, { videos, authors, likes: [true, false, true] }, urlOf))).toEqual(reference(videos, authors, [true, false, true], urlOf));
     expect(JSON.parse(encodeVideos(f, { videos, authors, likes: undefined }, urlOf))).toEqual(reference(videos, authors, undefined, urlOf));
     expect(encodeVideos(f, { videos: [], authors, likes: undefined }, urlOf)).toBe('[]');
+    // Bytes, not UTF-16: names and titles in any script survive.
+    expect(JSON.parse(encodeVideos(f, { videos: [video(13, 1, { title: '标题 😀' })], authors, likes: [false] }, urlOf))[0].title).toBe('标题 😀');
   });
 
   it('rebuilds a fragment when a title, a name, a counter or the base URL changes', () => {

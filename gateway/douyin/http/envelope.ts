@@ -22,10 +22,8 @@ export function okJson(fields: object): string {
   return OK_HEAD + jsonTail(fields);
 }
 
-/** A success reply whose fields are already JSON text (`"a":…,"b":…`): for replies built from cached fragments. */
-export function okText(fields: string): string {
-  return `${OK_HEAD},${fields}}`;
-}
+/** The start of a success reply whose first field is `video_list`, for replies assembled from cached bytes. */
+export const OK_LIST = `${OK_HEAD},"video_list":`;
 
 /** An error reply: the code and message, then the route's empty reply (its precomputed tail). */
 export function errorJson(code: Code, message: string, emptyTail: string): string {

@@ -3,6 +3,6 @@
 export { douyinPlugin, type DouyinOptions, type DouyinRouter, type DouyinRouteOptions, type DouyinUpload, type DouyinHandler, type DouyinReply } from './plugin.js';
 export { Params, type ParamSource, type UploadedFile } from './params.js';
 export { viewer } from './viewer.js';
-export { okJson, okText, JSON_TYPE } from './envelope.js';
+export { okJson, OK_LIST, JSON_TYPE } from './envelope.js';
 export { blobRoutes, type BlobRoutesOptions } from './blob-route.js';
 export type { UploadSink } from './multipart.js';

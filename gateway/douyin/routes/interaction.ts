@@ -2,8 +2,8 @@
 // received likes are counted) before the interaction service records anything.
 import { errors } from '#kit/errors';
 import type { DouyinDeps, DouyinRoute } from '../deps.js';
-import { okText, viewer } from '../http/index.js';
-import { encodeVideos, type FragmentCache } from '../encode.js';
+import { OK_LIST, viewer } from '../http/index.js';
+import { JsonBytes, writeVideos, type FragmentCache } from '../encode.js';
 import { dateFormatter, loadVideoParts, packComments } from '../views.js';
 import { userOrFail, videoOrFail, viewContext } from './context.js';
 
@@ -34,7 +34,7 @@ export function interactionRoutes(d: DouyinDeps, fragments: FragmentCache): Douy
         const [{ videoIds }] = await Promise.all([interactions.listFavorites({ userId: owner, limit: 0 }, v.call), owner === me ? undefined : userOrFail(d, v, owner, 'user_id')]);
         if (videoIds.length === 0) return { video_list: [] };
         const { videos: list } = await videos.getVideos({ ids: videoIds }, v.call);
-        return okText(`"video_list":${encodeVideos(fragments, await loadVideoParts(d.clients, v, list), v.urlOf)}`);
+        return writeVideos(new JsonBytes().ascii(OK_LIST), fragments, await loadVideoParts(d.clients, v, list), v.urlOf).ascii('}').finish();
       },
     },
     {

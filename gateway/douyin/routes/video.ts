@@ -1,8 +1,8 @@
 // The feed, publishing, and an author's works.
 import { randomUUID } from 'node:crypto';
 import type { DouyinDeps, DouyinRoute } from '../deps.js';
-import { okText, viewer } from '../http/index.js';
-import { encodeVideos, type FragmentCache } from '../encode.js';
+import { OK_LIST, viewer } from '../http/index.js';
+import { JsonBytes, writeVideos, type FragmentCache } from '../encode.js';
 import { loadVideoParts } from '../views.js';
 import { userOrFail, viewContext } from './context.js';
 
@@ -19,8 +19,9 @@ export function videoRoutes(d: DouyinDeps, fragments: FragmentCache): DouyinRout
         // Anonymous when the token is missing, invalid or expired: the feed is public.
         const v = viewContext(d, request, viewer(p, d.tokens, { required: false }));
         const page = await videos.feed({ before: p.time('latest_time') ?? 0, limit: FEED_PAGE }, v.call);
-        const list = encodeVideos(fragments, await loadVideoParts(d.clients, v, page.videos), v.urlOf);
-        return okText(`"video_list":${list},"next_time":${page.nextTime}`);
+        const out = new JsonBytes().ascii(OK_LIST);
+        writeVideos(out, fragments, await loadVideoParts(d.clients, v, page.videos), v.urlOf);
+        return out.ascii(`,"next_time":${page.nextTime}}`).finish();
       },
     },
     {
@@ -43,7 +44,7 @@ export function videoRoutes(d: DouyinDeps, fragments: FragmentCache): DouyinRout
         const author = p.optionalId('user_id') ?? me;
         const v = viewContext(d, request, me);
         const [{ videos: list }] = await Promise.all([videos.listByAuthor({ authorId: author, limit: 0 }, v.call), author === me ? undefined : userOrFail(d, v, author, 'user_id')]);
-        return okText(`"video_list":${encodeVideos(fragments, await loadVideoParts(d.clients, v, list), v.urlOf)}`);
+        return writeVideos(new JsonBytes().ascii(OK_LIST), fragments, await loadVideoParts(d.clients, v, list), v.urlOf).ascii('}').finish();
       },
     },
   ];

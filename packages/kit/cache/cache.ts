@@ -45,17 +45,20 @@ class CacheAside implements Cache {
   }
 
   async takeMany<T>(keys: readonly string[], load: (missing: string[]) => Promise<Map<string, T>>, options?: TakeOptions): Promise<Map<string, T>> {
-    const unique = [...new Set(keys)];
-    const known = new Map<string, Entry>();
-    let pending: string[] = [];
-    for (const k of unique) {
+    // A page of rows is usually all in the local tier: answer it in one pass, nothing else built.
+    const out = new Map<string, T>();
+    let misses: Set<string> | undefined;
+    for (const k of keys) {
       const hit = this.localGet(k);
-      if (hit) known.set(k, hit);
-      else pending.push(k);
+      if (hit) {
+        if (hit.found) out.set(k, hit.value as T);
+      } else (misses ??= new Set()).add(k);
     }
+    if (!misses) return out;
+    let pending = [...misses];
     const store = this.o.store;
     let degraded = !!store && !this.storeUp;
-    if (store && pending.length > 0 && !degraded) {
+    if (store && !degraded) {
       try {
         const raws = await store.mget(pending);
         const missing: string[] = [];
@@ -64,7 +67,7 @@ class CacheAside implements Cache {
           if (!entry) return missing.push(k);
           this.emit('store-hit');
           this.localSet(k, entry);
-          known.set(k, entry);
+          if (entry.found) out.set(k, entry.value as T);
         });
         pending = missing;
       } catch {
@@ -81,14 +84,9 @@ class CacheAside implements Cache {
       });
       for (const [k, entry, ttl] of writes) {
         this.localSet(k, entry, ttl);
-        known.set(k, entry);
+        if (entry.found) out.set(k, entry.value as T);
       }
       if (!degraded) await this.writeBack(writes);
-    }
-    const out = new Map<string, T>();
-    for (const k of unique) {
-      const entry = known.get(k);
-      if (entry?.found) out.set(k, entry.value as T);
     }
     return out;
   }

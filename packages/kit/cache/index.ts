@@ -4,3 +4,5 @@ export { createMemoryCacheStore, type MemoryCacheStoreOptions } from './memory.j
 export { createRedisCacheStore, type RedisCacheStore, type RedisCacheStoreOptions } from './redis.js';
 export { resolveCacheOptions, type CacheOptions, type CacheEvent } from './options.js';
 export type { Cache, CacheStore, TakeOptions } from './types.js';
+export { createPairFlags, type PairFlags } from './flags.js';
+export { memoKeys, type KeyOf } from './key-memo.js';

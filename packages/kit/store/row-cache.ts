@@ -3,7 +3,7 @@
 // delete-after-write invalidation, batch reads with one cache round trip and one query for misses.
 //   <prefix>:id:<id>             → the row
 //   <prefix>:<name>:<value>      → the row's id
-import type { Cache } from '#kit/cache';
+import { memoKeys, type Cache } from '#kit/cache';
 import { errors } from '#kit/errors';
 
 export interface RowCacheOptions<Row> {
@@ -71,7 +71,7 @@ function resolveRowCacheOptions<Row>(options: RowCacheOptions<Row>): ResolvedRow
 
 export function createRowCache<Row extends { id: number }>(options: RowCacheOptions<Row>): RowCache<Row> {
   const { cache, prefix, take, unique } = resolveRowCacheOptions(options);
-  const idKey = (id: number) => `${prefix}:id:${id}`;
+  const idKey = memoKeys((id) => `${prefix}:id:${id}`);
   const uniqueKey = (name: string, value: string | number) => `${prefix}:${name}:${value}`;
 
   const byId = (id: number, load: () => Promise<Row | undefined>) => cache.take<Row>(idKey(id), load, take);
@@ -83,19 +83,19 @@ export function createRowCache<Row extends { id: number }>(options: RowCacheOpti
 
     async byIds(ids, loadMany) {
       if (ids.length === 0) return [];
-      const idByKey = new Map<string, number>();
-      for (const id of ids) idByKey.set(idKey(id), id);
+      const keys = ids.map(idKey);
       const found = await cache.takeMany<Row>(
-        [...idByKey.keys()],
+        keys,
         async (missing: string[]) => {
-          const rows = await loadMany(missing.map((k: string) => idByKey.get(k)!));
+          const idOf = new Map(keys.map((k, i) => [k, ids[i]!]));
+          const rows = await loadMany(missing.map((k: string) => idOf.get(k)!));
           return new Map(rows.map((row) => [idKey(row.id), row]));
         },
         take,
       );
       const rows: Row[] = [];
-      for (const id of ids) {
-        const row = found.get(idKey(id));
+      for (const k of keys) {
+        const row = found.get(k);
         if (row !== undefined) rows.push(row);
       }
       return rows;

@@ -8,6 +8,5 @@ export async function isFavorite(d: InteractionDeps, req: IsFavoriteRequest): Pr
   if (!Number.isSafeInteger(req.userId) || req.userId < 0) throw errors.invalid('user_id', 'must be a positive integer id, or 0 for a signed-out viewer');
   const videoIds = checkVideoIds(req.videoIds);
   if (req.userId === 0 || videoIds.length === 0) return { values: videoIds.map(() => false) };
-  const liked = await d.favorites.likedAmong(req.userId, videoIds);
-  return { values: videoIds.map((id) => liked.has(id)) };
+  return { values: await d.favorites.likes(req.userId, videoIds) };
 }

@@ -1,19 +1,19 @@
 // Queries on `favorites`, and each user's recent-likes list in the service cache.
 //
-// IsFavorite reads the table, not a cache: one primary-key lookup `user_id = ? AND video_id IN (…)`
-// is cheap, and it is always right. A cached per-user set would be wrong for users with more
-// likes than it holds, and under cache-aside a load racing a like can put back the set from
-// before the like, so a feed would show "not liked" right after the user liked.
-// ListFavorites does use the cache (the list page is read far more than it changes); the same race
-// there leaves the list stale at worst until LIST_TTL_MS, and a like deletes the key after commit.
-import type { Cache } from '#kit/cache';
+// IsFavorite (asked for every video of every feed page) reads one cached flag per (user, video),
+// "no" cached like "yes": a warm page costs no query, the misses one primary-key lookup
+// `user_id = ? AND video_id IN (…)`. A like or unlike deletes its one flag after the commit.
+// Under cache-aside a load racing a like can put back the flag from before it; FLAG_TTL_MS bounds
+// how long. ListFavorites caches the list page the same way, bounded by LIST_TTL_MS.
+import { createPairFlags, type Cache } from '#kit/cache';
 import type { ServiceDatabase } from '#kit/store';
 import { MAX_LIST } from '../rules.js';
 import type { InteractionDB } from './tables.js';
 import type { Tx } from './tx.js';
 
-/** How long a cached list may outlive a delete lost to the cache-aside race (see above). */
+/** How long a cached list or flag may outlive a delete lost to the cache-aside race (see above). */
 const LIST_TTL_MS = 60_000;
+const FLAG_TTL_MS = 60_000;
 
 export interface NewFavorite {
   userId: number;
@@ -27,8 +27,8 @@ export interface FavoriteModel {
   add(f: NewFavorite, inTx: (trx: Tx) => Promise<void>): Promise<boolean>;
   /** Deletes the like if it is there; then runs inTx, with the author kept on the row, in the same transaction. True when deleted. */
   remove(userId: number, videoId: number, inTx: (trx: Tx, authorId: number) => Promise<void>): Promise<boolean>;
-  /** The ids among videoIds that userId likes. */
-  likedAmong(userId: number, videoIds: readonly number[]): Promise<Set<number>>;
+  /** Whether userId likes each of videoIds, in order. */
+  likes(userId: number, videoIds: readonly number[]): Promise<boolean[]>;
   /** Video ids userId likes, most recent like first, at most limit (≤ MAX_LIST). */
   recent(userId: number, limit: number): Promise<number[]>;
 }
@@ -36,6 +36,7 @@ export interface FavoriteModel {
 export function createFavoriteModel(store: ServiceDatabase<InteractionDB>, cache: Cache): FavoriteModel {
   const db = store.db;
   const listKey = (userId: number) => `interaction:favorites:${userId}`;
+  const flags = createPairFlags({ cache, prefix: 'interaction:likes', take: { ttlMs: FLAG_TTL_MS } });
 
   return {
     async add(f, inTx) {
@@ -45,7 +46,7 @@ export function createFavoriteModel(store: ServiceDatabase<InteractionDB>, cache
         await inTx(trx);
         return true;
       });
-      if (added) await cache.del(listKey(f.userId));
+      if (added) await cache.del(listKey(f.userId), flags.key(f.userId, f.videoId));
       return added;
     },
 
@@ -65,20 +66,14 @@ export function createFavoriteModel(store: ServiceDatabase<InteractionDB>, cache
         await inTx(trx, Number(row.author_id));
         return true;
       });
-      if (removed) await cache.del(listKey(userId));
+      if (removed) await cache.del(listKey(userId), flags.key(userId, videoId));
       return removed;
     },
 
-    async likedAmong(userId, videoIds) {
-      if (videoIds.length === 0) return new Set();
-      const rows = await db
-        .selectFrom('favorites')
-        .select('video_id')
-        .where('user_id', '=', userId)
-        .where('video_id', 'in', [...new Set(videoIds)])
-        .execute();
-      return new Set(rows.map((r) => Number(r.video_id)));
-    },
+    likes: (userId, videoIds) =>
+      flags.get(userId, videoIds, async (u, wanted) =>
+        (await db.selectFrom('favorites').select('video_id').where('user_id', '=', u).where('video_id', 'in', wanted).execute()).map((r) => Number(r.video_id)),
+      ),
 
     async recent(userId, limit) {
       const ids = await cache.take<number[]>(

@@ -7,13 +7,12 @@
 // keys after the commit keeps every cached read correct (staleness is then bounded by the race
 // every cache-aside read has with a concurrent write, and by the cache's TTL).
 import { sql, type Transaction } from 'kysely';
-import type { Cache } from '#kit/cache';
+import { createPairFlags, type Cache } from '#kit/cache';
 import type { ServiceDatabase } from '#kit/store';
 import { MAX_LIST } from '../rules.js';
 import type { RelationDB } from './tables.js';
 
 const keys = {
-  follows: (u: number, t: number) => `relation:follows:${u}:${t}`,
   following: (u: number) => `relation:following:${u}`,
   followers: (u: number) => `relation:followers:${u}`,
   friends: (u: number) => `relation:friends:${u}`,
@@ -37,6 +36,7 @@ export interface FollowModel {
 
 export function createFollowModel(store: ServiceDatabase<RelationDB>, cache: Cache): FollowModel {
   const db = store.db;
+  const flags = createPairFlags({ cache, prefix: 'relation:follows' });
   const list = async (key: string, load: () => Promise<number[]>, limit: number) => {
     const ids = (await cache.take<number[]>(key, load)) ?? [];
     return ids.length > limit ? ids.slice(0, limit) : ids;
@@ -57,7 +57,7 @@ export function createFollowModel(store: ServiceDatabase<RelationDB>, cache: Cac
         return done;
       });
       if (changed) {
-        await cache.del(keys.follows(followerId, followeeId), keys.following(followerId), keys.followers(followeeId), keys.friends(followerId), keys.friends(followeeId));
+        await cache.del(flags.key(followerId, followeeId), keys.following(followerId), keys.followers(followeeId), keys.friends(followerId), keys.friends(followeeId));
       }
       return changed;
     },
@@ -123,17 +123,9 @@ export function createFollowModel(store: ServiceDatabase<RelationDB>, cache: Cac
         limit,
       ),
 
-    async isFollowing(userId, targetIds) {
-      if (targetIds.length === 0) return [];
-      const targetByKey = new Map(targetIds.map((t) => [keys.follows(userId, t), t]));
-      const flags = await cache.takeMany<boolean>([...targetByKey.keys()], async (missing) => {
-        const wanted = missing.map((k) => targetByKey.get(k)!);
-        const rows = await db.selectFrom('follows').select('followee_id').where('follower_id', '=', userId).where('followee_id', 'in', wanted).execute();
-        const found = new Set(rows.map((r) => Number(r.followee_id)));
-        // "Not following" is cached as a value too: it is the common answer, and deleted on follow like the other.
-        return new Map(missing.map((k) => [k, found.has(targetByKey.get(k)!)]));
-      });
-      return targetIds.map((t) => flags.get(keys.follows(userId, t)) === true);
-    },
+    isFollowing: (userId, targetIds) =>
+      flags.get(userId, targetIds, async (u, wanted) =>
+        (await db.selectFrom('follows').select('followee_id').where('follower_id', '=', u).where('followee_id', 'in', wanted).execute()).map((r) => Number(r.followee_id)),
+      ),
   };
 }
