@@ -6,7 +6,7 @@ import type { Video } from '#gen/surge/video/v1/video';
 import { FragmentCache, JsonBytes, writeUser, writeVideos, type VideoListParts } from './encode.js';
 
 const encodeUser = (f: FragmentCache, u: User, flag: boolean) => writeUser(new JsonBytes(), f, u, flag).finish().toString();
-const encodeVideos = (f: FragmentCache, p: VideoListParts, urlOf: UrlOf) => writeVideos(new JsonBytes(), f, p, urlOf).finish().toString();
+const encodeVideos = (f: FragmentCache, p: VideoListParts, urlOf: UrlOf) => writeVideos(new JsonBytes(), f, p, urlOf, urlOf('x').slice(0, -1)).finish().toString();
 import { userView, type UrlOf } from './views.js';
 
 const user = (id: number, o: Partial<User> = {}): User => ({

@@ -37,9 +37,10 @@ export class JsonBytes {
 
 interface VideoPart {
   title: string;
-  playUrl: string;
-  coverUrl: string;
-  /** `{"id":…,"play_url":…,"cover_url":…,"title":…` */
+  play: string;
+  cover: string;
+  base: string;
+  /** `{"id":…,"play_url":…,"cover_url":…,"title":…,"author":` */
   bytes: Buffer;
 }
 
@@ -59,15 +60,13 @@ export class FragmentCache {
 
   constructor(private readonly maxEntries = 50_000) {}
 
-  /** The video's string fields. URLs are made per request (a concatenation) so another base URL is noticed. */
-  video(v: Video, urlOf: UrlOf): Buffer {
-    const playUrl = urlOf(v.playKey);
-    const coverUrl = urlOf(v.coverKey);
+  /** The video's string fields, up to its author. `base` is what urlOf puts before keys: another base (another Host) rebuilds the URLs. */
+  video(v: Video, urlOf: UrlOf, base: string): Buffer {
     const hit = this.videos.get(v.id);
-    if (hit && hit.title === v.title && hit.playUrl === playUrl && hit.coverUrl === coverUrl) return hit.bytes;
-    const bytes = Buffer.from(`{"id":${v.id},"play_url":${JSON.stringify(playUrl)},"cover_url":${JSON.stringify(coverUrl)},"title":${JSON.stringify(v.title)}`);
+    if (hit && hit.title === v.title && hit.play === v.playKey && hit.cover === v.coverKey && hit.base === base) return hit.bytes;
+    const bytes = Buffer.from(`{"id":${v.id},"play_url":${JSON.stringify(urlOf(v.playKey))},"cover_url":${JSON.stringify(urlOf(v.coverKey))},"title":${JSON.stringify(v.title)},"author":`);
     if (this.videos.size >= this.maxEntries) this.videos.clear();
-    this.videos.set(v.id, { title: v.title, playUrl, coverUrl, bytes });
+    this.videos.set(v.id, { title: v.title, play: v.playKey, cover: v.coverKey, base, bytes });
     return bytes;
   }
 
@@ -98,7 +97,7 @@ export interface VideoListParts {
 }
 
 /** A JSON array of Video objects (the fields of views.VideoView). */
-export function writeVideos(out: JsonBytes, f: FragmentCache, p: VideoListParts, urlOf: UrlOf): JsonBytes {
+export function writeVideos(out: JsonBytes, f: FragmentCache, p: VideoListParts, urlOf: UrlOf, base: string): JsonBytes {
   out.ascii('[');
   // An author appears many times on a page: their tail is written once per request.
   const tails = new Map<number, string>();
@@ -107,7 +106,7 @@ export function writeVideos(out: JsonBytes, f: FragmentCache, p: VideoListParts,
     const a = p.authors.get(v.authorId)!;
     let tail = tails.get(v.authorId);
     if (tail === undefined) tails.set(v.authorId, (tail = userTail(a.user, a.isFollow)));
-    out.bytes(f.video(v, urlOf)).ascii(',"author":').bytes(f.user(a.user));
+    out.bytes(f.video(v, urlOf, base)).bytes(f.user(a.user));
     out.ascii(`${tail},"favorite_count":${v.favoriteCount},"comment_count":${v.commentCount},"is_favorite":${p.likes?.[i] ?? false}}${i + 1 < p.videos.length ? ',' : ''}`);
   }
   return out.ascii(']');

@@ -79,6 +79,8 @@ export interface ViewContext {
   viewer: number;
   call: CallOptions;
   urlOf: UrlOf;
+  /** What urlOf puts before a key, when it does (blobs the gateway serves); '' when the store has its own URLs. */
+  urlBase(): string;
 }
 
 /** A user and whether the viewer follows them. */

@@ -12,16 +12,13 @@ export const BLOB_PREFIX = '/douyin/blob/';
 
 export function viewContext(d: DouyinDeps, request: FastifyRequest, viewer: number): ViewContext {
   let base: string | undefined;
+  // The client fetches from wherever it reached the gateway (a phone on the LAN, a proxy).
+  const urlBase = () => (base ??= (d.settings.publicBaseUrl || `${request.protocol}://${request.host}`) + BLOB_PREFIX);
   return {
     viewer,
     call: callOptions(request),
-    urlOf(key) {
-      const direct = d.blob.publicUrl(key);
-      if (direct !== undefined) return direct;
-      // The client fetches from wherever it reached the gateway (a phone on the LAN, a proxy).
-      base ??= (d.settings.publicBaseUrl || `${request.protocol}://${request.host}`) + BLOB_PREFIX;
-      return base + key;
-    },
+    urlOf: (key) => d.blob.publicUrl(key) ?? urlBase() + key,
+    urlBase: () => (d.blob.publicUrl('probe') === undefined ? urlBase() : ''),
   };
 }
 

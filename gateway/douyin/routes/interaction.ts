@@ -34,7 +34,7 @@ export function interactionRoutes(d: DouyinDeps, fragments: FragmentCache): Douy
         const [{ videoIds }] = await Promise.all([interactions.listFavorites({ userId: owner, limit: 0 }, v.call), owner === me ? undefined : userOrFail(d, v, owner, 'user_id')]);
         if (videoIds.length === 0) return { video_list: [] };
         const { videos: list } = await videos.getVideos({ ids: videoIds }, v.call);
-        return writeVideos(new JsonBytes().ascii(OK_LIST), fragments, await loadVideoParts(d.clients, v, list), v.urlOf).ascii('}').finish();
+        return writeVideos(new JsonBytes().ascii(OK_LIST), fragments, await loadVideoParts(d.clients, v, list), v.urlOf, v.urlBase()).ascii('}').finish();
       },
     },
     {

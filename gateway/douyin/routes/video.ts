@@ -20,7 +20,7 @@ export function videoRoutes(d: DouyinDeps, fragments: FragmentCache): DouyinRout
         const v = viewContext(d, request, viewer(p, d.tokens, { required: false }));
         const page = await videos.feed({ before: p.time('latest_time') ?? 0, limit: FEED_PAGE }, v.call);
         const out = new JsonBytes().ascii(OK_LIST);
-        writeVideos(out, fragments, await loadVideoParts(d.clients, v, page.videos), v.urlOf);
+        writeVideos(out, fragments, await loadVideoParts(d.clients, v, page.videos), v.urlOf, v.urlBase());
         return out.ascii(`,"next_time":${page.nextTime}}`).finish();
       },
     },
@@ -44,7 +44,7 @@ export function videoRoutes(d: DouyinDeps, fragments: FragmentCache): DouyinRout
         const author = p.optionalId('user_id') ?? me;
         const v = viewContext(d, request, me);
         const [{ videos: list }] = await Promise.all([videos.listByAuthor({ authorId: author, limit: 0 }, v.call), author === me ? undefined : userOrFail(d, v, author, 'user_id')]);
-        return writeVideos(new JsonBytes().ascii(OK_LIST), fragments, await loadVideoParts(d.clients, v, list), v.urlOf).ascii('}').finish();
+        return writeVideos(new JsonBytes().ascii(OK_LIST), fragments, await loadVideoParts(d.clients, v, list), v.urlOf, v.urlBase()).ascii('}').finish();
       },
     },
   ];
