@@ -40,7 +40,9 @@ interface VideoPart {
   play: string;
   cover: string;
   base: string;
-  /** `{"id":…,"play_url":…,"cover_url":…,"title":…,"author":` */
+  /** The author's fragment it was built with (a new one when the author's strings change). */
+  author: Buffer;
+  /** `{"id":…,"play_url":…,"cover_url":…,"title":…,"author":{"id":…,"name":…,…,"signature":…` */
   bytes: Buffer;
 }
 
@@ -60,13 +62,18 @@ export class FragmentCache {
 
   constructor(private readonly maxEntries = 50_000) {}
 
-  /** The video's string fields, up to its author. `base` is what urlOf puts before keys: another base (another Host) rebuilds the URLs. */
-  video(v: Video, urlOf: UrlOf, base: string): Buffer {
+  /**
+   * The video's string fields and its author's, as one piece. `base` is what urlOf puts before
+   * keys: another base (another Host) rebuilds the URLs.
+   */
+  video(v: Video, author: User, urlOf: UrlOf, base: string): Buffer {
+    const a = this.user(author);
     const hit = this.videos.get(v.id);
-    if (hit && hit.title === v.title && hit.play === v.playKey && hit.cover === v.coverKey && hit.base === base) return hit.bytes;
-    const bytes = Buffer.from(`{"id":${v.id},"play_url":${JSON.stringify(urlOf(v.playKey))},"cover_url":${JSON.stringify(urlOf(v.coverKey))},"title":${JSON.stringify(v.title)},"author":`);
+    if (hit && hit.author === a && hit.title === v.title && hit.play === v.playKey && hit.cover === v.coverKey && hit.base === base) return hit.bytes;
+    const own = Buffer.from(`{"id":${v.id},"play_url":${JSON.stringify(urlOf(v.playKey))},"cover_url":${JSON.stringify(urlOf(v.coverKey))},"title":${JSON.stringify(v.title)},"author":`);
+    const bytes = Buffer.concat([own, a]);
     if (this.videos.size >= this.maxEntries) this.videos.clear();
-    this.videos.set(v.id, { title: v.title, play: v.playKey, cover: v.coverKey, base, bytes });
+    this.videos.set(v.id, { title: v.title, play: v.playKey, cover: v.coverKey, base, author: a, bytes });
     return bytes;
   }
 
@@ -106,7 +113,7 @@ export function writeVideos(out: JsonBytes, f: FragmentCache, p: VideoListParts,
     const a = p.authors.get(v.authorId)!;
     let tail = tails.get(v.authorId);
     if (tail === undefined) tails.set(v.authorId, (tail = userTail(a.user, a.isFollow)));
-    out.bytes(f.video(v, urlOf, base)).bytes(f.user(a.user));
+    out.bytes(f.video(v, a.user, urlOf, base));
     out.ascii(`${tail},"favorite_count":${v.favoriteCount},"comment_count":${v.commentCount},"is_favorite":${p.likes?.[i] ?? false}}${i + 1 < p.videos.length ? ',' : ''}`);
   }
   return out.ascii(']');
