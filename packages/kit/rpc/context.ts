@@ -16,6 +16,12 @@ export interface CallContext {
   /** Cancels the call: work watching `signal` stops. */
   cancel(reason?: unknown): void;
   /**
+   * Runs `listener` once when the call is cancelled (or its signal aborts), without creating the
+   * signal and its deadline timer: for transports whose peer enforces the deadline itself.
+   * Returns a function that removes the listener.
+   */
+  onCancel?(listener: () => void): () => void;
+  /**
    * The call is over: stops the deadline timer behind `signal`, so a finished call leaves no
    * timer to fire (and no error to build) later. Called by the client when the call settles.
    */
@@ -25,6 +31,8 @@ export interface CallContext {
 class Context implements CallContext {
   private controller: AbortController | undefined;
   private timer: { cancel(): void } | undefined;
+  /** onCancel listeners waiting for a controller to exist. */
+  private waiting: (() => void)[] | undefined;
 
   constructor(
     readonly deadline: number | undefined,
@@ -35,14 +43,38 @@ class Context implements CallContext {
   // The AbortController and its timer cost a few µs, so only calls that look at the signal pay.
   get signal(): AbortSignal {
     if (!this.controller) {
-      this.controller = new AbortController();
+      const c = this.newController();
       if (this.deadline !== undefined) {
         const left = this.deadline - this.clock.now();
-        if (left <= 0) this.controller.abort(deadlineReason());
+        if (left <= 0) c.abort(deadlineReason());
         else this.timer = this.clock.after(left, () => this.controller?.abort(deadlineReason()));
       }
     }
-    return this.controller.signal;
+    return this.controller!.signal;
+  }
+
+  private newController(): AbortController {
+    const c = (this.controller = new AbortController());
+    for (const fn of this.waiting ?? []) c.signal.addEventListener('abort', fn, { once: true });
+    this.waiting = undefined;
+    return c;
+  }
+
+  onCancel(listener: () => void): () => void {
+    const c = this.controller;
+    if (c) {
+      if (c.signal.aborted) {
+        listener();
+        return () => {};
+      }
+      c.signal.addEventListener('abort', listener, { once: true });
+      return () => c.signal.removeEventListener('abort', listener);
+    }
+    (this.waiting ??= []).push(listener);
+    return () => {
+      if (this.waiting) this.waiting = this.waiting.filter((fn) => fn !== listener);
+      else this.controller?.signal.removeEventListener('abort', listener);
+    };
   }
 
   remainingMs(): number {
@@ -56,7 +88,7 @@ class Context implements CallContext {
 
   cancel(reason?: unknown): void {
     this.timer?.cancel();
-    const c = this.controller ?? (this.controller = new AbortController());
+    const c = this.controller ?? this.newController();
     if (!c.signal.aborted) c.abort(reason ?? cancelReason());
   }
 }

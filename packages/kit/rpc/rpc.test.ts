@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock, systemClock } from '#kit/clock';
 import { Code, SurgeError } from '#kit/errors';
 import { EchoServiceDefinition, type EchoReply, type EchoRequest } from '#gen/surge/echo/v1/echo';
-import { createClient, createInProcessTransport, RpcServer, serverInterceptors, type CallContext, type Client, type ServiceImpl } from './index.js';
+import { createCallContext, createClient, createInProcessTransport, RpcServer, serverInterceptors, type CallContext, type Client, type ServiceImpl } from './index.js';
 
 const silent = { error() {}, debug() {}, warn() {} };
 
@@ -114,5 +114,26 @@ describe('call context', () => {
     for (let i = 0; i < 10; i++) expect((await client.echo({ message: '', number: 0, hops: 0 })).message).toBe('false');
     await Promise.resolve();
     expect(pending).toBe(0);
+  });
+
+  it('onCancel hears a cancel without creating the signal, before or after the signal exists, and can be removed', () => {
+    const clock = new ManualClock();
+    const heard: string[] = [];
+    const a = createCallContext({ clock, timeoutMs: 1000 });
+    a.onCancel!(() => heard.push('a1'));
+    const remove = a.onCancel!(() => heard.push('removed'));
+    remove();
+    a.cancel();
+    a.onCancel!(() => heard.push('a-late'));
+    expect(heard).toEqual(['a1', 'a-late']);
+    expect(a.signal.aborted).toBe(true);
+
+    // Once something read the signal, its deadline reaches onCancel listeners too.
+    const b = createCallContext({ clock, timeoutMs: 1000 });
+    b.onCancel!(() => heard.push('b-before-signal'));
+    void b.signal;
+    b.onCancel!(() => heard.push('b-after-signal'));
+    clock.advance(1000);
+    expect(heard).toEqual(['a1', 'a-late', 'b-before-signal', 'b-after-signal']);
   });
 });

@@ -81,18 +81,30 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
         return Promise.reject(err);
       }
       const m = wireMethod(call);
-      const signal = ctx.signal;
-      if (signal.aborted) return Promise.reject(abortError(signal));
       return new Promise((resolve, reject) => {
-        let onAbort: (() => void) | undefined;
+        let cancelled = false;
+        let stopWatching: (() => void) | undefined;
+        // grpc-js enforces the deadline itself (grpc-timeout); only a cancel needs watching, and
+        // onCancel does that without an AbortController and a deadline timer per call.
         const pending = client.makeUnaryRequest(m.path, m.serialize, m.deserialize, call.request, metadata, ctx.deadline === undefined ? {} : { deadline: ctx.deadline }, (err: ServiceError | null, reply?: unknown) => {
-          if (onAbort) signal.removeEventListener('abort', onAbort);
+          stopWatching?.();
           if (!err) return resolve(reply);
           // Cancelled by our own context: say why (its deadline or a cancel), not grpc-js's CANCELLED.
-          reject(signal.aborted ? abortError(signal) : fromGrpcError(err, o.name));
+          reject(cancelled ? cancelError(ctx) : fromGrpcError(err, o.name));
         });
-        onAbort = () => pending.cancel();
-        signal.addEventListener('abort', onAbort, { once: true });
+        const onCancel = () => {
+          cancelled = true;
+          pending.cancel();
+        };
+        if (ctx.onCancel) stopWatching = ctx.onCancel(onCancel);
+        else {
+          const signal = ctx.signal;
+          if (signal.aborted) onCancel();
+          else {
+            signal.addEventListener('abort', onCancel, { once: true });
+            stopWatching = () => signal.removeEventListener('abort', onCancel);
+          }
+        }
       });
     },
     close(): Promise<void> {
@@ -103,8 +115,8 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
   };
 }
 
-function abortError(signal: AbortSignal): SurgeError {
-  const reason = signal.reason as { name?: string } | undefined;
-  if (reason?.name === 'TimeoutError') return errors.deadline();
-  return new SurgeError(Code.Cancelled, 'the call was cancelled', { cause: signal.reason });
+/** Why our own context stopped the call: its deadline passed, or it was cancelled. */
+function cancelError(ctx: UnaryCall['ctx']): SurgeError {
+  if (ctx.remainingMs() <= 0) return errors.deadline();
+  return new SurgeError(Code.Cancelled, 'the call was cancelled');
 }
