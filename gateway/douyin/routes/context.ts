@@ -5,6 +5,7 @@ import { Code, SurgeError } from '#kit/errors';
 import type { Video } from '#gen/surge/video/v1/video';
 import { callOptions } from '../../routes/users.js';
 import type { DouyinDeps } from '../deps.js';
+import { viewer, type Params } from '../http/index.js';
 import type { ViewContext } from '../views.js';
 
 /** The route that serves local blobs; play_url and cover_url point here unless the store has its own URLs. */
@@ -30,6 +31,18 @@ export async function videoOrFail(d: DouyinDeps, v: ViewContext, id: number, fie
   const { videos } = await d.clients.videos.getVideos({ ids: [id] }, v.call);
   if (!videos[0]) throw noSuch(field, 'video');
   return videos[0];
+}
+
+/**
+ * A list that belongs to a user (`user_id`; the signed-in caller when absent): loads it for that
+ * owner, as the caller sees it, while checking another owner exists (NotFound naming user_id).
+ */
+export async function ownersList<T>(d: DouyinDeps, p: Params, request: FastifyRequest, load: (owner: number, v: ViewContext) => Promise<T>): Promise<{ owner: number; v: ViewContext; list: T }> {
+  const me = viewer(p, d.tokens, { required: true });
+  const owner = p.optionalId('user_id') ?? me;
+  const v = viewContext(d, request, me);
+  const [list] = await Promise.all([load(owner, v), owner === me ? undefined : userOrFail(d, v, owner, 'user_id')]);
+  return { owner, v, list };
 }
 
 /** Resolves when the user exists, or throws NotFound naming `field`. */

@@ -5,7 +5,7 @@ import type { DouyinDeps, DouyinRoute } from '../deps.js';
 import { OK_LIST, viewer } from '../http/index.js';
 import { JsonBytes, writeVideos, type FragmentCache } from '../encode.js';
 import { dateFormatter, loadVideoParts, packComments } from '../views.js';
-import { userOrFail, videoOrFail, viewContext } from './context.js';
+import { ownersList, videoOrFail, viewContext } from './context.js';
 
 export function interactionRoutes(d: DouyinDeps, fragments: FragmentCache): DouyinRoute[] {
   const { interactions, videos } = d.clients;
@@ -28,10 +28,7 @@ export function interactionRoutes(d: DouyinDeps, fragments: FragmentCache): Douy
       url: '/douyin/favorite/list/',
       empty: { video_list: [] },
       async handler(p, request) {
-        const me = viewer(p, d.tokens, { required: true });
-        const owner = p.optionalId('user_id') ?? me;
-        const v = viewContext(d, request, me);
-        const [{ videoIds }] = await Promise.all([interactions.listFavorites({ userId: owner, limit: 0 }, v.call), owner === me ? undefined : userOrFail(d, v, owner, 'user_id')]);
+        const { v, list: { videoIds } } = await ownersList(d, p, request, (owner, v) => interactions.listFavorites({ userId: owner, limit: 0 }, v.call));
         if (videoIds.length === 0) return { video_list: [] };
         const { videos: list } = await videos.getVideos({ ids: videoIds }, v.call);
         return writeVideos(new JsonBytes().ascii(OK_LIST), fragments, await loadVideoParts(d.clients, v, list), v.urlOf, v.urlBase()).ascii('}').finish();

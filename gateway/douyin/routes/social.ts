@@ -2,7 +2,7 @@
 import type { DouyinDeps, DouyinRoute } from '../deps.js';
 import { viewer, type Params } from '../http/index.js';
 import { messageView, userList } from '../views.js';
-import { userOrFail, viewContext } from './context.js';
+import { ownersList, userOrFail, viewContext } from './context.js';
 import { errors } from '#kit/errors';
 import type { FastifyRequest } from 'fastify';
 
@@ -24,10 +24,7 @@ export function socialRoutes(d: DouyinDeps): DouyinRoute[] {
     url,
     empty: { user_list: [] },
     async handler(p, request) {
-      const me = viewer(p, d.tokens, { required: true });
-      const owner = p.optionalId('user_id') ?? me;
-      const v = viewContext(d, request, me);
-      const [{ userIds }] = await Promise.all([list({ userId: owner, limit: 0 }, v.call), owner === me ? undefined : userOrFail(d, v, owner, 'user_id')]);
+      const { v, list: { userIds } } = await ownersList(d, p, request, (owner, v) => list({ userId: owner, limit: 0 }, v.call));
       return { user_list: await userList(d.clients, v, userIds) };
     },
   });
@@ -49,13 +46,10 @@ export function socialRoutes(d: DouyinDeps): DouyinRoute[] {
       url: '/douyin/relation/friend/list/',
       empty: { user_list: [] },
       async handler(p, request) {
-        const me = viewer(p, d.tokens, { required: true });
-        const owner = p.optionalId('user_id') ?? me;
-        const v = viewContext(d, request, me);
-        const [{ userIds }] = await Promise.all([relations.listFriends({ userId: owner, limit: 0 }, v.call), owner === me ? undefined : userOrFail(d, v, owner, 'user_id')]);
+        const { owner, v, list: { userIds } } = await ownersList(d, p, request, (owner, v) => relations.listFriends({ userId: owner, limit: 0 }, v.call));
         if (userIds.length === 0) return { user_list: [] };
         // Conversations are private: another user's friend list comes without their messages.
-        const [users, latest] = await Promise.all([userList(d.clients, v, userIds), owner === me ? messages.latest({ userId: owner, peerIds: userIds }, v.call) : { messages: [] }]);
+        const [users, latest] = await Promise.all([userList(d.clients, v, userIds), owner === v.viewer ? messages.latest({ userId: owner, peerIds: userIds }, v.call) : { messages: [] }]);
         const last = new Map(latest.messages.map((m) => [m.fromUserId === owner ? m.toUserId : m.fromUserId, m]));
         // message/msgType are from the list owner's side: 1 when they sent the latest message.
         return { user_list: users.map((u) => ({ ...u, message: last.get(u.id)?.content ?? '', msgType: last.get(u.id)?.fromUserId === owner ? 1 : 0 })) };

@@ -4,7 +4,7 @@ import type { DouyinDeps, DouyinRoute } from '../deps.js';
 import { OK_LIST, viewer } from '../http/index.js';
 import { JsonBytes, writeVideos, type FragmentCache } from '../encode.js';
 import { loadVideoParts } from '../views.js';
-import { userOrFail, viewContext } from './context.js';
+import { ownersList, viewContext } from './context.js';
 
 /** Videos per feed page, as the client expects. */
 export const FEED_PAGE = 30;
@@ -40,10 +40,7 @@ export function videoRoutes(d: DouyinDeps, fragments: FragmentCache): DouyinRout
       url: '/douyin/publish/list/',
       empty: { video_list: [] },
       async handler(p, request) {
-        const me = viewer(p, d.tokens, { required: true });
-        const author = p.optionalId('user_id') ?? me;
-        const v = viewContext(d, request, me);
-        const [{ videos: list }] = await Promise.all([videos.listByAuthor({ authorId: author, limit: 0 }, v.call), author === me ? undefined : userOrFail(d, v, author, 'user_id')]);
+        const { v, list: { videos: list } } = await ownersList(d, p, request, (author, v) => videos.listByAuthor({ authorId: author, limit: 0 }, v.call));
         return writeVideos(new JsonBytes().ascii(OK_LIST), fragments, await loadVideoParts(d.clients, v, list), v.urlOf, v.urlBase()).ascii('}').finish();
       },
     },
