@@ -4,7 +4,7 @@
 // that check every reply's status_code.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPORT_LUA, root } from './harness.mjs';
+import { positiveInt, REPORT_LUA, root } from './harness.mjs';
 
 /** Settings every Douyin benchmark gives Surge: seeding registers many users from one address, and
  * covers are placeholders (taking a frame with ffmpeg would make seeding 10k uploads slow). */
@@ -124,4 +124,32 @@ export async function eventually(what, read, check, ms = 60_000) {
     if (Date.now() > end) throw new Error(`${what} within ${ms / 1000} s`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * The flags every Douyin runner takes, writing into `o`: mode, rounds, wrk settings, the request
+ * log and the seed's size; `--small` applies `small`, a seed that takes seconds. A runner adds its own.
+ */
+export function douyinFlags(o, usage, small) {
+  const int = (flag) => (v) => positiveInt(flag, v, usage);
+  return {
+    '--mode': (v) => (o.mode = v),
+    '--rounds': (v) => (o.rounds = int('--rounds')(v)),
+    '--duration': (v) => (o.duration = int('--duration')(v)),
+    '--connections': (v) => (o.connections = int('--connections')(v)),
+    '--threads': (v) => (o.threads = int('--threads')(v)),
+    '--request-log': (v) => (o.requestLog = v === 'on' ? true : v === 'off' ? false : usage('--request-log is on or off')),
+    '--users': (v) => (o.users = int('--users')(v)),
+    '--videos': (v) => (o.videos = int('--videos')(v)),
+    '--seed-concurrency': (v) => (o.seedConcurrency = int('--seed-concurrency')(v)),
+    // A quick trial of the script itself: a seed small enough to take seconds.
+    '--small': () => Object.assign(o, small),
+  };
+}
+
+/** Refuses a mode or seed the runners cannot use; `minUsers` and `why` are the runner's own floor. */
+export function checkDouyinOptions(o, usage, minUsers, why) {
+  if (!['embedded', 'servers', 'distributed', 'both', 'all'].includes(o.mode)) usage('--mode is embedded, servers, distributed, both or all');
+  if (o.users < minUsers) usage(`--users must be at least ${minUsers} (${why})`);
+  if (o.videos < 30) usage('--videos must be at least 30 (one full feed page)');
 }

@@ -10,8 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
-import { checkReplies, Douyin, douyinScript, eventually, pool, SEED_ENV, seedUsersAndVideos } from '../douyin.mjs';
-import { build, checkAlive, checkClean, createHarness, ensureWrk, freePort, loadText, machine, modesOf, parseFlags, positiveInt, printRows, root, waitReady, wrkVersion } from '../harness.mjs';
+import { checkDouyinOptions, checkReplies, Douyin, douyinFlags, douyinScript, eventually, pool, SEED_ENV, seedUsersAndVideos } from '../douyin.mjs';
+import { build, checkAlive, checkClean, createHarness, ensureWrk, freePort, loadText, machine, modesOf, parseFlags, printRows, root, waitReady, wrkVersion } from '../harness.mjs';
 import { fmt, median, runBenchmark } from '../lib.mjs';
 
 /** The fraction of the static server's requests/s the feed must reach, per mode (none: reported only). */
@@ -196,28 +196,8 @@ function printTable(r) {
 
 function parseArgs(argv) {
   const o = { mode: 'embedded', rounds: 5, duration: 10, connections: 64, threads: 1, requestLog: true, cpuProfDir: '', users: 1000, videos: 10_000, seedConcurrency: 16 };
-  const int = (flag) => (v) => positiveInt(flag, v, usage);
-  parseFlags(
-    argv,
-    {
-      '--mode': (v) => (o.mode = v),
-      '--rounds': (v) => (o.rounds = int('--rounds')(v)),
-      '--duration': (v) => (o.duration = int('--duration')(v)),
-      '--connections': (v) => (o.connections = int('--connections')(v)),
-      '--threads': (v) => (o.threads = int('--threads')(v)),
-      '--cpu-prof': (v) => (o.cpuProfDir = resolve(v)),
-      '--request-log': (v) => (o.requestLog = v === 'on' ? true : v === 'off' ? false : usage('--request-log is on or off')),
-      '--users': (v) => (o.users = int('--users')(v)),
-      '--videos': (v) => (o.videos = int('--videos')(v)),
-      '--seed-concurrency': (v) => (o.seedConcurrency = int('--seed-concurrency')(v)),
-      // A quick trial of the script itself: a seed small enough to take seconds.
-      '--small': () => Object.assign(o, { users: 50, videos: 300 }),
-    },
-    usage,
-  );
-  if (!['embedded', 'servers', 'distributed', 'both', 'all'].includes(o.mode)) usage('--mode is embedded, servers, distributed, both or all');
-  if (o.users < 10) usage('--users must be at least 10 (the viewer, and others who like and comment)');
-  if (o.videos < 30) usage('--videos must be at least 30 (one full feed page)');
+  parseFlags(argv, { ...douyinFlags(o, usage, { users: 50, videos: 300 }), '--cpu-prof': (v) => (o.cpuProfDir = resolve(v)) }, usage);
+  checkDouyinOptions(o, usage, 10, 'the viewer, and others who like and comment');
   return o;
 }
 

@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { checkReplies, Douyin, douyinScript, pool, SEED_ENV, seedUsersAndVideos } from '../douyin.mjs';
+import { checkDouyinOptions, checkReplies, Douyin, douyinFlags, douyinScript, pool, SEED_ENV, seedUsersAndVideos } from '../douyin.mjs';
 import { build, checkAlive, checkClean, createHarness, ensureWrk, loadText, machine, modesOf, parseFlags, positiveInt, printRows, root, wrkVersion } from '../harness.mjs';
 import { fmt, median, runBenchmark } from '../lib.mjs';
 
@@ -224,28 +224,15 @@ function printTable(r) {
 
 function parseArgs(argv) {
   const o = { mode: 'embedded', rounds: 3, duration: 10, connections: 64, threads: 1, requestLog: true, probeRate: 10, users: 1000, videos: 10_000, seedConcurrency: 16, likeVideos: 100, commentVideos: 100, commentsPerVideo: 5 };
-  const int = (flag) => (v) => positiveInt(flag, v, usage);
   parseFlags(
     argv,
     {
-      '--mode': (v) => (o.mode = v),
-      '--rounds': (v) => (o.rounds = int('--rounds')(v)),
-      '--duration': (v) => (o.duration = int('--duration')(v)),
-      '--connections': (v) => (o.connections = int('--connections')(v)),
-      '--threads': (v) => (o.threads = int('--threads')(v)),
-      '--request-log': (v) => (o.requestLog = v === 'on' ? true : v === 'off' ? false : usage('--request-log is on or off')),
-      '--probe-rate': (v) => (o.probeRate = v === '0' ? 0 : int('--probe-rate')(v)),
-      '--users': (v) => (o.users = int('--users')(v)),
-      '--videos': (v) => (o.videos = int('--videos')(v)),
-      '--seed-concurrency': (v) => (o.seedConcurrency = int('--seed-concurrency')(v)),
-      // A quick trial of the script itself: a seed small enough to take seconds.
-      '--small': () => Object.assign(o, { users: 50, videos: 300, likeVideos: 60, commentVideos: 20, commentsPerVideo: 3 }),
+      ...douyinFlags(o, usage, { users: 50, videos: 300, likeVideos: 60, commentVideos: 20, commentsPerVideo: 3 }),
+      '--probe-rate': (v) => (o.probeRate = v === '0' ? 0 : positiveInt('--probe-rate', v, usage)),
     },
     usage,
   );
-  if (!['embedded', 'servers', 'distributed', 'both', 'all'].includes(o.mode)) usage('--mode is embedded, servers, distributed, both or all');
-  if (o.users < 3) usage('--users must be at least 3 (a probe viewer and two of wrk\'s)');
-  if (o.videos < 30) usage('--videos must be at least 30 (one full feed page)');
+  checkDouyinOptions(o, usage, 3, "a probe viewer and two of wrk's");
   return o;
 }
 
