@@ -2,7 +2,7 @@
 // also reachable over RPC, so it checks its own rules and names the field that broke one.
 // Whether a video exists is the gateway's question (it asks the video service first): here an
 // id only has to be a positive integer.
-import { errors } from '#kit/errors';
+import { checkId, errors } from '#kit/errors';
 
 /** Most ids one IsFavorite call may ask about. */
 export const MAX_IDS_PER_BATCH = 1000;
@@ -10,10 +10,7 @@ export const MAX_IDS_PER_BATCH = 1000;
 export const MAX_LIST = 1000;
 export const MAX_COMMENT_CHARS = 1000;
 
-export function checkId(field: string, v: number): number {
-  if (!Number.isSafeInteger(v) || v <= 0) throw errors.invalid(field, 'must be a positive integer id');
-  return v;
-}
+export { checkId };
 
 /** 0 (unset) → MAX_LIST; above MAX_LIST is capped, not refused: the contract promises "at most". */
 export function checkLimit(v: number): number {

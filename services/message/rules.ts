@@ -1,16 +1,13 @@
 // Input rules of the message service. The gateway checks shapes first, but the service is also
 // reachable over RPC, so it checks its own rules and names the field that broke one.
-import { errors } from '#kit/errors';
+import { checkId, errors } from '#kit/errors';
 
 export const MAX_CONTENT_CHARS = 1000;
 /** Peers per Latest call, and messages per Chat page. */
 export const MAX_IDS_PER_BATCH = 1000;
 export const MAX_MESSAGES_PER_CHAT = 1000;
 
-export function checkId(field: string, v: number): number {
-  if (!Number.isSafeInteger(v) || v <= 0) throw errors.invalid(field, 'must be a positive integer id');
-  return v;
-}
+export { checkId };
 
 /** The other side of a conversation: a positive id that is not the user's own. */
 export function checkPeer(field: string, v: number, userId: number, problem: string): number {

@@ -1,15 +1,12 @@
 // Input rules of the relation service. The gateway checks shapes first, but the service is also
 // reachable over RPC, so it checks its own rules and names the field that broke one.
-import { errors } from '#kit/errors';
+import { checkId, errors } from '#kit/errors';
 
 /** Target ids per IsFollowing call, and the longest list page. */
 export const MAX_IDS_PER_BATCH = 1000;
 export const MAX_LIST = 1000;
 
-export function checkId(field: string, v: number): number {
-  if (!Number.isSafeInteger(v) || v <= 0) throw errors.invalid(field, 'must be a positive integer id');
-  return v;
-}
+export { checkId };
 
 /** 0 (unset) means the maximum; more than the maximum is capped to it. */
 export function checkLimit(v: number): number {

@@ -1,6 +1,6 @@
 // Input rules of the user service. The gateway checks shapes first, but the service is also
 // reachable over RPC, so it checks its own rules and names the field that broke one.
-import { errors } from '#kit/errors';
+import { checkId, errors } from '#kit/errors';
 
 // Any 1–32 characters but spaces and control characters: the Douyin client registers e-mail
 // addresses and names in any script.
@@ -48,7 +48,4 @@ export function checkSignature(v: string): string {
   return v;
 }
 
-export function checkId(field: string, v: number): number {
-  if (!Number.isSafeInteger(v) || v <= 0) throw errors.invalid(field, 'must be a positive integer id');
-  return v;
-}
+export { checkId };

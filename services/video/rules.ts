@@ -1,16 +1,13 @@
 // Input rules of the video service. The gateway checks shapes first, but the service is also
 // reachable over RPC, so it checks its own rules and names the field that broke one.
-import { errors } from '#kit/errors';
+import { checkId, errors } from '#kit/errors';
 
 export const MAX_TITLE = 100;
 export const MAX_PLAY_KEY = 512;
 
 const chars = (s: string) => [...s].length;
 
-export function checkId(field: string, v: number): number {
-  if (!Number.isSafeInteger(v) || v <= 0) throw errors.invalid(field, 'must be a positive integer id');
-  return v;
-}
+export { checkId };
 
 /** The title as stored: trimmed, 1–100 characters. */
 export function checkTitle(v: string): string {
