@@ -37,7 +37,8 @@ node -e "const u = JSON.parse(process.argv[1]); if (u.username !== 'smoke' || u.
 # The Douyin client's first steps: sign up, publish a clip, see it in the feed, fetch its bytes.
 dy=$(curl -sf -X POST "$base/douyin/user/register/?username=smoke-dy&password=secret123")
 token=$(node -e "const r = JSON.parse(process.argv[1]); if (r.status_code !== 0) { console.error(r); process.exit(1); } process.stdout.write(r.token)" "$dy")
-head -c 20000 /dev/urandom >"$scratch/clip.mp4"
+# A real clip: uploads that are not video (by their first bytes) are refused.
+ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc=duration=1:size=64x64:rate=10 -pix_fmt yuv420p "$scratch/clip.mp4"
 pub=$(curl -sf -F "token=$token" -F "title=smoke clip" -F "data=@$scratch/clip.mp4;type=video/mp4" "$base/douyin/publish/action/")
 node -e "const r = JSON.parse(process.argv[1]); if (r.status_code !== 0) { console.error(r); process.exit(1); }" "$pub"
 feed=$(curl -sf "$base/douyin/feed/?token=$token")
