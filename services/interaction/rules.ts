@@ -3,6 +3,7 @@
 // Whether a video exists is the gateway's question (it asks the video service first): here an
 // id only has to be a positive integer.
 import { checkId, errors } from '#kit/errors';
+import { checkText } from '#kit/rules';
 
 /** Most ids one IsFavorite call may ask about. */
 export const MAX_IDS_PER_BATCH = 1000;
@@ -18,12 +19,9 @@ export function checkLimit(v: number): number {
   return v === 0 ? MAX_LIST : Math.min(v, MAX_LIST);
 }
 
-/** Trimmed content of 1–1000 characters (code points, so an emoji counts as one). */
+/** A comment as stored: 1–1000 characters after trimming (code points), lines allowed. */
 export function checkContent(v: string): string {
-  const content = v.trim();
-  const n = [...content].length;
-  if (n < 1 || n > MAX_COMMENT_CHARS) throw errors.invalid('content', `must be 1–${MAX_COMMENT_CHARS} characters (not counting spaces at either end)`);
-  return content;
+  return checkText('content', v, { max: MAX_COMMENT_CHARS, multiline: true });
 }
 
 export function checkVideoIds(ids: readonly number[]): readonly number[] {

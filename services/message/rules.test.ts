@@ -26,6 +26,31 @@ describe('message rules', () => {
     expect(checkContent(`   ${'x'.repeat(1000)}   `)).toHaveLength(1000);
   });
 
+  it.each([
+    ['lines and tabs kept, CRLF as LF', 'hi\r\n\tthere', 'hi\n\tthere'],
+    ['a bidi mark kept', 'שלום\u200f!', 'שלום\u200f!'],
+  ])('content: %s', (_what, content, stored) => {
+    expect(checkContent(content)).toBe(stored);
+  });
+
+  it.each([
+    ['only U+200B', '\u200b', 'content: must hold at least 1 character besides spaces'],
+    ['only U+FEFF and U+2060', '\ufeff\u2060', 'content: must hold at least 1 character besides spaces'],
+    ['a bell', 'ding\u0007', 'content: must not contain control characters (U+0007)'],
+    ['DEL', 'a\u007f', 'content: must not contain control characters (U+007F)'],
+    ['a right-to-left override', 'a\u202eb', 'content: must not contain bidirectional override, embedding or isolate characters (U+202E)'],
+    ['a lone surrogate', 'hi \ud800', 'content: must not contain lone surrogates (text that is not well-formed UTF-16)'],
+  ])('content: refuses %s', (_what, content, message) => {
+    try {
+      checkContent(content);
+    } catch (err) {
+      expect((err as SurgeError).code).toBe(Code.InvalidArgument);
+      expect((err as SurgeError).message).toContain(message);
+      return;
+    }
+    throw new Error('expected a refusal');
+  });
+
   it('ids are positive safe integers', () => {
     expect(checkId('from_user_id', 7)).toBe(7);
     for (const bad of [0, -1, 1.5, Number.MAX_SAFE_INTEGER + 1, Number.NaN]) expect(refusal(() => checkId('from_user_id', bad))).toBe('from_user_id');

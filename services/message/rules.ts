@@ -1,6 +1,7 @@
 // Input rules of the message service. The gateway checks shapes first, but the service is also
 // reachable over RPC, so it checks its own rules and names the field that broke one.
 import { checkId, errors } from '#kit/errors';
+import { checkText } from '#kit/rules';
 
 export const MAX_CONTENT_CHARS = 1000;
 /** Peers per Latest call, and messages per Chat page. */
@@ -16,12 +17,9 @@ export function checkPeer(field: string, v: number, userId: number, problem: str
   return v;
 }
 
-/** Content is stored trimmed; 1–1000 characters (code points, as people count them) after trimming. */
+/** A message as stored: 1–1000 characters after trimming (code points, as people count them), lines allowed. */
 export function checkContent(v: string): string {
-  const trimmed = v.trim();
-  const n = [...trimmed].length;
-  if (n < 1 || n > MAX_CONTENT_CHARS) throw errors.invalid('content', `must be 1–${MAX_CONTENT_CHARS} characters (not counting spaces at either end)`);
-  return trimmed;
+  return checkText('content', v, { max: MAX_CONTENT_CHARS, multiline: true });
 }
 
 export function checkAfter(v: number): number {

@@ -1,6 +1,7 @@
 // Input rules of the user service. The gateway checks shapes first, but the service is also
 // reachable over RPC, so it checks its own rules and names the field that broke one.
 import { checkId, errors } from '#kit/errors';
+import { checkText } from '#kit/rules';
 
 // Any 1–32 characters but spaces and control characters: the Douyin client registers e-mail
 // addresses and names in any script.
@@ -31,10 +32,9 @@ export function checkCode(v: string): string {
   return v;
 }
 
+/** The public name as stored: one line of 1–32 characters after trimming, something visible among them. */
 export function checkName(v: string): string {
-  const n = chars(v.trim());
-  if (n < 1 || n > 32) throw errors.invalid('name', 'must be 1–32 characters');
-  return v.trim();
+  return checkText('name', v, { max: 32 });
 }
 
 export function checkAvatar(v: string): string {
@@ -43,9 +43,9 @@ export function checkAvatar(v: string): string {
   return v;
 }
 
+/** The signature as stored: up to 256 characters after trimming, lines allowed; "" (or spaces) clears it. */
 export function checkSignature(v: string): string {
-  if (chars(v) > 256) throw errors.invalid('signature', 'must be at most 256 characters');
-  return v;
+  return checkText('signature', v, { min: 0, max: 256, multiline: true });
 }
 
 export { checkId };

@@ -1,20 +1,16 @@
 // Input rules of the video service. The gateway checks shapes first, but the service is also
 // reachable over RPC, so it checks its own rules and names the field that broke one.
 import { checkId, errors } from '#kit/errors';
+import { checkText } from '#kit/rules';
 
 export const MAX_TITLE = 100;
 export const MAX_PLAY_KEY = 512;
 
-const chars = (s: string) => [...s].length;
-
 export { checkId };
 
-/** The title as stored: trimmed, 1–100 characters. */
+/** The title as stored: one line of 1–100 characters after trimming, something visible among them. */
 export function checkTitle(v: string): string {
-  const t = v.trim();
-  const n = chars(t);
-  if (n < 1 || n > MAX_TITLE) throw errors.invalid('title', `must be 1–${MAX_TITLE} characters (spaces at either end are not counted)`);
-  return t;
+  return checkText('title', v, { max: MAX_TITLE });
 }
 
 export function checkPlayKey(v: string): string {
