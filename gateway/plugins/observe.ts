@@ -2,10 +2,7 @@
 // /users/1 and /users/2 count as one route. Callback-style hooks: no promise per request.
 import type { FastifyInstance } from 'fastify';
 import type { AccessLog, Metrics } from '#kit/observability';
-
-/** The Douyin API sends its token in the query string: it never reaches the log. */
-const TOKEN_IN_QUERY = /([?&]token=)[^&]*/g;
-export const loggableUrl = (url: string): string => (url.includes('token=') ? url.replace(TOKEN_IN_QUERY, '$1[redacted]') : url);
+import { loggableUrl } from './log-url.js';
 
 export function installObservation(app: FastifyInstance, metrics: Metrics, accessLog: AccessLog): void {
   app.addHook('onSend', (request, reply, payload, done) => {

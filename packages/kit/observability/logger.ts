@@ -1,6 +1,7 @@
 // JSON logs with pino. Output goes through an asynchronous destination so a log line never
 // blocks the event loop on a slow stdout; it is flushed on exit.
 import pino, { type Logger } from 'pino';
+import { safeErr } from './safe-error.js';
 
 export type { Logger };
 
@@ -26,6 +27,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       // Never print secrets a log call might carry. Explicit paths only: wildcard paths cost about
       // 2 µs on every line (measured), and no code logs nested secrets.
       redact: { paths: ['password', 'token', 'secret', 'jwtSecret', 'fieldKey', 'req.headers.authorization'], censor: '[redacted]' },
+      // Errors can carry what a client sent (raw request bytes, a quoted body, a refused value):
+      // safeErr takes it out. A serializer runs only on lines that log an error.
+      serializers: { err: safeErr },
     },
     stream as pino.DestinationStream,
   );
