@@ -18,7 +18,8 @@ describe.each(modes)('Douyin API (%s)', (mode) => {
   const uniq = (p: string) => `${p}${Date.now().toString(36)}${seq++}`;
 
   beforeAll(async () => {
-    sys = await startTestSystem(mode, { 'limits.loginPerIp.quota': 1000 });
+    // The log is captured: the last test checks no password or token of the run reached it.
+    sys = await startTestSystem(mode, { 'limits.loginPerIp.quota': 1000 }, { captureLog: true });
     api = new DouyinClient(sys.url);
   });
   afterAll(async () => sys?.stop());
@@ -210,5 +211,18 @@ describe.each(modes)('Douyin API (%s)', (mode) => {
     }
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen).toHaveLength(33);
+  });
+
+  // Runs last: it reads the log of every request above.
+  it('never writes a password or token it used to the log (the Douyin API sends them in the query string)', async () => {
+    const log = await sys.logText();
+    // The log really holds the run's requests, sign-ups with their query strings included.
+    const requests = log.split('\n').filter((line) => line.includes('"msg":"request"'));
+    expect(requests.length).toBeGreaterThan(100);
+    expect(requests.some((line) => line.includes('"route":"/douyin/user/register/"') && line.includes('password=[redacted]'))).toBe(true);
+    expect(requests.some((line) => line.includes('token=[redacted]'))).toBe(true);
+    expect(api.secrets.size).toBeGreaterThan(30);
+    const leaked = [...api.secrets].filter((secret) => log.includes(secret) || log.includes(encodeURIComponent(secret)));
+    expect(leaked).toEqual([]);
   });
 });

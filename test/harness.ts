@@ -15,12 +15,20 @@ export type Mode = 'embedded' | 'servers';
 export interface TestSystem extends System {
   /** Codes the log sender would have written, by mobile. */
   codes: Map<string, string>;
+  /** Everything the system logged, once lines batched in this turn are written; '' unless started with captureLog. */
+  logText(): Promise<string>;
   stop(): Promise<void>;
 }
 
 export interface TestHooks {
   /** Sees every SQL statement, with the service that ran it. */
   onQuery?: (service: string, sql: string) => void;
+  /**
+   * Log at info level (request lines included) into memory instead of not at all, for tests that
+   * check what reaches the log. Lines are kept as written, one string per write: cheap enough
+   * for a whole e2e run.
+   */
+  captureLog?: boolean;
 }
 
 export async function startTestSystem(mode: Mode, extra: Record<string, unknown> = {}, hooks: TestHooks = {}): Promise<TestSystem> {
@@ -57,8 +65,9 @@ export async function startTestSystem(mode: Mode, extra: Record<string, unknown>
   }
   const config = loadConfig({ env: {}, overrides });
   const codes = new Map<string, string>();
+  const written: string[] = [];
   const system = await startSystem(config, {
-    logger: createLogger({ level: 'silent' }),
+    logger: hooks.captureLog ? createLogger({ level: 'info', destination: { write: (line: string) => written.push(line) } }) : createLogger({ level: 'silent' }),
     overrides: {
       codeSender: { send: async (mobile, code) => void codes.set(mobile, code) },
       ...(hooks.onQuery ? { onQuery: (service: string, e: { sql: string }) => hooks.onQuery!(service, e.sql) } : {}),
@@ -66,6 +75,11 @@ export async function startTestSystem(mode: Mode, extra: Record<string, unknown>
   });
   return Object.assign(system, {
     codes,
+    async logText() {
+      // The access log writes the lines of one event-loop turn together, on the next turn.
+      await new Promise((resolve) => setImmediate(resolve));
+      return written.join('');
+    },
     async stop() {
       await system.close();
       for (const c of cleanups.reverse()) await c().catch(() => undefined);

@@ -5,11 +5,18 @@ import { expect } from 'vitest';
 export type Reply = Record<string, any> & { status_code: number; status_msg: string };
 export type Send = 'query' | 'form' | 'multipart';
 
+/** Parameters and reply fields that are credentials: the client remembers every value it sent or got. */
+const SECRET_PARAMS = new Set(['password', 'token']);
+
 export class DouyinClient {
+  /** Every password and token this client sent or was given, for tests that look for them where they must not be. */
+  readonly secrets = new Set<string>();
+
   constructor(readonly base: string) {}
 
   async call(method: 'GET' | 'POST', path: string, params: Record<string, string | number | undefined>, o: { send?: Send; file?: { bytes: Uint8Array; name: string; type: string } } = {}): Promise<Reply> {
     const entries = Object.entries(params).filter((e): e is [string, string | number] => e[1] !== undefined).map(([k, v]) => [k, String(v)] as [string, string]);
+    for (const [k, v] of entries) if (SECRET_PARAMS.has(k) && v !== '') this.secrets.add(v);
     const send = o.file ? 'multipart' : (o.send ?? 'query');
     let url = `${this.base}${path}`;
     let body: URLSearchParams | FormData | undefined;
@@ -25,6 +32,7 @@ export class DouyinClient {
     expect(res.status, `${method} ${path} answers HTTP 200`).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     const reply = (await res.json()) as Reply;
+    if (typeof reply.token === 'string' && reply.token !== '') this.secrets.add(reply.token);
     expect(typeof reply.status_code).toBe('number');
     expect(typeof reply.status_msg).toBe('string');
     return reply;

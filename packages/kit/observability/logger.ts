@@ -10,8 +10,8 @@ export interface LoggerOptions {
   level?: string;
   /** Added to every line, e.g. the process's role. */
   name?: string;
-  /** Where lines go; default stdout (fd 1), written asynchronously. */
-  destination?: NodeJS.WritableStream | number;
+  /** Where lines go; default stdout (fd 1), written asynchronously. Any object with write(line) will do (tests capture lines in memory). */
+  destination?: { write(line: string): unknown } | number;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
