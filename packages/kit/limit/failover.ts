@@ -3,7 +3,7 @@
 // probeIntervalMs; once it answers, use it again. Without this, a Redis outage would turn
 // every limited request into an error (or, failing open, remove every limit).
 import type { Clock, Timer } from '#kit/clock';
-import type { BucketSpec, LimitStore } from './store.js';
+import type { BackoffSpec, BucketSpec, LimitStore } from './store.js';
 
 export interface FailoverOptions {
   clock: Clock;
@@ -51,6 +51,8 @@ export function withFallback(primary: LimitStore, fallback: LimitStore, options:
     name: primary.name,
     incrementWindow: (key: string, windowMs: number) => call((s) => s.incrementWindow(key, windowMs)),
     takeTokens: (key: string, bucket: BucketSpec, n: number, nowMs: number) => call((s) => s.takeTokens(key, bucket, n, nowMs)),
+    takeBackoff: (key: string, spec: BackoffSpec, nowMs: number) => call((s) => s.takeBackoff(key, spec, nowMs)),
+    settleBackoff: (key: string, spec: BackoffSpec, outcome: 'pass' | 'refund', nowMs: number) => call((s) => s.settleBackoff(key, spec, outcome, nowMs)),
     ping: () => primary.ping(),
     async close() {
       closed = true;

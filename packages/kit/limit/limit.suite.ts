@@ -2,7 +2,7 @@
 // Run by memory.test.ts and redis.test.ts.
 import { describe, expect, it } from 'vitest';
 import type { ManualClock } from '#kit/clock';
-import { createPeriodLimit, createTokenBucket, type LimitStore, type PeriodState } from './index.js';
+import { createBackoffLimit, createPeriodLimit, createTokenBucket, type BackoffLimitOptions, type LimitStore, type PeriodState } from './index.js';
 
 export interface LimitHarness {
   store: LimitStore;
@@ -84,6 +84,71 @@ export function limitStoreSuite(label: string, harness: () => LimitHarness): voi
       const bucket = createTokenBucket({ ratePerSec: 1, burst: 10, store: h.store, clock: h.clock, keyPrefix: `${h.keyPrefix}t:` });
       const takes = await Promise.all(Array.from({ length: 100 }, () => bucket.take('hot')));
       expect(takes.filter((t) => t.allowed).length).toBe(10);
+    });
+
+    const backoff = (h: LimitHarness, o: Partial<BackoffLimitOptions> = {}) =>
+      createBackoffLimit({ freeFailures: 5, baseMs: 1000, maxWaitMs: 900_000, store: h.store, clock: h.clock, keyPrefix: `${h.keyPrefix}b:`, ...o });
+    /** Fails attempts on key until one is refused; returns how many were allowed. */
+    const failUntilRefused = async (limit: ReturnType<typeof backoff>, key: string) => {
+      for (let n = 0; n < 100; n++) if (!(await limit.take(key)).allowed) return n;
+      throw new Error('never refused');
+    };
+
+    it('back-off: 5 free failures, then each attempt waits 2^k s, capped at 15 min', async () => {
+      const h = harness();
+      const limit = backoff(h);
+      expect(await failUntilRefused(limit, 'acct')).toBe(5);
+      const waits: number[] = [];
+      for (let k = 0; k < 13; k++) {
+        const refused = await limit.take('acct');
+        expect(refused.allowed).toBe(false);
+        waits.push(refused.retryAfterMs);
+        h.clock.advance(refused.retryAfterMs - 1);
+        expect((await limit.take('acct')).allowed).toBe(false); // 1 ms early: still waiting
+        h.clock.advance(1);
+        const attempt = await limit.take('acct'); // on time: allowed, and counted as a failure
+        expect(attempt).toMatchObject({ allowed: true, failures: 6 + k });
+      }
+      expect(waits).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900, 900].map((s) => s * 1000));
+      // Another key is untouched.
+      expect((await limit.take('other')).allowed).toBe(true);
+    });
+
+    it('back-off: a pass forgets the failures; a refund takes back only its own attempt', async () => {
+      const h = harness();
+      const limit = backoff(h);
+      for (let i = 0; i < 4; i++) await limit.take('k');
+      await (await limit.take('k')).pass(); // the 5th attempt succeeds: all forgotten
+      expect(await failUntilRefused(limit, 'k')).toBe(5);
+
+      const refunded = backoff(h, { keyPrefix: `${h.keyPrefix}r:` });
+      for (let i = 0; i < 4; i++) await refunded.take('k');
+      for (let i = 0; i < 10; i++) await (await refunded.take('k')).refund(); // successes that must not count
+      expect(await failUntilRefused(refunded, 'k')).toBe(1); // the 5th failure only now
+    });
+
+    it('back-off: failures are forgotten a while after the last one; a pass is remembered as long as asked', async () => {
+      const h = harness();
+      const limit = backoff(h, { forgetAfterMs: 3_600_000, rememberPassMs: 7 * 86_400_000 });
+      expect(await failUntilRefused(limit, 'k')).toBe(5);
+      h.clock.advance(3_600_000);
+      expect(await failUntilRefused(limit, 'k')).toBe(5);
+
+      expect((await limit.take('p')).passedAt).toBe(0);
+      const passAt = h.clock.now();
+      await (await limit.take('p')).pass();
+      h.clock.advance(86_400_000);
+      expect(await limit.take('p')).toMatchObject({ allowed: true, passedAt: passAt }); // a failure keeps the memory of the pass
+      h.clock.advance(6 * 86_400_000);
+      expect((await limit.take('p')).passedAt).toBe(0);
+    });
+
+    it('back-off: 100 concurrent attempts on a fresh key get exactly the free ones', async () => {
+      const h = harness();
+      const limit = backoff(h);
+      const takes = await Promise.all(Array.from({ length: 100 }, () => limit.take('hot')));
+      expect(takes.filter((t) => t.allowed).length).toBe(5);
+      expect(Math.max(...takes.map((t) => t.retryAfterMs))).toBe(1000);
     });
   });
 }

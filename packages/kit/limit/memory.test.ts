@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Code, SurgeError } from '#kit/errors';
 import { ManualClock } from '#kit/clock';
-import { createMemoryLimitStore, createPeriodLimit, createTokenBucket } from './index.js';
+import { createBackoffLimit, createMemoryLimitStore, createPeriodLimit, createTokenBucket } from './index.js';
 import { limitStoreSuite } from './limit.suite.js';
 
 limitStoreSuite('memory', () => {
@@ -57,6 +57,9 @@ describe('memory limit store', () => {
     invalid(() => createTokenBucket({ ratePerSec: 0 }), 'ratePerSec');
     invalid(() => createTokenBucket({ ratePerSec: 5, burst: 0.5 }), 'burst');
     invalid(() => createMemoryLimitStore({ maxKeys: 0 }), 'maxKeys');
+    invalid(() => createBackoffLimit({ freeFailures: 0 }), 'freeFailures');
+    invalid(() => createBackoffLimit({ maxWaitMs: 60_000, forgetAfterMs: 30_000 }), 'forgetAfterMs');
+    invalid(() => createBackoffLimit({ rememberPassMs: -1 }), 'rememberPassMs');
   });
 
   it('a take larger than the burst is refused as an invalid argument', async () => {

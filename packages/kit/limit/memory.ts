@@ -5,8 +5,9 @@
 import { LRUCache } from 'lru-cache';
 import { type Clock, systemClock } from '#kit/clock';
 import { errors } from '#kit/errors';
+import { backoffTtlMs, passStep, refundStep, takeStep, type BackoffSpec, type BackoffState } from './backoff.js';
 import { bucketTtlMs, refillAndTake, type BucketState } from './token-bucket.js';
-import type { BucketSpec, BucketTake, LimitStore, WindowCount } from './store.js';
+import type { BackoffTake, BucketSpec, BucketTake, LimitStore, WindowCount } from './store.js';
 
 export interface MemoryLimitStoreOptions {
   /** Default systemClock. Window ends and refills are measured on clock.now(). */
@@ -34,11 +35,12 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
   const perf = { now: () => clock.monotonic() + 1 };
   const windows = new LRUCache<string, Window>({ max: maxKeys, ttlAutopurge: false, ttlResolution: 0, perf });
   const buckets = new LRUCache<string, BucketState>({ max: maxKeys, ttlAutopurge: false, ttlResolution: 0, perf });
+  const backoffs = new LRUCache<string, BackoffState>({ max: maxKeys, ttlAutopurge: false, ttlResolution: 0, perf });
 
   return {
     name: 'memory',
     get size() {
-      return windows.size + buckets.size;
+      return windows.size + buckets.size + backoffs.size;
     },
     async incrementWindow(key: string, windowMs: number): Promise<WindowCount> {
       const now = clock.now();
@@ -55,10 +57,23 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
       buckets.set(key, step.state, { ttl: bucketTtlMs(bucket.ratePerSec, bucket.burst) });
       return { allowed: step.allowed, tokens: step.state.tokens };
     },
+    async takeBackoff(key: string, spec: BackoffSpec, nowMs: number): Promise<BackoffTake> {
+      const step = takeStep(backoffs.get(key), spec, nowMs);
+      if (step.allowed) backoffs.set(key, step.state, { ttl: Math.max(backoffs.getRemainingTTL(key), backoffTtlMs(step.state, spec, nowMs)) });
+      return { allowed: step.allowed, retryAfterMs: step.retryAfterMs, failures: step.state.failures, passedAt: step.passedAt };
+    },
+    async settleBackoff(key: string, spec: BackoffSpec, outcome: 'pass' | 'refund', nowMs: number): Promise<void> {
+      if (outcome === 'refund') {
+        const s = backoffs.get(key);
+        if (s) backoffs.set(key, refundStep(s, spec), { ttl: Math.max(1, backoffs.getRemainingTTL(key)) });
+      } else if (spec.rememberPassMs > 0) backoffs.set(key, passStep(nowMs), { ttl: spec.rememberPassMs });
+      else backoffs.delete(key);
+    },
     async ping() {},
     async close() {
       windows.clear();
       buckets.clear();
+      backoffs.clear();
     },
   };
 }

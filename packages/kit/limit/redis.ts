@@ -9,7 +9,7 @@ import { errors } from '#kit/errors';
 import { withFallback } from './failover.js';
 import { createMemoryLimitStore } from './memory.js';
 import { bucketTtlMs } from './token-bucket.js';
-import type { BucketSpec, BucketTake, LimitStore, WindowCount } from './store.js';
+import type { BackoffSpec, BackoffTake, BucketSpec, BucketTake, LimitStore, WindowCount } from './store.js';
 
 // Period step: count, start the window on the first take, report time left.
 // The PTTL guard re-arms a counter that somehow lost its expiry, so it cannot block a key forever.
@@ -40,10 +40,64 @@ redis.call('HSET', KEYS[1], 't', tostring(tokens), 'at', tostring(math.max(now, 
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 return {allowed, tostring(tokens)}`;
 
+// Back-off steps: the same lines as takeStep / passStep / refundStep in backoff.ts. The state is a
+// hash {f failures, at last attempt, u wait until, ok last pass}; times go back as strings.
+// ARGV of both: now, free failures, base ms, max wait ms, forget after ms, remember pass ms.
+const BACKOFF_HEAD = `
+local now = tonumber(ARGV[1])
+local free = tonumber(ARGV[2])
+local base = tonumber(ARGV[3])
+local maxw = tonumber(ARGV[4])
+local forget = tonumber(ARGV[5])
+local remember = tonumber(ARGV[6])
+local function waitfor(f)
+  if f < free then return 0 end
+  return math.min(maxw, base * 2 ^ (f - free))
+end
+local s = redis.call('HMGET', KEYS[1], 'f', 'at', 'u', 'ok')
+local f = tonumber(s[1]) or 0
+local at = tonumber(s[2]) or 0
+local u = tonumber(s[3]) or 0
+local ok = tonumber(s[4]) or 0`;
+
+const BACKOFF_TAKE_LUA = `${BACKOFF_HEAD}
+if f > 0 and now - at >= forget then f = 0; u = 0 end
+local passed = 0
+if ok > 0 and now - ok < remember then passed = ok end
+if now < u then return {0, tostring(u - now), f, tostring(passed)} end
+f = f + 1
+local w = waitfor(f)
+u = 0
+if w > 0 then u = now + w end
+redis.call('HSET', KEYS[1], 'f', f, 'at', tostring(now), 'u', tostring(u), 'ok', tostring(ok))
+local ttl = math.max(forget, u - now, 1)
+if ok > 0 then ttl = math.max(ttl, ok + remember - now) end
+if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+return {1, '0', f, tostring(passed)}`;
+
+// ARGV[7]: 'pass' or 'refund'.
+const BACKOFF_SETTLE_LUA = `${BACKOFF_HEAD}
+if ARGV[7] == 'pass' then
+  redis.call('DEL', KEYS[1])
+  if remember > 0 then
+    redis.call('HSET', KEYS[1], 'f', 0, 'at', '0', 'u', '0', 'ok', tostring(now))
+    redis.call('PEXPIRE', KEYS[1], remember)
+  end
+  return 1
+end
+if s[1] == false then return 0 end
+f = math.max(0, f - 1)
+local w = waitfor(f)
+if w > 0 then u = math.min(u, at + w) else u = 0 end
+redis.call('HSET', KEYS[1], 'f', f, 'u', tostring(u))
+return 1`;
+
 /** The slice of ioredis this store calls, after defineCommand. */
 interface ScriptedRedis {
   surgeLimitWindow(key: string, windowMs: number): Promise<[number, number]>;
   surgeLimitTokens(key: string, rate: number, burst: number, nowMs: number, n: number, ttlMs: number): Promise<[number, string]>;
+  surgeBackoffTake(key: string, ...args: number[]): Promise<[number, string, number, string]>;
+  surgeBackoffSettle(key: string, ...args: [...number[], string]): Promise<number>;
   ping(): Promise<string>;
 }
 
@@ -66,6 +120,8 @@ export interface RedisLimitStoreOptions {
   clock?: Clock;
 }
 
+const backoffArgs = (spec: BackoffSpec, nowMs: number): number[] => [nowMs, spec.freeFailures, spec.baseMs, spec.maxWaitMs, spec.forgetAfterMs, spec.rememberPassMs];
+
 export function createRedisLimitStore(options: RedisLimitStoreOptions): LimitStore {
   if (!options.redis) throw errors.invalid('redis', 'a Redis connection is required');
   const probeIntervalMs = options.probeIntervalMs ?? 100;
@@ -76,6 +132,8 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): LimitSto
 
   options.redis.defineCommand('surgeLimitWindow', { numberOfKeys: 1, lua: PERIOD_LUA });
   options.redis.defineCommand('surgeLimitTokens', { numberOfKeys: 1, lua: TOKEN_LUA });
+  options.redis.defineCommand('surgeBackoffTake', { numberOfKeys: 1, lua: BACKOFF_TAKE_LUA });
+  options.redis.defineCommand('surgeBackoffSettle', { numberOfKeys: 1, lua: BACKOFF_SETTLE_LUA });
   const redis = options.redis as unknown as ScriptedRedis;
   const translate = (err: unknown) => {
     throw redisErrorToSurge(err, name);
@@ -93,6 +151,13 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): LimitSto
         .surgeLimitTokens(prefix + key, bucket.ratePerSec, bucket.burst, nowMs, n, ttl)
         .catch(translate);
       return { allowed: allowed === 1, tokens: Number(tokens) };
+    },
+    async takeBackoff(key: string, spec: BackoffSpec, nowMs: number): Promise<BackoffTake> {
+      const [allowed, retryAfterMs, failures, passedAt] = await redis.surgeBackoffTake(prefix + key, ...backoffArgs(spec, nowMs)).catch(translate);
+      return { allowed: allowed === 1, retryAfterMs: Number(retryAfterMs), failures, passedAt: Number(passedAt) };
+    },
+    async settleBackoff(key: string, spec: BackoffSpec, outcome: 'pass' | 'refund', nowMs: number): Promise<void> {
+      await redis.surgeBackoffSettle(prefix + key, ...backoffArgs(spec, nowMs), outcome).catch(translate);
     },
     async ping() {
       await redis.ping().catch(translate);

@@ -1,5 +1,8 @@
 // The narrow backend the limiters run on. Each method is one atomic step of one algorithm, so
 // the Redis adapter can make it a single Lua script and the memory adapter a single JS turn.
+import type { BackoffSpec } from './backoff.js';
+
+export type { BackoffSpec } from './backoff.js';
 
 export interface WindowCount {
   /** Takes counted in the current window, this one included. */
@@ -21,6 +24,16 @@ export interface BucketTake {
   tokens: number;
 }
 
+export interface BackoffTake {
+  allowed: boolean;
+  /** 0 when allowed; otherwise the wait until the key may try again. */
+  retryAfterMs: number;
+  /** Failures counted on the key, an allowed attempt included. */
+  failures: number;
+  /** When the key last passed, if that is still remembered (spec.rememberPassMs); else 0. */
+  passedAt: number;
+}
+
 export interface LimitStore {
   /** Names the dependency in errors ('memory', 'redis'). */
   readonly name: string;
@@ -28,6 +41,10 @@ export interface LimitStore {
   incrementWindow(key: string, windowMs: number): Promise<WindowCount>;
   /** Token bucket step: refill key's bucket up to nowMs, then take n tokens if there are enough. */
   takeTokens(key: string, bucket: BucketSpec, n: number, nowMs: number): Promise<BucketTake>;
+  /** Back-off step (backoff.ts takeStep): unless key is waiting, count one failure in advance and start the wait it earns. */
+  takeBackoff(key: string, spec: BackoffSpec, nowMs: number): Promise<BackoffTake>;
+  /** Back-off settle: 'pass' forgets key's failures and notes the pass (passStep); 'refund' takes one counted failure back (refundStep). */
+  settleBackoff(key: string, spec: BackoffSpec, outcome: 'pass' | 'refund', nowMs: number): Promise<void>;
   /** Resolves when the backend answers; rejects with SurgeError(Unavailable) otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
