@@ -126,6 +126,8 @@ const badIds = (path: string, field: string, rest: Fields): Row[] => [
   { name: `${field} 1.5`, path, query: { ...rest, [field]: '1.5' }, code: Code.InvalidArgument, says: `${field}: must be a positive integer id, a whole number` },
   { name: `${field} 2^53`, path, query: { ...rest, [field]: TWO_53 }, code: Code.InvalidArgument, says: `${field}: must be a positive integer id below 2^53` },
   { name: `${field} empty`, path, query: { ...rest, [field]: '' }, code: Code.InvalidArgument, says: `${field}: is required` },
+  { name: `${field} 0x10`, path, query: { ...rest, [field]: '0x10' }, code: Code.InvalidArgument, says: `${field}: must be a positive integer id (got "0x10")` },
+  { name: `${field} 016`, path, query: { ...rest, [field]: '016' }, code: Code.InvalidArgument, says: `${field}: must be a positive integer id, without leading zeros (got "016")` },
 ];
 
 const rows: Row[] = [
@@ -155,6 +157,8 @@ const rows: Row[] = [
   { name: 'user_id abc', path: '/douyin/user/', query: { ...T, user_id: 'abc' }, code: Code.InvalidArgument, says: 'user_id: must be a positive integer id (got "abc")' },
   { name: 'user_id 0', path: '/douyin/user/', query: { ...T, user_id: '0' }, code: Code.InvalidArgument, says: 'user_id: must be a positive integer id' },
   { name: 'user_id 1e3', path: '/douyin/user/', query: { ...T, user_id: '1e3' }, code: Code.InvalidArgument, says: 'user_id' },
+  { name: 'user_id +5', path: '/douyin/user/', query: { ...T, user_id: '+5' }, code: Code.InvalidArgument, says: 'user_id: must be a positive integer id (got "+5")' },
+  { name: 'user_id 007', path: '/douyin/user/', query: { ...T, user_id: '007' }, code: Code.InvalidArgument, says: 'user_id: must be a positive integer id, without leading zeros (got "007")' },
   { name: 'unknown user_id', path: '/douyin/user/', query: { ...T, user_id: '$unknown' }, code: Code.NotFound, says: 'user_id: no user with this id' },
 
   // The feed: the token is optional, a bad one is the anonymous view.
@@ -177,6 +181,8 @@ const rows: Row[] = [
   { name: 'the file under another name', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: 'a clip' }, files: [{ field: 'video', bytes: 100 }] }, code: Code.InvalidArgument, says: 'video: is not a file field here' },
   { name: 'title of 0 characters', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: '' }, files: [{ field: 'data', bytes: 100 }] }, code: Code.InvalidArgument, says: 'title: is required' },
   { name: 'title of 101 characters', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: 't'.repeat(101) }, files: [{ field: 'data', bytes: 100 }] }, code: Code.InvalidArgument, says: 'title: must be at most 100 characters' },
+  { name: 'title with a right-to-left override', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: 'clip\u202e4pm.exe' }, files: [{ field: 'data', bytes: 100 }] }, code: Code.InvalidArgument, says: 'title: must not contain bidirectional override, embedding or isolate characters (U+202E)' },
+  { name: 'title on two lines', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: 'one\ntwo' }, files: [{ field: 'data', bytes: 100 }] }, code: Code.InvalidArgument, says: 'title: must be one line' },
   { name: 'title of spaces only', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: '   ' }, files: [{ field: 'data', bytes: 100 }] }, code: Code.InvalidArgument, says: 'title' },
   { name: 'malformed multipart (cut short)', path: '/douyin/publish/action/', raw: { type: 'multipart/form-data; boundary=XyZ', body: '--XyZ\r\nContent-Disposition: form-data; name="title"\r\n\r\nclip\r\n--XyZ\r\nContent-Disposition: form-data; name="data"; filename="a.mp4"\r\n\r\nabc' }, code: Code.InvalidArgument, says: 'body: is not a well-formed multipart/form-data body' },
   { name: 'multipart without a boundary', path: '/douyin/publish/action/', raw: { type: 'multipart/form-data', body: '--XyZ\r\n' }, code: Code.InvalidArgument, says: 'Content-Type: multipart/form-data needs a boundary parameter' },
@@ -203,6 +209,10 @@ const rows: Row[] = [
   { name: 'empty comment_text', path: '/douyin/comment/action/', form: { ...T, video_id: '$video', action_type: 1, comment_text: '' }, code: Code.InvalidArgument, says: 'comment_text: is required' },
   { name: 'comment_text of spaces only', path: '/douyin/comment/action/', form: { ...T, video_id: '$video', action_type: 1, comment_text: ' \t\n ' }, code: Code.InvalidArgument, says: 'comment_text: must hold at least 1 character besides spaces' },
   { name: 'comment_text of 1001 characters', path: '/douyin/comment/action/', form: { ...T, video_id: '$video', action_type: 1, comment_text: 'c'.repeat(1001) }, code: Code.InvalidArgument, says: 'comment_text: must be at most 1000 characters (got 1001)' },
+  { name: 'comment_text of a zero-width space only', path: '/douyin/comment/action/', form: { ...T, video_id: '$video', action_type: 1, comment_text: '\u200b' }, code: Code.InvalidArgument, says: 'comment_text: must hold at least 1 character besides spaces' },
+  { name: 'comment_text of a Hangul filler only', path: '/douyin/comment/action/', query: { ...T, video_id: '$video', action_type: 1, comment_text: '\u3164' }, code: Code.InvalidArgument, says: 'comment_text: must hold at least 1 character besides spaces' },
+  { name: 'comment_text with an escape (U+001B)', path: '/douyin/comment/action/', form: { ...T, video_id: '$video', action_type: 1, comment_text: 'red \u001b[31m' }, code: Code.InvalidArgument, says: 'comment_text: must not contain control characters (U+001B)' },
+  { name: 'comment_text with a right-to-left override', path: '/douyin/comment/action/', multipart: { fields: { ...T, video_id: '$video', action_type: 1, comment_text: 'nice\u202e' } }, code: Code.InvalidArgument, says: 'comment_text: must not contain bidirectional override, embedding or isolate characters (U+202E)' },
   { name: 'comment_text of 1001 emoji', path: '/douyin/comment/action/', multipart: { fields: { ...T, video_id: '$video', action_type: 1, comment_text: '👍'.repeat(1001) } }, code: Code.InvalidArgument, says: 'comment_text: must be at most 1000 characters (got 1001)' },
   { name: 'unknown video_id', path: '/douyin/comment/action/', query: { ...T, video_id: '$unknown', action_type: 1, comment_text: 'hello' }, code: Code.NotFound, says: 'video_id: no video with this id' },
   { name: 'video_id abc', path: '/douyin/comment/action/', query: { ...T, video_id: 'abc', action_type: 1, comment_text: 'hello' }, code: Code.InvalidArgument, says: 'video_id' },
@@ -245,6 +255,9 @@ const rows: Row[] = [
   { name: 'to_user_id -1', path: '/douyin/message/action/', query: { ...T, to_user_id: '-1', action_type: 1, content: 'hi' }, code: Code.InvalidArgument, says: 'to_user_id: must be a positive integer id' },
   { name: 'no content', path: '/douyin/message/action/', query: { ...T, to_user_id: '$b', action_type: 1 }, code: Code.InvalidArgument, says: 'content: is required' },
   { name: 'content of spaces only', path: '/douyin/message/action/', form: { ...T, to_user_id: '$b', action_type: 1, content: '   ' }, code: Code.InvalidArgument, says: 'content' },
+  { name: 'content of a zero-width space only', path: '/douyin/message/action/', form: { ...T, to_user_id: '$b', action_type: 1, content: '\u200b\u200d' }, code: Code.InvalidArgument, says: 'content: must hold at least 1 character besides spaces' },
+  { name: 'content with a bell (U+0007)', path: '/douyin/message/action/', form: { ...T, to_user_id: '$b', action_type: 1, content: 'ding\u0007' }, code: Code.InvalidArgument, says: 'content: must not contain control characters (U+0007)' },
+  { name: 'content with a lone surrogate (JSON body)', path: '/douyin/message/action/', query: { ...T, to_user_id: '$b', action_type: 1 }, raw: { type: 'application/json', body: '{"content":"hi \\ud800"}' }, code: Code.InvalidArgument, says: 'content: must not contain lone surrogates (text that is not well-formed UTF-16)' },
   { name: 'content of 1001 characters', path: '/douyin/message/action/', form: { ...T, to_user_id: '$b', action_type: 1, content: 'm'.repeat(1001) }, code: Code.InvalidArgument, says: 'content: must be at most 1000 characters (got 1001)' },
   { name: 'action_type 2', path: '/douyin/message/action/', query: { ...T, to_user_id: '$b', action_type: 2, content: 'hi' }, code: Code.InvalidArgument, says: 'action_type: must be 1 (got "2")' },
   { name: 'no action_type', path: '/douyin/message/action/', query: { ...T, to_user_id: '$b', content: 'hi' }, code: Code.InvalidArgument, says: 'action_type: is required' },

@@ -79,7 +79,11 @@ export async function userRoutes(fastify: FastifyInstance, d: UserRoutesDeps): P
   app.patch('/me', {
     schema: { tags, summary: 'Change name, avatar or signature', security: [{ bearer: [] }], body: ProfilePatch, response: { 200: UserReply, ...errorReplies(400, 401, 404) } },
     preHandler: app.authenticate,
-    handler: (request) => d.users.updateProfile({ id: request.userId, ...request.body }, callOptions(request)),
+    handler: (request) => {
+      // Each field named: an absent one goes as undefined, as the decoded message has it.
+      const { name, avatar, signature } = request.body;
+      return d.users.updateProfile({ id: request.userId, name, avatar, signature }, callOptions(request));
+    },
   });
 
   app.get('/:id', {

@@ -13,3 +13,24 @@ export const ErrorReply = Type.Object(
 export const errorReplies = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorReply]));
 
 export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'A 53-bit id' });
+
+/**
+ * Text a service checks with its text rule (#kit/rules), refused here only when it is not
+ * well-formed UTF-16: a lone surrogate (JSON may spell one, "\ud800") becomes U+FFFD when the
+ * request is encoded for the service, which would then accept text it never saw. The message is
+ * the text rule's.
+ */
+export const WellFormedText = (rule: string) =>
+  Type.String({ title: rule, pattern: '^[^\\ud800-\\udfff]*$', description: 'must not contain lone surrogates (text that is not well-formed UTF-16)' });
+
+/** An id as written in a path or query: decimal digits, no sign, no leading zero, at most 16 of them. */
+export const ID_DIGITS = '[1-9][0-9]{0,15}';
+
+/**
+ * An id in a path or query string: checked as text first, then read as the integer. Coercion
+ * alone would read "0x10" as 16 and take "1e1", " 16", "+16" and "016" too; an id has one
+ * spelling, so logs, caches and rate-limit keys see the id the service sees.
+ */
+export const IdParam = Type.Unsafe<number>({
+  allOf: [{ type: 'string', pattern: `^${ID_DIGITS}$`, description: 'must be a positive integer id in decimal digits, without sign, spaces or leading zeros' }, Id],
+});

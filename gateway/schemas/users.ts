@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Id } from './common.js';
+import { ID_DIGITS, Id, IdParam, WellFormedText } from './common.js';
 
 export const Username = Type.String({ minLength: 1, maxLength: 32, pattern: '^[^\\s\\p{C}]+$', description: 'use 1–32 characters without spaces or control characters' });
 export const Password = Type.String({ minLength: 6, maxLength: 32 });
@@ -12,9 +12,11 @@ export const MobileLogin = Type.Object({ mobile: Mobile, code: VerificationCode 
 
 export const ProfilePatch = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+    // Name and signature are checked by the user service's text rule (#kit/rules), which names
+    // the field: one rule, counted in code points (a UTF-16 maxLength here refused 20 emoji).
+    name: Type.Optional(WellFormedText('one line of 1–32 characters')),
     avatar: Type.Optional(Type.String({ maxLength: 512, pattern: '^(https?://\\S+)?$', description: 'must be an http(s) URL, or empty' })),
-    signature: Type.Optional(Type.String({ maxLength: 256 })),
+    signature: Type.Optional(WellFormedText('up to 256 characters, lines allowed; empty clears it')),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -32,9 +34,9 @@ export const UserReply = Type.Object({
 
 export const UsersReply = Type.Object({ users: Type.Array(UserReply) });
 
-export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
+export const IdParams = Type.Object({ id: IdParam }, { additionalProperties: false });
 
 export const IdsQuery = Type.Object(
-  { ids: Type.String({ minLength: 1, maxLength: 2000, pattern: '^[0-9]+(,[0-9]+)*$', description: 'must be comma-separated ids, e.g. 1,2,3' }) },
+  { ids: Type.String({ minLength: 1, maxLength: 2000, pattern: `^${ID_DIGITS}(,${ID_DIGITS})*$`, description: 'must be comma-separated ids in decimal digits without leading zeros, e.g. 1,2,3' }) },
   { additionalProperties: false },
 );

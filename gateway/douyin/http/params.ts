@@ -2,6 +2,7 @@
 // winning when both carry a name. Readers check one parameter each and throw InvalidArgument
 // naming it, with a message a person can act on.
 import { errors } from '#kit/errors';
+import { checkText, type TextRule } from '#kit/rules';
 
 /** Parsed name → value pairs; a repeated name may hold several values (the first one counts). */
 export type ParamSource = Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -21,6 +22,13 @@ const SECONDS_BELOW = 1e11;
 const ECHO_MAX = 40;
 
 const DIGITS = /^\d+$/;
+/**
+ * An id: decimal digits without sign, spaces or leading zeros, so every id has one spelling and
+ * no reader can take "010" for octal 8 or "0x10" for 16. "12.0" is 12: clients holding doubles
+ * print ids that way.
+ */
+const ID = /^(0|[1-9]\d*)(?:\.0+)?$/;
+const LEADING_ZERO = /^0\d+(?:\.0+)?$/;
 /** "12.0", "12.00": an integer written with a zero fraction, as clients holding doubles send. */
 const ZERO_FRACTION = /^(\d+)\.0+$/;
 const FRACTION = /^[-+]?\d*\.\d+$/;
@@ -56,20 +64,17 @@ export class Params {
   }
 
   /**
-   * Text between min and max characters (Unicode code points, so an emoji counts once). Absent is
-   * read as ""; with min 0 that is allowed. Default min 1.
+   * Text a person wrote, checked by the one text rule (#kit/rules checkText): returned trimmed,
+   * min–max code points, one line unless rule.multiline, no control or bidi override characters,
+   * something visible. Absent or "" is "is required" (default min 1), or "" where min is 0.
    */
-  text(name: string, limits: { min?: number; max: number }): string {
-    const min = limits.min ?? 1;
-    const v = this.get(name) ?? '';
-    if (v === '' && min > 0) throw errors.invalid(name, 'is required');
-    // Code points ≤ UTF-16 units ≤ 2 × code points: count only when the length cannot decide.
-    if (v.length > limits.max || v.length < 2 * min) {
-      const chars = codePoints(v);
-      if (chars > limits.max) throw errors.invalid(name, `must be at most ${limits.max} characters (got ${chars})`);
-      if (chars < min) throw errors.invalid(name, `must be at least ${min} ${min === 1 ? 'character' : 'characters'} (got ${chars})`);
+  text(name: string, rule: TextRule): string {
+    const v = this.get(name);
+    if (v === undefined || v === '') {
+      if ((rule.min ?? 1) > 0) throw errors.invalid(name, 'is required');
+      return '';
     }
-    return v;
+    return checkText(name, v, rule);
   }
 
   /** A required positive id (a safe integer ≥ 1). */
@@ -114,12 +119,14 @@ export class Params {
 }
 
 function parseId(name: string, v: string, allowZero: boolean): number {
-  const n = parseInteger(v);
   const wanted = allowZero ? 'a positive integer id or 0' : 'a positive integer id';
-  if (Number.isNaN(n)) {
-    const why = FRACTION.test(v) ? `, a whole number` : DIGITS.test(v) ? ' below 2^53' : '';
+  const digits = ID.exec(v)?.[1];
+  if (digits === undefined) {
+    const why = LEADING_ZERO.test(v) ? ', without leading zeros' : FRACTION.test(v) ? ', a whole number' : '';
     throw errors.invalid(name, `must be ${wanted}${why} (got ${echo(v)})`);
   }
+  const n = Number(digits);
+  if (!Number.isSafeInteger(n)) throw errors.invalid(name, `must be ${wanted} below 2^53 (got ${echo(v)})`);
   if (n < (allowZero ? 0 : 1)) throw errors.invalid(name, `must be ${wanted} (got ${echo(v)})`);
   return n;
 }
@@ -139,20 +146,6 @@ function parseInteger(v: string): number {
   }
   const n = Number(digits);
   return Number.isSafeInteger(n) ? sign * n : NaN;
-}
-
-function codePoints(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    // A low surrogate that follows a high one completes a pair already counted.
-    if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
-      const prev = s.charCodeAt(i - 1);
-      if (prev >= 0xd800 && prev <= 0xdbff) continue;
-    }
-    n++;
-  }
-  return n;
 }
 
 function echo(v: string): string {

@@ -1,6 +1,5 @@
 // Likes and comments. The gateway checks the video exists (and learns its author, whose
 // received likes are counted) before the interaction service records anything.
-import { errors } from '#kit/errors';
 import type { DouyinDeps, DouyinRoute } from '../deps.js';
 import { OK_LIST, viewer } from '../http/index.js';
 import { JsonBytes, writeVideos, type FragmentCache } from '../encode.js';
@@ -43,9 +42,7 @@ export function interactionRoutes(d: DouyinDeps, fragments: FragmentCache): Douy
         const post = p.oneOf('action_type', [1, 2]) === 1;
         const v = viewContext(d, request, me);
         if (post) {
-          const content = p.text('comment_text', { max: 1000 });
-          // Comments are stored trimmed: spaces alone would be an empty comment.
-          if (content.trim() === '') throw errors.invalid('comment_text', 'must hold at least 1 character besides spaces');
+          const content = p.text('comment_text', { max: 1000, multiline: true });
           await videoOrFail(d, v, videoId);
           const c = await interactions.postComment({ userId: me, videoId, content }, v.call);
           return { comment: (await packComments(d.clients, v, [c], date))[0] };

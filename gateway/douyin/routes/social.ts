@@ -60,7 +60,7 @@ export function socialRoutes(d: DouyinDeps): DouyinRoute[] {
       empty: {},
       async handler(p, request) {
         p.oneOf('action_type', [1]);
-        const content = p.text('content', { max: 1000 });
+        const content = p.text('content', { max: 1000, multiline: true });
         const { me, other, v } = await pair(p, request, 'you cannot send a message to yourself');
         await messages.send({ fromUserId: me, toUserId: other, content }, v.call);
         return {};
