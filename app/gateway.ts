@@ -7,7 +7,7 @@ import { createTokens } from '#kit/auth';
 import type { Clock } from '#kit/clock';
 import { createPeriodLimit } from '#kit/limit';
 import type { Metrics } from '#kit/observability';
-import { buildGateway, type HealthCheck } from '#gateway';
+import { buildGateway, startOpsServer, type HealthCheck, type OpsServer } from '#gateway';
 import type { GatewayClients } from './clients.js';
 import type { Config } from './config/index.js';
 import type { Infrastructure } from './infra.js';
@@ -33,6 +33,7 @@ export function createGateway(o: { config: Config; infra: Infrastructure; client
     blob: infra.blob,
     douyin: { timeZone: config.douyin.timeZone, publicBaseUrl: config.douyin.publicBaseUrl.replace(/\/+$/, ''), maxUploadBytes: config.blob.maxBytes, formLimitBytes: config.douyin.formLimitBytes },
     checks: o.checks,
+    ops: { token: config.ops.token, onApiPort: config.ops.port === 0 },
     metrics: o.metrics,
     logger: o.log,
     tracer: o.tracer,
@@ -47,4 +48,11 @@ export async function listen(app: FastifyInstance, config: Config): Promise<stri
   const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
   return `http://${host}:${port}`;
+}
+
+/** The ops pages' own listener (ops.host:ops.port), when ops.port is set; undefined when they are on the API port. */
+export async function listenOps(o: { config: Config; metrics: Metrics; checks: HealthCheck[]; log: Logger; ready?: () => boolean }): Promise<OpsServer | undefined> {
+  const ops = o.config.ops;
+  if (ops.port === 0) return undefined;
+  return startOpsServer({ host: ops.host, port: ops.port, token: ops.token, metrics: o.metrics, checks: o.checks, ready: o.ready, warn: (message) => o.log.warn(message) });
 }

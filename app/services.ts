@@ -13,10 +13,10 @@ import { openServiceDatabase, type Migration, type QueryEvent, type ServiceDatab
 import { defineInteractionService, interactionMigrations, InteractionServiceDefinition, type InteractionDB } from '#services/interaction';
 import { defineMessageService, messageMigrations, MessageServiceDefinition, type MessageDB } from '#services/message';
 import { defineRelationService, relationMigrations, RelationServiceDefinition, type RelationDB } from '#services/relation';
-import { defineUserService, logCodeSender, startUserConsumers, userMigrations, UserServiceDefinition, type CodeSender, type UserDB } from '#services/user';
+import { defineUserService, disabledCodeSender, logCodeSender, startUserConsumers, userMigrations, UserServiceDefinition, webhookCodeSender, type CodeSender, type UserDB } from '#services/user';
 import { createFeedIndex, defineVideoService, startVideoConsumers, videoMigrations, VideoServiceDefinition, type VideoDB } from '#services/video';
 import type { HealthCheck } from '#gateway';
-import type { Config } from './config/index.js';
+import { isEmbedded, type Config } from './config/index.js';
 import type { Infrastructure } from './infra.js';
 
 export interface HostContext {
@@ -110,13 +110,23 @@ async function hostUserService(c: HostContext): Promise<HostedService> {
       passwords: { hash: hashPassword, verify: verifyPassword },
       // "At most N codes per mobile per day": a period limit aligned to calendar days (UTC).
       codeQuota: createPeriodLimit({ periodMs: DAY_MS, quota: u.codesPerDay, align: true, keyPrefix: 'user:code:', store: c.infra.limitStore, clock: c.clock }),
-      codeSender: c.overrides?.codeSender ?? logCodeSender(s.log),
+      codeSender: c.overrides?.codeSender ?? codeSenderFor(c.config, s.log),
       settings: { codeTtlSeconds: u.codeTtlSeconds, codeAttempts: u.codeAttempts },
     }),
   );
   const consumers = await startUserConsumers({ db: s.db, cache: s.cache, queue: c.infra.queue, clock: c.clock, log: s.log });
   s.defer(() => consumers.close());
   return s.hosted();
+}
+
+/** user.codeSender: 'auto' is the log in embedded mode and off elsewhere ('log' outside embedded never gets past loadConfig). */
+function codeSenderFor(config: Config, log: Logger): CodeSender {
+  const o = config.user.codeSender;
+  const driver = o.driver === 'auto' ? (isEmbedded(config) ? 'log' : 'off') : o.driver;
+  if (driver === 'webhook') return webhookCodeSender({ url: o.webhook.url, token: o.webhook.token, timeoutMs: o.webhook.timeoutMs });
+  if (driver === 'off') return disabledCodeSender();
+  log.info('verification codes go to this log at debug level (SURGE_LOG_LEVEL=debug to see them); set user.codeSender for an SMS gateway');
+  return logCodeSender(log);
 }
 
 async function hostVideoService(c: HostContext): Promise<HostedService> {

@@ -3,21 +3,25 @@
 // tests both come through here.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { OpsServer } from '#gateway';
 import { systemClock, type Clock } from '#kit/clock';
 import { createLogger, createMetrics, type Metrics } from '#kit/observability';
 import { createClient, createInProcessTransport, RpcServer, serverInterceptors } from '#kit/rpc';
 import { clientTracingInterceptor, serverTracingInterceptor, tracedQueue } from '#kit/tracing';
 import { makeGatewayClients } from './clients.js';
-import { isEmbedded, type Config } from './config/index.js';
-import { createGateway, listen } from './gateway.js';
+import { isEmbedded, startWithLocalSecrets, type Config } from './config/index.js';
+import { createGateway, listen, listenOps } from './gateway.js';
 import { openInfrastructure } from './infra.js';
 import { serviceHosts, type HostContext, type HostedService } from './services.js';
 import { tracingFor } from './tracing.js';
 
 export interface System {
   readonly url: string;
+  /** The ops pages' own listener (ops.port), or '' when they are served at `url`. */
+  readonly opsUrl: string;
   readonly app: FastifyInstance;
   readonly metrics: Metrics;
+  /** The configuration it runs with: secrets filled from the data dir where none were configured. */
   readonly config: Config;
   close(): Promise<void>;
 }
@@ -30,8 +34,9 @@ export interface StartOptions {
   overrides?: HostContext['overrides'];
 }
 
-export async function startSystem(config: Config, options: StartOptions = {}): Promise<System> {
-  const log = options.logger ?? createLogger({ level: config.log.level, name: 'surge' });
+export async function startSystem(given: Config, options: StartOptions = {}): Promise<System> {
+  const log = options.logger ?? createLogger({ level: given.log.level, name: 'surge' });
+  const config = startWithLocalSecrets(given, log);
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics({ labels: { mode: isEmbedded(config) ? 'embedded' : 'servers' } });
   const tracing = tracingFor(config, 'surge');
@@ -47,18 +52,27 @@ export async function startSystem(config: Config, options: StartOptions = {}): P
 
     const transport = createInProcessTransport(server, { codecCheck: config.rpc.codecCheck });
     const clients = await makeGatewayClients(async (definition) => createClient(definition, transport, { defaultTimeoutMs: config.rpc.timeoutMs, clock, interceptors: [clientTracingInterceptor(tracer)] }));
-    const app = await createGateway({ config, infra, clients, checks: [...hosted.flatMap((h) => h.checks), ...infra.checks], metrics, log, clock, tracer });
+    const checks = [...hosted.flatMap((h) => h.checks), ...infra.checks];
+    const app = await createGateway({ config, infra, clients, checks, metrics, log, clock, tracer });
     let url = '';
-    if (options.listen ?? true) url = await listen(app, config);
-    else await app.ready();
+    let ops: OpsServer | undefined;
+    if (options.listen ?? true) {
+      url = await listen(app, config);
+      ops = await listenOps({ config, metrics, checks, log }).catch(async (err: unknown) => {
+        await app.close();
+        throw err;
+      });
+    } else await app.ready();
 
     return {
       url,
+      opsUrl: ops?.url ?? '',
       app,
       metrics,
       config,
       async close() {
         await app.close();
+        await ops?.close();
         for (const h of hosted.reverse()) await h.close();
         await infra.close();
         await tracing.shutdown();

@@ -15,7 +15,7 @@ import type { Limiter } from './plugins/limits.js';
 import { installObservation } from './plugins/observe.js';
 import { installTracing } from './plugins/tracing.js';
 import { installValidation } from './plugins/validation.js';
-import { systemRoutes, type HealthCheck } from './routes/system.js';
+import { systemRoutes, type HealthCheck, type SystemRouteOptions } from './routes/system.js';
 import { userRoutes } from './routes/users.js';
 import { ErrorReply } from './schemas/common.js';
 
@@ -27,6 +27,8 @@ export interface GatewayDeps {
   tokens: TokenVerifier & { sign(claims: { sub: number }): string };
   limits: { loginPerIp: Limiter; loginPerAccount: Limiter; codePerIp: Limiter; codePerMobile: Limiter };
   checks: readonly HealthCheck[];
+  /** Who may read /metrics and /healthz, and whether they are on this port (routes/system.ts). */
+  ops?: SystemRouteOptions['ops'];
   metrics: Metrics;
   logger: Logger;
   /** Spans per request (continuing an incoming traceparent); a no-op tracer when tracing is off. */
@@ -62,7 +64,7 @@ export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
   installAuth(app, d.tokens);
   installObservation(app, d.metrics, createAccessLog(d.logger, d.options.logRequests));
   await installDocs(app);
-  await app.register(systemRoutes, { checks: d.checks, metrics: d.metrics });
+  await app.register(systemRoutes, { checks: d.checks, metrics: d.metrics, ops: d.ops });
   await app.register(userRoutes, { prefix: '/api/v1/users', users: d.clients.users, tokens: d.tokens, limits: d.limits, maxBatch: d.options.maxUsersPerBatch });
   await douyinRoutes(app, { clients: d.clients, tokens: d.tokens, blob: d.blob, limits: d.limits, settings: d.douyin });
   return app;

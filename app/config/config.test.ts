@@ -50,10 +50,42 @@ describe('config', () => {
     expect(() => loadConfig({ env: { SURGE_CONFIG: join(tmp, 'missing.yaml') } })).toThrow(/cannot be read/);
   });
 
-  it('refuses the default JWT secret and field key outside embedded mode', () => {
-    expect(() => loadConfig({ env: { SURGE__cache__driver: 'redis' } })).toThrow(/auth\.jwtSecret: the built-in development secret is refused/);
-    expect(() => loadConfig({ env: { SURGE__cache__driver: 'redis', SURGE_JWT_SECRET: 'x'.repeat(40) } })).toThrow(/auth\.fieldKey/);
-    const c = loadConfig({ env: { SURGE__cache__driver: 'redis', SURGE_JWT_SECRET: 'x'.repeat(40), SURGE_FIELD_KEY: Buffer.alloc(32, 7).toString('base64') } });
+  it('outside embedded mode, refuses to start without secrets, naming the key and how to set it', () => {
+    const servers = { SURGE__cache__driver: 'redis' };
+    expect(() => loadConfig({ env: servers })).toThrow(/auth\.jwtSecret: not set; .*set SURGE_JWT_SECRET \(e\.g\. "\$\(openssl rand -base64 48\)"\)/);
+    expect(() => loadConfig({ env: servers })).toThrow(/auth\.fieldKey: not set; .*set SURGE_FIELD_KEY/);
+    expect(() => loadConfig({ env: { ...servers, SURGE_JWT_SECRET: 'x'.repeat(40) } })).toThrow(/auth\.fieldKey: not set/);
+    const c = loadConfig({ env: { ...servers, SURGE_JWT_SECRET: 'x'.repeat(40), SURGE_FIELD_KEY: Buffer.alloc(32, 7).toString('base64') } });
     expect(isEmbedded(c)).toBe(false);
+    // Tools that never sign (surge ps) may load it without.
+    expect(loadConfig({ env: servers, secretsUnused: true }).auth.jwtSecret).toBe('');
+  });
+
+  it.each([
+    ['a short JWT secret', { SURGE_JWT_SECRET: 'y'.repeat(31) }, /auth\.jwtSecret: must be at least 32 characters/],
+    ["the Kubernetes example's placeholder", { SURGE_JWT_SECRET: 'replace-with-48-random-bytes-in-base64-xxxxxxxxxxxxxxxxxxxx' }, /auth\.jwtSecret: is an example's placeholder/],
+    ['a field key that says change me', { SURGE_FIELD_KEY: Buffer.from('my-field-key-CHANGE-ME-please!!!').toString('base64') }, /auth\.fieldKey: is an example's placeholder/],
+    ['a short ops token', { SURGE_OPS_TOKEN: 'abc' }, /ops\.token: must be at least 32 characters/],
+  ])('refuses %s in every mode', (_what, env, message) => {
+    expect(() => loadConfig({ env })).toThrow(message);
+    expect(() => loadConfig({ env: { ...env, SURGE__cache__driver: 'redis' } })).toThrow(message);
+  });
+
+  it('ops pages: a port of their own must not be the API port', () => {
+    expect(() => loadConfig({ env: { PORT: '9000', SURGE__ops__port: '9000' } })).toThrow(/ops\.port: 9000 is also http\.port/);
+    expect(loadConfig({ env: { PORT: '9000', SURGE__ops__port: '9001' } }).ops).toMatchObject({ port: 9001, host: '127.0.0.1', token: '' });
+  });
+
+  it("verification codes: the log sender only in embedded mode, 'auto' everywhere, a webhook needs its URL and a time limit below the RPC deadline", () => {
+    const servers = { SURGE__cache__driver: 'redis', SURGE_JWT_SECRET: 'x'.repeat(40), SURGE_FIELD_KEY: Buffer.alloc(32, 7).toString('base64') };
+    expect(loadConfig({ env: {} }).user.codeSender.driver).toBe('auto');
+    expect(loadConfig({ env: { SURGE__user__codeSender__driver: 'log' } }).user.codeSender.driver).toBe('log');
+    expect(loadConfig({ env: servers }).user.codeSender.driver).toBe('auto');
+    expect(() => loadConfig({ env: { ...servers, SURGE__user__codeSender__driver: 'log' } })).toThrow(/user\.codeSender\.driver: 'log' is for embedded mode only/);
+    expect(() => loadConfig({ env: { ...servers, SURGE__user__codeSender__driver: 'webhook' } })).toThrow(/user\.codeSender\.webhook\.url: required/);
+    expect(() => loadConfig({ env: { ...servers, SURGE__user__codeSender__driver: 'webhook', SURGE__user__codeSender__webhook__url: 'sms.example.com' } })).toThrow(/user\.codeSender\.webhook\.url/);
+    const hook = { ...servers, SURGE__user__codeSender__driver: 'webhook', SURGE__user__codeSender__webhook__url: 'https://sms.example.com/send' };
+    expect(loadConfig({ env: hook }).user.codeSender.webhook).toMatchObject({ url: 'https://sms.example.com/send', timeoutMs: 1500 });
+    expect(() => loadConfig({ env: { ...hook, SURGE__user__codeSender__webhook__timeoutMs: '2000' } })).toThrow(/timeoutMs: 2000 ms must be below rpc\.timeoutMs \(2000 ms\)/);
   });
 });

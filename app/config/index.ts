@@ -1,2 +1,4 @@
-export { ConfigSchema, DEV_FIELD_KEY, DEV_JWT_SECRET, type Config } from './schema.js';
-export { ConfigError, isEmbedded, loadConfig, validateConfig, type LoadOptions } from './load.js';
+export { ConfigSchema, type Config } from './schema.js';
+export { ConfigError, loadConfig, validateConfig, type LoadOptions } from './load.js';
+export { isEmbedded } from './checks.js';
+export { withLocalSecrets, startWithLocalSecrets, localSecrets, SECRETS_FILE, type LocalSecrets, type LocalSecretsFile } from './secrets.js';

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Value } from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
-import { ConfigSchema, DEV_FIELD_KEY, DEV_JWT_SECRET, type Config } from './schema.js';
+import { configProblems, isEmbedded } from './checks.js';
+import { ConfigSchema, type Config } from './schema.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -18,6 +19,7 @@ const ENV_ALIASES: Record<string, string> = {
   SURGE_LOG_LEVEL: 'log.level',
   SURGE_JWT_SECRET: 'auth.jwtSecret',
   SURGE_FIELD_KEY: 'auth.fieldKey',
+  SURGE_OPS_TOKEN: 'ops.token',
   SURGE_WORKER_ID: 'ids.workerId',
 };
 
@@ -27,7 +29,10 @@ export interface LoadOptions {
   file?: string;
   /** Values applied last (tests). */
   overrides?: Record<string, unknown>;
-  /** For tools that never sign or decrypt (surge ps): accept the built-in secrets in any mode. */
+  /**
+   * For tools that never sign or decrypt (surge ps), and for `surge up` before it hands out the
+   * data dir's secrets: a missing auth.jwtSecret / auth.fieldKey is not an error in any mode.
+   */
   secretsUnused?: boolean;
 }
 
@@ -48,6 +53,10 @@ export function loadConfig(options: LoadOptions = {}): Readonly<Config> {
   return validateConfig(raw, options.secretsUnused);
 }
 
+/**
+ * Schema, defaults and the cross-key rules (checks.ts). Pure: a missing secret stays '' in embedded
+ * mode, and the process entry points fill it from the data dir (secrets.ts).
+ */
 export function validateConfig(raw: unknown, secretsUnused = false): Readonly<Config> {
   const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, structuredClone(raw)));
   const problems = [...Value.Errors(ConfigSchema, withDefaults)]
@@ -55,28 +64,9 @@ export function validateConfig(raw: unknown, secretsUnused = false): Readonly<Co
     .map((e) => describe(e));
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${[...new Set(problems)].join('\n  ')}`);
   const config = withDefaults as Config;
-  if (!/^[A-Za-z0-9+/]{43}=$/.test(config.auth.fieldKey)) {
-    throw new ConfigError('auth.fieldKey: must be 32 random bytes in base64 (44 characters), e.g. the output of: openssl rand -base64 32');
-  }
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: config.douyin.timeZone });
-  } catch {
-    throw new ConfigError(`douyin.timeZone: "${config.douyin.timeZone}" is not an IANA time zone (e.g. Asia/Shanghai, UTC)`);
-  }
-  if (!isEmbedded(config) && !secretsUnused) {
-    if (config.auth.jwtSecret === DEV_JWT_SECRET) {
-      throw new ConfigError('auth.jwtSecret: the built-in development secret is refused outside embedded mode; set SURGE_JWT_SECRET (at least 32 characters)');
-    }
-    if (config.auth.fieldKey === DEV_FIELD_KEY) {
-      throw new ConfigError('auth.fieldKey: the built-in development key is refused outside embedded mode; set SURGE_FIELD_KEY to 32 random bytes in base64 (openssl rand -base64 32)');
-    }
-  }
+  const rules = configProblems(config, !isEmbedded(config) && !secretsUnused);
+  if (rules.length > 0) throw new ConfigError(rules.length === 1 ? rules[0]! : `invalid configuration:\n  ${rules.join('\n  ')}`);
   return deepFreeze(config);
-}
-
-/** Embedded mode: every adapter in-process or on local disk. */
-export function isEmbedded(c: Config): boolean {
-  return c.database.driver === 'sqlite' && c.cache.driver === 'memory' && c.queue.driver === 'memory' && c.blob.driver === 'local' && c.registry.driver === 'memory';
 }
 
 function readConfigFile(file: string): Record<string, unknown> {

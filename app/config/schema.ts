@@ -7,10 +7,6 @@ const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => Type.Intege
 const str = (def: string, opts: Record<string, unknown> = {}) => Type.String({ default: def, ...opts });
 const period = (quota: number, periodSeconds: number) => obj({ quota: int(quota, 1), periodSeconds: int(periodSeconds, 1) });
 
-/** Secrets used when none is configured; only embedded mode accepts them. */
-export const DEV_JWT_SECRET = 'surge-dev-jwt-secret-change-me-0000000000';
-export const DEV_FIELD_KEY = 'c3VyZ2UtZGV2LWZpZWxkLWtleS1jaGFuZ2UtbWUhISE=';
-
 export const ConfigSchema = obj({
   http: obj({
     host: str('0.0.0.0'),
@@ -28,10 +24,15 @@ export const ConfigSchema = obj({
     requests: Type.Boolean({ default: true }),
   }),
   auth: obj({
-    jwtSecret: str(DEV_JWT_SECRET, { minLength: 32 }),
+    /**
+     * HS256 signing secret, at least 32 characters. '' (the default) = not configured: embedded mode
+     * makes a random one on first start and keeps it in <dataDir>/secrets.json (app/config/secrets.ts);
+     * any other mode refuses to start without one (every process must share it).
+     */
+    jwtSecret: str(''),
     tokenTtlSeconds: int(7 * 24 * 3600, 60),
-    /** Master key for personal data encrypted at rest (mobile numbers): 32 random bytes in base64. */
-    fieldKey: str(DEV_FIELD_KEY, { minLength: 1 }),
+    /** Master key for personal data encrypted at rest (mobile numbers): 32 random bytes in base64. '' = as for jwtSecret. */
+    fieldKey: str(''),
   }),
   database: obj({
     driver: Type.Union([Type.Literal('sqlite'), Type.Literal('mysql')], { default: 'sqlite' }),
@@ -87,7 +88,7 @@ export const ConfigSchema = obj({
     timeoutMs: int(2000, 1),
     /** Round-trip in-process calls through the protobuf codecs (tests turn it on). */
     codecCheck: Type.Boolean({ default: false }),
-    /** Where a service process listens (framed protocol, gRPC, and its /metrics + /healthz page); 0 = any free port. */
+    /** Where a service process listens (framed protocol, gRPC, and its ops page: /metrics + /healthz under ops.token); 0 = any free port. */
     host: str('127.0.0.1'),
     /** The address other processes use to reach this one; empty = rpc.host. */
     advertiseHost: str(''),
@@ -111,6 +112,40 @@ export const ConfigSchema = obj({
     codesPerDay: int(10, 1),
     /** Wrong guesses allowed per code before it is burnt. */
     codeAttempts: int(5, 1),
+    /** How a verification code reaches its mobile (services/user/code-sender.ts). */
+    codeSender: obj({
+      /**
+       * 'log': written to the log at debug level (embedded mode only: a log is no way to reach a phone);
+       * 'webhook': POSTed to an SMS gateway; 'off': SendCode answers FailedPrecondition ("mobile sign-in
+       * is not configured"). 'auto' (default) = 'log' in embedded mode, 'off' elsewhere, so no install
+       * leaks codes into a shared log by default.
+       */
+      driver: Type.Union([Type.Literal('auto'), Type.Literal('log'), Type.Literal('webhook'), Type.Literal('off')], { default: 'auto' }),
+      webhook: obj({
+        /** The SMS gateway's endpoint: it receives POST {mobile, code, ttlSeconds} as JSON. Required with driver 'webhook'. */
+        url: str('', { pattern: '^(https?://[^\\s/]+(/[^\\s]*)?)?$' }),
+        /** Sent as Authorization: Bearer <token>; '' = no Authorization header. */
+        token: str(''),
+        /** One delivery's time limit; below rpc.timeoutMs, so SendCode fails with Unavailable before its caller gives up. */
+        timeoutMs: int(1500, 100, 60_000),
+      }),
+    }),
+  }),
+  /**
+   * Who may read the ops pages, /metrics and /healthz (counters, dependency names and their errors).
+   * /livez and /readyz say only "up" and stay open for probes; /docs and /openapi.json describe the public API.
+   */
+  ops: obj({
+    /** A listener of their own for the ops pages (they then leave the API port); 0 = served on the API port (http.port). */
+    port: int(0, 0, 65535),
+    /** Where that listener binds: loopback, so only this machine reaches it unless an operator opens it. */
+    host: str('127.0.0.1'),
+    /**
+     * A bearer token that opens the ops pages to any caller that sends it (at least 32 characters);
+     * '' = none: on the API port only direct loopback callers are served, on their own listener
+     * (ops.port, a service's rpc.metricsPort) whoever reaches its address.
+     */
+    token: str(''),
   }),
   video: obj({
     /** Newest videos the feed index keeps (a Redis sorted set, or in process); older pages query the database. */

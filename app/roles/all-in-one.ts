@@ -6,6 +6,7 @@ import { stopOn } from './signals.js';
 export async function runAllInOne(config: Config): Promise<void> {
   const system = await startSystem(config);
   const mode = isEmbedded(config) ? `embedded (data in ${config.dataDir})` : 'on servers';
-  process.stdout.write(`Surge is running ${mode} at ${system.url}  (API docs: ${system.url}/docs)\n`);
+  const ops = system.opsUrl ? `; /metrics and /healthz at ${system.opsUrl}` : '';
+  process.stdout.write(`Surge is running ${mode} at ${system.url}  (API docs: ${system.url}/docs${ops})\n`);
   stopOn(system.close);
 }

@@ -7,20 +7,23 @@ import { createLogger, createMetrics } from '#kit/observability';
 import type { ServiceDefinition } from '#kit/rpc';
 import type { HealthCheck } from '#gateway';
 import { makeGatewayClients } from '../clients.js';
-import type { Config } from '../config/index.js';
-import { createGateway, listen } from '../gateway.js';
+import { startWithLocalSecrets, type Config } from '../config/index.js';
+import { createGateway, listen, listenOps } from '../gateway.js';
 import { openInfrastructure } from '../infra.js';
 import { remoteClient, type RemoteClient } from '../remote.js';
 import { tracingFor } from '../tracing.js';
 
 export interface GatewayProcess {
   readonly url: string;
+  /** The ops pages' own listener (ops.port), or '' when they are served at `url`. */
+  readonly opsUrl: string;
   readonly app: FastifyInstance;
   close(): Promise<void>;
 }
 
-export async function startGatewayProcess(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<GatewayProcess> {
-  const log = options.logger ?? createLogger({ level: config.log.level, name: 'surge-gateway' });
+export async function startGatewayProcess(given: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<GatewayProcess> {
+  const log = options.logger ?? createLogger({ level: given.log.level, name: 'surge-gateway' });
+  const config = startWithLocalSecrets(given, log);
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics({ labels: { service: 'gateway' } });
   const tracing = tracingFor(config, 'surge-gateway');
@@ -39,19 +42,26 @@ export async function startGatewayProcess(config: Config, options: { logger?: Lo
     });
     return remote.client;
   });
-  const app = await createGateway({ config, infra, clients, checks: [...checks, ...infra.checks], metrics, log, clock, tracer: tracing.tracer });
+  const allChecks = [...checks, ...infra.checks];
+  const app = await createGateway({ config, infra, clients, checks: allChecks, metrics, log, clock, tracer: tracing.tracer });
   // Readiness for load balancers: serving and not shutting down. Deliberately not /healthz: one
   // service without instances, or Redis down, must not take every gateway out of rotation while
   // the other routes still answer (and cached reads survive Redis); /healthz is for operators.
   let closing = false;
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => (closing ? reply.code(503).send({ status: 'closing' }) : { status: 'ready' }));
   const url = await listen(app, config);
+  const ops = await listenOps({ config, metrics, checks: allChecks, log, ready: () => !closing }).catch(async (err: unknown) => {
+    await app.close();
+    throw err;
+  });
   return {
     url,
+    opsUrl: ops?.url ?? '',
     app,
     async close() {
       closing = true;
       await app.close();
+      await ops?.close();
       await Promise.all(remotes.map((r) => r.close()));
       await infra.close();
       await tracing.shutdown();

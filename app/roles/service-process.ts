@@ -1,19 +1,19 @@
 // `surge serve <service>`: one service in its own process. Order matters and is the point:
 // listen, then register (clients never see an address that refuses them); on SIGTERM,
 // deregister first (clients stop sending), then drain in-flight calls, then close.
-import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '#kit/clock';
 import type { Instance, Registration, WorkerClaim } from '#kit/discovery';
 import { MAX_WORKER_ID } from '#kit/ids';
-import { createLogger, createMetrics, type Metrics } from '#kit/observability';
+import { createLogger, createMetrics } from '#kit/observability';
 import { RpcServer, serverInterceptors, startFramedServer, startGrpcServer, type Interceptor } from '#kit/rpc';
 import { createShedder, eventLoopProbe, shedderInterceptor } from '#kit/shedder';
 import { serverTracingInterceptor, tracedQueue } from '#kit/tracing';
-import { ConfigError, type Config } from '../config/index.js';
-import { openInfrastructure, type Infrastructure } from '../infra.js';
+import { startOpsServer } from '#gateway';
+import { ConfigError, startWithLocalSecrets, type Config } from '../config/index.js';
+import { openInfrastructure } from '../infra.js';
 import { serviceHosts, type HostedService } from '../services.js';
 import { tracingFor } from '../tracing.js';
 
@@ -26,10 +26,11 @@ export interface ServiceProcess {
   close(): Promise<void>;
 }
 
-export async function startServiceProcess(config: Config, name: string, options: { logger?: Logger; clock?: Clock } = {}): Promise<ServiceProcess> {
+export async function startServiceProcess(given: Config, name: string, options: { logger?: Logger; clock?: Clock } = {}): Promise<ServiceProcess> {
   const host = serviceHosts[name];
   if (!host) throw new ConfigError(`unknown service "${name}"; this build hosts: ${Object.keys(serviceHosts).join(', ')}`);
-  const log = options.logger ?? createLogger({ level: config.log.level, name: `surge-${name}` });
+  const log = options.logger ?? createLogger({ level: given.log.level, name: `surge-${name}` });
+  const config = startWithLocalSecrets(given, log);
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics({ labels: { service: name } });
   const tracing = tracingFor(config, `surge-${name}`);
@@ -59,15 +60,16 @@ export async function startServiceProcess(config: Config, name: string, options:
     const grpc = await startGrpcServer(server, { host: r.host, port: r.grpcPort });
     undo.push(() => grpc.close({ drainMs: 0 }));
     let ready = true;
-    const page = await startOpsPage(r.host, r.metricsPort, metrics, [...hosted.checks, ...infra.checks], () => ready);
-    undo.push(() => new Promise((res) => page.close(res)));
+    // The ops page: /metrics and /healthz under ops.token when one is set (else open to whoever reaches rpc.host), /livez and /readyz for probes.
+    const page = await startOpsServer({ host: r.host, port: r.metricsPort, token: config.ops.token, metrics, checks: [...hosted.checks, ...infra.checks], ready: () => ready, warn: (message) => log.warn(message) });
+    undo.push(() => page.close());
 
-    const instance: Instance = { service: name, id: instanceId, host: r.advertiseHost || r.host, framedPort: framed.port, grpcPort: grpc.port, pid: process.pid, meta: { metricsPort: String(portOf(page)), workerId: String(claim.workerId) } };
+    const instance: Instance = { service: name, id: instanceId, host: r.advertiseHost || r.host, framedPort: framed.port, grpcPort: grpc.port, pid: process.pid, meta: { metricsPort: String(page.port), workerId: String(claim.workerId) } };
     const registration: Registration = await infra.registry.register(instance);
     await registration.ready;
     return {
       instance,
-      metricsUrl: `http://${instance.host}:${portOf(page)}/metrics`,
+      metricsUrl: `http://${instance.host}:${page.port}/metrics`,
       async close() {
         ready = false;
         await registration.deregister().catch((err: unknown) => log.warn({ err }, 'deregistering failed'));
@@ -78,7 +80,7 @@ export async function startServiceProcess(config: Config, name: string, options:
         await hosted.close();
         await claim.release().catch(() => undefined);
         await probe.close();
-        await new Promise((res) => page.close(res));
+        await page.close();
         await infra.close();
         await tracing.shutdown();
         log.flush?.();
@@ -100,29 +102,4 @@ function injectDelay(ms: number, clock: Clock): Interceptor {
     await clock.sleep(ms, call.ctx.signal);
     return next(call);
   };
-}
-
-/** /metrics, /livez (the process answers), /healthz (dependencies answer) and /readyz (registered, not draining): for probes and Prometheus. */
-function startOpsPage(host: string, port: number, metrics: Metrics, checks: Infrastructure['checks'], ready: () => boolean): Promise<Server> {
-  const server = createServer(async (req, res) => {
-    const send = (status: number, type: string, body: string) => res.writeHead(status, { 'content-type': type }).end(body);
-    if (req.url === '/metrics') return send(200, metrics.contentType, await metrics.render());
-    if (req.url === '/livez') return send(200, 'application/json', '{"status":"alive"}');
-    if (req.url === '/readyz') return ready() ? send(200, 'application/json', '{"status":"ready"}') : send(503, 'application/json', '{"status":"draining"}');
-    if (req.url === '/healthz') {
-      const failed: string[] = [];
-      await Promise.all(checks.map((c) => c.check().catch(() => failed.push(c.name))));
-      return failed.length ? send(503, 'application/json', JSON.stringify({ status: 'unavailable', failing: failed })) : send(200, 'application/json', '{"status":"ok"}');
-    }
-    send(404, 'application/json', '{"code":40401,"message":"not found"}');
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve(server));
-  });
-}
-
-function portOf(s: Server): number {
-  const a = s.address();
-  return typeof a === 'object' && a ? a.port : 0;
 }

@@ -3,12 +3,11 @@
 // the gateway. Prints where each listens; Ctrl-C or SIGTERM stops the gateway first, then the
 // services (each deregisters and drains), then the etcd it started.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig, type Config } from '../config/index.js';
+import { ConfigError, loadConfig, withLocalSecrets, type Config } from '../config/index.js';
 import { serviceHosts } from '../services.js';
 
 const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
@@ -18,10 +17,11 @@ export async function up(args: string[]): Promise<void> {
   const file = valueOf(args, '--config') ?? process.env.SURGE_CONFIG ?? 'deploy/local/surge.yaml';
   const scale = parseScale(args);
   // The data dir first (secrets are kept there), then the real configuration with the secrets.
-  const dataDir = resolve(loadConfig({ file, secretsUnused: true }).dataDir);
+  const local = loadConfig({ file, secretsUnused: true });
+  const dataDir = resolve(local.dataDir);
   // Every child gets the data dir as an absolute path: with local blobs, the gateway stores
   // uploads there and the video service reads them back for covers, so both must see one folder.
-  const env = { ...process.env, SURGE_CONFIG: resolve(file), SURGE_DATA: dataDir, ...localSecrets(dataDir) };
+  const env = { ...process.env, SURGE_CONFIG: resolve(file), SURGE_DATA: dataDir, ...sharedSecrets(local) };
   const config = loadConfig({ env });
   if (config.registry.driver !== 'etcd') throw new ConfigError(`registry.driver: ${file} must use etcd for surge up`);
 
@@ -124,16 +124,15 @@ function terminate(proc: ChildProcess): Promise<void> {
   });
 }
 
-/** Secrets for a local run, made once and kept in the data dir, so tokens survive a restart. */
-function localSecrets(dataDir: string): Record<string, string> {
-  if (process.env.SURGE_JWT_SECRET && process.env.SURGE_FIELD_KEY) return {};
-  const file = join(dataDir, 'local-secrets.json');
-  if (!existsSync(file)) {
-    mkdirSync(join(file, '..'), { recursive: true });
-    writeFileSync(file, JSON.stringify({ SURGE_JWT_SECRET: randomBytes(48).toString('base64'), SURGE_FIELD_KEY: randomBytes(32).toString('base64') }), { mode: 0o600 });
-    say(`generated development secrets in ${file}`);
-  }
-  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+/**
+ * The secrets every process of this run shares, as environment for the children: the configured
+ * ones, else those of <dataDir>/secrets.json (made on first run), the file embedded mode uses too.
+ */
+function sharedSecrets(config: Config): Record<string, string> {
+  const { config: filled, made } = withLocalSecrets(config);
+  if (!made) return {};
+  say(`${made.created ? 'made new secrets in' : 'secrets from'} ${made.file}`);
+  return { SURGE_JWT_SECRET: filled.auth.jwtSecret, SURGE_FIELD_KEY: filled.auth.fieldKey };
 }
 
 function parseScale(args: string[]): Map<string, number> {

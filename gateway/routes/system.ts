@@ -1,45 +1,40 @@
-// Operational routes: health, metrics, API description.
-import type { FastifyInstance } from 'fastify';
-import { SurgeError, errors } from '#kit/errors';
+// Operational routes on the API port: /livez for probes (open: it says only "up"), and the ops
+// pages /metrics and /healthz under the access rule of ops/access.ts, unless they have a listener
+// of their own (ops.port), in which case this port does not serve them at all.
+// /docs and /openapi.json (plugins/docs.ts) describe the public API and stay open.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Metrics } from '#kit/observability';
+import { healthReport, opsAccess, type HealthCheck } from '../ops/index.js';
 
-export interface HealthCheck {
-  /** The dependency's name as an operator knows it: database, redis, nats, blob store. */
-  name: string;
-  check(): Promise<void>;
+export type { HealthCheck } from '../ops/index.js';
+
+export interface SystemRouteOptions {
+  checks: readonly HealthCheck[];
+  metrics: Metrics;
+  /** Who may read /metrics and /healthz here. Default: no token, so direct loopback callers only. */
+  ops?: {
+    /** ops.token; '' = none. Default ''. */
+    token?: string;
+    /** false: the ops pages have a listener of their own (ops.port) and are not served here. Default true. */
+    onApiPort?: boolean;
+  };
 }
 
-const CHECK_TIMEOUT_MS = 1500;
-
-export async function systemRoutes(app: FastifyInstance, d: { checks: readonly HealthCheck[]; metrics: Metrics }): Promise<void> {
-  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
-    const results = await Promise.all(d.checks.map(async (c) => [c.name, await run(c)] as const));
-    const failed = results.filter(([, r]) => r !== 'ok');
-    const checks = Object.fromEntries(results);
-    if (failed.length === 0) return { status: 'ok', checks };
-    const e = errors.unavailable(failed.map(([n]) => n).join(', '));
-    return reply.code(503).send({ status: 'unavailable', code: e.code, message: `${failed.map(([n, r]) => `${n}: ${r}`).join('; ')}`, checks });
-  });
-
+export async function systemRoutes(app: FastifyInstance, d: SystemRouteOptions): Promise<void> {
   // Liveness: the process answers. Dependencies failing is /healthz's business, not a reason to restart.
   app.get('/livez', { schema: { hide: true } }, async () => ({ status: 'alive' }));
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(d.metrics.contentType).send(await d.metrics.render()));
-}
+  if (d.ops?.onApiPort === false) return;
+  const allowed = opsAccess({ token: d.ops?.token ?? '', sharedListener: true });
+  const guard = async (request: FastifyRequest) => {
+    const refused = allowed({ peer: request.socket.remoteAddress, headers: request.headers });
+    if (refused) throw refused;
+  };
 
-async function run(c: HealthCheck): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      c.check(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-      }),
-    ]);
-    return 'ok';
-  } catch (err) {
-    return err instanceof SurgeError ? `${err.message}` : `not answering (${(err as Error).message})`;
-  } finally {
-    clearTimeout(timer);
-  }
+  app.get('/healthz', { schema: { hide: true }, onRequest: guard }, async (_request, reply) => {
+    const report = await healthReport(d.checks);
+    return reply.code(report.status).send(report.body);
+  });
+
+  app.get('/metrics', { schema: { hide: true }, onRequest: guard }, async (_request, reply) => reply.type(d.metrics.contentType).send(await d.metrics.render()));
 }

@@ -17,6 +17,129 @@ describe('the /api/v1 face', () => {
   });
 
   // ── secrets and ops (items 1, 13) ──
+  // The signing secret every install used before issue 17, public in the repository's history:
+  // a token signed with it must mean nothing to a freshly started system.
+  const RETIRED_DEV_SECRET = 'surge-dev-jwt-secret-change-me-0000000000';
+
+  it('refuses a token minted with the retired public development secret (item 1)', async () => {
+    const { createTokens } = await import('#kit/auth');
+    const reg = await sys.app.inject({ method: 'POST', url: '/api/v1/users/register', payload: { username: `forge${Date.now().toString(36)}`, password: 'secret123' } });
+    expect(reg.statusCode).toBe(201);
+    const { id, token } = reg.json() as { id: number; token: string };
+    const forged = createTokens({ secret: RETIRED_DEV_SECRET, ttlSeconds: 3600 }).sign({ sub: id });
+    const refused = await sys.app.inject({ method: 'GET', url: '/api/v1/users/me', headers: { authorization: `Bearer ${forged}` } });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json()).toMatchObject({ code: 40101 });
+    // The genuine token still works: the refusal is the secret's doing, not a broken route.
+    const own = await sys.app.inject({ method: 'GET', url: '/api/v1/users/me', headers: { authorization: `Bearer ${token}` } });
+    expect(own.statusCode).toBe(200);
+  });
+
+  it('signs with secrets made for this data dir, not with any value written in the code (item 1)', async () => {
+    const { statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    expect(sys.config.auth.jwtSecret).not.toBe(RETIRED_DEV_SECRET);
+    expect(sys.config.auth.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(Buffer.from(sys.config.auth.fieldKey, 'base64').toString('latin1')).not.toMatch(/change-me/);
+    expect(statSync(join(sys.config.dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it('serves /metrics and /healthz to a direct local caller only; /livez, /docs and /openapi.json to anyone (item 13)', async () => {
+    const get = (url: string, remoteAddress: string, headers: Record<string, string> = {}) => sys.app.inject({ method: 'GET', url, remoteAddress, headers });
+    for (const url of ['/metrics', '/healthz']) {
+      expect((await get(url, '127.0.0.1')).statusCode, `${url} from loopback`).toBe(200);
+      const remote = await get(url, '203.0.113.9');
+      expect(remote.statusCode, `${url} from a remote address`).toBe(403);
+      expect(remote.json()).toMatchObject({ code: 40301, message: expect.stringContaining('ops.token') });
+      // A proxy on the same machine makes remote callers look local: a forwarded request is not local.
+      expect((await get(url, '127.0.0.1', { 'x-forwarded-for': '203.0.113.9' })).statusCode, `${url} forwarded`).toBe(403);
+      expect((await get(url, '203.0.113.9', { 'x-forwarded-for': '127.0.0.1' })).statusCode, `${url} claiming loopback`).toBe(403);
+      // Without ops.token set, no bearer token opens it either.
+      expect((await get(url, '203.0.113.9', { authorization: 'Bearer anything' })).statusCode).toBe(403);
+    }
+    for (const url of ['/livez', '/openapi.json', '/docs/']) expect((await get(url, '203.0.113.9')).statusCode, url).toBe(200);
+  });
+
+  it('with ops.token set, serves ops pages to its bearer only, wherever they come from (item 13)', async () => {
+    const opsToken = 'ops-'.padEnd(40, 'k');
+    const guarded = await startTestSystem('embedded', { 'ops.token': opsToken });
+    try {
+      const get = (remoteAddress: string, authorization?: string) => guarded.app.inject({ method: 'GET', url: '/metrics', remoteAddress, headers: authorization ? { authorization } : {} });
+      expect((await get('203.0.113.9', `Bearer ${opsToken}`)).statusCode).toBe(200);
+      expect((await get('203.0.113.9', `Bearer ${opsToken}x`)).statusCode).toBe(401);
+      expect((await get('127.0.0.1')).statusCode).toBe(401);
+      expect((await get('127.0.0.1')).json()).toMatchObject({ code: 40101 });
+    } finally {
+      await guarded.stop();
+    }
+  });
+
+  it('with ops.port set, /metrics and /healthz leave the API port for a listener of their own on loopback (item 13)', async () => {
+    const { createServer } = await import('node:net');
+    const free = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const split = await startTestSystem('embedded', { 'ops.port': free });
+    try {
+      expect(split.opsUrl).toBe(`http://127.0.0.1:${free}`);
+      for (const url of ['/metrics', '/healthz']) expect((await split.app.inject({ method: 'GET', url })).statusCode, `${url} on the API port`).toBe(404);
+      expect((await split.app.inject({ method: 'GET', url: '/livez' })).statusCode).toBe(200);
+      expect((await fetch(`${split.opsUrl}/metrics`)).status).toBe(200);
+      expect((await fetch(`${split.opsUrl}/healthz`)).status).toBe(200);
+    } finally {
+      await split.stop();
+    }
+  });
+
+  it("sends sign-in codes through the configured webhook only, and with the sender 'off' says mobile sign-in is not configured (item 13)", async () => {
+    const { createServer } = await import('node:http');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadConfig, startSystem } = await import('#app');
+    const { createLogger } = await import('#kit/observability');
+    const smsToken = 'sms-'.padEnd(40, 's');
+    const delivered: { authorization?: string; body: { mobile: string; code: string; ttlSeconds: number } }[] = [];
+    const sms = createServer(async (req, res) => {
+      let text = '';
+      for await (const chunk of req) text += chunk;
+      delivered.push({ authorization: req.headers.authorization, body: JSON.parse(text) });
+      res.writeHead(202).end();
+    });
+    await new Promise<void>((r) => sms.listen(0, '127.0.0.1', r));
+    const lines: string[] = [];
+    const start = (sender: Record<string, unknown>) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'surge-sender-'));
+      const config = loadConfig({ env: {}, overrides: { dataDir, 'limits.codePerIp.quota': 100, ...sender } });
+      const system = startSystem(config, { listen: false, logger: createLogger({ level: 'debug', destination: { write: (l: string) => lines.push(l) } }) });
+      return { system, dataDir };
+    };
+    const code = (app: { inject: typeof sys.app.inject }, mobile: string) => app.inject({ method: 'POST', url: '/api/v1/users/code', payload: { mobile } });
+    const hooked = start({ 'user.codeSender.driver': 'webhook', 'user.codeSender.webhook.url': `http://127.0.0.1:${(sms.address() as { port: number }).port}/sms`, 'user.codeSender.webhook.token': smsToken });
+    const off = start({ 'user.codeSender.driver': 'off' });
+    const [a, b] = await Promise.all([hooked.system, off.system]);
+    try {
+      expect((await code(a.app, '13900139001')).statusCode).toBe(204);
+      expect(delivered).toHaveLength(1);
+      expect(delivered[0]).toMatchObject({ authorization: `Bearer ${smsToken}`, body: { mobile: expect.stringMatching(/13900139001$/), code: expect.stringMatching(/^\d{6}$/), ttlSeconds: 1800 } });
+      const signIn = await a.app.inject({ method: 'POST', url: '/api/v1/users/login/mobile', payload: { mobile: '13900139001', code: delivered[0]!.body.code } });
+      expect(signIn.statusCode).toBe(200);
+      // Even at debug level, a webhook run never writes the code or the gateway's token to the log.
+      expect(lines.join('')).not.toContain(delivered[0]!.body.code);
+      expect(lines.join('')).not.toContain(smsToken);
+
+      const refused = await code(b.app, '13900139002');
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json()).toMatchObject({ code: 40902, message: expect.stringContaining('mobile sign-in is not configured') });
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await new Promise((r) => sms.close(r));
+      for (const dir of [hooked.dataDir, off.dataDir]) rmSync(dir, { recursive: true, force: true });
+    }
+  });
   // ── end secrets and ops ──
 
   // ── request edge (items 2, 7, 8, 12, 16) ──

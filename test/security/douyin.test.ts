@@ -17,6 +17,30 @@ describe('the /douyin/ face', () => {
   });
 
   // ── secrets and ops (items 1, 13) ──
+  // The signing secret every install used before issue 17, public in the repository's history.
+  const RETIRED_DEV_SECRET = 'surge-dev-jwt-secret-change-me-0000000000';
+
+  it('refuses a token minted with the retired public development secret, in the query and in the form (item 1)', async () => {
+    const { createTokens } = await import('#kit/auth');
+    const reg = await sys.app.inject({ method: 'POST', url: `/douyin/user/register/?username=forge${Date.now().toString(36)}&password=secret123` });
+    const { user_id: id, token, status_code } = reg.json() as { user_id: number; token: string; status_code: number };
+    expect(status_code).toBe(0);
+    const forged = createTokens({ secret: RETIRED_DEV_SECRET, ttlSeconds: 3600 }).sign({ sub: id });
+    const read = await sys.app.inject({ method: 'GET', url: `/douyin/user/?user_id=${id}&token=${forged}` });
+    expect(read.json()).toMatchObject({ status_code: 40101 });
+    const act = await sys.app.inject({ method: 'POST', url: '/douyin/relation/action/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${forged}&to_user_id=${id}&action_type=1` });
+    expect(act.json()).toMatchObject({ status_code: 40101 });
+    // The genuine token still works: the refusal is the secret's doing.
+    expect((await sys.app.inject({ method: 'GET', url: `/douyin/user/?user_id=${id}&token=${token}` })).json()).toMatchObject({ status_code: 0 });
+  });
+
+  it('keeps /metrics and /healthz from remote callers next to the Douyin routes (item 13)', async () => {
+    for (const url of ['/metrics', '/healthz']) {
+      const res = await sys.app.inject({ method: 'GET', url, remoteAddress: '198.51.100.7' });
+      expect(res.statusCode, url).toBe(403);
+      expect(res.json()).toMatchObject({ code: 40301 });
+    }
+  });
   // ── end secrets and ops ──
 
   // ── request edge (items 2, 7, 8, 12, 16) ──
