@@ -1,6 +1,11 @@
 // A Bloom filter over a BloomBitmap: "no" is certain, "maybe" is wrong at rate p. In front of a
 // cache it stops penetration on id spaces: a lookup of an id that was never added answers "no"
 // without touching the cache or the database, so a flood of made-up ids costs nothing downstream.
+// Failure policy: the Redis adapter fails with SurgeError(Unavailable) and decides nothing
+// itself. A guard in front of a cache should then let the lookup through (treat it as "maybe"):
+// the cache and its not-found placeholder still stop penetration, only less cheaply, whereas
+// answering "no" would hide rows that exist. Items added while Redis is down are lost to the
+// filter (false negatives later), so writers should retry the add or rebuild the filter.
 import { errors } from '#kit/errors';
 import type { BloomBitmap } from './bitmap.js';
 import { DoubleHasher, type BloomItem } from './double-hashing.js';
