@@ -83,6 +83,7 @@ describe.skipIf(!hasRedis)('redis bloom filter when Redis goes away', () => {
     await redisReady(viaProxy);
   });
   afterAll(async () => {
+    await dropKeys(viaProxy, runPrefix);
     viaProxy.disconnect();
     await proxy.close();
   });
