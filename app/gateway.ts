@@ -37,7 +37,7 @@ export function createGateway(o: { config: Config; infra: Infrastructure; client
     metrics: o.metrics,
     logger: o.log,
     tracer: o.tracer,
-    options: { bodyLimitBytes: config.http.bodyLimitBytes, trustProxy: config.http.trustProxy, logRequests: config.log.requests, maxUsersPerBatch: HTTP_USERS_PER_REQUEST },
+    options: { bodyLimitBytes: config.http.bodyLimitBytes, trustProxy: config.http.trustProxy, publicHosts: config.http.publicHosts, logRequests: config.log.requests, maxUsersPerBatch: HTTP_USERS_PER_REQUEST },
   });
 }
 

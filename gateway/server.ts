@@ -8,11 +8,13 @@ import { createAccessLog, lazyChild, type Metrics } from '#kit/observability';
 import { douyinRoutes, type DouyinClients, type DouyinSettings } from './douyin/index.js';
 import { installAuth, type TokenVerifier } from './plugins/auth.js';
 import { installDocs } from './plugins/docs.js';
-import { Code, SurgeError } from '#kit/errors';
-import { installErrorHandling, sendError } from './plugins/errors.js';
-import { errorJson, JSON_TYPE } from './douyin/http/envelope.js';
+import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH } from './plugins/edge-errors.js';
+import { installErrorHandling } from './plugins/errors.js';
+import { installJsonBody } from './plugins/json-body.js';
 import type { Limiter } from './plugins/limits.js';
 import { installObservation } from './plugins/observe.js';
+import { installPublicOrigin } from './plugins/public-origin.js';
+import { installRequestGuard } from './plugins/request-guard.js';
 import { installTracing } from './plugins/tracing.js';
 import { installValidation } from './plugins/validation.js';
 import { systemRoutes, type HealthCheck, type SystemRouteOptions } from './routes/system.js';
@@ -33,7 +35,8 @@ export interface GatewayDeps {
   logger: Logger;
   /** Spans per request (continuing an incoming traceparent); a no-op tracer when tracing is off. */
   tracer: Tracer;
-  options: { bodyLimitBytes: number; trustProxy: boolean; logRequests: boolean; maxUsersPerBatch: number };
+  /** publicHosts: host[:port] values a client's Host may put in URLs (public-origin.ts); default [], the machine's own names. */
+  options: { bodyLimitBytes: number; trustProxy: boolean; publicHosts?: readonly string[]; logRequests: boolean; maxUsersPerBatch: number };
 }
 
 export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
@@ -46,22 +49,24 @@ export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
     bodyLimit: d.options.bodyLimitBytes,
     trustProxy: d.options.trustProxy,
     requestIdHeader: 'x-request-id',
-    return503OnClosing: true,
-    // A URL Fastify cannot decode never reaches a route: answer it in the API's own format.
-    frameworkErrors: (err, request, generic) => {
-      const reply = generic as FastifyReply;
-      const e = new SurgeError(Code.InvalidArgument, err.code === 'FST_ERR_BAD_URL' ? 'the URL is malformed (bad percent-encoding)' : 'the request is malformed');
-      if (request.url.startsWith('/douyin/')) return reply.code(200).header('content-type', JSON_TYPE).send(errorJson(e.code, e.message, '}'));
-      return sendError(reply, e);
-    },
+    // Requests arriving during close() are answered by the request guard, in Surge's shape.
+    return503OnClosing: false,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // A URL the router or Node's parser refuses never reaches a route: answer it in the API's own format.
+    frameworkErrors: (err, request, reply) => frameworkErrors(err, request, reply as FastifyReply),
+    clientErrorHandler: clientErrorHandler({ log: d.logger }),
   });
   app.addSchema(ErrorReply);
   // The API speaks JSON only: a text/plain body is a client mistake worth a clear 415.
   app.removeContentTypeParser('text/plain');
   installValidation(app);
   installErrorHandling(app);
+  installRequestGuard(app);
+  // JSON bodies pass the shape limits (fields, depth) before Fastify's parser.
+  installJsonBody(app);
   installTracing(app, d.tracer);
   installAuth(app, d.tokens);
+  installPublicOrigin(app, { hosts: d.options.publicHosts ?? [] });
   installObservation(app, d.metrics, createAccessLog(d.logger, d.options.logRequests));
   await installDocs(app);
   await app.register(systemRoutes, { checks: d.checks, metrics: d.metrics, ops: d.ops });

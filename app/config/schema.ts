@@ -15,6 +15,13 @@ export const ConfigSchema = obj({
     bodyLimitBytes: int(1 << 20, 1024),
     /** Honour X-Forwarded-For when behind a proxy (per-IP limits then see the client). */
     trustProxy: Type.Boolean({ default: false }),
+    /**
+     * host[:port] values a client's Host (X-Forwarded-Host with trustProxy) may put in the URLs of
+     * blobs the gateway serves. [] = the machine's own names (localhost, its addresses, its host
+     * name) at the port the request came in on, so a phone on the LAN works unconfigured; any
+     * other Host gets the address the client reached. douyin.publicBaseUrl, when set, wins.
+     */
+    publicHosts: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
   }),
   /** Where embedded mode keeps SQLite files and blobs. */
   dataDir: str('./data', { minLength: 1 }),

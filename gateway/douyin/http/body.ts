@@ -1,9 +1,12 @@
 // Reading a Douyin request body from the raw request, on any method (Fastify never reads the
 // body of a GET, and clients send forms with GET): url-encoded and JSON bodies are collected up
-// to the form limit, multipart bodies stream through busboy (see multipart.ts).
+// to the form limit and pass the shape limits of the /api/v1 face (fields, depth; see
+// plugins/body-shape.ts) before they are parsed; multipart bodies stream through busboy (see
+// multipart.ts).
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { Code, SurgeError, errors } from '#kit/errors';
+import { checkFormFields, checkJsonShape } from '../../plugins/body-shape.js';
 import { clientGone, tooLarge } from './limits.js';
 import { readMultipart, type UploadTarget } from './multipart.js';
 import type { ParamSource, UploadedFile } from './params.js';
@@ -37,7 +40,7 @@ export async function readBody(raw: IncomingMessage, formLimitBytes: number, upl
   const type = mediaType(header);
   switch (type) {
     case 'application/x-www-form-urlencoded':
-      return { fields: parseQuery((await readAll(raw, formLimitBytes)).toString('utf8')) };
+      return { fields: formFields(await readAll(raw, formLimitBytes)) };
     case 'application/json':
       return { fields: jsonFields(await readAll(raw, formLimitBytes)) };
     case 'multipart/form-data':
@@ -71,11 +74,23 @@ function readAll(raw: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/**
+ * The fields of a url-encoded body. Over the field limit the body is refused: node:querystring
+ * would keep the first 1,000 and drop the rest without a word.
+ */
+function formFields(body: Buffer): ParamSource {
+  const text = body.toString('utf8');
+  checkFormFields(text);
+  return parseQuery(text, '&', '=', { maxKeys: 0 });
+}
+
 /** A flat JSON object of strings, numbers and booleans as parameters; null counts as absent. */
 function jsonFields(body: Buffer): ParamSource {
+  const text = body.toString('utf8');
+  checkJsonShape(text);
   let value: unknown;
   try {
-    value = JSON.parse(body.toString('utf8'));
+    value = JSON.parse(text);
   } catch {
     throw errors.invalid('body', 'is not valid JSON');
   }

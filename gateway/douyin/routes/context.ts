@@ -13,8 +13,9 @@ export const BLOB_PREFIX = '/douyin/blob/';
 
 export function viewContext(d: DouyinDeps, request: FastifyRequest, viewer: number): ViewContext {
   let base: string | undefined;
-  // The client fetches from wherever it reached the gateway (a phone on the LAN, a proxy).
-  const urlBase = () => (base ??= (d.settings.publicBaseUrl || `${request.protocol}://${request.host}`) + BLOB_PREFIX);
+  // The configured base, else where the client reached the gateway (a phone on the LAN, a
+  // proxy), taking its Host only when that is a trusted one (plugins/public-origin.ts).
+  const urlBase = () => (base ??= (d.settings.publicBaseUrl || request.publicOrigin()) + BLOB_PREFIX);
   return {
     viewer,
     call: callOptions(request),
