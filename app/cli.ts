@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     case 'gateway': {
       const { startGatewayProcess } = await import('./roles/gateway-process.js');
       const g = await startGatewayProcess(load());
-      process.stdout.write(`surge gateway: ${g.url} (metrics ${g.url}/metrics, API docs ${g.url}/docs)\n`);
+      process.stdout.write(`surge gateway: ${g.url} (metrics ${g.opsUrl || g.url}/metrics, API docs ${g.url}/docs)\n`);
       return stopOn(g.close);
     }
     case 'up':

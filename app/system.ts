@@ -29,7 +29,7 @@ export interface System {
 export interface StartOptions {
   logger?: Logger;
   clock?: Clock;
-  /** Default true. false builds everything but does not bind the port (tests use app.inject). */
+  /** Default true. false builds everything but binds no port, the ops listener's (ops.port) included (tests use app.inject). */
   listen?: boolean;
   overrides?: HostContext['overrides'];
 }
