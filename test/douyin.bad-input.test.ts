@@ -71,6 +71,8 @@ interface Row {
   multipart?: { fields: Fields; files?: { field: string; bytes: number }[] };
   /** A body sent as is. */
   raw?: { type?: string; body: string | Buffer };
+  /** Further request headers. */
+  headers?: Record<string, string>;
   /** Surge code expected in status_code; 0 for the anonymous view of token-optional routes. */
   code: number;
   /** A fragment status_msg must contain (the field it names); for status 0, 'ok'. */
@@ -143,6 +145,11 @@ const rows: Row[] = [
   { name: 'a body without Content-Type', path: '/douyin/user/register/', raw: { body: 'username=a&password=secret123' }, code: Code.UnsupportedMediaType, says: 'Content-Type: is missing' },
   { name: 'invalid JSON', path: '/douyin/user/register/', raw: { type: 'application/json', body: '{"username":' }, code: Code.InvalidArgument, says: 'body: is not valid JSON' },
   { name: 'a JSON parameter that is an object', path: '/douyin/user/register/', raw: { type: 'application/json', body: '{"username":{"$ne":1},"password":"secret123"}' }, code: Code.InvalidArgument, says: 'username: must be a string, number or boolean' },
+  // Bodies past the shape limits (gateway/plugins/body-shape.ts), and encodings the server does not decode.
+  { name: 'a JSON body of 1001 fields', path: '/douyin/user/register/', raw: { type: 'application/json', body: `{${Array.from({ length: 1001 }, (_, i) => `"k${i}":0`).join(',')}}` }, code: Code.PayloadTooLarge, says: 'body: has more than the limit of 1000 fields' },
+  { name: 'a JSON body nested 33 levels', path: '/douyin/user/register/', raw: { type: 'application/json', body: `{"username":"a","password":"secret123","x":${'['.repeat(33)}${']'.repeat(33)}}` }, code: Code.PayloadTooLarge, says: 'body: nests deeper than the limit of 32 levels' },
+  { name: 'a form of 1001 fields', path: '/douyin/user/login/', raw: { type: 'application/x-www-form-urlencoded', body: `${Array.from({ length: 999 }, (_, i) => `f${i}=0`).join('&')}&username=badinput-a&password=secret123` }, code: Code.PayloadTooLarge, says: 'body: has more than the limit of 1000 fields' },
+  { name: 'a gzip-encoded form', path: '/douyin/user/login/', form: { username: 'badinput-a', password: 'secret123' }, headers: { 'content-encoding': 'gzip' }, code: Code.UnsupportedMediaType, says: 'Content-Encoding: "gzip" is not accepted' },
   { name: 'wrong password', path: '/douyin/user/login/', query: { username: 'badinput-a', password: 'wrong-password' }, code: Code.Unauthenticated, says: 'wrong username or password' },
   { name: 'unknown username', path: '/douyin/user/login/', query: { username: 'badinput-nobody', password: 'secret123' }, code: Code.Unauthenticated, says: 'wrong username or password' },
   { name: 'username of 33 characters', path: '/douyin/user/login/', query: { username: 'u'.repeat(33), password: 'secret123' }, code: Code.InvalidArgument, says: 'username' },
@@ -373,7 +380,7 @@ async function send(sys: TestSystem, row: Row, fx: Fixture): Promise<{ status: n
   const resolve = (fields: Fields = {}): [string, string][] => Object.entries(fields).map(([k, v]) => [k, String(typeof v === 'string' && v.startsWith('$') ? fx[v as Ref] : v)]);
   const query = new URLSearchParams(resolve(row.query)).toString();
   const url = query ? `${row.path}?${query}` : row.path;
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...row.headers };
   let payload: string | Buffer | undefined;
   if (row.form) {
     headers['content-type'] = 'application/x-www-form-urlencoded';

@@ -12,7 +12,11 @@ beforeAll(async () => {
 });
 afterAll(async () => sys?.stop());
 
-type Case = [name: string, method: string, url: string, opts: { body?: unknown; raw?: string; type?: string; auth?: string }, status: number, code: number, mentions: string];
+type Case = [name: string, method: string, url: string, opts: { body?: unknown; raw?: string; type?: string; auth?: string; headers?: Record<string, string> }, status: number, code: number, mentions: string];
+
+/** JSON bodies past the shape limits (gateway/plugins/body-shape.ts): 1,000 fields, 32 levels. */
+const JSON_FIELDS_1001 = `{${Array.from({ length: 1001 }, (_, i) => `"k${i}":0`).join(',')}}`;
+const JSON_LEVELS_33 = `{"username":"a","password":"secret123","x":${'['.repeat(33)}${']'.repeat(33)}}`;
 
 const JSON_ROUTES = ['/api/v1/users/register', '/api/v1/users/login'];
 const cases: Case[] = [
@@ -32,7 +36,10 @@ const cases: Case[] = [
     ['SQL in the username', 'POST', url, { body: { username: "x' OR 1=1 --", password: 'secret123' } }, 400, 40001, 'username'],
     ['text/plain body', 'POST', url, { raw: 'username=a', type: 'text/plain' }, 415, 41501, 'Content-Type'],
     ['a URL with bad percent-encoding', 'GET', '/api/v1/users/%E0%A4%A', {}, 400, 40001, 'URL'],
-    ['oversized body', 'POST', url, { raw: JSON.stringify({ username: 'a', password: 'x'.repeat(2 << 20) }) }, 413, 41301, 'body'],
+    ['oversized body', 'POST', url, { raw: JSON.stringify({ username: 'a', password: 'x'.repeat(2 << 20) }) }, 413, 41301, 'body: is larger than the limit of 1 MB'],
+    ['a JSON body of 1001 fields', 'POST', url, { raw: JSON_FIELDS_1001 }, 413, 41301, 'body: has more than the limit of 1000 fields'],
+    ['a JSON body nested 33 levels', 'POST', url, { raw: JSON_LEVELS_33 }, 413, 41301, 'body: nests deeper than the limit of 32 levels'],
+    ['a gzip-encoded body', 'POST', url, { body: { username: 'someone', password: 'secret123' }, headers: { 'content-encoding': 'gzip' } }, 415, 41501, 'Content-Encoding: "gzip" is not accepted'],
   ]),
   ['code: missing mobile', 'POST', '/api/v1/users/code', { body: {} }, 400, 40001, 'mobile'],
   ['code: letters in mobile', 'POST', '/api/v1/users/code', { body: { mobile: '138abc' } }, 400, 40001, 'mobile'],
@@ -59,6 +66,7 @@ const cases: Case[] = [
   ['patch me: signature with a right-to-left override', 'PATCH', '/api/v1/users/me', { body: { signature: 'hi\u202e' }, auth: 'ok' }, 400, 40001, 'signature: must not contain bidirectional override'],
   ['patch me: signature of a zero-width space', 'PATCH', '/api/v1/users/me', { body: { signature: '\u200b' }, auth: 'ok' }, 400, 40001, 'signature: must hold at least 1 character besides spaces'],
   ['user: id not a number', 'GET', '/api/v1/users/abc', {}, 400, 40001, 'id'],
+  ['user: a path parameter over 100 characters', 'GET', `/api/v1/users/${'1'.repeat(101)}`, {}, 400, 40001, 'a path parameter is longer than the limit of 100 characters'],
   ['user: id zero', 'GET', '/api/v1/users/0', {}, 400, 40001, 'id'],
   ['user: negative id', 'GET', '/api/v1/users/-5', {}, 400, 40001, 'id'],
   ['user: id above 2^53', 'GET', '/api/v1/users/99999999999999999999', {}, 400, 40001, 'id'],
@@ -86,6 +94,7 @@ describe('bad input on every route', () => {
   it.each(cases)('%s → %s %s', async (_name, method, url, o, status, code, mentions) => {
     const headers: Record<string, string> = {};
     if (o.auth) headers.authorization = o.auth === 'ok' ? `Bearer ${token}` : o.auth;
+    Object.assign(headers, o.headers);
     const payload = o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
     if (payload !== undefined) headers['content-type'] = o.type ?? 'application/json';
     if (payload === undefined && method === 'POST') headers['content-type'] = 'application/json';

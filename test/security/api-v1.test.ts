@@ -143,6 +143,84 @@ describe('the /api/v1 face', () => {
   // ── end secrets and ops ──
 
   // ── request edge (items 2, 7, 8, 12, 16) ──
+  // Item 2 (credentials out of the access log) is proven on the face that sends them in URLs,
+  // test/security/douyin.test.ts, and over a whole run in test/douyin.e2e.test.ts.
+
+  /** Raw bytes over a socket: what inject() and fetch() never send (requests Node's HTTP parser refuses). */
+  const rawHttp = async (request: string | Buffer) => (await import('./raw-http.js')).rawHttp(sys.url, request);
+  const jsonKeys = (n: number) => `{${Array.from({ length: n }, (_, i) => `"k${i}":0`).join(',')}}`;
+  const postJson = (url: string, payload: string | Buffer, headers: Record<string, string> = {}) => sys.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', ...headers }, payload });
+
+  it('refuses a JSON body with more fields than the limit before parsing it: 413 naming the limit (item 7)', async () => {
+    for (const n of [1001, 80_000]) {
+      const res = await postJson('/api/v1/users/login', jsonKeys(n));
+      expect(res.statusCode, `${n} keys`).toBe(413);
+      expect(res.json()).toEqual({ code: 41301, message: 'body: has more than the limit of 1000 fields (object keys and array items)', details: { field: 'body', limit: 1000 } });
+    }
+    const items = await postJson('/api/v1/users/login', JSON.stringify({ username: 'a', password: 'secret123', x: Array.from({ length: 999 }, (_, i) => i) }));
+    expect(items.statusCode).toBe(413);
+    // At the limit the body is parsed and validated as before: an unknown field is named.
+    const at = await postJson('/api/v1/users/login', jsonKeys(1000));
+    expect(at.statusCode).toBe(400);
+    expect(at.json()).toMatchObject({ code: 40001 });
+  });
+
+  it('refuses a JSON body nested deeper than the limit: 413 naming the limit (item 7)', async () => {
+    for (const levels of [33, 100_000]) {
+      const res = await postJson('/api/v1/users/login', `{"username":"a","password":"secret123","x":${'['.repeat(levels)}${']'.repeat(levels)}}`);
+      expect(res.statusCode, `${levels} levels`).toBe(413);
+      expect(res.json()).toEqual({ code: 41301, message: 'body: nests deeper than the limit of 32 levels', details: { field: 'body', limit: 32 } });
+    }
+    const at = await postJson('/api/v1/users/login', `{"username":"a","password":"secret123","x":${'['.repeat(31)}${']'.repeat(31)}}`);
+    expect(at.json()).toMatchObject({ code: 40001, message: expect.stringContaining('x') });
+  });
+
+  it('refuses a body in a Content-Encoding the server does not decode: 415 naming the header; identity is read as before (item 8)', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const login = JSON.stringify({ username: 'nobody-here', password: 'secret123' });
+    for (const [encoding, payload] of [['gzip', gzipSync(login)], ['deflate', login], ['br', login], ['gzip, identity', login], ['x-unknown', login]] as const) {
+      const res = await postJson('/api/v1/users/login', payload, { 'content-encoding': encoding });
+      expect(res.statusCode, encoding).toBe(415);
+      expect(res.json()).toEqual({ code: 41501, message: `Content-Encoding: ${JSON.stringify(encoding)} is not accepted; send the body unencoded (identity)`, details: { field: 'Content-Encoding' } });
+    }
+    for (const encoding of ['identity', 'IDENTITY', '']) {
+      const res = await postJson('/api/v1/users/login', login, { 'content-encoding': encoding });
+      expect(res.json(), `Content-Encoding: ${JSON.stringify(encoding)}`).toMatchObject({ code: 40101 });
+    }
+  });
+
+  it("answers requests Node's HTTP parser refuses in Surge's shape, not Fastify's (item 16)", async () => {
+    const cases: [name: string, request: string | Buffer, status: number, code: number, says: string][] = [
+      ['raw UTF-8 bytes in the URL', Buffer.concat([Buffer.from('GET /api/v1/users/'), Buffer.from('é', 'utf8'), Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n')]), 400, 40001, 'the URL: holds a character that must be percent-encoded'],
+      ['a control character in the URL', 'GET /api/v1/users/\x01 HTTP/1.1\r\nHost: x\r\n\r\n', 400, 40001, 'the URL: holds a character that must be percent-encoded'],
+      ['a URL over 16 KB', `GET /api/v1/users/${'1'.repeat(17_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 413, 41301, 'the URL and headers: are larger than the limit of 16 KB'],
+      ['headers over 16 KB', `GET /api/v1/users/1 HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17_000)}\r\n\r\n`, 413, 41301, 'the URL and headers: are larger than the limit of 16 KB'],
+      ['a malformed request line', 'GARBAGE\r\n\r\n', 400, 40001, 'the request is not well-formed HTTP/1.1'],
+      ['an unknown method', 'FETCH /api/v1/users/1 HTTP/1.1\r\nHost: x\r\n\r\n', 400, 40001, 'the request is not well-formed HTTP/1.1'],
+      ['a header name with a space', 'GET /api/v1/users/1 HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n', 400, 40001, 'a header: has a malformed name or value'],
+      ['two Content-Length headers', 'POST /api/v1/users/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}', 400, 40001, 'Content-Length'],
+      ['Content-Length with Transfer-Encoding', 'POST /api/v1/users/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400, 40001, 'Transfer-Encoding: is not chunked, or is sent with Content-Length'],
+      ['a malformed chunk size', 'POST /api/v1/users/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n', 400, 40001, 'Transfer-Encoding'],
+    ];
+    for (const [name, request, status, code, says] of cases) {
+      const res = await rawHttp(request);
+      expect(res.status, name).toBe(status);
+      expect(res.type, name).toBe('application/json; charset=utf-8');
+      // Surge's {code, message[, details]}: none of Fastify's error/statusCode fields.
+      const body = JSON.parse(res.body);
+      expect(body, name).toMatchObject({ code, message: expect.stringContaining(says) });
+      expect(Object.keys(body).filter((k) => !['code', 'message', 'details'].includes(k)), name).toEqual([]);
+    }
+  });
+
+  it("answers Fastify's own refusals in Surge's shape, naming the limit (item 16)", async () => {
+    const long = await sys.app.inject({ method: 'GET', url: `/api/v1/users/${'1'.repeat(101)}` });
+    expect(long.statusCode).toBe(400);
+    expect(long.json()).toEqual({ code: 40001, message: 'the URL: a path parameter is longer than the limit of 100 characters' });
+    const big = await postJson('/api/v1/users/login', JSON.stringify({ username: 'a', password: 'x'.repeat(2 << 20) }));
+    expect(big.statusCode).toBe(413);
+    expect(big.json()).toEqual({ code: 41301, message: 'body: is larger than the limit of 1 MB', details: { field: 'body', limit: 1 << 20 } });
+  });
   // ── end request edge ──
 
   // ── accounts and text (items 5, 6, 9, 10, 11, 14, 15) ──

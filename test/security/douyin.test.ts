@@ -44,6 +44,177 @@ describe('the /douyin/ face', () => {
   // ── end secrets and ops ──
 
   // ── request edge (items 2, 7, 8, 12, 16) ──
+  const rawHttp = async (request: string | Buffer) => (await import('./raw-http.js')).rawHttp(sys.url, request);
+  const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const signUp = async (s: TestSystem) => {
+    const reply = (await s.app.inject({ method: 'POST', url: `/douyin/user/register/?username=edge${unique()}&password=secret123` })).json() as { status_code: number; user_id: number; token: string };
+    expect(reply.status_code).toBe(0);
+    return reply;
+  };
+  const postBody = (type: string, payload: string | Buffer, headers: Record<string, string> = {}) =>
+    sys.app.inject({ method: 'POST', url: '/douyin/user/login/', headers: { 'content-type': type, ...headers }, payload });
+  const SIGN_IN_EMPTY = { user_id: 0, token: '' };
+
+  it('never writes a password or token to the access log, however the parameter name is written (item 2)', async () => {
+    const logged = await startTestSystem('embedded', { 'limits.loginPerIp.quota': 1000 }, { captureLog: true });
+    try {
+      const name = `edge${unique()}`;
+      const password = `pw-${unique()}`;
+      const reg = (await logged.app.inject({ method: 'POST', url: `/douyin/user/register/?username=${name}&password=${password}` })).json() as { status_code: number; token: string };
+      expect(reg.status_code).toBe(0);
+      const urls = [
+        // Names as the query parser reads them: percent-escapes decoded, in any case.
+        `/douyin/user/login/?username=${name}&%70assword=${password}`,
+        `/douyin/user/login/?username=${name}&pass%77ord=${password}`,
+        `/douyin/user/login/?username=${name}&PASSWORD=${password}`,
+        `/douyin/user/?%74oken=${reg.token}`,
+        `/douyin/user/?TOKEN=${reg.token}`,
+        `/douyin/feed/?latest_time=0&to%6Ben=${reg.token}`,
+        `/douyin/feed/?latest_time=0&access_token=${reg.token}&code=${password}`,
+      ];
+      for (const url of urls) await logged.app.inject({ method: 'GET', url });
+      // The decoded name is the parameter the route reads: the sign-in with %70assword succeeded.
+      const log = await logged.logText();
+      const lines = log.split('\n').filter((line) => line.includes('"msg":"request"'));
+      expect(lines.length).toBe(urls.length + 1);
+      expect(lines.filter((line) => line.includes('[redacted]'))).toHaveLength(urls.length + 1);
+      expect(log).not.toContain(password);
+      expect(log).not.toContain(reg.token);
+    } finally {
+      await logged.stop();
+    }
+  });
+
+  it('refuses a JSON body with more fields or deeper nesting than the limits, in the envelope (item 7)', async () => {
+    const keys = (n: number) => `{${Array.from({ length: n }, (_, i) => `"k${i}":0`).join(',')}}`;
+    for (const n of [1001, 80_000]) {
+      expect((await postBody('application/json', keys(n))).json(), `${n} keys`).toEqual({ status_code: 41301, status_msg: 'body: has more than the limit of 1000 fields (object keys and array items)', ...SIGN_IN_EMPTY });
+    }
+    for (const levels of [33, 100_000]) {
+      const deep = `{"username":"a","password":"secret123","x":${'['.repeat(levels)}${']'.repeat(levels)}}`;
+      expect((await postBody('application/json', deep)).json(), `${levels} levels`).toEqual({ status_code: 41301, status_msg: 'body: nests deeper than the limit of 32 levels', ...SIGN_IN_EMPTY });
+    }
+    // At the limits the body is read as before.
+    expect((await postBody('application/json', keys(1000))).json()).toMatchObject({ status_code: 40001, status_msg: 'username: is required' });
+  });
+
+  it('refuses a url-encoded body with more fields than the limit instead of silently dropping the rest (item 8)', async () => {
+    const filler = (n: number) => Array.from({ length: n }, (_, i) => `f${i}=0`).join('&');
+    // Before, node:querystring kept the first 1000 fields: username and password vanished and the
+    // answer blamed a missing username.
+    const over = await postBody('application/x-www-form-urlencoded', `${filler(1000)}&username=nobody${unique()}&password=secret123`);
+    expect(over.json()).toEqual({ status_code: 41301, status_msg: 'body: has more than the limit of 1000 fields', ...SIGN_IN_EMPTY });
+    // At the limit every field is read, the last ones too.
+    const at = await postBody('application/x-www-form-urlencoded', `${filler(998)}&username=nobody${unique()}&password=secret123`);
+    expect(at.json()).toMatchObject({ status_code: 40101, status_msg: expect.stringContaining('wrong username or password') });
+  });
+
+  it('reads every query parameter, however many: the query parser drops none (item 8)', async () => {
+    const me = await signUp(sys);
+    const filler = Array.from({ length: 1500 }, (_, i) => `f${i}=0`).join('&');
+    const res = await sys.app.inject({ method: 'GET', url: `/douyin/user/?${filler}&token=${me.token}` });
+    expect(res.json()).toMatchObject({ status_code: 0, user: { id: me.user_id } });
+  });
+
+  it('refuses a body in a Content-Encoding the server does not decode, in the envelope; identity is read (item 8)', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const form = `username=nobody${unique()}&password=secret123`;
+    for (const [encoding, payload] of [['gzip', gzipSync(form)], ['deflate', form], ['br, identity', form]] as const) {
+      expect((await postBody('application/x-www-form-urlencoded', payload, { 'content-encoding': encoding })).json(), encoding).toEqual({
+        status_code: 41501,
+        status_msg: `Content-Encoding: ${JSON.stringify(encoding)} is not accepted; send the body unencoded (identity)`,
+        ...SIGN_IN_EMPTY,
+      });
+    }
+    expect((await postBody('application/x-www-form-urlencoded', form, { 'content-encoding': 'identity' })).json()).toMatchObject({ status_code: 40101 });
+  });
+
+  /** Publishes one clip on `s` (so the feed has URLs to look at). */
+  const publish = async (s: TestSystem) => {
+    const { sampleVideo } = await import('../douyin/media.js');
+    const me = await signUp(s);
+    const clip = sampleVideo();
+    const upload = new FormData();
+    upload.append('token', me.token);
+    upload.append('title', 'host probe');
+    upload.append('data', new Blob([clip.bytes], { type: clip.type }), clip.name);
+    const encoded = new Request('http://surge.test/', { method: 'POST', body: upload });
+    const res = await s.app.inject({ method: 'POST', url: '/douyin/publish/action/', headers: { 'content-type': encoded.headers.get('content-type')! }, payload: Buffer.from(await encoded.arrayBuffer()) });
+    expect(res.json()).toMatchObject({ status_code: 0 });
+  };
+  /** The play and cover URLs of the first feed page, asked over a real connection with the given headers. */
+  const mediaUrls = async (s: TestSystem, headers: Record<string, string>) => {
+    const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    const res = await rawHttp(`GET /douyin/feed/ HTTP/1.1\r\n${head}Connection: close\r\n\r\n`);
+    const feed = JSON.parse(res.body) as { video_list: { play_url: string; cover_url: string }[] };
+    expect(feed.video_list.length).toBeGreaterThan(0);
+    return feed.video_list.flatMap((v) => [v.play_url, v.cover_url]);
+  };
+
+  it('puts a Host in media URLs only when it names this machine at its port; otherwise the address the client reached (item 12)', async () => {
+    await publish(sys);
+    const { port } = new URL(sys.url);
+    const cases: [host: string, base: string][] = [
+      ['evil.example', `http://127.0.0.1:${port}/douyin/blob/`],
+      [`evil.example:${port}`, `http://127.0.0.1:${port}/douyin/blob/`],
+      // The machine's own names, at the wrong port, are not trusted either.
+      [`127.0.0.1:1`, `http://127.0.0.1:${port}/douyin/blob/`],
+      ['localhost', `http://127.0.0.1:${port}/douyin/blob/`],
+      // The machine's names at its port are used as sent (a phone on the LAN sends the LAN address).
+      [`127.0.0.1:${port}`, `http://127.0.0.1:${port}/douyin/blob/`],
+      [`LOCALHOST:${port}`, `http://localhost:${port}/douyin/blob/`],
+    ];
+    for (const [host, base] of cases) {
+      for (const url of await mediaUrls(sys, { Host: host })) expect(url.startsWith(base), `Host: ${host} → ${url}`).toBe(true);
+    }
+    // Without http.trustProxy a forwarded host is not even read.
+    for (const url of await mediaUrls(sys, { Host: 'evil.example', 'X-Forwarded-Host': `localhost:${port}` })) expect(url.startsWith(`http://127.0.0.1:${port}/`)).toBe(true);
+  });
+
+  it('with http.publicHosts and trustProxy, only the configured hosts appear in media URLs, forwarded or not (item 12)', async () => {
+    const proxied = await startTestSystem('embedded', { 'http.trustProxy': true, 'http.publicHosts': ['api.example.com', 'media.example.com:8443'] });
+    try {
+      await publish(proxied);
+      const { port } = new URL(proxied.url);
+      const urlsOf = async (headers: Record<string, string>) => {
+        const feed = (await proxied.app.inject({ method: 'GET', url: '/douyin/feed/', headers })).json() as { video_list: { play_url: string; cover_url: string }[] };
+        return feed.video_list.flatMap((v) => [v.play_url, v.cover_url]);
+      };
+      const cases: [headers: Record<string, string>, base: string][] = [
+        [{ 'x-forwarded-host': 'api.example.com', 'x-forwarded-proto': 'https' }, 'https://api.example.com/douyin/blob/'],
+        [{ host: 'media.example.com:8443' }, 'http://media.example.com:8443/douyin/blob/'],
+        [{ 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' }, `http://127.0.0.1:${port}/douyin/blob/`],
+        [{ host: 'media.example.com' }, `http://127.0.0.1:${port}/douyin/blob/`],
+        // The configured list replaces the built-in one: the machine's own names are no longer used as sent.
+        [{ host: `localhost:${port}` }, `http://127.0.0.1:${port}/douyin/blob/`],
+      ];
+      for (const [headers, base] of cases) {
+        const urls = await urlsOf(headers);
+        expect(urls.length).toBeGreaterThan(0);
+        for (const url of urls) expect(url.startsWith(base), `${JSON.stringify(headers)} → ${url}`).toBe(true);
+      }
+    } finally {
+      await proxied.stop();
+    }
+  });
+
+  it("answers requests Node's HTTP parser refuses with the envelope under /douyin/, not Fastify's shape (item 16)", async () => {
+    const cases: [name: string, request: string | Buffer, code: number, says: string][] = [
+      ['raw UTF-8 bytes in the query', Buffer.concat([Buffer.from('GET /douyin/feed/?latest_time='), Buffer.from('é', 'utf8'), Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n')]), 40001, 'the URL: holds a character that must be percent-encoded'],
+      ['a URL over 16 KB', `GET /douyin/feed/?latest_time=${'1'.repeat(17_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 41301, 'the URL and headers: are larger than the limit of 16 KB'],
+      ['a header name with a space', 'GET /douyin/feed/ HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n', 40001, 'a header: has a malformed name or value'],
+    ];
+    for (const [name, request, code, says] of cases) {
+      const res = await rawHttp(request);
+      expect(res.status, name).toBe(200);
+      expect(res.type, name).toBe('application/json; charset=utf-8');
+      expect(JSON.parse(res.body), name).toEqual({ status_code: code, status_msg: expect.stringContaining(says) });
+    }
+    // The blob route speaks plain HTTP: its refusals are {code, message} with the HTTP status.
+    const blob = await rawHttp(Buffer.concat([Buffer.from('GET /douyin/blob/'), Buffer.from('é', 'utf8'), Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n')]));
+    expect(blob.status).toBe(400);
+    expect(JSON.parse(blob.body)).toMatchObject({ code: 40001 });
+  });
   // ── end request edge ──
 
   // ── uploads (items 3, 4) ──
