@@ -27,10 +27,14 @@ export function checkReplies(name, run) {
   if (s.failed > 0) throw new Error(`${name}: ${s.failed} of ${run.requests} replies had a non-zero status_code (first: ${s.sample}); the figures are void`);
 }
 
-/** The bytes of every seeded upload: a few KB (the API stores and serves them as they are). */
+/**
+ * The bytes of every seeded upload: a few KB (the API stores and serves them as they are) that
+ * begin with an MP4 `ftyp` box, since the gateway refuses uploads that are not a video container.
+ */
 const UPLOAD = new Uint8Array(4096).map((_, i) => (i * 31 + 7) & 0xff);
 
 export class Douyin {
+UPLOAD.set([0, 0, 0, 24, ...Buffer.from('ftypisom'), 0, 0, 2, 0, ...Buffer.from('isommp41')]);
   constructor(base) {
     this.base = base;
   }

@@ -8,6 +8,7 @@ import { createTokens } from '#kit/auth';
 import { ManualClock } from '#kit/clock';
 import { Code } from '#kit/errors';
 import { requireServer, servers } from '#kit/testing';
+import { fakeVideo } from '../packages/kit/media/testing/fake-video.js';
 import { startTestSystem, type Mode, type TestSystem } from './harness.js';
 
 const onServers = (await requireServer(servers.mariadb)) && (await requireServer(servers.redis)) && (await requireServer(servers.nats));
@@ -191,8 +192,14 @@ const rows: Row[] = [
   { name: 'title with a right-to-left override', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: 'clip\u202e4pm.exe' }, files: [{ field: 'data', bytes: 100 }] }, code: Code.InvalidArgument, says: 'title: must not contain bidirectional override, embedding or isolate characters (U+202E)' },
   { name: 'title on two lines', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: 'one\ntwo' }, files: [{ field: 'data', bytes: 100 }] }, code: Code.InvalidArgument, says: 'title: must be one line' },
   { name: 'title of spaces only', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: '   ' }, files: [{ field: 'data', bytes: 100 }] }, code: Code.InvalidArgument, says: 'title' },
-  { name: 'malformed multipart (cut short)', path: '/douyin/publish/action/', raw: { type: 'multipart/form-data; boundary=XyZ', body: '--XyZ\r\nContent-Disposition: form-data; name="title"\r\n\r\nclip\r\n--XyZ\r\nContent-Disposition: form-data; name="data"; filename="a.mp4"\r\n\r\nabc' }, code: Code.InvalidArgument, says: 'body: is not a well-formed multipart/form-data body' },
+  { name: 'malformed multipart (cut short)', path: '/douyin/publish/action/', query: T, raw: { type: 'multipart/form-data; boundary=XyZ', body: '--XyZ\r\nContent-Disposition: form-data; name="title"\r\n\r\nclip\r\n--XyZ\r\nContent-Disposition: form-data; name="data"; filename="a.mp4"\r\n\r\nabc' }, code: Code.InvalidArgument, says: 'body: is not a well-formed multipart/form-data body' },
   { name: 'multipart without a boundary', path: '/douyin/publish/action/', raw: { type: 'multipart/form-data', body: '--XyZ\r\n' }, code: Code.InvalidArgument, says: 'Content-Type: multipart/form-data needs a boundary parameter' },
+  // Uploads that are not video (items 3, 4 of the hardening review): refused before anything is stored.
+  { name: 'an HLS playlist as the file', path: '/douyin/publish/action/', query: T, raw: fileBody('#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n/var/lib/surge/blobs/objects/videos/other.ts\n#EXT-X-ENDLIST\n'), code: Code.InvalidArgument, says: 'data: is not a video' },
+  { name: 'a text file as the file', path: '/douyin/publish/action/', query: T, raw: fileBody('hello\n'.repeat(300)), code: Code.InvalidArgument, says: 'data: is not a video' },
+  { name: 'a PNG image as the file', path: '/douyin/publish/action/', query: T, raw: fileBody(Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(500, 1)])), code: Code.InvalidArgument, says: 'data: is not a video' },
+  { name: 'an empty file', path: '/douyin/publish/action/', query: T, raw: fileBody(''), code: Code.InvalidArgument, says: 'data: is empty' },
+  { name: 'the token after the file', path: '/douyin/publish/action/', raw: fileBody(fakeVideo(100), 'not.a.jwt'), code: Code.Unauthenticated, says: 'token is missing; send it in the query or as a form field before the file' },
   { name: 'a file over the upload limit', system: 'small', path: '/douyin/publish/action/', multipart: { fields: { ...T, title: 'too big' }, files: [{ field: 'data', bytes: SMALL_UPLOAD * 4 }] }, code: Code.PayloadTooLarge, says: `data: is larger than the limit of ${SMALL_UPLOAD} bytes` },
   { name: 'user_id -1', path: '/douyin/publish/list/', query: { ...T, user_id: '-1' }, code: Code.InvalidArgument, says: 'user_id: must be a positive integer id' },
   { name: 'unknown user_id', path: '/douyin/publish/list/', query: { ...T, user_id: '$unknown' }, code: Code.NotFound, says: 'user_id: no user with this id' },
@@ -276,6 +283,14 @@ const rows: Row[] = [
   { name: 'pre_msg_time yesterday', path: '/douyin/message/chat/', query: { ...T, to_user_id: '$b', pre_msg_time: 'yesterday' }, code: Code.InvalidArgument, says: 'pre_msg_time: must be a time since 1970' },
   { name: 'GET with a form body: the body wins', path: '/douyin/message/chat/', method: 'GET', query: { ...T, to_user_id: '$b', pre_msg_time: '0' }, form: { pre_msg_time: '-1' }, code: Code.InvalidArgument, says: 'pre_msg_time' },
 ];
+
+/** A multipart body: a title, the file `data` holding `content`, and a token field after it when given. */
+function fileBody(content: string | Buffer, tokenAfter?: string): NonNullable<Row['raw']> {
+  const part = (headers: string, body: string | Buffer) => [Buffer.from(`--XyZ\r\n${headers}\r\n\r\n`), Buffer.from(body), Buffer.from('\r\n')];
+  const parts = [...part('Content-Disposition: form-data; name="title"', 'a clip'), ...part('Content-Disposition: form-data; name="data"; filename="clip.mp4"\r\nContent-Type: video/mp4', content)];
+  if (tokenAfter !== undefined) parts.push(...part('Content-Disposition: form-data; name="token"', tokenAfter));
+  return { type: 'multipart/form-data; boundary=XyZ', body: Buffer.concat([...parts, Buffer.from('--XyZ--\r\n')]) };
+}
 
 function anonymousFeed(r: Reply, fx: Fixture): void {
   const v = r.video_list.find((x: Reply) => x.id === fx.$video);
@@ -388,7 +403,7 @@ async function send(sys: TestSystem, row: Row, fx: Fixture): Promise<{ status: n
   } else if (row.multipart) {
     const form = new FormData();
     for (const [k, v] of resolve(row.multipart.fields)) form.append(k, v);
-    for (const file of row.multipart.files ?? []) form.append(file.field, new Blob([new Uint8Array(file.bytes).fill(7)], { type: 'video/mp4' }), 'clip.mp4');
+    for (const file of row.multipart.files ?? []) form.append(file.field, new Blob([new Uint8Array(fakeVideo(file.bytes))], { type: 'video/mp4' }), 'clip.mp4');
     const encoded = new Request('http://surge.test/', { method: 'POST', body: form });
     headers['content-type'] = encoded.headers.get('content-type')!;
     payload = Buffer.from(await encoded.arrayBuffer());

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { DouyinClient, eventually, type Reply } from './douyin/client.js';
+import { fakeVideo } from '../packages/kit/media/testing/fake-video.js';
 
 /** Server-side RPC calls so far, by "service.method", read from the metrics. */
 async function rpcCalls(sys: TestSystem): Promise<Map<string, number>> {
@@ -47,7 +48,7 @@ describe('feed page cost (embedded)', () => {
       const r = await api.ok('POST', '/douyin/user/register/', { username: `author${i}`, password: 'secret123' });
       authors.push({ id: r.user_id, token: r.token });
     }
-    const file = { bytes: new Uint8Array([1, 2, 3]), name: 'a.mp4', type: 'video/mp4' };
+    const file = { bytes: new Uint8Array(fakeVideo(64)), name: 'a.mp4', type: 'video/mp4' };
     for (let i = 0; i < 36; i++) await api.ok('POST', '/douyin/publish/action/', { token: authors[i % 12]!.token, title: `v${i}` }, { file });
     const viewer = authors[0]!;
     const first = await api.ok('GET', '/douyin/feed/', { token: viewer.token });

@@ -178,3 +178,9 @@ export const ConfigSchema = obj({
 });
 
 export type Config = Static<typeof ConfigSchema>;
+    /** Uploads one user may have in flight at once, per gateway process. */
+    uploadsPerUser: int(2, 1),
+    /** Uploads one gateway process takes at once, from everyone; more are refused (Overloaded) before their body is read. */
+    uploadsInFlight: int(16, 1),
+    /** Upload bodies one address may have open before their token (a form field) is read, per gateway process. */
+    uploadsPerAddress: int(4, 1),

@@ -4,7 +4,7 @@ import type { BlobStore } from '#kit/blob';
 import type { Limiter } from '../plugins/limits.js';
 import type { TokenVerifier } from '../plugins/auth.js';
 import type { DouyinClients } from './clients.js';
-import type { Params } from './http/index.js';
+import type { FileCheck, Params, UploadGateOptions } from './http/index.js';
 
 export interface DouyinSettings {
   /** IANA zone of comment dates (MM-DD). */
@@ -13,6 +13,8 @@ export interface DouyinSettings {
   readonly publicBaseUrl: string;
   readonly maxUploadBytes: number;
   readonly formLimitBytes: number;
+  /** Bounds on uploads at once in this process (per user, in all, per address before the token); see createUploadGate. */
+  readonly uploads: UploadGateOptions;
 }
 
 export interface DouyinDeps {
@@ -28,7 +30,7 @@ export interface DouyinRoute {
   readonly url: string;
   /** Sent, with status_code and status_msg, when the request fails: the client needs every field. */
   readonly empty: Record<string, unknown>;
-  /** Multipart upload of the file field `data` into the blob store. */
-  readonly upload?: boolean;
+  /** Multipart upload of the file field `data` into the blob store, accepted when `check` passes on its first bytes. */
+  readonly upload?: { readonly check: FileCheck };
   handler(p: Params, request: FastifyRequest): Promise<object | string>;
 }

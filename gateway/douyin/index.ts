@@ -1,7 +1,7 @@
 // The "minimal Douyin" API that the existing mobile client speaks, under /douyin: its HTTP
 // conventions (http/), the objects it reads (views.ts) and its routes (routes/).
 import type { FastifyInstance } from 'fastify';
-import { blobRoutes, douyinPlugin } from './http/index.js';
+import { blobRoutes, createUploadGate, douyinPlugin } from './http/index.js';
 import type { DouyinDeps, DouyinRoute } from './deps.js';
 import { interactionRoutes } from './routes/interaction.js';
 import { socialRoutes } from './routes/social.js';
@@ -19,9 +19,11 @@ export async function douyinRoutes(app: FastifyInstance, d: DouyinDeps): Promise
   // Encoded strings of videos and authors, shared by every video list (feed, works, likes).
   const fragments = new FragmentCache();
   const routes: DouyinRoute[] = [...userRoutes(d), ...videoRoutes(d, fragments), ...interactionRoutes(d, fragments), ...socialRoutes(d)];
+  // One gate for the process's uploads: its bounds hold across every upload route.
+  const gate = createUploadGate(d.settings.uploads);
   await app.register(
     async (scope) => {
-      const router = douyinPlugin(scope, { formLimitBytes: d.settings.formLimitBytes });
+      const router = douyinPlugin(scope, { formLimitBytes: d.settings.formLimitBytes, uploads: { tokens: d.tokens, gate } });
       for (const r of routes) {
         router.route({
           url: r.url.slice(PREFIX.length),
@@ -34,6 +36,7 @@ export async function douyinRoutes(app: FastifyInstance, d: DouyinDeps): Promise
                   maxBytes: d.settings.maxUploadBytes,
                   sink: (file, info) => d.blob.put(uploadKey(info.filename), file, { contentType: uploadType(info.mimeType, info.filename), maxBytes: d.settings.maxUploadBytes }),
                   discard: (key) => d.blob.delete(key),
+                  check: r.upload.check,
                 },
               }
             : {}),

@@ -1,9 +1,10 @@
-// A small real video for upload tests: made with ffmpeg when it is installed, else any bytes
-// (the API stores and serves exactly what was uploaded either way).
+// A small real video for upload tests: made with ffmpeg when it is installed, else bytes that
+// begin as an MP4 does (the API stores and serves exactly what was uploaded either way).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fakeVideo } from '../../packages/kit/media/testing/fake-video.js';
 
 export function hasFfmpeg(): boolean {
   try {
@@ -25,7 +26,6 @@ export function sampleVideo(): { bytes: Uint8Array; name: string; type: string; 
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  const bytes = new Uint8Array(64 * 1024);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + 7) & 0xff;
-  return { bytes, name: 'clip.mp4', type: 'video/mp4', real: false };
+  // Bytes that begin as an MP4 does, so the gateway's check of the container lets them through.
+  return { bytes: new Uint8Array(fakeVideo(64 * 1024)), name: 'clip.mp4', type: 'video/mp4', real: false };
 }

@@ -6,3 +6,6 @@ export { viewer } from './viewer.js';
 export { okJson, OK_LIST, JSON_TYPE } from './envelope.js';
 export { blobRoutes, type BlobRoutesOptions } from './blob-route.js';
 export type { UploadSink } from './multipart.js';
+export { createUploadGate, type UploadGate, type UploadGateOptions, type UploadSlot } from './gate.js';
+export type { DouyinUploads } from './admission.js';
+export type { FileCheck } from './head-check.js';

@@ -1,13 +1,16 @@
 // multipart/form-data through busboy. Fields are collected; the upload field's file is streamed
 // to the route's sink as it arrives (never buffered whole), counted against the route's limit.
 // Fields may come before or after the file: the parameters are complete only when the body
-// ends and the sink has stored the file. On any failure reading stops at once, the file stream
+// ends and the sink has stored the file. The route vets the body as it arrives (admit: after
+// each field, and when the file begins, before a byte of it is read) and the file's first bytes
+// (check: before a byte reaches the sink). On any failure reading stops at once, the file stream
 // is destroyed with the reason (so the sink removes what it wrote), and the failure is reported
 // once the sink has let go, so nothing half-stored remains when the client hears the answer.
 import type { IncomingMessage } from 'node:http';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import busboy, { type FileInfo } from 'busboy';
 import { Code, SurgeError, errors } from '#kit/errors';
+import { HeadCheck, type FileCheck } from './head-check.js';
 import { clientGone, tooLarge } from './limits.js';
 import type { ParamSource, UploadedFile } from './params.js';
 
@@ -21,6 +24,14 @@ export interface UploadTarget {
   sink: UploadSink;
   /** Removes a file the sink stored when the body then fails (a bad part after it); must not reject. */
   discard?: (key: string) => Promise<void>;
+  /**
+   * Vets the body as it arrives: called with the fields so far after each field (file false) and
+   * once when the file part begins (file true). Throwing refuses the body at once, before the
+   * next part is read; with file true, before any byte of the file is read.
+   */
+  admit?: (fields: ParamSource, file: boolean) => void;
+  /** Judges the file by its first bytes before the sink gets any; see head-check.ts. */
+  check?: FileCheck;
 }
 
 /** Douyin forms have a handful of fields; more is a broken or hostile client. */
@@ -43,7 +54,8 @@ class ByteLimit extends Transform {
 }
 
 interface FileState {
-  limit: ByteLimit;
+  /** The streams between busboy and the sink, the sink's own last: destroyed with a failure. */
+  streams: Transform[];
   info: FileInfo;
   /** Settles when the sink has let go of the file, stored or not. */
   settled: Promise<unknown>;
@@ -79,7 +91,7 @@ export function readMultipart(raw: IncomingMessage, formLimitBytes: number, uplo
       parser.destroy();
       if (file === undefined) return reject(err);
       const current = file;
-      current.limit.destroy(err);
+      for (const stream of current.streams) stream.destroy(err);
       void current.settled
         .then(() => (current.stored !== undefined && upload?.discard !== undefined ? upload.discard(current.stored.key) : undefined))
         .then(() => reject(err));
@@ -113,6 +125,7 @@ export function readMultipart(raw: IncomingMessage, formLimitBytes: number, uplo
       if (info.nameTruncated || info.valueTruncated) return fail(tooLarge(name, formLimitBytes));
       if (fieldBytes > formLimitBytes) return fail(tooLarge('body', formLimitBytes));
       fields[name] ??= value; // a repeated name: the first value counts, as in the query
+      if (upload?.admit !== undefined) vet(upload.admit, false);
     });
     parser.on('file', (name, stream, info) => {
       if (failure !== undefined) return void stream.on('error', noop).resume();
@@ -123,19 +136,27 @@ export function readMultipart(raw: IncomingMessage, formLimitBytes: number, uplo
           : 'must be one file; this request sent several';
         return fail(errors.invalid(name, problem));
       }
+      if (upload.admit !== undefined && !vet(upload.admit, true)) return void stream.on('error', noop).resume();
       const limit = new ByteLimit(upload.maxBytes, () => tooLarge(upload.field, upload.maxBytes));
       // busboy destroys the file stream when the body breaks off or is malformed mid-file.
       stream.on('error', (err) => limit.destroy(failure ?? malformed(err)));
       limit.on('error', (err) => fail(err instanceof SurgeError ? err : malformed(err)));
       stream.pipe(limit);
-      const stored = (async () => upload.sink(limit, { filename: info.filename ?? '', mimeType: info.mimeType }))();
-      const current: FileState = { limit, info, settled: stored.then(noop, noop) };
+      const head = upload.check === undefined ? undefined : new HeadCheck(upload.field, upload.check);
+      const input = head === undefined ? limit : limit.pipe(head);
+      head?.on('error', (err) => fail(err instanceof SurgeError ? err : malformed(err)));
+      // The sink starts only once the head has passed: a refused file never reaches it.
+      const stored = (async () => {
+        await head?.verdict;
+        return upload.sink(input, { filename: info.filename ?? '', mimeType: info.mimeType });
+      })();
+      const current: FileState = { streams: head === undefined ? [limit] : [limit, head], info, settled: stored.then(noop, noop) };
       file = current;
       stored.then(
         (result) => {
           current.stored = result;
           // A sink that returns before the end of the file would leave the body unread for ever.
-          if (!limit.readableEnded) return fail(errors.internal(new Error('the upload sink returned before reading the whole file')));
+          if (!input.readableEnded) return fail(errors.internal(new Error('the upload sink returned before reading the whole file')));
           finish();
         },
         (err: unknown) => fail(sinkError(err, upload)),
@@ -149,6 +170,17 @@ export function readMultipart(raw: IncomingMessage, formLimitBytes: number, uplo
       parsed = true;
       finish();
     });
+
+    /** Runs the route's admit; a refusal fails the body. False when refused. */
+    const vet = (admit: NonNullable<UploadTarget['admit']>, fileBegins: boolean): boolean => {
+      try {
+        admit(fields, fileBegins);
+        return true;
+      } catch (err) {
+        fail(SurgeError.from(err));
+        return false;
+      }
+    };
 
     const onEnd = () => {
       ended = true;

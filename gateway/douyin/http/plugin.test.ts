@@ -297,6 +297,32 @@ describe('Douyin setup', () => {
     await app.close();
   });
 
+  it('requires a token verifier before a route may take a file, and checks the file check', async () => {
+    const app = Fastify();
+    const problems: string[] = [];
+    const sink = async () => ({ key: 'k', size: 0 });
+    const tokens = { verify: () => ({ sub: 1 }) };
+    const attempts: ((scope: FastifyInstance) => void)[] = [
+      (scope) => douyinPlugin(scope, { formLimitBytes: 10 }).route({ url: '/a', empty: {}, handler: async () => ({}), upload: { field: 'data', maxBytes: 10, sink } }),
+      (scope) => douyinPlugin(scope, { formLimitBytes: 10, uploads: { tokens: {} as never } }),
+      (scope) => douyinPlugin(scope, { formLimitBytes: 10, uploads: { tokens, gate: {} as never } }),
+      (scope) => douyinPlugin(scope, { formLimitBytes: 10, uploads: { tokens } }).route({ url: '/b', empty: {}, handler: async () => ({}), upload: { field: 'data', maxBytes: 10, sink, check: { headBytes: 0, check: () => undefined } } }),
+      (scope) => douyinPlugin(scope, { formLimitBytes: 10, uploads: { tokens } }).route({ url: '/c', empty: {}, handler: async () => ({}), upload: { field: 'data', maxBytes: 10, sink, check: { headBytes: 8 } as never } }),
+    ];
+    for (const [i, attempt] of attempts.entries()) {
+      await app.register(async (scope) => {
+        try {
+          attempt(scope);
+        } catch (err) {
+          problems.push((err as Error).message);
+        }
+      }, { prefix: `/douyin${i}` });
+    }
+    await app.ready();
+    expect(problems.map((m) => m.split(':')[0])).toEqual(['uploads', 'uploads.tokens', 'uploads.gate', 'upload.check', 'upload.check']);
+    await app.close();
+  });
+
   it('requires a prefixed scope and a positive form limit', async () => {
     const app = Fastify();
     expect(() => douyinPlugin(app, { formLimitBytes: 10 })).toThrow(/prefix/);

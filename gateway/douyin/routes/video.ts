@@ -1,7 +1,8 @@
 // The feed, publishing, and an author's works.
 import { randomUUID } from 'node:crypto';
+import { SNIFF_BYTES, sniffVideo } from '#kit/media';
 import type { DouyinDeps, DouyinRoute } from '../deps.js';
-import { OK_LIST, viewer } from '../http/index.js';
+import { OK_LIST, viewer, type FileCheck } from '../http/index.js';
 import { JsonBytes, writeVideos, type FragmentCache } from '../encode.js';
 import { loadVideoParts } from '../views.js';
 import { ownersList, viewContext } from './context.js';
@@ -27,8 +28,9 @@ export function videoRoutes(d: DouyinDeps, fragments: FragmentCache): DouyinRout
     {
       url: '/douyin/publish/action/',
       empty: {},
-      upload: true,
+      upload: { check: VIDEO_FILE },
       async handler(p, request) {
+        // The plugin checked this token before the file was read; the same token wins here.
         const me = viewer(p, d.tokens, { required: true });
         // The plugin refuses a request without the file, and discards the stored file when this fails.
         const file = p.upload!;
@@ -46,6 +48,15 @@ export function videoRoutes(d: DouyinDeps, fragments: FragmentCache): DouyinRout
     },
   ];
 }
+
+/**
+ * An upload is a video when its first bytes begin a container a video may be (see
+ * #kit/media): a playlist, an image or a text file is refused before any of it is stored.
+ */
+export const VIDEO_FILE: FileCheck = {
+  headBytes: SNIFF_BYTES,
+  check: (head) => (sniffVideo(head) === undefined ? 'is not a video (send an MP4, MOV, 3GP, WebM, MKV, AVI, FLV or MPEG-TS file)' : undefined),
+};
 
 const extensionOf = (filename: string) => /\.([A-Za-z0-9]{1,8})$/.exec(filename)?.[1]?.toLowerCase();
 
