@@ -1,7 +1,8 @@
 // Covers: the first frame through ffmpeg when it works, a placeholder SVG when it is missing,
-// fails or hangs. Stand-in ffmpeg scripts exercise every path on machines without ffmpeg; the
-// real binary is tried when it is on PATH.
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+// fails or hangs, or when the upload is not a video container (then ffmpeg is never run).
+// Stand-in ffmpeg scripts exercise every path on machines without ffmpeg; the real binary is
+// tried when it is on PATH.
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,12 +11,15 @@ import { ManualClock, systemClock, type Clock } from '#kit/clock';
 import { createCoverMaker, type CoverMakerOptions } from './covers/covers.js';
 import { probeFfmpeg, run } from './covers/ffmpeg.js';
 import { placeholderCover } from './covers/placeholder.js';
+import { fakeVideo } from '../../packages/kit/media/testing/fake-video.js';
 import { captureLog, COPY_INPUT, fakeFfmpeg as fake, INFO, WARN } from './testing/harness.js';
 
 const fakeFfmpeg = (name: string, body: string) => fake(dir, name, body);
 
 let dir = '';
 let blob: BlobStore;
+/** Begins as an MP4 does, so the cover maker hands it to ffmpeg; not decodable. */
+const CLIP = fakeVideo(4096);
 let work = '';
 
 async function read(key: string): Promise<{ contentType: string; bytes: Buffer }> {
@@ -35,7 +39,7 @@ beforeAll(async () => {
   work = join(dir, 'work');
   await mkdir(work);
   blob = createLocalBlobStore({ dir: join(dir, 'blobs') });
-  await blob.put('uploads/clip.mp4', Buffer.from('not really a video'), { contentType: 'video/mp4' });
+  await blob.put('uploads/clip.mp4', CLIP, { contentType: 'video/mp4' });
 });
 
 afterAll(async () => {
@@ -66,7 +70,7 @@ describe('covers with ffmpeg (stand-in)', () => {
     expect(await covers.make(10, 'uploads/clip.mp4', 'clip')).toBe('covers/10.jpg');
     const jpg = await read('covers/10.jpg');
     expect(jpg.contentType).toBe('image/jpeg');
-    expect(jpg.bytes.toString()).toBe('not really a video');
+    expect(jpg.bytes.equals(CLIP)).toBe(true);
     expect(await readdir(work)).toEqual([]);
     expect(lines.filter((l) => l.level >= WARN)).toEqual([]);
   });
@@ -93,6 +97,42 @@ describe('covers with ffmpeg (stand-in)', () => {
     expect(lines.some((l) => l.level === WARN)).toBe(true);
   });
 
+  it('never runs ffmpeg on an upload that is not a video container: a placeholder instead', async () => {
+    const runs = join(dir, 'runs-not-video.log');
+    const { covers, lines } = maker({ ffmpegPath: await fakeFfmpeg('ffmpeg-logged', `echo run >> "${runs}"; ${COPY_INPUT}`) });
+    const uploads: [string, Buffer][] = [
+      ['an HLS playlist', Buffer.from(`#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n${join(dir, 'blobs')}/objects/uploads/clip.mp4\n#EXT-X-ENDLIST\n`)],
+      ['a text file', Buffer.from('not a video at all\n'.repeat(100))],
+      ['a PNG image', Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(500, 1)])],
+      ['an empty file', Buffer.alloc(0)],
+    ];
+    for (const [i, [what, bytes]] of uploads.entries()) {
+      await blob.put(`uploads/bad-${i}.mp4`, bytes, { contentType: 'video/mp4' });
+      expect(await covers.make(30 + i, `uploads/bad-${i}.mp4`, what), what).toBe(`covers/${30 + i}.svg`);
+    }
+    expect(await readFile(runs, 'utf8').catch(() => '')).toBe('');
+    expect(lines.filter((l) => l.level === WARN && /not a video container/.test(l.msg))).toHaveLength(uploads.length);
+    expect(await readdir(work)).toEqual([]);
+  });
+
+  it('forces the demuxer from the first bytes and lets ffmpeg open nothing but the one file', async () => {
+    const argsLog = join(dir, 'args.log');
+    const { covers } = maker({ ffmpegPath: await fakeFfmpeg('ffmpeg-args', `printf '%s\\n' "$*" >> "${argsLog}"; ${COPY_INPUT}`) });
+    const demuxers = { 'iso-bmff': 'mov', matroska: 'matroska', avi: 'avi', flv: 'flv', 'mpeg-ts': 'mpegts' } as const;
+    for (const [i, container] of (Object.keys(demuxers) as (keyof typeof demuxers)[]).entries()) {
+      await blob.put(`uploads/any-${i}.bin`, fakeVideo(4096, container), { contentType: 'video/mp4' });
+      expect(await covers.make(40 + i, `uploads/any-${i}.bin`, container)).toBe(`covers/${40 + i}.jpg`);
+    }
+    const runs = (await readFile(argsLog, 'utf8')).trim().split('\n');
+    expect(runs).toHaveLength(5);
+    for (const [i, demuxer] of Object.values(demuxers).entries()) {
+      const before = runs[i]!.split(' -i ')[0]!;
+      expect(before).toContain(`-f ${demuxer}`);
+      expect(before).toContain(`-format_whitelist ${demuxer}`);
+      expect(before).toContain('-protocol_whitelist file');
+    }
+  });
+
   it('removes a cover whose video was not published', async () => {
     const { covers } = maker({ ffmpegPath: null });
     const key = await covers.make(14, 'uploads/clip.mp4', 'abandoned');
@@ -114,6 +154,51 @@ describe.skipIf(!realFfmpeg)('covers with the real ffmpeg', () => {
     expect(await covers.make(20, 'uploads/real.mp4', 'real')).toBe('covers/20.jpg');
     const jpg = await read('covers/20.jpg');
     expect([...jpg.bytes.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    expect(lines.filter((l) => l.level >= WARN)).toEqual([]);
+  });
+});
+
+describe.skipIf(!realFfmpeg)('uploads that are not video, with the real ffmpeg', () => {
+  it('does not publish a frame of a local file that an uploaded playlist names', async () => {
+    // A video on the server's disk that the uploader must not see: one red frame.
+    const secret = join(dir, 'secret.ts');
+    const made = await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=red:size=64x64:rate=5:duration=1', '-f', 'mpegts', secret], systemClock, 30_000);
+    expect(made.code).toBe(0);
+    const playlist = `#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n${secret}\n#EXT-X-ENDLIST\n`;
+    await writeFile(join(dir, 'playlist.m3u8'), playlist);
+    // The playlist itself is what ffmpeg would follow when left to guess the format.
+    const direct = await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', join(dir, 'playlist.m3u8'), '-frames:v', '1', join(dir, 'leak.jpg')], systemClock, 30_000);
+    expect(direct.code, 'the stand-alone ffmpeg follows the playlist (else this test proves nothing)').toBe(0);
+    await blob.put('uploads/playlist.mp4', Buffer.from(playlist), { contentType: 'video/mp4' });
+    const { covers } = maker({ clock: systemClock });
+    expect(await covers.make(50, 'uploads/playlist.mp4', 'innocent')).toBe('covers/50.svg');
+    expect(await blob.stat('covers/50.jpg')).toBeUndefined();
+    expect((await read('covers/50.svg')).bytes.toString()).toContain('>innocent</tspan>');
+  });
+
+  it('takes the first frame from every container a video upload may be', async () => {
+    const YUV = ['-pix_fmt', 'yuv420p'];
+    const clips: [string, string[], string?][] = [
+      ['clip.mp4', YUV],
+      ['fast.mp4', [...YUV, '-movflags', '+faststart']],
+      ['clip.mov', YUV],
+      ['clip.3gp', [], 'testsrc=duration=1:size=176x144:rate=5'],
+      ['clip.webm', YUV],
+      ['clip.mkv', YUV],
+      ['clip.avi', []],
+      ['clip.flv', []],
+      ['clip.ts', ['-f', 'mpegts']],
+      ['clip.m2ts', ['-f', 'mpegts', '-mpegts_m2ts_mode', '1']],
+    ];
+    const { covers, lines } = maker({ clock: systemClock });
+    for (const [i, [name, args, input]] of clips.entries()) {
+      const file = join(dir, name);
+      const made = await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', input ?? 'testsrc=duration=1:size=64x64:rate=5', ...args, file], systemClock, 30_000);
+      expect(made.code, name).toBe(0);
+      await blob.put(`uploads/${name}`, await readFile(file), { contentType: 'video/mp4' });
+      expect(await covers.make(60 + i, `uploads/${name}`, name), name).toBe(`covers/${60 + i}.jpg`);
+      expect([...(await read(`covers/${60 + i}.jpg`)).bytes.subarray(0, 3)], name).toEqual([0xff, 0xd8, 0xff]);
+    }
     expect(lines.filter((l) => l.level >= WARN)).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import { requireServer, servers, testDatabases } from '#kit/testing';
 import type { Video } from '#gen/surge/video/v1/video';
 import { createFeedIndex, MAX_VIDEOS_PER_BATCH, type FeedIndex, type VideoService } from './index.js';
 import { COPY_INPUT, fakeFfmpeg, INFO, videoTestEnv, type VideoTestEnv } from './testing/harness.js';
+import { fakeVideo } from '../../packages/kit/media/testing/fake-video.js';
 
 const call = (svc: VideoService) => ({
   publish: (authorId: number, title: string, playKey = 'uploads/v.mp4') => svc.publish({ authorId, title, playKey, contentType: 'video/mp4' }, undefined as never),
@@ -108,7 +109,7 @@ for (const kind of await testDatabases()) {
         const e = await env();
         const bin = await mkdtemp(join(tmpdir(), 'surge-video-bin-'));
         try {
-          await e.blob.put('uploads/clip.mp4', Buffer.from('frame bytes'), { contentType: 'video/mp4' });
+          await e.blob.put('uploads/clip.mp4', fakeVideo(1024), { contentType: 'video/mp4' });
           const c = call(e.service({ ffmpegPath: await fakeFfmpeg(bin, 'ffmpeg', COPY_INPUT) }).svc);
           const v = await c.publish(3, 'with a frame', 'uploads/clip.mp4');
           expect(v.coverKey).toBe(`covers/${v.id}.jpg`);
