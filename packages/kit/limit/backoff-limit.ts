@@ -92,21 +92,23 @@ export class BackoffLimit {
   async take(key: string): Promise<BackoffAttempt> {
     const { store, spec, clock } = this.o;
     const k = this.o.keyPrefix + key;
-    const r = await store.takeBackoff(k, spec, clock.now());
+    const takenAt = clock.now();
+    const r = await store.takeBackoff(k, spec, takenAt);
     // A refused attempt counted nothing: there is nothing to settle.
     if (!r.allowed) return { ...r, pass: settled, refund: settled };
     let done = false;
     const settle = (outcome: 'pass' | 'refund') => async () => {
       if (done) return;
       done = true;
-      await store.settleBackoff(k, spec, outcome, clock.now());
+      await store.settleBackoff(k, spec, outcome, clock.now(), takenAt);
     };
     return { ...r, pass: settle('pass'), refund: settle('refund') };
   }
 
   /** A success on key learned without an attempt on it: forget its failures (and remember the pass). */
   async pass(key: string): Promise<void> {
-    await this.o.store.settleBackoff(this.o.keyPrefix + key, this.o.spec, 'pass', this.o.clock.now());
+    const now = this.o.clock.now();
+    await this.o.store.settleBackoff(this.o.keyPrefix + key, this.o.spec, 'pass', now, now);
   }
 }
 

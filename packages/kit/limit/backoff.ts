@@ -66,12 +66,14 @@ export function passStep(nowMs: number): BackoffState {
   return { failures: 0, at: 0, until: 0, passedAt: nowMs };
 }
 
-/** Refund: one counted failure less; the wait shrinks to what the rest earned since the last attempt. */
-export function refundStep(state: BackoffState | undefined, spec: BackoffSpec): BackoffState {
+/**
+ * Refund of the attempt taken at takenAtMs: one counted failure less. If no attempt was counted
+ * since, the key is as it was before that take, which was allowed: no wait. Otherwise the wait the
+ * later attempt started stands.
+ */
+export function refundStep(state: BackoffState | undefined, takenAtMs: number): BackoffState {
   const s = state ?? EMPTY;
-  const failures = Math.max(0, s.failures - 1);
-  const wait = waitFor(failures, spec);
-  return { ...s, failures, until: wait > 0 ? Math.min(s.until, s.at + wait) : 0 };
+  return { ...s, failures: Math.max(0, s.failures - 1), until: s.at === takenAtMs ? 0 : s.until };
 }
 
 /** How long a key must be kept after a take: until its failures are forgotten, or its pass is. */

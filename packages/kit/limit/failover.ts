@@ -52,7 +52,7 @@ export function withFallback(primary: LimitStore, fallback: LimitStore, options:
     incrementWindow: (key: string, windowMs: number) => call((s) => s.incrementWindow(key, windowMs)),
     takeTokens: (key: string, bucket: BucketSpec, n: number, nowMs: number) => call((s) => s.takeTokens(key, bucket, n, nowMs)),
     takeBackoff: (key: string, spec: BackoffSpec, nowMs: number) => call((s) => s.takeBackoff(key, spec, nowMs)),
-    settleBackoff: (key: string, spec: BackoffSpec, outcome: 'pass' | 'refund', nowMs: number) => call((s) => s.settleBackoff(key, spec, outcome, nowMs)),
+    settleBackoff: (key: string, spec: BackoffSpec, outcome: 'pass' | 'refund', nowMs: number, takenAtMs: number) => call((s) => s.settleBackoff(key, spec, outcome, nowMs, takenAtMs)),
     ping: () => primary.ping(),
     async close() {
       closed = true;

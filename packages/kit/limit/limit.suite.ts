@@ -125,6 +125,19 @@ export function limitStoreSuite(label: string, harness: () => LimitHarness): voi
       for (let i = 0; i < 4; i++) await refunded.take('k');
       for (let i = 0; i < 10; i++) await (await refunded.take('k')).refund(); // successes that must not count
       expect(await failUntilRefused(refunded, 'k')).toBe(1); // the 5th failure only now
+
+      // Past the free failures, a refunded attempt leaves the key as it found it: no wait…
+      h.clock.advance(1000);
+      await (await refunded.take('k')).refund();
+      expect((await refunded.take('k')).allowed).toBe(true);
+      // …unless another attempt was counted meanwhile: its wait stands.
+      h.clock.advance(2000);
+      const early = await refunded.take('k');
+      h.clock.advance(4000);
+      const later = await refunded.take('k');
+      expect(later).toMatchObject({ allowed: true, failures: 8 });
+      await early.refund();
+      expect(await refunded.take('k')).toMatchObject({ allowed: false, retryAfterMs: 8000 });
     });
 
     it('back-off: failures are forgotten a while after the last one; a pass is remembered as long as asked', async () => {

@@ -62,10 +62,10 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): M
       if (step.allowed) backoffs.set(key, step.state, { ttl: Math.max(backoffs.getRemainingTTL(key), backoffTtlMs(step.state, spec, nowMs)) });
       return { allowed: step.allowed, retryAfterMs: step.retryAfterMs, failures: step.state.failures, passedAt: step.passedAt };
     },
-    async settleBackoff(key: string, spec: BackoffSpec, outcome: 'pass' | 'refund', nowMs: number): Promise<void> {
+    async settleBackoff(key: string, spec: BackoffSpec, outcome: 'pass' | 'refund', nowMs: number, takenAtMs: number): Promise<void> {
       if (outcome === 'refund') {
         const s = backoffs.get(key);
-        if (s) backoffs.set(key, refundStep(s, spec), { ttl: Math.max(1, backoffs.getRemainingTTL(key)) });
+        if (s) backoffs.set(key, refundStep(s, takenAtMs), { ttl: Math.max(1, backoffs.getRemainingTTL(key)) });
       } else if (spec.rememberPassMs > 0) backoffs.set(key, passStep(nowMs), { ttl: spec.rememberPassMs });
       else backoffs.delete(key);
     },

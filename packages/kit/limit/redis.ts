@@ -75,7 +75,7 @@ if ok > 0 then ttl = math.max(ttl, ok + remember - now) end
 if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
 return {1, '0', f, tostring(passed)}`;
 
-// ARGV[7]: 'pass' or 'refund'.
+// ARGV[7]: 'pass' or 'refund'; ARGV[8]: when the settled attempt was taken.
 const BACKOFF_SETTLE_LUA = `${BACKOFF_HEAD}
 if ARGV[7] == 'pass' then
   redis.call('DEL', KEYS[1])
@@ -87,8 +87,7 @@ if ARGV[7] == 'pass' then
 end
 if s[1] == false then return 0 end
 f = math.max(0, f - 1)
-local w = waitfor(f)
-if w > 0 then u = math.min(u, at + w) else u = 0 end
+if at == tonumber(ARGV[8]) then u = 0 end
 redis.call('HSET', KEYS[1], 'f', f, 'u', tostring(u))
 return 1`;
 
@@ -97,7 +96,7 @@ interface ScriptedRedis {
   surgeLimitWindow(key: string, windowMs: number): Promise<[number, number]>;
   surgeLimitTokens(key: string, rate: number, burst: number, nowMs: number, n: number, ttlMs: number): Promise<[number, string]>;
   surgeBackoffTake(key: string, ...args: number[]): Promise<[number, string, number, string]>;
-  surgeBackoffSettle(key: string, ...args: [...number[], string]): Promise<number>;
+  surgeBackoffSettle(key: string, ...args: (number | string)[]): Promise<number>;
   ping(): Promise<string>;
 }
 
@@ -156,8 +155,8 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): LimitSto
       const [allowed, retryAfterMs, failures, passedAt] = await redis.surgeBackoffTake(prefix + key, ...backoffArgs(spec, nowMs)).catch(translate);
       return { allowed: allowed === 1, retryAfterMs: Number(retryAfterMs), failures, passedAt: Number(passedAt) };
     },
-    async settleBackoff(key: string, spec: BackoffSpec, outcome: 'pass' | 'refund', nowMs: number): Promise<void> {
-      await redis.surgeBackoffSettle(prefix + key, ...backoffArgs(spec, nowMs), outcome).catch(translate);
+    async settleBackoff(key: string, spec: BackoffSpec, outcome: 'pass' | 'refund', nowMs: number, takenAtMs: number): Promise<void> {
+      await redis.surgeBackoffSettle(prefix + key, ...backoffArgs(spec, nowMs), outcome, takenAtMs).catch(translate);
     },
     async ping() {
       await redis.ping().catch(translate);

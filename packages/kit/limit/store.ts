@@ -43,8 +43,11 @@ export interface LimitStore {
   takeTokens(key: string, bucket: BucketSpec, n: number, nowMs: number): Promise<BucketTake>;
   /** Back-off step (backoff.ts takeStep): unless key is waiting, count one failure in advance and start the wait it earns. */
   takeBackoff(key: string, spec: BackoffSpec, nowMs: number): Promise<BackoffTake>;
-  /** Back-off settle: 'pass' forgets key's failures and notes the pass (passStep); 'refund' takes one counted failure back (refundStep). */
-  settleBackoff(key: string, spec: BackoffSpec, outcome: 'pass' | 'refund', nowMs: number): Promise<void>;
+  /**
+   * Back-off settle of the attempt taken at takenAtMs: 'pass' forgets key's failures and notes the
+   * pass at nowMs (passStep); 'refund' takes the attempt's count back (refundStep).
+   */
+  settleBackoff(key: string, spec: BackoffSpec, outcome: 'pass' | 'refund', nowMs: number, takenAtMs: number): Promise<void>;
   /** Resolves when the backend answers; rejects with SurgeError(Unavailable) otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
