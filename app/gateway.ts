@@ -3,7 +3,7 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { createTokens } from '#kit/auth';
+import { createAccountKeys, createTokens } from '#kit/auth';
 import type { Clock } from '#kit/clock';
 import { createPeriodLimit } from '#kit/limit';
 import type { Metrics } from '#kit/observability';
@@ -21,15 +21,19 @@ export function createGateway(o: { config: Config; infra: Infrastructure; client
   const limit = (name: string, p: { quota: number; periodSeconds: number }) =>
     createPeriodLimit({ quota: p.quota, periodMs: p.periodSeconds * 1000, keyPrefix: `gw:${name}:`, store: infra.limitStore, clock });
   const l = config.limits;
+  const limits = {
+    loginPerIp: limit('login-ip', l.loginPerIp),
+    loginPerAccount: limit('login-account', l.loginPerAccount),
+    codePerIp: limit('code-ip', l.codePerIp),
+    codePerMobile: limit('code-mobile', l.codePerMobile),
+    // Mobiles read as the user service reads them, for the per-mobile keys (userRoutes' accountKeys;
+    // it rides with the limiters until GatewayDeps lists it).
+    accountKeys: createAccountKeys({ defaultRegion: config.user.defaultRegion }),
+  };
   return buildGateway({
     clients: o.clients,
     tokens: createTokens({ secret: config.auth.jwtSecret, ttlSeconds: config.auth.tokenTtlSeconds, clock }),
-    limits: {
-      loginPerIp: limit('login-ip', l.loginPerIp),
-      loginPerAccount: limit('login-account', l.loginPerAccount),
-      codePerIp: limit('code-ip', l.codePerIp),
-      codePerMobile: limit('code-mobile', l.codePerMobile),
-    },
+    limits,
     blob: infra.blob,
     douyin: { timeZone: config.douyin.timeZone, publicBaseUrl: config.douyin.publicBaseUrl.replace(/\/+$/, ''), maxUploadBytes: config.blob.maxBytes, formLimitBytes: config.douyin.formLimitBytes,
       uploads: { perUser: config.douyin.uploadsPerUser, inFlight: config.douyin.uploadsInFlight, perAddress: config.douyin.uploadsPerAddress } },

@@ -2,18 +2,18 @@
 // dependencies, registers its handlers and starts its event consumers; adding a service is one
 // more entry here.
 import type { Logger } from 'pino';
-import { createFieldCipher, hashPassword, verifyPassword } from '#kit/auth';
+import { createAccountKeys, createFieldCipher, createPasswordHasher } from '#kit/auth';
 import { createCache, type Cache } from '#kit/cache';
 import type { Clock } from '#kit/clock';
 import { createIdGenerator } from '#kit/ids';
-import { createPeriodLimit } from '#kit/limit';
+import { createBackoffLimit, createPeriodLimit } from '#kit/limit';
 import type { RpcServer } from '#kit/rpc';
 import { createOutbox, type Outbox } from '#kit/outbox';
 import { openServiceDatabase, type Migration, type QueryEvent, type ServiceDatabase } from '#kit/store';
 import { defineInteractionService, interactionMigrations, InteractionServiceDefinition, type InteractionDB } from '#services/interaction';
 import { defineMessageService, messageMigrations, MessageServiceDefinition, type MessageDB } from '#services/message';
 import { defineRelationService, relationMigrations, RelationServiceDefinition, type RelationDB } from '#services/relation';
-import { defineUserService, disabledCodeSender, logCodeSender, startUserConsumers, userMigrations, UserServiceDefinition, webhookCodeSender, type CodeSender, type UserDB } from '#services/user';
+import { defineUserService, disabledCodeSender, reindexMobiles, logCodeSender, startUserConsumers, userMigrations, UserServiceDefinition, webhookCodeSender, type CodeSender, type UserDB } from '#services/user';
 import { createFeedIndex, defineVideoService, startVideoConsumers, videoMigrations, VideoServiceDefinition, type VideoDB } from '#services/video';
 import type { HealthCheck } from '#gateway';
 import { isEmbedded, type Config } from './config/index.js';
@@ -99,6 +99,10 @@ async function openParts<DB>(c: HostContext, name: string, migrations: Record<st
 async function hostUserService(c: HostContext): Promise<HostedService> {
   const s = await openParts<UserDB>(c, 'user', userMigrations);
   const u = c.config.user;
+  const cipher = createFieldCipher({ key: c.config.auth.fieldKey });
+  const accountKeys = createAccountKeys({ defaultRegion: u.defaultRegion });
+  // Mobiles stored before they were read as E.164: re-indexed once, before a sign-in can miss them.
+  await reindexMobiles({ db: s.db, cache: s.cache, cipher, accountKeys, log: s.log });
   c.server.register(
     UserServiceDefinition,
     defineUserService({
@@ -106,8 +110,11 @@ async function hostUserService(c: HostContext): Promise<HostedService> {
       cache: s.cache,
       clock: c.clock,
       ids: createIdGenerator({ workerId: c.workerId, clock: c.clock }),
-      cipher: createFieldCipher({ key: c.config.auth.fieldKey }),
-      passwords: { hash: hashPassword, verify: verifyPassword },
+      cipher,
+      passwords: createPasswordHasher({ N: 2 ** c.config.auth.passwordCost }),
+      accountKeys,
+      signInBackoff: passwordBackoff(c),
+      log: s.log,
       // "At most N codes per mobile per day": a period limit aligned to calendar days (UTC).
       codeQuota: createPeriodLimit({ periodMs: DAY_MS, quota: u.codesPerDay, align: true, keyPrefix: 'user:code:', store: c.infra.limitStore, clock: c.clock }),
       codeSender: c.overrides?.codeSender ?? codeSenderFor(c.config, s.log),
@@ -117,6 +124,17 @@ async function hostUserService(c: HostContext): Promise<HostedService> {
   const consumers = await startUserConsumers({ db: s.db, cache: s.cache, queue: c.infra.queue, clock: c.clock, log: s.log });
   s.defer(() => consumers.close());
   return s.hosted();
+}
+
+/** user.passwordBackoff over the shared limit store, so every instance counts the same failures. */
+function passwordBackoff(c: HostContext) {
+  const b = c.config.user.passwordBackoff;
+  const common = { maxWaitMs: b.maxWaitSeconds * 1000, store: c.infra.limitStore, clock: c.clock };
+  return {
+    perAddress: createBackoffLimit({ ...common, freeFailures: b.addressFailures, keyPrefix: 'user:pw-address:' }),
+    perAccount: createBackoffLimit({ ...common, freeFailures: b.accountFailures, keyPrefix: 'user:pw-account:' }),
+    perAccountAtAddress: createBackoffLimit({ ...common, freeFailures: b.accountFailures, keyPrefix: 'user:pw-known:', rememberPassMs: b.knownAddressDays * DAY_MS }),
+  };
 }
 
 /** user.codeSender: 'auto' is the log in embedded mode and off elsewhere ('log' outside embedded never gets past loadConfig). */

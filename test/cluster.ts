@@ -110,6 +110,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     SURGE__cache__redis__keyPrefix: `surgetest:${tag}:`,
     SURGE__queue__nats__namespace: `surgetest_${tag}`,
     SURGE__rpc__drainMs: '3000',
+    // Password hashing at 2^10, not 2^17: fixtures sign many users up at once, and at the real
+    // cost each sign-up holds a thread-pool thread for ~0.3 s (more on a busy machine), racing the
+    // 2 s RPC deadline ("register: deadline exceeded"). Hashing is not what these tests measure.
+    SURGE__auth__passwordCost: '10',
     ...options.env,
   };
 

@@ -141,6 +141,8 @@ const rows: Row[] = [
   { name: 'username with a space', path: '/douyin/user/register/', query: { username: 'a b', password: 'secret123' }, code: Code.InvalidArgument, says: 'username' },
   { name: 'password of 5 characters', path: '/douyin/user/register/', query: { username: 'someone', password: '12345' }, code: Code.InvalidArgument, says: 'password: must be 6–32 characters' },
   { name: 'password of 33 characters', path: '/douyin/user/register/', form: { username: 'someone', password: 'p'.repeat(33) }, code: Code.InvalidArgument, says: 'password: must be 6–32 characters' },
+  { name: 'password of only spaces', path: '/douyin/user/register/', form: { username: 'someone', password: '        ' }, code: Code.InvalidArgument, says: 'password: must not be only spaces or invisible characters' },
+  { name: 'username mixing Latin and Greek', path: '/douyin/user/register/', query: { username: '\u0391lice', password: 'secret123' }, code: Code.InvalidArgument, says: 'username: mixes letters of Greek and Latin' },
   { name: 'a taken username', path: '/douyin/user/register/', query: { username: 'badinput-a', password: 'secret123' }, code: Code.AlreadyExists, says: 'username badinput-a is already taken' },
   { name: 'text/plain body', path: '/douyin/user/register/', raw: { type: 'text/plain', body: 'username=a&password=secret123' }, code: Code.UnsupportedMediaType, says: 'Content-Type: "text/plain" is not accepted' },
   { name: 'a body without Content-Type', path: '/douyin/user/register/', raw: { body: 'username=a&password=secret123' }, code: Code.UnsupportedMediaType, says: 'Content-Type: is missing' },
@@ -154,7 +156,9 @@ const rows: Row[] = [
   { name: 'wrong password', path: '/douyin/user/login/', query: { username: 'badinput-a', password: 'wrong-password' }, code: Code.Unauthenticated, says: 'wrong username or password' },
   { name: 'unknown username', path: '/douyin/user/login/', query: { username: 'badinput-nobody', password: 'secret123' }, code: Code.Unauthenticated, says: 'wrong username or password' },
   { name: 'username of 33 characters', path: '/douyin/user/login/', query: { username: 'u'.repeat(33), password: 'secret123' }, code: Code.InvalidArgument, says: 'username' },
-  { name: 'password of 5 characters', path: '/douyin/user/login/', form: { username: 'badinput-a', password: '12345' }, code: Code.InvalidArgument, says: 'password: must be 6–32 characters' },
+  // Sign-in checks any password a person could have typed: a short one is just wrong (issue 12).
+  { name: 'password of 5 characters', path: '/douyin/user/login/', form: { username: 'badinput-a', password: '12345' }, code: Code.Unauthenticated, says: 'wrong username or password' },
+  { name: 'password of 1025 characters', path: '/douyin/user/login/', form: { username: 'badinput-a', password: 'p'.repeat(1025) }, code: Code.InvalidArgument, says: 'password: must be at most 1024 characters' },
   { name: 'too many sign-ins at one account', system: 'small', path: '/douyin/user/login/', query: { username: 'badinput-small', password: 'secret123' }, code: Code.RateLimited, says: 'too many sign-in attempts for this account: retry in', check: (_r, _fx, headers) => expect(Number(headers['retry-after'])).toBeGreaterThan(0) },
   { name: 'no password', path: '/douyin/user/login/', query: { username: 'badinput-a' }, code: Code.InvalidArgument, says: 'password: is required' },
 

@@ -35,7 +35,10 @@ export async function startTestSystem(mode: Mode, extra: Record<string, unknown>
   const dir = mkdtempSync(join(tmpdir(), 'surge-e2e-'));
   const tag = `t${randomBytes(4).toString('hex')}`;
   const cleanups: (() => Promise<void>)[] = [async () => rmSync(dir, { recursive: true, force: true })];
-  const overrides: Record<string, unknown> = { dataDir: dir, 'log.level': 'silent', 'rpc.codecCheck': true, 'http.port': 0, 'http.host': '127.0.0.1', ...extra };
+  // Password hashing at 2^10 instead of 2^17: test systems sign many users up and in, and at the
+  // real cost (128 MiB, ~0.3 s each) fixtures would race RPC deadlines on a busy machine. The
+  // default is proven by packages/kit/auth/passwords.test.ts and the security probes.
+  const overrides: Record<string, unknown> = { dataDir: dir, 'log.level': 'silent', 'rpc.codecCheck': true, 'http.port': 0, 'http.host': '127.0.0.1', 'auth.passwordCost': 10, ...extra };
   if (mode === 'servers') {
     const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: join(dir, 's3'), configureBuckets: [{ name: 'surge-test', configs: [] }] });
     const { port } = (await s3.run()) as { port: number };

@@ -29,8 +29,19 @@ const cases: Case[] = [
     ['username too long', 'POST', url, { body: { username: 'u'.repeat(33), password: 'secret123' } }, 400, 40001, 'username'],
     ['username with a space', 'POST', url, { body: { username: 'a b', password: 'secret123' } }, 400, 40001, 'username'],
     ['empty username', 'POST', url, { body: { username: '', password: 'secret123' } }, 400, 40001, 'username'],
-    ['password too short', 'POST', url, { body: { username: 'someone', password: '12345' } }, 400, 40001, 'password'],
-    ['password too long', 'POST', url, { body: { username: 'someone', password: 'p'.repeat(33) } }, 400, 40001, 'password'],
+    // The password policy is for new passwords; sign-in checks any a person could have typed (issue 12).
+    ...(url.endsWith('/register')
+      ? ([
+          ['password too short', 'POST', url, { body: { username: 'someone', password: '12345' } }, 400, 40001, 'password'],
+          ['password too long', 'POST', url, { body: { username: 'someone', password: 'p'.repeat(33) } }, 400, 40001, 'password'],
+          ['password of only spaces', 'POST', url, { body: { username: 'someone', password: '        ' } }, 400, 40001, 'password: must not be only spaces'],
+          ['username mixing Latin and Cyrillic', 'POST', url, { body: { username: 'p\u0430ypal', password: 'secret123' } }, 400, 40001, 'username: mixes letters of Latin and Cyrillic'],
+        ] as Case[])
+      : ([
+          ['password of 5 characters', 'POST', url, { body: { username: 'someone', password: '12345' } }, 401, 40101, 'wrong username or password'],
+          ['password of 33 characters', 'POST', url, { body: { username: 'someone', password: 'p'.repeat(33) } }, 401, 40101, 'wrong username or password'],
+          ['password over 1024 characters', 'POST', url, { body: { username: 'someone', password: 'p'.repeat(1025) } }, 400, 40001, 'password'],
+        ] as Case[])),
     ['password as a number', 'POST', url, { body: { username: 'someone', password: 12345678 } }, 400, 40001, 'password'],
     ['an unknown field', 'POST', url, { body: { username: 'someone', password: 'secret123', admin: true } }, 400, 40001, 'admin'],
     ['SQL in the username', 'POST', url, { body: { username: "x' OR 1=1 --", password: 'secret123' } }, 400, 40001, 'username'],
@@ -43,6 +54,7 @@ const cases: Case[] = [
   ]),
   ['code: missing mobile', 'POST', '/api/v1/users/code', { body: {} }, 400, 40001, 'mobile'],
   ['code: letters in mobile', 'POST', '/api/v1/users/code', { body: { mobile: '138abc' } }, 400, 40001, 'mobile'],
+  ['code: a number no country assigns', 'POST', '/api/v1/users/code', { body: { mobile: '+15550001111' } }, 400, 40001, 'mobile: must be a valid phone number'],
   ['code: mobile as a number', 'POST', '/api/v1/users/code', { body: { mobile: 13800000000 } }, 400, 40001, 'mobile'],
   ['code: invalid JSON', 'POST', '/api/v1/users/code', { raw: '{' }, 400, 40001, 'JSON'],
   ['mobile login: missing code', 'POST', '/api/v1/users/login/mobile', { body: { mobile: '13800000000' } }, 400, 40001, 'code'],

@@ -40,6 +40,13 @@ export const ConfigSchema = obj({
     tokenTtlSeconds: int(7 * 24 * 3600, 60),
     /** Master key for personal data encrypted at rest (mobile numbers): 32 random bytes in base64. '' = as for jwtSecret. */
     fieldKey: str(''),
+    /**
+     * Password hashing cost, log2 of scrypt's N (r = 8, p = 1). Default 17, OWASP's minimum for scrypt
+     * (128 MiB, ~0.3 s per hash). Test systems and benchmark seeding lower it, where hashing is not
+     * what is measured; never lower it for real accounts. Raising it rehashes each password at its
+     * owner's next sign-in.
+     */
+    passwordCost: int(17, 10, 20),
   }),
   database: obj({
     driver: Type.Union([Type.Literal('sqlite'), Type.Literal('mysql')], { default: 'sqlite' }),
@@ -119,6 +126,19 @@ export const ConfigSchema = obj({
     codesPerDay: int(10, 1),
     /** Wrong guesses allowed per code before it is burnt. */
     codeAttempts: int(5, 1),
+    /** ISO 3166 region in which a mobile written without a country code is read (13900139000 → +8613900139000): where the client's users are. */
+    defaultRegion: str('CN', { pattern: '^[A-Z]{2}$' }),
+    /** The back-off on wrong passwords (docs/security.md, "Sign-in back-off"): free failures, then waits of 1 s, 2 s, 4 s … */
+    passwordBackoff: obj({
+      /** Wrong passwords per account (from addresses it has not signed in from lately) before waits begin. */
+      accountFailures: int(5, 1, 1000),
+      /** Wrong passwords from one client address, whatever the account, before waits begin. */
+      addressFailures: int(20, 1, 100_000),
+      /** The longest wait: nobody is locked out for longer at a time. */
+      maxWaitSeconds: int(900, 1, 86_400),
+      /** An address the account signed in from within this many days is not held by the account's back-off (0 = no such addresses). */
+      knownAddressDays: int(30, 0, 365),
+    }),
     /** How a verification code reaches its mobile (services/user/code-sender.ts). */
     codeSender: obj({
       /**

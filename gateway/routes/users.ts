@@ -2,25 +2,52 @@
 // the gateway mints the token, so no service needs the signing secret.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { usernameKey, type AccountKeys } from '#kit/auth';
 import { errors } from '#kit/errors';
 import type { CallOptions, Client } from '#kit/rpc';
 import type { UserServiceDefinition } from '#gen/surge/user/v1/user';
 import { limitBy, type Limiter } from '../plugins/limits.js';
 import { errorReplies } from '../schemas/common.js';
-import { AuthReply, Credentials, IdParams, IdsQuery, MobileBody, MobileLogin, ProfilePatch, UserReply, UsersReply } from '../schemas/users.js';
+import { AuthReply, Credentials, IdParams, LoginCredentials, IdsQuery, MobileBody, MobileLogin, ProfilePatch, UserReply, UsersReply } from '../schemas/users.js';
 
 export interface UserRoutesDeps {
   users: Client<typeof UserServiceDefinition>;
   tokens: { sign(claims: { sub: number }): string };
-  limits: { loginPerIp: Limiter; loginPerAccount: Limiter; codePerIp: Limiter; codePerMobile: Limiter };
+  limits: {
+    loginPerIp: Limiter;
+    loginPerAccount: Limiter;
+    codePerIp: Limiter;
+    codePerMobile: Limiter;
+    /**
+     * How mobiles are read (#kit/auth, on user.defaultRegion, as the user service reads them), so the
+     * per-mobile limits count one number once however it is typed. Required: optional in the type
+     * only because GatewayDeps (gateway/server.ts) lists the limiters alone; userRoutes refuses to
+     * register without it.
+     */
+    accountKeys?: Pick<AccountKeys, 'checkMobile'>;
+  };
   maxBatch: number;
 }
 
 /** The RPC call options for a request: its id and trace context travel with every nested call. */
 export const callOptions = (request: FastifyRequest): CallOptions => ({ metadata: { 'x-request-id': String(request.id), ...request.traceMetadata() } });
 
+/**
+ * Sign-in calls also name the client's address (request.ip: the proxy's client with
+ * http.trustProxy), for the user service's back-off on wrong passwords per address
+ * (x-client-address is the service's CLIENT_ADDRESS_METADATA).
+ */
+export const signInCallOptions = (request: FastifyRequest): CallOptions => ({ metadata: { 'x-request-id': String(request.id), ...request.traceMetadata(), 'x-client-address': request.ip } });
+
+/** The per-account limit's key of a username: its comparison key, so "Alice" and "ALICE" share one allowance. */
+export const accountLimitKey = (username: string): string => `u:${usernameKey(username)}`;
+
 export async function userRoutes(fastify: FastifyInstance, d: UserRoutesDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const keys = d.limits.accountKeys;
+  if (!keys) throw errors.invalid('limits.accountKeys', 'is required: the per-mobile limits read numbers as the user service does');
+  /** The body's mobile as E.164 (400 naming mobile when it is none): per-mobile limits count one number once. */
+  const mobileKey = (r: FastifyRequest) => `m:${keys.checkMobile((r.body as { mobile: string }).mobile)}`;
   const ip = (r: FastifyRequest) => r.ip;
   const perIp = (what: string, prefix: string) => limitBy(d.limits.loginPerIp, what, (r) => `${prefix}:${ip(r)}`);
   const tags = ['users'];
@@ -35,13 +62,13 @@ export async function userRoutes(fastify: FastifyInstance, d: UserRoutesDeps): P
   });
 
   app.post('/login', {
-    schema: { tags, summary: 'Sign in with a username and password', body: Credentials, response: { 200: AuthReply, ...errorReplies(400, 401, 429) } },
+    schema: { tags, summary: 'Sign in with a username and password', body: LoginCredentials, response: { 200: AuthReply, ...errorReplies(400, 401, 429) } },
     preHandler: [
       perIp('sign-in attempts from this address', 'login'),
-      limitBy(d.limits.loginPerAccount, 'sign-in attempts for this account', (r) => `u:${(r.body as { username: string }).username}`),
+      limitBy(d.limits.loginPerAccount, 'sign-in attempts for this account', (r) => accountLimitKey((r.body as { username: string }).username)),
     ],
     handler: async (request) => {
-      const { userId } = await d.users.login(request.body, callOptions(request));
+      const { userId } = await d.users.login(request.body, signInCallOptions(request));
       return { id: userId, token: d.tokens.sign({ sub: userId }) };
     },
   });
@@ -50,7 +77,7 @@ export async function userRoutes(fastify: FastifyInstance, d: UserRoutesDeps): P
     schema: { tags, summary: 'Send a sign-in code to a mobile number', body: MobileBody, response: { 204: { type: 'null' }, ...errorReplies(400, 429) } },
     preHandler: [
       limitBy(d.limits.codePerIp, 'code requests from this address', (r) => `code:${ip(r)}`),
-      limitBy(d.limits.codePerMobile, 'codes to this mobile', (r) => `m:${(r.body as { mobile: string }).mobile}`),
+      limitBy(d.limits.codePerMobile, 'codes to this mobile', mobileKey),
     ],
     handler: async (request, reply) => {
       await d.users.sendCode(request.body, callOptions(request));
@@ -62,7 +89,7 @@ export async function userRoutes(fastify: FastifyInstance, d: UserRoutesDeps): P
     schema: { tags, summary: 'Sign in (and sign up on first use) with a mobile number and code', body: MobileLogin, response: { 200: AuthReply, ...errorReplies(400, 401, 429) } },
     preHandler: [
       perIp('sign-in attempts from this address', 'login'),
-      limitBy(d.limits.loginPerAccount, 'sign-in attempts for this mobile', (r) => `m:${(r.body as { mobile: string }).mobile}`),
+      limitBy(d.limits.loginPerAccount, 'sign-in attempts for this mobile', mobileKey),
     ],
     handler: async (request) => {
       const { userId } = await d.users.loginByMobile(request.body, callOptions(request));

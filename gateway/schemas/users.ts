@@ -2,11 +2,16 @@ import { Type } from 'typebox';
 import { ID_DIGITS, Id, IdParam, WellFormedText } from './common.js';
 
 export const Username = Type.String({ minLength: 1, maxLength: 32, pattern: '^[^\\s\\p{C}]+$', description: 'use 1–32 characters without spaces or control characters' });
-export const Password = Type.String({ minLength: 6, maxLength: 32 });
-export const Mobile = Type.String({ minLength: 1, maxLength: 16, pattern: '^\\+?[0-9]{6,15}$', description: 'must be a phone number of 6–15 digits, optionally starting with +' });
+/** A new password (registration): the user service's policy, 6–32 characters, not all blank. */
+export const Password = Type.String({ minLength: 6, maxLength: 32, pattern: '[^\\s\\p{Cf}]', description: 'must not be only spaces or invisible characters' });
+/** A password to sign in with: any a person could have typed is checked (a wrong one is 401, whatever its length); the bound keeps hashing work small. */
+export const LoginPassword = Type.String({ minLength: 1, maxLength: 1024 });
+/** Digits, spaces, ( ) . - and a leading +; the user service reads it as E.164 (user.defaultRegion for numbers without a country code). */
+export const Mobile = Type.String({ minLength: 1, maxLength: 32, pattern: '^\\+?[0-9 ().-]+$', description: 'must be a phone number: digits, optionally with + and its country code' });
 export const VerificationCode = Type.String({ minLength: 1, maxLength: 6, pattern: '^[0-9]{6}$', description: 'must be the 6 digits that were sent' });
 
 export const Credentials = Type.Object({ username: Username, password: Password }, { additionalProperties: false });
+export const LoginCredentials = Type.Object({ username: Username, password: LoginPassword }, { additionalProperties: false });
 export const MobileBody = Type.Object({ mobile: Mobile }, { additionalProperties: false });
 export const MobileLogin = Type.Object({ mobile: Mobile, code: VerificationCode }, { additionalProperties: false });
 

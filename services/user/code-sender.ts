@@ -62,9 +62,7 @@ export function webhookCodeSender(o: WebhookCodeSenderOptions): CodeSender {
   };
 }
 
-/** 13812345678 → 138****5678: enough to tell numbers apart in logs and display names. */
+/** +8613812345678 → ****5678: the last four digits, enough to tell numbers apart in a log. Never shown publicly. */
 export function mask(mobile: string): string {
-  const digits = mobile.replace(/^\+/, '');
-  if (digits.length <= 7) return digits.slice(0, 2) + '****';
-  return digits.slice(0, 3) + '****' + digits.slice(-4);
+  return `****${mobile.replace(/\D/g, '').slice(-4)}`;
 }

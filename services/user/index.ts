@@ -1,4 +1,5 @@
-export { defineUserService, type UserService, type UserServiceOptions } from './service.js';
+export { defineUserService, CLIENT_ADDRESS_METADATA, type UserService, type UserServiceOptions } from './service.js';
+export { reindexMobiles, type MobileReindexOptions, type MobileReindexReport } from './mobile-reindex.js';
 export { userMigrations } from './model/migrations.js';
 export type { UserDB } from './model/tables.js';
 export { disabledCodeSender, logCodeSender, webhookCodeSender, type CodeSender, type WebhookCodeSenderOptions } from './code-sender.js';

@@ -1,30 +1,60 @@
 // Input rules of the user service. The gateway checks shapes first, but the service is also
 // reachable over RPC, so it checks its own rules and names the field that broke one.
+import { MAX_PASSWORD_LENGTH, normalizeUsername, type AccountKeys } from '#kit/auth';
 import { checkId, errors } from '#kit/errors';
+import { forbiddenScriptMix, scriptNames } from './username.js';
 import { checkText } from '#kit/rules';
 
-// Any 1–32 characters but spaces and control characters: the Douyin client registers e-mail
-// addresses and names in any script.
+// Any 1–32 characters but spaces and control characters, after NFKC: the Douyin client registers
+// e-mail addresses and names in any script. New names must also keep to one script (username.ts).
 export const USERNAME = /^[^\s\p{C}]{1,32}$/u;
-export const MOBILE = /^\+?[0-9]{6,15}$/;
 export const CODE = /^[0-9]{6}$/;
+/** Registration and password change: 6–32 characters, not all of them blank. */
+const NEW_PASSWORD = { min: 6, max: 32 };
+/** Whitespace and invisible format characters (zero-width space, joiners): a password of only these is none. */
+const BLANK = /^[\s\p{Cf}]*$/u;
 
 const chars = (s: string) => [...s].length;
 
+/** A username as it is stored and looked up: NFKC, 1–32 characters without spaces or control characters. */
 export function checkUsername(v: string): string {
-  if (!USERNAME.test(v)) throw errors.invalid('username', 'use 1–32 characters without spaces or control characters');
-  return v;
+  const name = normalizeUsername(v);
+  if (!USERNAME.test(name)) throw errors.invalid('username', 'use 1–32 characters without spaces or control characters');
+  return name;
 }
 
-export function checkPassword(v: string): string {
+/** A username for a new account: checkUsername, and letters of one script (username.ts). */
+export function checkNewUsername(v: string): string {
+  const name = checkUsername(v);
+  const mix = forbiddenScriptMix(name);
+  if (mix) {
+    throw errors.invalid('username', `mixes letters of ${scriptNames(mix)}; use one script (Han may go with Hiragana and Katakana, Bopomofo or Hangul, and with Latin)`);
+  }
+  return name;
+}
+
+/** Registration and password change: the password policy. */
+export function checkNewPassword(v: string): string {
   const n = chars(v);
-  if (n < 6 || n > 32) throw errors.invalid('password', 'must be 6–32 characters');
+  if (n < NEW_PASSWORD.min || n > NEW_PASSWORD.max) throw errors.invalid('password', `must be ${NEW_PASSWORD.min}–${NEW_PASSWORD.max} characters`);
+  if (BLANK.test(v)) throw errors.invalid('password', 'must not be only spaces or invisible characters');
   return v;
 }
 
-export function checkMobile(v: string): string {
-  if (!MOBILE.test(v)) throw errors.invalid('mobile', 'must be a phone number of 6–15 digits, optionally starting with +');
+/**
+ * Sign-in: any password that could be one is checked, so a wrong one of any length is 401 "wrong
+ * username or password", never a hint about the policy. Only an empty one (none given) and one
+ * longer than the hasher takes are refused as malformed.
+ */
+export function checkLoginPassword(v: string): string {
+  if (v === '') throw errors.invalid('password', 'is required');
+  if (v.length > MAX_PASSWORD_LENGTH) throw errors.invalid('password', `must be at most ${MAX_PASSWORD_LENGTH} characters`);
   return v;
+}
+
+/** The mobile as E.164 (+8613900139000), read in the configured default region when it has no country code. */
+export function checkMobile(v: string, keys: Pick<AccountKeys, 'checkMobile'>): string {
+  return keys.checkMobile(v);
 }
 
 export function checkCode(v: string): string {

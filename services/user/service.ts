@@ -18,7 +18,10 @@ import { createCodeModel } from './model/codes.js';
 import type { UserDB } from './model/tables.js';
 import { createUserModel } from './model/users.js';
 
-export interface UserServiceOptions extends Omit<UserDeps, 'users' | 'codes' | 'clock' | 'decoyHash'> {
+/** Call metadata naming the client's address; the gateway sets it on sign-in calls (request.ip, which honours http.trustProxy). */
+export const CLIENT_ADDRESS_METADATA = 'x-client-address';
+
+export interface UserServiceOptions extends Omit<UserDeps, 'users' | 'codes' | 'clock'> {
   db: ServiceDatabase<UserDB>;
   cache: Cache;
   clock: Clock;
@@ -28,12 +31,11 @@ export interface UserServiceOptions extends Omit<UserDeps, 'users' | 'codes' | '
 export type UserService = ServiceImpl<typeof UserServiceDefinition>;
 
 export function defineUserService(o: UserServiceOptions): UserService {
-  let decoy: Promise<string> | undefined;
-  const decoyHash = () => (decoy ??= o.passwords.hash('surge-decoy-password'));
-  const d: UserDeps = { ...o, users: createUserModel(o.db, o.cache), codes: createCodeModel(o.db), decoyHash };
+  const d: UserDeps = { ...o, users: createUserModel(o.db, o.cache), codes: createCodeModel(o.db) };
   return {
     register: (req) => register(d, req),
-    login: (req) => login(d, req),
+    // Callers without the address (other services) are held by the per-account back-off only.
+    login: (req, ctx) => login(d, req, ctx.metadata[CLIENT_ADDRESS_METADATA] || undefined),
     sendCode: (req) => sendCode(d, req),
     loginByMobile: (req) => loginByMobile(d, req),
     getUser: (req) => getUser(d, req),

@@ -268,5 +268,115 @@ describe('the /api/v1 face', () => {
       expect(res.json(), ids).toMatchObject({ code: 40001, message: expect.stringMatching(/^ids: /) });
     }
   });
+  // Items 5, 6, 10, 14, 15 and issue 12's sign-in repair: accounts are keyed by canonical forms,
+  // public names show no phone digits, and wrong passwords are slowed, not answered by policy.
+  const post = (url: string, payload: object, remoteAddress = '127.0.0.1') => sys.app.inject({ method: 'POST', url: `/api/v1/users${url}`, payload, remoteAddress });
+  const stamp = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+
+  it('reads 13900139000, +8613900139000 and 008613900139000 as one number: one account, one allowance; invalid numbers are 400 (item 5)', async () => {
+    const national = `138${String(Date.now()).slice(-8)}`;
+    const forms = [national, `+86${national}`, `0086${national}`];
+    expect((await post('/code', { mobile: forms[0]! }, '10.5.0.1')).statusCode).toBe(204);
+    // The per-mobile limit (one code a minute) counts the number, not the spelling.
+    const again = await post('/code', { mobile: forms[1]! }, '10.5.0.2');
+    expect(again.statusCode).toBe(429);
+    expect(again.json()).toMatchObject({ code: 42901, message: expect.stringMatching(/codes to this mobile/) });
+    // Sent to the E.164 form, and a code sent to one spelling signs in with another.
+    const code = sys.codes.get(`+86${national}`);
+    expect(code).toMatch(/^\d{6}$/);
+    const first = await post('/login/mobile', { mobile: forms[2]!, code: code! }, '10.5.0.3');
+    expect(first.statusCode, first.body).toBe(200);
+    for (const bad of ['+15550001111', '12345', '139001390001', `${national}0`, '+86 138 abc']) {
+      const res = await post('/code', { mobile: bad }, '10.5.0.4');
+      expect(res.statusCode, bad).toBe(400);
+      expect(res.json(), bad).toMatchObject({ code: 40001, message: expect.stringMatching(/^mobile: /) });
+    }
+  });
+
+  it('gives a mobile-only account a generated public name with no digit of its number (item 6)', async () => {
+    const mobile = `+86137${String(Date.now()).slice(-8)}`;
+    expect((await post('/code', { mobile }, '10.6.0.1')).statusCode).toBe(204);
+    const signedIn = await post('/login/mobile', { mobile, code: sys.codes.get(mobile)! }, '10.6.0.1');
+    const { id, token } = signedIn.json() as { id: number; token: string };
+    const me = (await sys.app.inject({ method: 'GET', url: '/api/v1/users/me', headers: { authorization: `Bearer ${token}` } })).json() as { name: string; username: string };
+    const pub = (await sys.app.inject({ method: 'GET', url: `/api/v1/users/${id}` })).json() as { name: string };
+    for (const profile of [me, pub]) {
+      expect(profile.name).toMatch(/^user-[a-z]{8}$/);
+      expect(JSON.stringify(profile)).not.toContain(mobile.slice(-4));
+    }
+  });
+
+  it('compares usernames after NFKC and case folding, refuses mixed-script look-alikes, keeps e-mail usernames (item 10)', async () => {
+    const s = stamp();
+    const alice = await post('/register', { username: `Alice${s}`, password: 'secret123' });
+    expect(alice.statusCode).toBe(201);
+    for (const twin of [`alice${s}`, `ALICE${s}`, `Ａｌｉｃｅ${s}`]) {
+      const res = await post('/register', { username: twin, password: 'secret123' });
+      expect(res.statusCode, twin).toBe(409);
+    }
+    const login = await post('/login', { username: `aLiCe${s}`, password: 'secret123' });
+    expect(login.statusCode).toBe(200);
+    expect(login.json()).toMatchObject({ id: (alice.json() as { id: number }).id });
+    for (const [name, scripts] of [[`p\u0430ypal${s}`, 'Latin and Cyrillic'], [`\u0391lice${s}`, 'Greek and Latin']] as const) {
+      const res = await post('/register', { username: name, password: 'secret123' });
+      expect(res.statusCode, name).toBe(400);
+      expect(res.json()).toMatchObject({ code: 40001, message: expect.stringContaining(`username: mixes letters of ${scripts}`) });
+    }
+    for (const name of [`张三abc${s}`, `山田たろう${s}`, `김철수${s}`, `Joe.${s}@Example.com`]) {
+      expect((await post('/register', { username: name, password: 'secret123' })).statusCode, name).toBe(201);
+    }
+    expect((await post('/login', { username: `joe.${s}@example.com`, password: 'secret123' })).statusCode).toBe(200);
+  });
+
+  it('slows wrong passwords per account and per address with capped back-off; the owner gets in from a known address (item 14)', async () => {
+    const s = stamp();
+    const owner = { username: `locked${s}`, password: 'secret123' };
+    expect((await post('/register', owner)).statusCode).toBe(201);
+    expect((await post('/login', owner, '10.14.0.100')).statusCode).toBe(200); // the owner's usual address
+    // Five wrong passwords from five addresses: the account now waits; a right password is refused too.
+    for (let i = 1; i <= 5; i++) expect((await post('/login', { ...owner, password: `wrong-${i}` }, `10.14.0.${i}`)).statusCode).toBe(401);
+    const held = await post('/login', owner, '10.14.0.6');
+    expect(held.statusCode).toBe(429);
+    expect(held.json()).toMatchObject({ code: 42901, message: expect.stringMatching(/^too many wrong passwords for this account: retry in \d+ s$/) });
+    expect(Number(held.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(held.headers['retry-after'])).toBeLessThanOrEqual(900);
+    // …but not at the address the owner signed in from.
+    expect((await post('/login', owner, '10.14.0.100')).statusCode).toBe(200);
+
+    // One address spraying many accounts: twenty wrong passwords, then it waits; another address does not.
+    for (let i = 0; i < 20; i++) expect((await post('/login', { username: `nobody${s}${i}`, password: 'guess1' }, '10.14.1.1')).statusCode).toBe(401);
+    const sprayed = await post('/login', { username: `nobody${s}x`, password: 'guess1' }, '10.14.1.1');
+    expect(sprayed.statusCode).toBe(429);
+    expect(sprayed.json()).toMatchObject({ message: expect.stringMatching(/^too many wrong passwords from this address/) });
+    expect((await post('/login', { username: `nobody${s}x`, password: 'guess1' }, '10.14.1.2')).statusCode).toBe(401);
+
+    // Only wrong passwords count: 24 right ones from one address (three accounts) hold nothing back.
+    const users = [`ok1${s}`, `ok2${s}`, `ok3${s}`];
+    for (const username of users) expect((await post('/register', { username, password: 'secret123' })).statusCode).toBe(201);
+    for (let i = 0; i < 24; i++) expect((await post('/login', { username: users[i % 3]!, password: 'secret123' }, '10.14.2.1')).statusCode).toBe(200);
+    expect((await post('/login', { username: users[0]!, password: 'wrong-pw' }, '10.14.2.1')).statusCode).toBe(401);
+  });
+
+  it('hashes at scrypt N = 2^17 by default and refuses passwords of only spaces or invisible characters at sign-up (item 15)', async () => {
+    const { loadConfig } = await import('#app');
+    expect(loadConfig({ env: {} }).auth.passwordCost).toBe(17);
+    const s = stamp();
+    for (const blank of ['      ', '\u3000'.repeat(6), '\u200b'.repeat(6), ' \t \u00a0  ']) {
+      const res = await post('/register', { username: `blank${s}`, password: blank });
+      expect(res.statusCode, JSON.stringify(blank)).toBe(400);
+      expect(res.json()).toMatchObject({ code: 40001, message: expect.stringMatching(/^password: /) });
+    }
+  });
+
+  it('answers a wrong password of any length with 401 "wrong username or password", not the sign-up policy (issue 12)', async () => {
+    const s = stamp();
+    expect((await post('/register', { username: `len${s}`, password: 'secret123' })).statusCode).toBe(201);
+    for (const wrong of ['x', '12345', 'p'.repeat(33), 'p'.repeat(1024)]) {
+      const res = await post('/login', { username: `len${s}`, password: wrong }, `10.15.0.${wrong.length % 250}`);
+      expect(res.statusCode, `${wrong.length} characters`).toBe(401);
+      expect(res.json()).toMatchObject({ code: 40101, message: 'wrong username or password' });
+    }
+    expect((await post('/login', { username: `len${s}`, password: 'p'.repeat(1025) }, '10.15.1.1')).statusCode).toBe(400);
+  });
   // ── end accounts and text ──
 });

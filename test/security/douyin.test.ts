@@ -280,3 +280,46 @@ describe('the /douyin/ face', () => {
   });
   // ── end accounts and text ──
 });
+
+  // Items 10, 14, 15 and issue 12's sign-in repair, as the Douyin client signs up and in (query
+  // parameters, the envelope); the mobile items (5, 6) have no Douyin route.
+  const douyin = (path: string, params: Record<string, string>, remoteAddress = '127.0.0.1') =>
+    sys.app.inject({ method: 'POST', url: `/douyin/user/${path}/?${new URLSearchParams(params)}`, remoteAddress });
+  const tag = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+
+  it('keeps one account per username after NFKC and case folding, refuses mixed-script look-alikes, takes e-mail usernames (item 10)', async () => {
+    const t = tag();
+    const first = (await douyin('register', { username: `Mail.${t}@Example.com`, password: 'secret123' })).json() as { status_code: number; user_id: number };
+    expect(first.status_code).toBe(0);
+    for (const twin of [`mail.${t}@example.com`, `MAIL.${t}@EXAMPLE.COM`, `Ｍａｉｌ.${t}@Example.com`]) {
+      expect((await douyin('register', { username: twin, password: 'secret123' })).json(), twin).toMatchObject({ status_code: 40901, user_id: 0, token: '' });
+    }
+    expect((await douyin('login', { username: `mail.${t}@example.COM`, password: 'secret123' })).json()).toMatchObject({ status_code: 0, user_id: first.user_id });
+    expect((await douyin('register', { username: `\u0441hen${t}`, password: 'secret123' })).json()).toMatchObject({ status_code: 40001, status_msg: expect.stringContaining('username: mixes letters of Cyrillic and Latin') });
+  });
+
+  it('slows wrong passwords with capped back-off, answered in the envelope with RateLimited and Retry-After (item 14)', async () => {
+    const t = tag();
+    expect((await douyin('register', { username: `held${t}`, password: 'secret123' })).json()).toMatchObject({ status_code: 0 });
+    for (let i = 1; i <= 5; i++) {
+      expect((await douyin('login', { username: `held${t}`, password: `wrong-${i}` }, `10.24.0.${i}`)).json()).toMatchObject({ status_code: 40101 });
+    }
+    const held = await douyin('login', { username: `held${t}`, password: 'secret123' }, '10.24.0.6');
+    expect(held.statusCode).toBe(200);
+    expect(held.json()).toEqual({ status_code: 42901, status_msg: expect.stringMatching(/^too many wrong passwords for this account: retry in \d+ s$/), user_id: 0, token: '' });
+    expect(Number(held.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses passwords of only spaces or invisible characters at sign-up (item 15)', async () => {
+    for (const blank of ['      ', '\u3000'.repeat(6), '\u200b'.repeat(6)]) {
+      expect((await douyin('register', { username: `blank${tag()}`, password: blank })).json(), JSON.stringify(blank)).toMatchObject({ status_code: 40001, status_msg: expect.stringMatching(/^password: /) });
+    }
+  });
+
+  it('answers a wrong password of any length with "wrong username or password" (issue 12)', async () => {
+    const t = tag();
+    expect((await douyin('register', { username: `len${t}`, password: 'secret123' })).json()).toMatchObject({ status_code: 0 });
+    for (const wrong of ['x', '12345', 'p'.repeat(40), 'p'.repeat(1024)]) {
+      expect((await douyin('login', { username: `len${t}`, password: wrong }, `10.25.0.${wrong.length % 250}`)).json(), `${wrong.length} characters`).toEqual({ status_code: 40101, status_msg: 'wrong username or password', user_id: 0, token: '' });
+    }
+  });

@@ -1,7 +1,7 @@
 // Sign-up, sign-in and profiles. The user service checks credentials; the gateway mints the
 // token (valid for auth.tokenTtlSeconds; signing in again does not revoke other devices' tokens).
 import type { FastifyRequest } from 'fastify';
-import { callOptions } from '../../routes/users.js';
+import { accountLimitKey, callOptions, signInCallOptions } from '../../routes/users.js';
 import { take } from '../../plugins/limits.js';
 import type { DouyinDeps, DouyinRoute } from '../deps.js';
 import { viewer, type Params } from '../http/index.js';
@@ -16,7 +16,7 @@ export function userRoutes(d: DouyinDeps): DouyinRoute[] {
     const username = p.string('username');
     const password = p.string('password');
     await take(d.limits.loginPerIp, `${what}:${request.ip}`, `${what === 'register' ? 'sign-ups' : 'sign-in attempts'} from this address`);
-    if (what === 'login') await take(d.limits.loginPerAccount, `u:${username}`, 'sign-in attempts for this account');
+    if (what === 'login') await take(d.limits.loginPerAccount, accountLimitKey(username), 'sign-in attempts for this account');
     return { username, password };
   };
 
@@ -33,7 +33,7 @@ export function userRoutes(d: DouyinDeps): DouyinRoute[] {
       url: '/douyin/user/login/',
       empty,
       async handler(p, request) {
-        const { userId } = await users.login(await credentials(p, request, 'login'), callOptions(request));
+        const { userId } = await users.login(await credentials(p, request, 'login'), signInCallOptions(request));
         return { user_id: userId, token: d.tokens.sign({ sub: userId }) };
       },
     },

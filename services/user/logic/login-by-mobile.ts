@@ -1,13 +1,13 @@
 import { Code, SurgeError } from '#kit/errors';
 import type { AuthReply, LoginByMobileRequest } from '#gen/surge/user/v1/user';
-import { mask } from '../code-sender.js';
 import type { UserDeps } from '../deps.js';
+import { generatedName } from '../names.js';
 import { checkCode, checkMobile } from '../rules.js';
 import { codeHash } from './send-code.js';
 
 /** Signs in with a code sent to the mobile; the first sign-in creates the account. */
 export async function loginByMobile(d: UserDeps, req: LoginByMobileRequest): Promise<AuthReply> {
-  const mobile = checkMobile(req.mobile);
+  const mobile = checkMobile(req.mobile, d.accountKeys);
   const code = checkCode(req.code);
   const idx = d.cipher.blindIndex(mobile);
   const now = d.clock.now();
@@ -18,7 +18,7 @@ export async function loginByMobile(d: UserDeps, req: LoginByMobileRequest): Pro
   const existing = await d.users.findIdByMobile(idx);
   if (existing !== undefined) return { userId: existing, created: false };
   const id = d.ids.next();
-  const res = await d.users.insert({ id, username: null, password_hash: null, mobile_enc: d.cipher.encrypt(mobile), mobile_idx: idx, name: mask(mobile), avatar: '', signature: '', created_at: now });
+  const res = await d.users.insert({ id, username: null, password_hash: null, mobile_enc: d.cipher.encrypt(mobile), mobile_idx: idx, name: generatedName(), avatar: '', signature: '', created_at: now });
   if (res === 'ok') return { userId: id, created: true };
   // A concurrent first sign-in with the same mobile created the account: use it.
   const winner = await d.users.findIdByMobile(idx);

@@ -5,7 +5,7 @@ import type { UserDeps } from '../deps.js';
 import { checkMobile } from '../rules.js';
 
 export async function sendCode(d: UserDeps, req: SendCodeRequest): Promise<SendCodeReply> {
-  const mobile = checkMobile(req.mobile);
+  const mobile = checkMobile(req.mobile, d.accountKeys);
   const idx = d.cipher.blindIndex(mobile);
   const quota = await d.codeQuota.take(idx);
   if (!quota.allowed) throw errors.rateLimited(Math.ceil(quota.retryAfterMs / 1000), 'too many codes for this mobile today');

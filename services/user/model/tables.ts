@@ -4,6 +4,8 @@ import type { OutboxTables } from '#kit/outbox';
 export interface UsersTable {
   id: number;
   username: string | null;
+  /** SHA-256 (hex) of the username's comparison key (usernameKey): unique, so one name is one account. */
+  username_key: string | null;
   password_hash: string | null;
   mobile_enc: string | null;
   mobile_idx: string | null;
@@ -32,7 +34,13 @@ export interface CodesTable {
   created_at: number;
 }
 
+/** Accounts whose mobile was stored before numbers were read as E.164: re-indexed once at start (mobile-reindex.ts). */
+export interface MobileReindexTable {
+  id: number;
+}
+
 export interface UserDB extends OutboxTables {
   users: UsersTable;
   verification_codes: CodesTable;
+  mobile_reindex: MobileReindexTable;
 }

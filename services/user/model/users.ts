@@ -5,6 +5,7 @@ import type { Cache } from '#kit/cache';
 import { createRowCache, isUniqueViolation, type ServiceDatabase } from '#kit/store';
 import type { User } from '#gen/surge/user/v1/user';
 import type { CounterColumn, UserDB, UsersTable } from './tables.js';
+import { legacyUsernameKey, storedUsernameKey } from './username-key.js';
 
 const PROFILE_COLUMNS = [
   'id', 'username', 'name', 'avatar', 'signature', 'created_at', 'background_image',
@@ -30,9 +31,21 @@ const toUser = (r: ProfileRow): User => ({
 
 export type NewUser = Pick<UsersTable, 'id' | 'username' | 'password_hash' | 'mobile_enc' | 'mobile_idx' | 'name' | 'avatar' | 'signature' | 'created_at'>;
 
+export interface Credentials {
+  id: number;
+  password_hash: string | null;
+}
+
 export interface UserModel {
+  /** Inserts a user; the username's key is derived here, so two names with one key are a duplicate. */
   insert(row: NewUser): Promise<'ok' | 'duplicate'>;
-  findCredentials(username: string): Promise<{ id: number; password_hash: string | null } | undefined>;
+  /**
+   * The account a username signs in to: the one under its key (checkUsername's form, compared as
+   * usernameKey), or an older account whose exact spelling this is (see migration 0003).
+   */
+  findCredentials(username: string, typed: string): Promise<Credentials | undefined>;
+  /** Replaces the password hash if it is still `old` (a rehash never overwrites a newer change). */
+  replacePasswordHash(id: number, old: string, hash: string, now: number): Promise<boolean>;
   findIdByMobile(mobileIdx: string): Promise<number | undefined>;
   profile(id: number): Promise<User | undefined>;
   profiles(ids: readonly number[]): Promise<User[]>;
@@ -57,7 +70,8 @@ export function createUserModel(store: ServiceDatabase<UserDB>, cache: Cache): U
   return {
     async insert(row) {
       try {
-        await db.insertInto('users').values({ ...row, updated_at: row.created_at }).execute();
+        const username_key = row.username === null ? null : storedUsernameKey(row.username);
+        await db.insertInto('users').values({ ...row, username_key, updated_at: row.created_at }).execute();
         return 'ok';
       } catch (err) {
         if (isUniqueViolation(err)) return 'duplicate';
@@ -65,7 +79,17 @@ export function createUserModel(store: ServiceDatabase<UserDB>, cache: Cache): U
       }
     },
 
-    findCredentials: (username) => db.selectFrom('users').select(['id', 'password_hash']).where('username', '=', username).executeTakeFirst(),
+    async findCredentials(username, typed) {
+      const key = storedUsernameKey(username);
+      const found = await db.selectFrom('users').select(['id', 'username', 'username_key', 'password_hash']).where('username_key', 'in', [key, legacyUsernameKey(typed)]).execute();
+      const row = found.find((r) => r.username === typed) ?? found.find((r) => r.username_key === key);
+      return row && { id: Number(row.id), password_hash: row.password_hash };
+    },
+
+    async replacePasswordHash(id, old, hash, now) {
+      const res = await db.updateTable('users').set({ password_hash: hash, updated_at: now }).where('id', '=', id).where('password_hash', '=', old).executeTakeFirst();
+      return Number(res.numUpdatedRows) === 1;
+    },
 
     async findIdByMobile(mobileIdx) {
       const r = await db.selectFrom('users').select('id').where('mobile_idx', '=', mobileIdx).executeTakeFirst();
