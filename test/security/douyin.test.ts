@@ -218,6 +218,146 @@ describe('the /douyin/ face', () => {
   // ── end request edge ──
 
   // ── uploads (items 3, 4) ──
+  const uploads = {
+    modules: async () => ({
+      http: await import('node:http'),
+      fs: await import('node:fs/promises'),
+      path: await import('node:path'),
+      child: await import('node:child_process'),
+      ...(await import('../../gateway/douyin/http/testing/multipart.js')),
+      ...(await import('../../packages/kit/media/testing/fake-video.js')),
+    }),
+    /** Every blob stored or being written (local store: objects/ and tmp/ under dataDir/blobs). */
+    async files(sub: 'objects' | 'tmp' | 'both' = 'both'): Promise<string[]> {
+      const { fs, path } = await uploads.modules();
+      const list = async (dir: string) => (await fs.readdir(path.join(sys.config.dataDir, 'blobs', dir), { recursive: true }).catch(() => [] as string[])).map((f) => `${dir}/${f}`);
+      return sub === 'both' ? [...(await list('objects')), ...(await list('tmp'))] : list(sub);
+    },
+    async signUp(): Promise<{ token: string; user_id: number }> {
+      const reply = (await sys.app.inject({ method: 'POST', url: `/douyin/user/register/?username=up${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}&password=secret123` })).json() as { status_code: number; token: string; user_id: number };
+      expect(reply.status_code).toBe(0);
+      return reply;
+    },
+    /** POST /douyin/publish/action/ through inject, the parts in the order given. */
+    async publish(parts: import('../../gateway/douyin/http/testing/multipart.js').Part[], query = '') {
+      const { multipart } = await uploads.modules();
+      const mp = multipart(parts);
+      return sys.app.inject({ method: 'POST', url: `/douyin/publish/action/${query}`, headers: { 'content-type': mp.contentType }, payload: mp.body });
+    },
+    /**
+     * Starts an upload over a socket and sends all but the end of its body: resolves with the
+     * answer when the server gives one before the body is complete, and finish() sends the rest.
+     */
+    async start(parts: import('../../gateway/douyin/http/testing/multipart.js').Part[], sendBytes: number) {
+      const { http, multipart } = await uploads.modules();
+      const mp = multipart(parts);
+      const url = new URL('/douyin/publish/action/', sys.url);
+      const req = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': mp.contentType, 'content-length': mp.body.length } });
+      req.on('error', () => {}); // a refused body is answered, then its connection closed
+      let answer: Record<string, unknown> | undefined;
+      const answered = new Promise<Record<string, unknown>>((resolve) =>
+        req.on('response', async (res) => {
+          let text = '';
+          for await (const c of res) text += String(c);
+          answer = JSON.parse(text) as Record<string, unknown>;
+          resolve(answer);
+        }),
+      );
+      req.write(mp.body.subarray(0, sendBytes));
+      return { answered, answer: () => answer, finish: () => (req.end(mp.body.subarray(sendBytes)), answered), abort: () => req.destroy() };
+    },
+    /** Resolves when check() holds, looking again after every turn of I/O. */
+    async until(check: () => Promise<boolean> | boolean): Promise<void> {
+      while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 5));
+    },
+    hasFfmpeg: async () => {
+      const { child } = await uploads.modules();
+      try {
+        child.execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+
+  it('refuses an uploaded playlist naming a file of the server, a text file, an image and an empty file, storing nothing (item 3)', async () => {
+    const { child, fs, path, fakeVideo } = await uploads.modules();
+    const { token } = await uploads.signUp();
+    // A video elsewhere on the server's disk, which ffmpeg would follow the playlist to.
+    const secret = path.join(sys.config.dataDir, 'secret.ts');
+    if (await uploads.hasFfmpeg()) child.execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=red:size=64x64:rate=5:duration=1', '-f', 'mpegts', secret], { stdio: 'ignore', timeout: 30_000 });
+    else await fs.writeFile(secret, fakeVideo(4096, 'mpeg-ts'));
+    const before = await uploads.files();
+    const refused: [string, Buffer, string][] = [
+      ['an HLS playlist', Buffer.from(`#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n${secret}\n#EXT-X-ENDLIST\n`), 'data: is not a video'],
+      ['an HLS playlist named .m3u8 and typed as one', Buffer.from(`#EXTM3U\n#EXTINF:1,\n${secret}\n`), 'data: is not a video'],
+      ['a text file', Buffer.from('hello\n'.repeat(1000)), 'data: is not a video'],
+      ['a PNG image', Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(2000, 1)]), 'data: is not a video'],
+      ['an empty file', Buffer.alloc(0), 'data: is empty'],
+    ];
+    for (const [what, data, says] of refused) {
+      const res = await uploads.publish([{ name: 'token', value: token }, { name: 'title', value: what }, { name: 'data', filename: what.includes('m3u8') ? 'list.m3u8' : 'clip.mp4', contentType: what.includes('m3u8') ? 'application/vnd.apple.mpegurl' : 'video/mp4', data }]);
+      expect(res.json(), what).toEqual({ status_code: 40001, status_msg: expect.stringContaining(says) });
+    }
+    expect(await uploads.files()).toEqual(before);
+    const works = (await sys.app.inject({ method: 'GET', url: `/douyin/publish/list/?token=${token}` })).json() as { video_list: unknown[] };
+    expect(works.video_list).toEqual([]);
+  });
+
+  it('still publishes a real video with a frame of it as the cover (item 3, control)', async () => {
+    if (!(await uploads.hasFfmpeg())) return void console.warn('skipped: ffmpeg is not on PATH');
+    const { sampleVideo } = await import('../douyin/media.js');
+    const clip = sampleVideo();
+    const { token } = await uploads.signUp();
+    const res = await uploads.publish([{ name: 'token', value: token }, { name: 'title', value: 'real' }, { name: 'data', filename: clip.name, contentType: clip.type, data: Buffer.from(clip.bytes) }]);
+    expect(res.json()).toMatchObject({ status_code: 0 });
+    const [video] = ((await sys.app.inject({ method: 'GET', url: `/douyin/publish/list/?token=${token}` })).json() as { video_list: { cover_url: string }[] }).video_list;
+    const cover = await sys.app.inject({ method: 'GET', url: new URL(video!.cover_url).pathname });
+    expect(cover.headers['content-type']).toBe('image/jpeg');
+  });
+
+  it('answers an upload without a good token before its file is stored, and closes the connection (item 4)', async () => {
+    const { fakeVideo } = await uploads.modules();
+    const { token } = await uploads.signUp();
+    const { createTokens } = await import('#kit/auth');
+    const foreign = createTokens({ secret: 'not-this-servers-secret-'.padEnd(48, 'q') }).sign({ sub: 1 });
+    const file = { name: 'data', filename: 'v.mp4', contentType: 'video/mp4', data: fakeVideo(5 * 1024 * 1024) };
+    const cases: [string, import('../../gateway/douyin/http/testing/multipart.js').Part[], number][] = [
+      ['no token', [{ name: 'title', value: 'x' }, file], 40101],
+      ['a garbage token', [{ name: 'token', value: 'garbage' }, file], 40101],
+      ['a token of another server', [{ name: 'token', value: foreign }, file], 40101],
+      ['a good token, but after the file', [file, { name: 'token', value: token }], 40101],
+    ];
+    for (const [what, parts, code] of cases) {
+      // 1 MB of the 5 MB sent, then nothing: the answer must come now, and no blob may appear meanwhile.
+      const upload = await uploads.start(parts, 1024 * 1024);
+      await uploads.until(async () => {
+        expect(await uploads.files('tmp'), `${what}: nothing is written while the token is unknown`).toEqual([]);
+        return upload.answer() !== undefined;
+      });
+      expect(upload.answer(), what).toMatchObject({ status_code: code });
+      upload.abort();
+    }
+  });
+
+  it("refuses a user's third upload while two are in flight, before reading it (item 4)", async () => {
+    const { fakeVideo } = await uploads.modules();
+    const { token } = await uploads.signUp();
+    const held = [];
+    for (const title of ['one', 'two']) {
+      held.push(await uploads.start([{ name: 'token', value: token }, { name: 'title', value: title }, { name: 'data', filename: `${title}.mp4`, contentType: 'video/mp4', data: fakeVideo(2 * 1024 * 1024) }], 512 * 1024));
+    }
+    // Both are being written to the blob store.
+    await uploads.until(async () => (await uploads.files('tmp')).filter((f) => !f.endsWith('.json')).length === 2);
+    const third = await uploads.publish([{ name: 'token', value: token }, { name: 'title', value: 'three' }, { name: 'data', filename: 'three.mp4', contentType: 'video/mp4', data: fakeVideo(4096) }]);
+    expect(third.json()).toMatchObject({ status_code: 42901, status_msg: expect.stringContaining('2 uploads in progress') });
+    expect(third.headers.connection).toBe('close');
+    for (const upload of held) expect(await upload.finish()).toMatchObject({ status_code: 0 });
+    // With both done, the user may upload again.
+    const fourth = await uploads.publish([{ name: 'token', value: token }, { name: 'title', value: 'four' }, { name: 'data', filename: 'four.mp4', contentType: 'video/mp4', data: fakeVideo(4096) }]);
+    expect(fourth.json()).toMatchObject({ status_code: 0 });
+  });
   // ── end uploads ──
 
   // ── accounts and text (items 5, 6, 9, 10, 14, 15) ──
