@@ -34,9 +34,9 @@ export function checkReplies(name, run) {
  * begin with an MP4 `ftyp` box, since the gateway refuses uploads that are not a video container.
  */
 const UPLOAD = new Uint8Array(4096).map((_, i) => (i * 31 + 7) & 0xff);
+UPLOAD.set([0, 0, 0, 24, ...Buffer.from('ftypisom'), 0, 0, 2, 0, ...Buffer.from('isommp41')]);
 
 export class Douyin {
-UPLOAD.set([0, 0, 0, 24, ...Buffer.from('ftypisom'), 0, 0, 2, 0, ...Buffer.from('isommp41')]);
   constructor(base) {
     this.base = base;
   }

@@ -187,6 +187,12 @@ export const ConfigSchema = obj({
     publicBaseUrl: str('', { pattern: '^(https?://[^\\s/]+(/[^\\s]*)?)?$' }),
     /** Largest form body without a file (query-style parameters), bytes. Uploads use blob.maxBytes. */
     formLimitBytes: int(1 << 20, 1024),
+    /** Uploads one user may have in flight at once, per gateway process. */
+    uploadsPerUser: int(2, 1),
+    /** Uploads one gateway process takes at once, from everyone; more are refused (Overloaded) before their body is read. */
+    uploadsInFlight: int(16, 1),
+    /** Upload bodies one address may have open before their token (a form field) is read, per gateway process. */
+    uploadsPerAddress: int(4, 1),
   }),
   tracing: obj({
     /** 'none': no spans at all (and no cost); 'otlp': spans exported to an OpenTelemetry collector. */
@@ -198,9 +204,3 @@ export const ConfigSchema = obj({
 });
 
 export type Config = Static<typeof ConfigSchema>;
-    /** Uploads one user may have in flight at once, per gateway process. */
-    uploadsPerUser: int(2, 1),
-    /** Uploads one gateway process takes at once, from everyone; more are refused (Overloaded) before their body is read. */
-    uploadsInFlight: int(16, 1),
-    /** Upload bodies one address may have open before their token (a form field) is read, per gateway process. */
-    uploadsPerAddress: int(4, 1),
