@@ -7,10 +7,18 @@ import { join } from 'node:path';
 import { positiveInt, REPORT_LUA, root } from './harness.mjs';
 
 /** Settings every Douyin benchmark gives Surge: seeding registers many users from one address,
- * covers are placeholders (taking a frame with ffmpeg would make seeding 10k uploads slow), and
+ * covers are placeholders (taking a frame with ffmpeg would make seeding 10k uploads slow),
  * passwords are hashed at 2^10 instead of 2^17 (10k sign-ups at ~0.3 s of a core each would take
- * most of an hour; the runs measure feeds and social routes, not sign-in). */
-export const SEED_ENV = { SURGE__limits__loginPerIp__quota: '1000000', SURGE__video__ffmpeg: '', SURGE__auth__passwordCost: '10' };
+ * most of an hour; the runs measure feeds and social routes, not sign-in), and the bounds on
+ * uploads at once are lifted (--seed-concurrency uploads start together from one address). */
+export const SEED_ENV = {
+  SURGE__limits__loginPerIp__quota: '1000000',
+  SURGE__video__ffmpeg: '',
+  SURGE__auth__passwordCost: '10',
+  SURGE__douyin__uploadsInFlight: '100000',
+  SURGE__douyin__uploadsPerUser: '100000',
+  SURGE__douyin__uploadsPerAddress: '100000',
+};
 
 /**
  * Writes a wrk script that checks every Douyin reply: `prefix` (Lua source, e.g. data tables),
