@@ -418,8 +418,6 @@ describe('the /douyin/ face', () => {
       expect(reply.status_msg, spelling).toMatch(/^user_id: must be a positive integer id/);
     }
   });
-  // ── end accounts and text ──
-});
 
   // Items 10, 14, 15 and issue 12's sign-in repair, as the Douyin client signs up and in (query
   // parameters, the envelope); the mobile items (5, 6) have no Douyin route.
@@ -463,3 +461,5 @@ describe('the /douyin/ face', () => {
       expect((await douyin('login', { username: `len${t}`, password: wrong }, `10.25.0.${wrong.length % 250}`)).json(), `${wrong.length} characters`).toEqual({ status_code: 40101, status_msg: 'wrong username or password', user_id: 0, token: '' });
     }
   });
+  // ── end accounts and text ──
+});
