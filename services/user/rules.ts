@@ -3,7 +3,7 @@
 import { MAX_PASSWORD_LENGTH, normalizeUsername, type AccountKeys } from '#kit/auth';
 import { checkId, errors } from '#kit/errors';
 import { forbiddenScriptMix, scriptNames } from './username.js';
-import { checkText } from '#kit/rules';
+import { checkText, invisibleIn } from '#kit/rules';
 
 // Any 1–32 characters but spaces and control characters, after NFKC: the Douyin client registers
 // e-mail addresses and names in any script. New names must also keep to one script (username.ts).
@@ -26,6 +26,9 @@ export function checkUsername(v: string): string {
 /** A username for a new account: checkUsername, and letters of one script (username.ts). */
 export function checkNewUsername(v: string): string {
   const name = checkUsername(v);
+  // The username is the account's first public name: an invisible character in it makes a twin.
+  const hidden = invisibleIn(name);
+  if (hidden !== undefined) throw errors.invalid('username', `must not contain invisible characters (${hidden})`);
   const mix = forbiddenScriptMix(name);
   if (mix) {
     throw errors.invalid('username', `mixes letters of ${scriptNames(mix)}; use one script (Han may go with Hiragana and Katakana, Bopomofo or Hangul, and with Latin)`);

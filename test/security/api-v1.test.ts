@@ -322,6 +322,14 @@ describe('the /api/v1 face', () => {
       expect(res.statusCode, name).toBe(400);
       expect(res.json()).toMatchObject({ code: 40001, message: expect.stringContaining(`username: mixes letters of ${scripts}`) });
     }
+    // A username is the account's first public name: nothing in it may be invisible (a Hangul
+    // filler, a Braille blank or a variation selector would make "alice" and "alice\u3164" two names).
+    // Names are read NFKC first, which turns the Hangul filler U+3164 into U+1160.
+    for (const [name, hidden] of [[`alice${s}\u3164`, 'U+1160'], ['\u3164', 'U+1160'], [`bob${s}\u2800`, 'U+2800'], [`carol${s}\ufe0f`, 'U+FE0F']] as const) {
+      const res = await post('/register', { username: name, password: 'secret123' });
+      expect(res.statusCode, hidden).toBe(400);
+      expect(res.json()).toMatchObject({ code: 40001, message: expect.stringContaining(`username: must not contain invisible characters (${hidden})`) });
+    }
     for (const name of [`张三abc${s}`, `山田たろう${s}`, `김철수${s}`, `Joe.${s}@Example.com`]) {
       expect((await post('/register', { username: name, password: 'secret123' })).statusCode, name).toBe(201);
     }

@@ -49,6 +49,9 @@ export const LONE_SURROGATE = /[\ud800-\udfff]/u;
  */
 export const VISIBLE = /[^\s\p{Default_Ignorable_Code_Point}\u2800]/u;
 
+/** One character a reader cannot see (the complement of VISIBLE but for whitespace), anywhere in a text. */
+export const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\u2800]/u;
+
 /** "U+001B": how a refused character is named in a message (never echoed: it may be an escape). */
 export function codePointName(ch: string): string {
   return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;

@@ -1,3 +1,3 @@
 // Input rules shared by every service and the gateway, so a field is checked the same way
 // wherever it arrives.
-export { checkText, type TextRule } from './text.js';
+export { checkText, invisibleIn, type TextRule } from './text.js';

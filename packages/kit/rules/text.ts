@@ -2,7 +2,7 @@
 // same way wherever it arrives: trimmed, counted in code points, and refused when it holds
 // characters that are not text (characters.ts says which and why) or nothing a reader can see.
 import { Code, SurgeError, errors } from '#kit/errors';
-import { BIDI_CONTROL, CONTROL, LINE_BREAK, LONE_SURROGATE, UNICODE_LINE_BREAK, VISIBLE, codePointName, countCodePoints } from './characters.js';
+import { BIDI_CONTROL, CONTROL, LINE_BREAK, INVISIBLE, LONE_SURROGATE, UNICODE_LINE_BREAK, VISIBLE, codePointName, countCodePoints } from './characters.js';
 
 export interface TextRule {
   /**
@@ -60,4 +60,14 @@ function checkRule(field: string, min: number, max: number): void {
   if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min < 0 || max < 1 || min > max) {
     throw new SurgeError(Code.Internal, `the text rule for ${field} cannot be met: min ${min}, max ${max} (want 0 ≤ min ≤ max, max ≥ 1)`);
   }
+}
+
+/**
+ * The first character of `text` a reader cannot see (default-ignorable code points, U+2800),
+ * named as "U+XXXX"; undefined when there is none. For identifiers, where such a character makes
+ * two names that look the same ("alice" and "alice" + U+3164).
+ */
+export function invisibleIn(text: string): string | undefined {
+  const hidden = INVISIBLE.exec(text);
+  return hidden === null ? undefined : codePointName(hidden[0]);
 }
