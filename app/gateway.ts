@@ -26,14 +26,13 @@ export function createGateway(o: { config: Config; infra: Infrastructure; client
     loginPerAccount: limit('login-account', l.loginPerAccount),
     codePerIp: limit('code-ip', l.codePerIp),
     codePerMobile: limit('code-mobile', l.codePerMobile),
-    // Mobiles read as the user service reads them, for the per-mobile keys (userRoutes' accountKeys;
-    // it rides with the limiters until GatewayDeps lists it).
-    accountKeys: createAccountKeys({ defaultRegion: config.user.defaultRegion }),
   };
   return buildGateway({
     clients: o.clients,
     tokens: createTokens({ secret: config.auth.jwtSecret, ttlSeconds: config.auth.tokenTtlSeconds, clock }),
     limits,
+    // Mobiles read as the user service reads them, for the per-mobile limit keys.
+    accountKeys: createAccountKeys({ defaultRegion: config.user.defaultRegion }),
     blob: infra.blob,
     douyin: { timeZone: config.douyin.timeZone, publicBaseUrl: config.douyin.publicBaseUrl.replace(/\/+$/, ''), maxUploadBytes: config.blob.maxBytes, formLimitBytes: config.douyin.formLimitBytes,
       uploads: { perUser: config.douyin.uploadsPerUser, inFlight: config.douyin.uploadsInFlight, perAddress: config.douyin.uploadsPerAddress } },

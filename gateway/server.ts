@@ -3,6 +3,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import type { AccountKeys } from '#kit/auth';
 import type { BlobStore } from '#kit/blob';
 import { createAccessLog, lazyChild, type Metrics } from '#kit/observability';
 import { douyinRoutes, type DouyinClients, type DouyinSettings } from './douyin/index.js';
@@ -28,6 +29,8 @@ export interface GatewayDeps {
   douyin: DouyinSettings;
   tokens: TokenVerifier & { sign(claims: { sub: number }): string };
   limits: { loginPerIp: Limiter; loginPerAccount: Limiter; codePerIp: Limiter; codePerMobile: Limiter };
+  /** How mobiles are read for the per-mobile limits (as the user service reads them). */
+  accountKeys: Pick<AccountKeys, 'checkMobile'>;
   checks: readonly HealthCheck[];
   /** Who may read /metrics and /healthz, and whether they are on this port (routes/system.ts). */
   ops?: SystemRouteOptions['ops'];
@@ -70,7 +73,7 @@ export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
   installObservation(app, d.metrics, createAccessLog(d.logger, d.options.logRequests));
   await installDocs(app);
   await app.register(systemRoutes, { checks: d.checks, metrics: d.metrics, ops: d.ops });
-  await app.register(userRoutes, { prefix: '/api/v1/users', users: d.clients.users, tokens: d.tokens, limits: d.limits, maxBatch: d.options.maxUsersPerBatch });
+  await app.register(userRoutes, { prefix: '/api/v1/users', users: d.clients.users, tokens: d.tokens, limits: d.limits, accountKeys: d.accountKeys, maxBatch: d.options.maxUsersPerBatch });
   await douyinRoutes(app, { clients: d.clients, tokens: d.tokens, blob: d.blob, limits: d.limits, settings: d.douyin });
   return app;
 }

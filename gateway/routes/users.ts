@@ -13,19 +13,12 @@ import { AuthReply, Credentials, IdParams, LoginCredentials, IdsQuery, MobileBod
 export interface UserRoutesDeps {
   users: Client<typeof UserServiceDefinition>;
   tokens: { sign(claims: { sub: number }): string };
-  limits: {
-    loginPerIp: Limiter;
-    loginPerAccount: Limiter;
-    codePerIp: Limiter;
-    codePerMobile: Limiter;
-    /**
-     * How mobiles are read (#kit/auth, on user.defaultRegion, as the user service reads them), so the
-     * per-mobile limits count one number once however it is typed. Required: optional in the type
-     * only because GatewayDeps (gateway/server.ts) lists the limiters alone; userRoutes refuses to
-     * register without it.
-     */
-    accountKeys?: Pick<AccountKeys, 'checkMobile'>;
-  };
+  limits: { loginPerIp: Limiter; loginPerAccount: Limiter; codePerIp: Limiter; codePerMobile: Limiter };
+  /**
+   * How mobiles are read (#kit/auth, on user.defaultRegion, as the user service reads them), so the
+   * per-mobile limits count one number once however it is typed.
+   */
+  accountKeys: Pick<AccountKeys, 'checkMobile'>;
   maxBatch: number;
 }
 
@@ -44,8 +37,7 @@ export const accountLimitKey = (username: string): string => `u:${usernameKey(us
 
 export async function userRoutes(fastify: FastifyInstance, d: UserRoutesDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const keys = d.limits.accountKeys;
-  if (!keys) throw errors.invalid('limits.accountKeys', 'is required: the per-mobile limits read numbers as the user service does');
+  const keys = d.accountKeys;
   /** The body's mobile as E.164 (400 naming mobile when it is none): per-mobile limits count one number once. */
   const mobileKey = (r: FastifyRequest) => `m:${keys.checkMobile((r.body as { mobile: string }).mobile)}`;
   const ip = (r: FastifyRequest) => r.ip;
