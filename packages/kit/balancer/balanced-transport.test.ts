@@ -6,7 +6,7 @@ import { EchoServiceDefinition } from '#gen/surge/echo/v1/echo';
 import { createBalancedTransport, type BalancedInstance } from './balanced-transport.js';
 import { createP2cPicker } from './p2c-ewma.js';
 import { createRoundRobinPicker } from './round-robin.js';
-import { seededRandom } from './sim.js';
+import { seededRandom } from './testing/sim.js';
 
 /** An in-memory instance: answers (or throws) after moving the shared manual clock by its latency. */
 function instance(id: string, clock: ManualClock, latencyMs: number, fail?: () => unknown): BalancedInstance & { calls: number } {

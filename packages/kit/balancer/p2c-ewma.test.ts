@@ -4,7 +4,7 @@ import { Code, SurgeError } from '#kit/errors';
 import { createP2cPicker, type P2cOptions } from './p2c-ewma.js';
 import type { Picker } from './picker.js';
 import { type Inst, pickerSuite } from './picker.suite.js';
-import { normalisedEntropy, seededRandom, share, simulate } from './sim.js';
+import { normalisedEntropy, seededRandom, share, simulate } from './testing/sim.js';
 
 pickerSuite('p2c', ({ clock, random, name }) => createP2cPicker<Inst>({ key: (i) => i.id, clock, random, name }));
 

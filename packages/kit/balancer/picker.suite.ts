@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '#kit/clock';
 import { Code, SurgeError } from '#kit/errors';
 import type { Picker } from './picker.js';
-import { seededRandom, simulate } from './sim.js';
+import { seededRandom, simulate } from './testing/sim.js';
 
 export interface Inst {
   readonly id: string;

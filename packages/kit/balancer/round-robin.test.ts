@@ -3,7 +3,7 @@ import { ManualClock } from '#kit/clock';
 import { Code, SurgeError } from '#kit/errors';
 import { type Inst, pickerSuite } from './picker.suite.js';
 import { createRoundRobinPicker } from './round-robin.js';
-import { seededRandom, share, simulate } from './sim.js';
+import { seededRandom, share, simulate } from './testing/sim.js';
 
 pickerSuite('round robin', ({ random, name }) => createRoundRobinPicker<Inst>({ key: (i) => i.id, random, name }));
 

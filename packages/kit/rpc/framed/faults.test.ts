@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '#kit/clock';
 import { Code, SurgeError } from '#kit/errors';
-import { clientHello, head, rawClient, rawServer, startEcho, until } from './fixture.js';
+import { clientHello, head, rawClient, rawServer, startEcho, until } from './testing/fixture.js';
 import { Kind, MAGIC } from './frame.js';
 import { startFramedServer } from './server.js';
 import { createFramedTransport, type FramedTransportState } from './transport.js';

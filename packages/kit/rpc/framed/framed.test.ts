@@ -3,7 +3,7 @@ import { systemClock } from '#kit/clock';
 import { Code, SurgeError } from '#kit/errors';
 import { EchoServiceDefinition } from '#gen/surge/echo/v1/echo';
 import { createCallContext } from '../context.js';
-import { startEcho } from './fixture.js';
+import { startEcho } from './testing/fixture.js';
 
 const echoDef = EchoServiceDefinition.methods.echo;
 

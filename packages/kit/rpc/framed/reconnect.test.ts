@@ -4,7 +4,7 @@ import { ManualClock } from '#kit/clock';
 import { Code, SurgeError } from '#kit/errors';
 import { EchoServiceDefinition } from '#gen/surge/echo/v1/echo';
 import { createClient } from '../client.js';
-import { startEcho, until } from './fixture.js';
+import { startEcho, until } from './testing/fixture.js';
 import { startFramedServer } from './server.js';
 import { createFramedTransport } from './transport.js';
 

@@ -4,7 +4,7 @@ import { Code, errors, SurgeError } from '#kit/errors';
 import { EchoServiceDefinition } from '#gen/surge/echo/v1/echo';
 import { createClient } from '../client.js';
 import { Kind } from './frame.js';
-import { rawServer, startEcho, until } from './fixture.js';
+import { rawServer, startEcho, until } from './testing/fixture.js';
 import { createFramedTransport } from './transport.js';
 
 async function failure(p: Promise<unknown>): Promise<SurgeError> {

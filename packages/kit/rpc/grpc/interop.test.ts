@@ -7,7 +7,7 @@ import { systemClock } from '#kit/clock';
 import { Code, SurgeError, errors } from '#kit/errors';
 import { UserServiceDefinition, type User } from '#gen/surge/user/v1/user';
 import type { ServiceImpl } from '../types.js';
-import { grpcFailure, plainClient, startEcho, type EchoFixture } from './echo-fixture.js';
+import { grpcFailure, plainClient, startEcho, type EchoFixture } from './testing/echo.js';
 
 const ECHO = 'surge/echo/v1/echo.proto';
 const open: { close(): unknown }[] = [];

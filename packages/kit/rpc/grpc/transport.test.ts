@@ -9,7 +9,7 @@ import { EchoServiceDefinition, type EchoReply, type EchoRequest } from '#gen/su
 import { UserServiceDefinition } from '#gen/surge/user/v1/user';
 import { createClient } from '../client.js';
 import { grpcService } from './definition.js';
-import { startEcho, type EchoFixture, type EchoHandler } from './echo-fixture.js';
+import { startEcho, type EchoFixture, type EchoHandler } from './testing/echo.js';
 import { createGrpcTransport, startGrpcServer } from './index.js';
 import { RpcServer } from '../server.js';
 

@@ -1,8 +1,9 @@
-// Test fixture (not exported): the whole path one request takes, traced. A Fastify app with
-// installTracing whose route calls an Echo client (client tracing interceptor) over the chosen
-// transport to an RpcServer (server tracing interceptor first), whose handler may call itself
-// `hops` times with { parent: ctx } and then publishes to a traced memory queue that a consumer
-// drains. Every span lands in one InMemorySpanExporter.
+// Test fixture: the whole path one request takes, traced. It lives in test/ because it mounts the
+// gateway's plugins, which the kit must not import. A Fastify app with installTracing whose route
+// calls an Echo client (client tracing interceptor) over the chosen transport to an RpcServer
+// (server tracing interceptor first), whose handler may call itself `hops` times with
+// { parent: ctx } and then publishes to a traced memory queue that a consumer drains. Every span
+// lands in one InMemorySpanExporter.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { SpanKind } from '@opentelemetry/api';
@@ -22,9 +23,9 @@ import {
   type Transport,
 } from '#kit/rpc';
 import { EchoServiceDefinition } from '#gen/surge/echo/v1/echo';
-import { installErrorHandling } from '../../../gateway/plugins/errors.js';
-import { installTracing } from '../../../gateway/plugins/tracing.js';
-import { clientTracingInterceptor, createTracing, serverTracingInterceptor, traceHeaders, tracedQueue, type Tracing } from './index.js';
+import { installErrorHandling } from '../gateway/plugins/errors.js';
+import { installTracing } from '../gateway/plugins/tracing.js';
+import { clientTracingInterceptor, createTracing, serverTracingInterceptor, traceHeaders, tracedQueue, type Tracing } from '#kit/tracing';
 
 export type TransportKind = 'in-process' | 'grpc' | 'framed';
 type Echo = Client<typeof EchoServiceDefinition>;

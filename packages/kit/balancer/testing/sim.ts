@@ -1,7 +1,7 @@
 // Test support (not exported from index.ts): a seeded random source and a discrete-event load
 // simulation on a ManualClock, so balancer tests count where calls went without sleeping.
 import type { ManualClock } from '#kit/clock';
-import type { Pick, Picker } from './picker.js';
+import type { Pick, Picker } from '../picker.js';
 
 export { seededRandom } from '#kit/testing';
 

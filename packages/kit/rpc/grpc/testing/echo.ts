@@ -6,15 +6,15 @@ import { credentials, loadPackageDefinition, Metadata, type Client as GrpcClient
 import { loadSync } from '@grpc/proto-loader';
 import { systemClock } from '#kit/clock';
 import { EchoServiceDefinition, type EchoReply, type EchoRequest } from '#gen/surge/echo/v1/echo';
-import { createClient } from '../client.js';
-import type { CallContext } from '../context.js';
-import { serverInterceptors } from '../defaults.js';
-import { RpcServer } from '../server.js';
-import type { Client, ServiceImpl } from '../types.js';
-import { startGrpcServer, type GrpcServer } from './server.js';
-import { createGrpcTransport, type GrpcTransport } from './transport.js';
+import { createClient } from '../../client.js';
+import type { CallContext } from '../../context.js';
+import { serverInterceptors } from '../../defaults.js';
+import { RpcServer } from '../../server.js';
+import type { Client, ServiceImpl } from '../../types.js';
+import { startGrpcServer, type GrpcServer } from '../server.js';
+import { createGrpcTransport, type GrpcTransport } from '../transport.js';
 
-export const protoRoot = fileURLToPath(new URL('../../../../proto', import.meta.url));
+export const protoRoot = fileURLToPath(new URL('../../../../../proto', import.meta.url));
 
 type EchoClient = Client<typeof EchoServiceDefinition>;
 export type EchoHandler = (req: EchoRequest, ctx: CallContext, self: EchoClient) => Promise<EchoReply>;

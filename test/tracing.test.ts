@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import Fastify from 'fastify';
 import { Code } from '#kit/errors';
+import { createTracing } from '#kit/tracing';
+import { installTracing } from '../gateway/plugins/tracing.js';
 import { EchoServiceDefinition } from '#gen/surge/echo/v1/echo';
-import { idOf, only, parentOf, startTracedPath, traceOf, TOPIC, type TransportKind } from './fixture.js';
+import { idOf, only, parentOf, startTracedPath, traceOf, TOPIC, type TransportKind } from './traced-path.js';
 
 const ECHO = `${EchoServiceDefinition.fullName}/${EchoServiceDefinition.methods.echo.name}`;
 const INCOMING = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
@@ -88,6 +91,16 @@ describe.each<TransportKind>(['in-process', 'grpc', 'framed'])('one trace across
 });
 
 describe('gateway tracing', () => {
+  it('with tracing off, forwards the caller trace headers untouched (and makes none up)', async () => {
+    const off = createTracing({ serviceName: 'svc', exporter: 'none', sampleRatio: 0 });
+    const app = Fastify();
+    installTracing(app, off.tracer);
+    app.get('/t', (request) => request.traceMetadata());
+    expect((await app.inject({ url: '/t', headers: { traceparent: INCOMING } })).json()).toEqual({ traceparent: INCOMING });
+    expect((await app.inject({ url: '/t' })).json()).toEqual({});
+    await app.close();
+  });
+
   it('continues an incoming traceparent: same trace id, the caller span as parent', async () => {
     const p = await startTracedPath('in-process');
     try {

@@ -4,15 +4,15 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { type Clock, systemClock } from '#kit/clock';
 import { EchoServiceDefinition, type EchoReply, type EchoRequest } from '#gen/surge/echo/v1/echo';
-import { createClient } from '../client.js';
-import type { CallContext } from '../context.js';
-import { serverInterceptors } from '../defaults.js';
-import { RpcServer } from '../server.js';
-import type { Client, ServiceImpl } from '../types.js';
-import { encodeHello, HEADER_BYTES, PROTOCOL_VERSION } from './frame.js';
-import type { FramedServerOptions, FramedTransportOptions } from './options.js';
-import { startFramedServer, type FramedServer } from './server.js';
-import { createFramedTransport, type FramedTransport } from './transport.js';
+import { createClient } from '../../client.js';
+import type { CallContext } from '../../context.js';
+import { serverInterceptors } from '../../defaults.js';
+import { RpcServer } from '../../server.js';
+import type { Client, ServiceImpl } from '../../types.js';
+import { encodeHello, HEADER_BYTES, PROTOCOL_VERSION } from '../frame.js';
+import type { FramedServerOptions, FramedTransportOptions } from '../options.js';
+import { startFramedServer, type FramedServer } from '../server.js';
+import { createFramedTransport, type FramedTransport } from '../transport.js';
 
 export type EchoClient = Client<typeof EchoServiceDefinition>;
 export type EchoHandler = (req: EchoRequest, ctx: CallContext, self: EchoClient) => Promise<EchoReply>;
