@@ -8,6 +8,7 @@ import type { BlobStore } from '#kit/blob';
 import { createAccessLog, lazyChild, type Metrics } from '#kit/observability';
 import { douyinRoutes, type DouyinClients, type DouyinSettings } from './douyin/index.js';
 import { installAuth, type TokenVerifier } from './plugins/auth.js';
+import { installCors, type CorsOptions } from './plugins/cors.js';
 import { installDocs } from './plugins/docs.js';
 import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH } from './plugins/edge-errors.js';
 import { installErrorHandling } from './plugins/errors.js';
@@ -39,7 +40,8 @@ export interface GatewayDeps {
   /** Spans per request (continuing an incoming traceparent); a no-op tracer when tracing is off. */
   tracer: Tracer;
   /** publicHosts: host[:port] values a client's Host may put in URLs (public-origin.ts); default [], the machine's own names. */
-  options: { bodyLimitBytes: number; trustProxy: boolean; publicHosts?: readonly string[]; logRequests: boolean; maxUsersPerBatch: number };
+  /** cors: browser origins allowed (plugins/cors.ts); default none, no CORS headers. */
+  options: { bodyLimitBytes: number; trustProxy: boolean; publicHosts?: readonly string[]; cors?: CorsOptions; logRequests: boolean; maxUsersPerBatch: number };
 }
 
 export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
@@ -64,6 +66,8 @@ export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   installValidation(app);
   installErrorHandling(app);
+  // Before the guard, so its refusals carry the CORS headers a page needs to read them.
+  await installCors(app, d.options.cors ?? {});
   installRequestGuard(app);
   // JSON bodies pass the shape limits (fields, depth) before Fastify's parser.
   installJsonBody(app);

@@ -22,6 +22,15 @@ export const ConfigSchema = obj({
      * other Host gets the address the client reached. douyin.publicBaseUrl, when set, wins.
      */
     publicHosts: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+    /** Cross-origin browser access (gateway/plugins/cors.ts); origins checked at start. */
+    cors: obj({
+      /** Origins (scheme://host[:port], as browsers send them) allowed to call the API; ['*'] = any; [] = no CORS headers. */
+      origins: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+      /** Access-Control-Allow-Credentials (cookies, HTTP auth); never with '*'. */
+      credentials: Type.Boolean({ default: false }),
+      /** How long browsers may cache a preflight answer. */
+      maxAgeSeconds: int(600, 0, 86_400),
+    }),
   }),
   /** Where embedded mode keeps SQLite files and blobs. */
   dataDir: str('./data', { minLength: 1 }),
