@@ -12,3 +12,4 @@ export { loggingInterceptor, type CallLog } from './interceptors/logging.js';
 export { serverInterceptors, type ServerInterceptorDeps } from './defaults.js';
 export * from './grpc/index.js';
 export * from './framed/index.js';
+export { resolveTlsOptions, type PemSource, type TlsOptions } from './tls/index.js';

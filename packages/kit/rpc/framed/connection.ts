@@ -4,6 +4,7 @@
 // dead when the ping goes unanswered; on GOAWAY it takes no new calls and closes once its calls
 // are answered. The transport (transport.ts) owns deadlines, cancellation and reconnecting.
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import type { Timer } from '#kit/clock';
 import { Code, SurgeError } from '#kit/errors';
 import { decodeMessage } from '../codec/index.js';
@@ -63,11 +64,16 @@ export class ClientConnection {
 
   constructor(private readonly o: ResolvedTransportOptions, private readonly events: ConnectionEvents) {
     this.lastHeard = o.clock.monotonic();
-    this.socket = connect({ host: o.host, port: o.port });
+    const tls = o.tls;
+    // With TLS, HELLO waits for the handshake (the server's certificate checked against the CA);
+    // a refused handshake closes the socket before HELLO, so the attempt counts as failed.
+    this.socket = tls
+      ? connectTls({ host: o.host, port: o.port, ca: tls.ca, cert: tls.cert, key: tls.key, servername: tls.serverName, checkServerIdentity: tls.checkServerIdentity })
+      : connect({ host: o.host, port: o.port });
     this.socket.setNoDelay(true);
     this.writer = new FrameWriter(this.socket);
     this.splitter = new FrameSplitter(o.maxFrameBytes, this.onFrame);
-    this.socket.once('connect', () => this.writer.push(encodeHello(PROTOCOL_VERSION, o.maxFrameBytes)));
+    this.socket.once(tls ? 'secureConnect' : 'connect', () => this.writer.push(encodeHello(PROTOCOL_VERSION, o.maxFrameBytes)));
     this.socket.on('data', (chunk: Buffer) => {
       if (this.state === 'closed') return;
       this.lastHeard = o.clock.monotonic();

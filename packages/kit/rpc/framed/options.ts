@@ -2,6 +2,7 @@
 // filled and checked once at construction so a bad value fails at start-up, never mid-call.
 import { type Clock, systemClock } from '#kit/clock';
 import { errors } from '#kit/errors';
+import { resolveTlsOptions, type ResolvedTls, type TlsOptions } from '../tls/index.js';
 
 /** 16 MiB: far above any sane RPC message (batches are kept lean) yet small enough that one frame cannot exhaust memory. */
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -41,6 +42,12 @@ export interface FramedTransportOptions {
    * costs an AbortController (~5 µs), so short calls never pay; a cancel reaches the server within this time.
    */
   cancelCheckMs?: number;
+  /**
+   * Default none (plaintext TCP): mutual TLS. The client presents cert/key and accepts only a server
+   * whose certificate chains to ca (and names serverName, when set). Costs the handshake per
+   * connection and the cipher per byte; the frames and their handling are the same.
+   */
+  tls?: TlsOptions;
 }
 
 export interface ResolvedTransportOptions {
@@ -58,6 +65,7 @@ export interface ResolvedTransportOptions {
   reconnectMaxMs: number;
   random: () => number;
   cancelCheckMs: number;
+  tls: ResolvedTls | undefined;
 }
 
 function positive(name: string, v: number | undefined, fallback: number, integer = false): number {
@@ -108,6 +116,7 @@ export function resolveFramedTransportOptions(o: FramedTransportOptions): Resolv
     reconnectMaxMs,
     random,
     cancelCheckMs: positive('cancelCheckMs', o.cancelCheckMs, 20),
+    tls: resolveTlsOptions(o.tls),
   });
 }
 
@@ -124,6 +133,11 @@ export interface FramedServerOptions {
   handshakeTimeoutMs?: number;
   /** Default systemClock: the clock of the handlers' CallContexts; the deadlines received are wall-clock ms. */
   clock?: Clock;
+  /**
+   * Default none (plaintext TCP): mutual TLS. Clients must present a certificate that chains to ca;
+   * one without, or from another CA, is refused in the handshake and never reaches a handler.
+   */
+  tls?: TlsOptions;
 }
 
 export interface ResolvedServerOptions {
@@ -133,6 +147,7 @@ export interface ResolvedServerOptions {
   drainMs: number;
   handshakeTimeoutMs: number;
   clock: Clock;
+  tls: ResolvedTls | undefined;
 }
 
 export function resolveFramedServerOptions(o: FramedServerOptions): ResolvedServerOptions {
@@ -147,5 +162,6 @@ export function resolveFramedServerOptions(o: FramedServerOptions): ResolvedServ
     drainMs,
     handshakeTimeoutMs: positive('handshakeTimeoutMs', o.handshakeTimeoutMs, 5000),
     clock: o.clock ?? systemClock,
+    tls: resolveTlsOptions(o.tls),
   });
 }

@@ -6,6 +6,7 @@
 // close() drains: GOAWAY, then a PING whose PONG proves the client sent its last call, then
 // each connection closes once its calls are answered (or drainMs runs out).
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import type { Timer } from '#kit/clock';
 import { Code, errors, SurgeError } from '#kit/errors';
 import { createCallContext, type CallContext } from '../context.js';
@@ -46,14 +47,21 @@ export async function startFramedServer(rpcServer: RpcServer, options: FramedSer
   const shared: Shared = { o, methods, hello: encodeHello(PROTOCOL_VERSION, o.maxFrameBytes, methods.map((m) => `${m.service}/${m.method}`)), draining: false };
   const open = new Set<ServerConnection>();
   let onEmpty: (() => void) | undefined;
-  const server = createServer((socket) => {
+  const accept = (socket: Socket) => {
     const conn = new ServerConnection(socket, shared, () => {
       open.delete(conn);
       if (open.size === 0) onEmpty?.();
     });
     open.add(conn);
     if (shared.draining) conn.drain();
-  });
+  };
+  // With TLS a connection is accepted only once its handshake (client certificate included) has
+  // passed; a client without one, or from another CA, is cut by node:tls and never seen here.
+  // The handshake gets the same time as HELLO. After it the socket is a TLSSocket: the same code
+  // reads and writes frames, so plaintext pays nothing for TLS being possible.
+  const server: Server = o.tls
+    ? createTlsServer({ ca: o.tls.ca, cert: o.tls.cert, key: o.tls.key, requestCert: true, rejectUnauthorized: true, handshakeTimeout: o.handshakeTimeoutMs }, accept)
+    : createServer(accept);
   const port = await listen(server, o.host, o.port);
   let closing: Promise<void> | undefined;
   return {

@@ -7,6 +7,7 @@ import { Server, ServerCredentials, type Deadline, type handleUnaryCall, type Un
 import { type Clock, systemClock } from '#kit/clock';
 import { Code, errors, SurgeError } from '#kit/errors';
 import { createCallContext } from '../context.js';
+import { resolveTlsOptions, type ResolvedTls, type TlsOptions } from '../tls/index.js';
 import type { RegisteredMethod, RpcServer } from '../server.js';
 import { grpcService } from './definition.js';
 import { fromGrpcMetadata } from './metadata.js';
@@ -24,6 +25,11 @@ export interface GrpcServerOptions {
    * into an absolute deadline with Date.now(), so in production this must tell the same wall time.
    */
   clock?: Clock;
+  /**
+   * Default none (plaintext HTTP/2): mutual TLS. Callers must present a certificate that chains to
+   * ca; one without, or from another CA, is refused in the handshake and never reaches a handler.
+   */
+  tls?: TlsOptions;
 }
 
 interface ResolvedGrpcServerOptions {
@@ -31,6 +37,7 @@ interface ResolvedGrpcServerOptions {
   port: number;
   drainMs: number;
   clock: Clock;
+  tls: ResolvedTls | undefined;
 }
 
 export function resolveGrpcServerOptions(options: GrpcServerOptions): ResolvedGrpcServerOptions {
@@ -40,7 +47,7 @@ export function resolveGrpcServerOptions(options: GrpcServerOptions): ResolvedGr
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw errors.invalid('port', 'must be an integer from 0 to 65535');
   const drainMs = options.drainMs ?? 5000;
   if (!Number.isFinite(drainMs) || drainMs < 0) throw errors.invalid('drainMs', 'must be a non-negative number of milliseconds');
-  return Object.freeze({ host, port, drainMs, clock: options.clock ?? systemClock });
+  return Object.freeze({ host, port, drainMs, clock: options.clock ?? systemClock, tls: resolveTlsOptions(options.tls) });
 }
 
 export interface GrpcServer {
@@ -65,7 +72,7 @@ export async function startGrpcServer(rpcServer: RpcServer, options: GrpcServerO
     }
     server.addService(grpcService(definition), impl);
   }
-  const port = await bind(server, o.host, o.port);
+  const port = await bind(server, o.host, o.port, credentialsOf(o.tls));
   let closing: Promise<void> | undefined;
   return {
     port,
@@ -108,11 +115,17 @@ function absoluteDeadline(d: Deadline): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-function bind(server: Server, host: string, port: number): Promise<number> {
+/** Plaintext, or TLS that asks every caller for a certificate and refuses one not chaining to ca. */
+function credentialsOf(tls: ResolvedTls | undefined): ServerCredentials {
+  if (!tls) return ServerCredentials.createInsecure();
+  return ServerCredentials.createSsl(tls.ca, [{ private_key: tls.key, cert_chain: tls.cert }], true);
+}
+
+function bind(server: Server, host: string, port: number, creds: ServerCredentials): Promise<number> {
   // IPv6 literals need brackets in a host:port address.
   const address = host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, ServerCredentials.createInsecure(), (err, bound) => {
+    server.bindAsync(address, creds, (err, bound) => {
       if (!err) return resolve(bound);
       server.forceShutdown();
       reject(new SurgeError(Code.Unavailable, `gRPC server cannot listen on ${address}: ${err.message}`, { cause: err }));

@@ -2,10 +2,11 @@
 // over one grpc-js channel. The call context crosses as gRPC carries it: the absolute deadline
 // becomes the gRPC deadline (sent as grpc-timeout), the metadata becomes text metadata, and
 // cancelling the context cancels the call. Failures come back as SurgeErrors (see status.ts).
-import { Client, credentials, type Metadata, type ServiceError } from '@grpc/grpc-js';
+import { Client, credentials, type ChannelCredentials, type ChannelOptions, type Metadata, type ServiceError } from '@grpc/grpc-js';
 import { type Clock, systemClock } from '#kit/clock';
 import { Code, errors, SurgeError } from '#kit/errors';
 import type { MethodDefinition, Transport, UnaryCall } from '../types.js';
+import { resolveTlsOptions, type ResolvedTls, type TlsOptions } from '../tls/index.js';
 import { deserializer, grpcPath, serializer } from './definition.js';
 import { toGrpcMetadata } from './metadata.js';
 import { fromGrpcError } from './status.js';
@@ -22,12 +23,19 @@ export interface GrpcTransportOptions {
    * grpc-js measures the deadline against Date.now(), so this must tell the same wall time.
    */
   clock?: Clock;
+  /**
+   * Default none (plaintext HTTP/2): mutual TLS. The client presents cert/key and accepts only a
+   * server whose certificate chains to ca (and names serverName, when set).
+   */
+  tls?: TlsOptions;
 }
 
 interface ResolvedGrpcTransportOptions {
+  host: string;
   address: string;
   name: string;
   clock: Clock;
+  tls: ResolvedTls | undefined;
 }
 
 export function resolveGrpcTransportOptions(options: GrpcTransportOptions): ResolvedGrpcTransportOptions {
@@ -38,7 +46,7 @@ export function resolveGrpcTransportOptions(options: GrpcTransportOptions): Reso
   const address = host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
   const name = options.name ?? `gRPC ${address}`;
   if (typeof name !== 'string' || name === '') throw errors.invalid('name', 'must be a non-empty string');
-  return Object.freeze({ address, name, clock: options.clock ?? systemClock });
+  return Object.freeze({ host, address, name, clock: options.clock ?? systemClock, tls: resolveTlsOptions(options.tls) });
 }
 
 export interface GrpcTransport extends Transport {
@@ -55,7 +63,7 @@ interface WireMethod {
 export function createGrpcTransport(options: GrpcTransportOptions): GrpcTransport {
   const o = resolveGrpcTransportOptions(options);
   // grpc-js connects lazily and reconnects by itself; one channel (one HTTP/2 connection) serves every call.
-  const client = new Client(o.address, credentials.createInsecure());
+  const client = new Client(o.address, ...channelCredentials(o));
   // Serializers per method definition, built on first use (definitions are long-lived generated objects).
   const wire = new Map<MethodDefinition, WireMethod>();
   let closed = false;
@@ -113,6 +121,17 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
       return Promise.resolve();
     },
   };
+}
+
+/** Plaintext, or TLS presenting our certificate and checking the server's against ca (and serverName). */
+function channelCredentials(o: ResolvedGrpcTransportOptions): [ChannelCredentials, ChannelOptions] {
+  const tls = o.tls;
+  if (!tls) return [credentials.createInsecure(), {}];
+  const creds = credentials.createSsl(tls.ca, tls.key, tls.cert, { checkServerIdentity: tls.checkServerIdentity });
+  // grpc-js sends the dialled host as SNI unless given a name (dialled by IP, Node warns once per
+  // process, DEP0123; harmless). With serverName, that name is both sent and checked.
+  if (tls.serverName !== undefined) return [creds, { 'grpc.ssl_target_name_override': tls.serverName }];
+  return [creds, {}];
 }
 
 /** Why our own context stopped the call: its deadline passed, or it was cancelled. */
