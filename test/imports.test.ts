@@ -1,6 +1,7 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Code } from '#kit/errors';
 import { ManualClock } from '#kit/clock';
+import { importCycles, importGraph, type Edge } from './import-graph.js';
 
 // The package.json "imports" map must resolve to sources under test and to dist/ at run time.
 it('resolves #kit subpath imports to the TypeScript sources', () => {
@@ -12,4 +13,55 @@ it('resolves #kit subpath imports to the TypeScript sources', () => {
   expect(fired).toBe(0);
   c.advance(1);
   expect(fired).toBe(1);
+});
+
+// The kit is the toolkit the services and the gateway stand on: it imports none of them, nor the
+// composition root, tests included (a kit test that needs the gateway lives in test/).
+describe('the kit imports nothing from services/, gateway/ or app/', () => {
+  const upward = (graph: Map<string, Edge[]>) =>
+    [...graph]
+      .filter(([file]) => file.startsWith('packages/kit/'))
+      .flatMap(([file, edges]) => edges.filter((e) => /^(services|gateway|app)\//.test(e.to)).map((e) => `${file} → ${e.to}`));
+
+  it('holds for the source tree', () => {
+    expect(upward(importGraph())).toEqual([]);
+  });
+
+  it('would fail on a kit file importing the gateway, a service or the composition root', () => {
+    const graph = new Map<string, Edge[]>([
+      ['packages/kit/tracing/fixture.ts', [{ to: 'gateway/plugins/tracing.ts', typeOnly: false, specifier: '../../../gateway/plugins/tracing.js' }]],
+      ['packages/kit/cache/cache.ts', [{ to: 'services/user/index.ts', typeOnly: true, specifier: '#services/user' }]],
+      ['packages/kit/rpc/index.ts', [{ to: 'app/remote.ts', typeOnly: false, specifier: '../../../app/remote.js' }]],
+      ['gateway/server.ts', [{ to: 'packages/kit/rpc/index.ts', typeOnly: false, specifier: '#kit/rpc' }]],
+    ]);
+    expect(upward(graph)).toHaveLength(3);
+  });
+
+  it('resolves the #-imports, so the rule sees through them', () => {
+    const edges = importGraph().get('gateway/server.ts') ?? [];
+    expect(edges.some((e) => e.specifier.startsWith('#kit/') && e.to.startsWith('packages/kit/'))).toBe(true);
+  });
+});
+
+// An import loop makes a module see its partner half-initialised, and says two rooms are one.
+// Type-only imports count too: a loop of types still ties the two files into one room.
+describe('no import cycles in the source tree', () => {
+  it('holds for the source tree', () => {
+    expect(importCycles(importGraph())).toEqual([]);
+  });
+
+  it('would find a loop of two files, of three, and a file importing itself', () => {
+    const edge = (to: string): Edge => ({ to, typeOnly: true, specifier: to });
+    const graph = new Map<string, Edge[]>([
+      ['a.ts', [edge('b.ts')]],
+      ['b.ts', [edge('a.ts'), edge('c.ts')]],
+      ['c.ts', []],
+      ['x.ts', [edge('y.ts')]],
+      ['y.ts', [edge('z.ts')]],
+      ['z.ts', [edge('x.ts')]],
+      ['self.ts', [edge('self.ts')]],
+    ]);
+    expect(importCycles(graph)).toEqual(expect.arrayContaining([['a.ts', 'b.ts'], ['x.ts', 'y.ts', 'z.ts'], ['self.ts']]));
+    expect(importCycles(graph)).toHaveLength(3);
+  });
 });

@@ -3,11 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import type { User } from '#gen/surge/user/v1/user';
 import type { Video } from '#gen/surge/video/v1/video';
-import { FragmentCache, JsonBytes, writeUser, writeVideos, type VideoListParts } from './encode.js';
+import { FragmentCache, JsonBytes, writeUser, writeVideos } from './encode.js';
 
 const encodeUser = (f: FragmentCache, u: User, flag: boolean) => writeUser(new JsonBytes(), f, u, flag).finish().toString();
 const encodeVideos = (f: FragmentCache, p: VideoListParts, urlOf: UrlOf) => writeVideos(new JsonBytes(), f, p, urlOf, urlOf('x').slice(0, -1)).finish().toString();
-import { userView, type UrlOf } from './views.js';
+import { userView, type UrlOf, type VideoListParts } from './views.js';
 
 const user = (id: number, o: Partial<User> = {}): User => ({
   id, username: `u${id}`, name: `name "${id}" \\ 名字 😀 \u2028`, avatar: 'https://a.example/x.png', signature: 'line\nbreak', createdAt: 1, backgroundImage: '',

@@ -7,7 +7,7 @@
 // everything else; a test keeps the two encodings equal.
 import type { User } from '#gen/surge/user/v1/user';
 import type { Video } from '#gen/surge/video/v1/video';
-import type { SeenUser, UrlOf } from './views.js';
+import type { UrlOf, VideoListParts } from './views.js';
 
 /** JSON assembled from cached UTF-8 pieces and ASCII text (numbers, booleans, field names). */
 export class JsonBytes {
@@ -94,13 +94,6 @@ const userTail = (u: User, isFollow: boolean) =>
 /** A User object (the same fields and values as views.userView). */
 export function writeUser(out: JsonBytes, f: FragmentCache, u: User, isFollow: boolean): JsonBytes {
   return out.bytes(f.user(u)).ascii(userTail(u, isFollow));
-}
-
-/** The input of a video list: videos, their authors by id (with the viewer's follow flag), and the viewer's likes in video order. */
-export interface VideoListParts {
-  videos: Video[];
-  authors: Map<number, SeenUser>;
-  likes: readonly boolean[] | undefined;
 }
 
 /** A JSON array of Video objects (the fields of views.VideoView). */

@@ -7,7 +7,6 @@ import type { ChatMessage } from '#gen/surge/message/v1/message';
 import type { User } from '#gen/surge/user/v1/user';
 import type { Video } from '#gen/surge/video/v1/video';
 import type { DouyinClients } from './clients.js';
-import type { VideoListParts } from './encode.js';
 
 export interface UserView {
   id: number;
@@ -87,6 +86,13 @@ export interface ViewContext {
 export interface SeenUser {
   user: User;
   isFollow: boolean;
+}
+
+/** The input of a video list (encode.ts writes it): videos, their authors by id (with the viewer's follow flag), and the viewer's likes in video order. */
+export interface VideoListParts {
+  videos: Video[];
+  authors: Map<number, SeenUser>;
+  likes: readonly boolean[] | undefined;
 }
 
 /**

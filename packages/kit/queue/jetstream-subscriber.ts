@@ -3,20 +3,34 @@
 // the group's position while none runs. Handlers heartbeat (working()) every ackWait/3; when the
 // process dies the heartbeats stop and the server redelivers after ackWait.
 import { nanos } from '@nats-io/transport-node';
-import { AckPolicy, DeliverPolicy, type ConsumerConfig, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
-import type { Timer } from '#kit/clock';
-import type { Envelope } from './codec.js';
+import { AckPolicy, DeliverPolicy, type ConsumerConfig, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import type { Clock, Timer } from '#kit/clock';
+import type { SurgeError } from '#kit/errors';
+import type { Codec, Envelope } from './codec.js';
 import { envelopeHeader } from './codec.js';
 import { deadLetter, runDelivery, type Settlement } from './delivery.js';
 import { InFlight } from './in-flight.js';
 import { apiCode, fromNats, isApiError } from './nats-errors.js';
 import { backoffFor, type ResolvedSubscribeOptions } from './options.js';
-import type { JetStreamQueue } from './jetstream.js';
 import type { MessageHandler, Subscription } from './types.js';
 
 /** Durable name of a (topic, group): groups hold no '_' and topics none either, so '_' keeps names distinct. */
 export function durableName(topic: string, group: string): string {
   return `${group}_${topic.replaceAll('.', '_')}`;
+}
+
+/**
+ * What a subscriber uses of its queue (JetStreamQueue in jetstream.ts): named here so the
+ * subscriber does not import the queue that creates it.
+ */
+export interface SubscriberQueue {
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly stream: string;
+  readonly options: { readonly clock: Clock; readonly codec: Codec; readonly onError: (err: SurgeError) => void };
+  subject(topic: string): string;
+  topicOf(subject: string): string;
+  publishEnvelope(env: Envelope, msgID: string): Promise<void>;
 }
 
 export class JetStreamSubscriber implements Subscription {
@@ -28,7 +42,7 @@ export class JetStreamSubscriber implements Subscription {
   private closing: Promise<void> | undefined;
 
   constructor(
-    private readonly queue: JetStreamQueue,
+    private readonly queue: SubscriberQueue,
     private readonly topic: string,
     private readonly group: string,
     private readonly handler: MessageHandler<unknown>,

@@ -1,6 +1,6 @@
 // In-process feed index: entries in a sorted array, oldest first, so the common add (the newest
 // video) is an append and a page is one binary search plus a slice.
-import type { FeedEntry, FeedIndex, FeedSlice } from './feed-index.js';
+import type { FeedEntry, FeedIndex, FeedSlice } from './feed-index-types.js';
 
 /** First position whose publishedAt is ≥ at (the array is sorted by publishedAt, ascending). */
 function lowerBound(sorted: readonly FeedEntry[], at: number): number {

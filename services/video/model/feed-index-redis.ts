@@ -7,7 +7,7 @@
 //   add:   ZADD key s1 id1 … [0 marker] · ZREMRANGEBYRANK key 1 -(capacity+1)
 // The trim keeps rank 0 (the marker) and the newest `capacity` entries above it.
 import { redisErrorToSurge } from '#kit/redis';
-import type { FeedEntry, FeedIndex, FeedSlice } from './feed-index.js';
+import type { FeedEntry, FeedIndex, FeedSlice } from './feed-index-types.js';
 
 /** The slice of an ioredis client the index uses (connectRedis from #kit/redis gives one). */
 export interface FeedRedis {
