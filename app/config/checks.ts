@@ -29,6 +29,9 @@ export function configProblems(c: Config, secretsRequired: boolean): string[] {
   add(secretProblem('auth.jwtSecret', c.auth.jwtSecret, secretsRequired, 'SURGE_JWT_SECRET', MAKE_JWT));
   add(fieldKeyProblem(c.auth.fieldKey, secretsRequired));
   add(c.ops.token === '' ? undefined : secretProblem('ops.token', c.ops.token, false, 'SURGE_OPS_TOKEN', MAKE_JWT));
+  if (c.rpc.tls.enabled) {
+    for (const k of ['ca', 'cert', 'key'] as const) if (c.rpc.tls[k] === '') add(`rpc.tls.${k}: required with rpc.tls.enabled (the path of a PEM file; docs/deploy.md, "Internal ports and mutual TLS")`);
+  }
   if (c.ops.port !== 0 && c.ops.port === c.http.port) add(`ops.port: ${c.ops.port} is also http.port; give the ops pages a port of their own, or 0 to serve them on the API port`);
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: c.douyin.timeZone });

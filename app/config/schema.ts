@@ -122,6 +122,18 @@ export const ConfigSchema = obj({
     drainMs: int(5000, 0),
     /** Fault injection for tests and drills: a service process delays every handler by this much (0 = off). */
     injectDelayMs: int(0, 0, 60_000),
+    /**
+     * Mutual TLS on the framed and gRPC ports (docs/deploy.md): servers take only callers whose certificate
+     * chains to ca; clients present cert/key and accept only servers whose certificate does. Paths of PEM files.
+     */
+    tls: obj({
+      enabled: Type.Boolean({ default: false }),
+      ca: str(''),
+      cert: str(''),
+      key: str(''),
+      /** A DNS name the servers' certificates must carry; '' = the chain to ca alone (instances are dialled by IP). */
+      serverName: str(''),
+    }),
   }),
   limits: obj({
     loginPerIp: period(30, 60),
