@@ -98,6 +98,16 @@ describe.each<Door>(['framed', 'grpc'])('mutual TLS over %s', (door) => {
     expect(s.updates()).toBe(2);
   });
 
+  it('one certificate per process serves as its server and its client certificate (rpc.tls), with serverName', async () => {
+    const s = userServer();
+    const own = (extra: Partial<TlsOptions> = {}): TlsOptions => ({ ca: pki.a.ca, cert: pki.a.process.cert, key: pki.a.process.key, ...extra });
+    const port = await serve(door, s.rpc, own());
+    expect((await update(transport(door, port, own({ serverName: 'surge.test' })))).err).toBeUndefined();
+    // A server-only certificate cannot be used to call: the server refuses it as a client certificate.
+    expectRefused(await update(transport(door, port, { ca: pki.a.ca, cert: pki.a.server.cert, key: pki.a.server.key })));
+    expect(s.updates()).toBe(1);
+  });
+
   it('refuses a client with a certificate from another CA', async () => {
     const s = userServer();
     const port = await serve(door, s.rpc, serverTls(pki.a));
