@@ -266,9 +266,13 @@ describe('the /douyin/ face', () => {
       req.write(mp.body.subarray(0, sendBytes));
       return { answered, answer: () => answer, finish: () => (req.end(mp.body.subarray(sendBytes)), answered), abort: () => req.destroy() };
     },
-    /** Resolves when check() holds, looking again after every turn of I/O. */
-    async until(check: () => Promise<boolean> | boolean): Promise<void> {
-      while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 5));
+    /** Resolves when check() holds, looking again every 5 ms; fails after ms (a check that never holds must not spin on past the test). */
+    async until(check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
+      const end = Date.now() + ms;
+      while (!(await check())) {
+        if (Date.now() > end) throw new Error(`condition not met in ${ms} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
     },
     hasFfmpeg: async () => {
       const { child } = await uploads.modules();

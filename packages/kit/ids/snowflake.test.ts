@@ -101,6 +101,26 @@ describe('snowflake ids', () => {
     expect(clock.now()).toBe(START + 1);
   });
 
+  it('starts each new millisecond at sequence 0: 20 ids a ms for 1,000 ms never borrow a millisecond', () => {
+    const { gen, clock, waits } = manual(9);
+    const ahead: number[] = [];
+    const firsts = new Set<number>();
+    for (let ms = 0; ms < 1000; ms++) {
+      for (let i = 0; i < 20; i++) {
+        const id = decodeId(gen.next());
+        if (id.timestamp !== clock.now()) ahead.push(ms);
+        if (i === 0) firsts.add(id.sequence);
+        else expect(id.sequence).toBe(i);
+      }
+      clock.advance(1);
+    }
+    // A sequence carried over into the next millisecond would use up its 32 ids after two ms and
+    // run the logical clock ahead of the wall clock (and, past maxAheadMs, make next() wait).
+    expect(ahead).toEqual([]);
+    expect([...firsts]).toEqual([0]);
+    expect(waits).toEqual([]);
+  });
+
   it('never issues a smaller or repeated id when the wall clock goes backwards', () => {
     const { gen, clock } = manual(9, new SkewedClock(START));
     const seen = new Set<number>();
