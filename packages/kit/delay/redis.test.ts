@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '#kit/clock';
+import { connectRedis, redisReady, type Redis } from '#kit/redis';
+import { requireServer, servers } from '#kit/testing';
+import { createDelayScheduler, createRedisDelayStore, type DelayStore } from './index.js';
+import { delaySuite } from './delay.suite.js';
+
+const hasRedis = await requireServer(servers.redis);
+const runPrefix = `surge-test:delay:${randomUUID()}:`;
+
+async function dropKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  for (let i = 0; i < 1000; i++) {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+    if (cursor === '0') break;
+  }
+}
+
+const connect = async () => {
+  const redis = connectRedis({ host: servers.redis.host, port: servers.redis.port, name: 'surge-delay-test' });
+  await redisReady(redis);
+  return redis;
+};
+
+describe.skipIf(!hasRedis)('redis delay store', () => {
+  let admin: Redis;
+  const connections = new Map<DelayStore, Redis>();
+  beforeAll(async () => {
+    admin = await connect();
+  });
+  afterAll(async () => {
+    for (const redis of connections.values()) redis.disconnect();
+    await dropKeys(admin, runPrefix);
+    admin.disconnect();
+  });
+
+  let run = 0;
+  delaySuite('redis', {
+    async backing() {
+      const namespace = `suite-${run++}`;
+      return {
+        // Each store has its own connection, as each process would.
+        async open() {
+          const redis = await connect();
+          const store = createRedisDelayStore({ redis, keyPrefix: runPrefix, namespace });
+          connections.set(store, redis);
+          return store;
+        },
+        async drop(store) {
+          connections.get(store)?.disconnect();
+          connections.delete(store);
+        },
+      };
+    },
+  });
+
+  it('keeps a namespace in one hash slot and in its own keys', async () => {
+    const redis = await connect();
+    const clock = new ManualClock(Date.now());
+    const order = createDelayScheduler({ store: createRedisDelayStore({ redis, keyPrefix: runPrefix, namespace: 'order' }), clock });
+    const other = createRedisDelayStore({ redis, keyPrefix: runPrefix, namespace: 'other' });
+    await order.schedule({ id: 'o1', topic: 'order.timeout', data: 1, delayMs: 0 });
+    const keys = (await admin.keys(`${runPrefix}*`)).filter((k) => k.includes('{order}'));
+    expect(keys.sort()).toEqual([`${runPrefix}{order}:due`, `${runPrefix}{order}:job`]);
+    expect(await other.claim({ nowMs: clock.now(), limit: 10, visibilityMs: 1000, maxAttempts: 5 })).toEqual([]);
+    expect(await other.counts()).toEqual({ due: 0, running: 0, dead: 0 });
+    await order.close();
+    redis.disconnect();
+  });
+
+  it('a Redis that does not answer fails schedule with Unavailable naming the dependency', async () => {
+    const redis = await connect();
+    const s = createDelayScheduler({ store: createRedisDelayStore({ redis, keyPrefix: runPrefix, namespace: 'down', name: 'redis-jobs' }), clock: new ManualClock() });
+    redis.disconnect();
+    await expect(s.schedule({ id: 'x', topic: 't', data: 0, delayMs: 10 })).rejects.toMatchObject({ code: 50301, details: { dependency: 'redis-jobs' } });
+    await s.close();
+  });
+});
