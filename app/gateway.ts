@@ -41,6 +41,7 @@ export function createGateway(o: { config: Config; infra: Infrastructure; client
     metrics: o.metrics,
     logger: o.log,
     tracer: o.tracer,
+    clock,
     options: { bodyLimitBytes: config.http.bodyLimitBytes, trustProxy: config.http.trustProxy, publicHosts: config.http.publicHosts, cors: config.http.cors, logRequests: config.log.requests, maxUsersPerBatch: HTTP_USERS_PER_REQUEST },
   });
 }

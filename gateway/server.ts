@@ -5,6 +5,7 @@ import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { AccountKeys } from '#kit/auth';
 import type { BlobStore } from '#kit/blob';
+import { systemClock, type Clock } from '#kit/clock';
 import { createAccessLog, lazyChild, type Metrics } from '#kit/observability';
 import { douyinRoutes, type DouyinClients, type DouyinSettings } from './douyin/index.js';
 import { installAuth, type TokenVerifier } from './plugins/auth.js';
@@ -17,6 +18,7 @@ import type { Limiter } from './plugins/limits.js';
 import { installObservation } from './plugins/observe.js';
 import { installPublicOrigin } from './plugins/public-origin.js';
 import { installRequestGuard } from './plugins/request-guard.js';
+import { installRouteTimeouts } from './plugins/timeouts.js';
 import { installTracing } from './plugins/tracing.js';
 import { installValidation } from './plugins/validation.js';
 import { systemRoutes, type HealthCheck, type SystemRouteOptions } from './routes/system.js';
@@ -39,6 +41,8 @@ export interface GatewayDeps {
   logger: Logger;
   /** Spans per request (continuing an incoming traceparent); a no-op tracer when tracing is off. */
   tracer: Tracer;
+  /** Route deadlines (config.timeoutMs, plugins/timeouts.ts) run on it; default systemClock. */
+  clock?: Clock;
   /** publicHosts: host[:port] values a client's Host may put in URLs (public-origin.ts); default [], the machine's own names. */
   /** cors: browser origins allowed (plugins/cors.ts); default none, no CORS headers. */
   options: { bodyLimitBytes: number; trustProxy: boolean; publicHosts?: readonly string[]; cors?: CorsOptions; logRequests: boolean; maxUsersPerBatch: number };
@@ -72,6 +76,7 @@ export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
   // JSON bodies pass the shape limits (fields, depth) before Fastify's parser.
   installJsonBody(app);
   installTracing(app, d.tracer);
+  installRouteTimeouts(app, { clock: d.clock ?? systemClock });
   installAuth(app, d.tokens);
   installPublicOrigin(app, { hosts: d.options.publicHosts ?? [] });
   installObservation(app, d.metrics, createAccessLog(d.logger, d.options.logRequests));

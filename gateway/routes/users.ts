@@ -22,15 +22,15 @@ export interface UserRoutesDeps {
   maxBatch: number;
 }
 
-/** The RPC call options for a request: its id and trace context travel with every nested call. */
-export const callOptions = (request: FastifyRequest): CallOptions => ({ metadata: { 'x-request-id': String(request.id), ...request.traceMetadata() } });
+/** The RPC call options for a request: its id, trace context and route deadline (plugins/timeouts.ts) travel with every nested call. */
+export const callOptions = (request: FastifyRequest): CallOptions => ({ parent: request.callParent, metadata: { 'x-request-id': String(request.id), ...request.traceMetadata() } });
 
 /**
  * Sign-in calls also name the client's address (request.ip: the proxy's client with
  * http.trustProxy), for the user service's back-off on wrong passwords per address
  * (x-client-address is the service's CLIENT_ADDRESS_METADATA).
  */
-export const signInCallOptions = (request: FastifyRequest): CallOptions => ({ metadata: { 'x-request-id': String(request.id), ...request.traceMetadata(), 'x-client-address': request.ip } });
+export const signInCallOptions = (request: FastifyRequest): CallOptions => ({ parent: request.callParent, metadata: { 'x-request-id': String(request.id), ...request.traceMetadata(), 'x-client-address': request.ip } });
 
 /** The per-account limit's key of a username: its comparison key, so "Alice" and "ALICE" share one allowance. */
 export const accountLimitKey = (username: string): string => `u:${usernameKey(username)}`;
