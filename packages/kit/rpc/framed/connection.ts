@@ -74,6 +74,9 @@ export class ClientConnection {
     this.writer = new FrameWriter(this.socket);
     this.splitter = new FrameSplitter(o.maxFrameBytes, this.onFrame);
     this.socket.once(tls ? 'secureConnect' : 'connect', () => this.writer.push(encodeHello(PROTOCOL_VERSION, o.maxFrameBytes)));
+    // Under TLS 1.3 the client finishes its handshake before the server checks the client's
+    // certificate; a server refusing it just closes, with no alert to report. Say what it likely means.
+    if (tls) this.socket.once('end', () => void (this.state === 'connecting' && (this.cause ??= new Error("the server closed the connection after the TLS handshake: it may not accept this client's certificate"))));
     this.socket.on('data', (chunk: Buffer) => {
       if (this.state === 'closed') return;
       this.lastHeard = o.clock.monotonic();
