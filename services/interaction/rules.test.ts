@@ -1,18 +1,10 @@
 // The interaction rules on their own: a comment is 1–1000 visible characters, lines allowed.
 import { describe, expect, it } from 'vitest';
-import { Code, SurgeError } from '#kit/errors';
+import { Code } from '#kit/errors';
+import { refusalOf } from '#kit/testing';
 import { checkContent, MAX_COMMENT_CHARS } from './rules.js';
 
-const refusal = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(SurgeError);
-    expect((err as SurgeError).code).toBe(Code.InvalidArgument);
-    return (err as SurgeError).message;
-  }
-  throw new Error('expected a refusal');
-};
+const refusal = (fn: () => unknown): string => refusalOf(fn, Code.InvalidArgument).message;
 
 describe('comment content', () => {
   it('is stored trimmed, may hold lines and tabs, counted in code points', () => {

@@ -2,8 +2,7 @@
 // also reachable over RPC, so it checks its own rules and names the field that broke one.
 // Whether a video exists is the gateway's question (it asks the video service first): here an
 // id only has to be a positive integer.
-import { checkId, errors } from '#kit/errors';
-import { checkText } from '#kit/rules';
+import { checkId, checkIds, checkLimit as checkListLimit, checkText } from '#kit/rules';
 
 /** Most ids one IsFavorite call may ask about. */
 export const MAX_IDS_PER_BATCH = 1000;
@@ -13,10 +12,9 @@ export const MAX_COMMENT_CHARS = 1000;
 
 export { checkId };
 
-/** 0 (unset) → MAX_LIST; above MAX_LIST is capped, not refused: the contract promises "at most". */
+/** 0 (unset) → MAX_LIST; above MAX_LIST is capped, not refused: the contract promises "at most" (#kit/rules). */
 export function checkLimit(v: number): number {
-  if (!Number.isSafeInteger(v) || v < 0) throw errors.invalid('limit', `must be 0 (default ${MAX_LIST}) or a positive integer`);
-  return v === 0 ? MAX_LIST : Math.min(v, MAX_LIST);
+  return checkListLimit(v, { max: MAX_LIST });
 }
 
 /** A comment as stored: 1–1000 characters after trimming (code points), lines allowed. */
@@ -24,8 +22,7 @@ export function checkContent(v: string): string {
   return checkText('content', v, { max: MAX_COMMENT_CHARS, multiline: true });
 }
 
+/** Order and repeats kept: the answer has one flag per id asked. */
 export function checkVideoIds(ids: readonly number[]): readonly number[] {
-  if (ids.length > MAX_IDS_PER_BATCH) throw errors.invalid('video_ids', `at most ${MAX_IDS_PER_BATCH} ids per call`);
-  for (const id of ids) checkId('video_ids', id);
-  return ids;
+  return checkIds('video_ids', ids, { max: MAX_IDS_PER_BATCH });
 }

@@ -1,18 +1,10 @@
 // The message rules on their own: each refusal names its field.
 import { describe, expect, it } from 'vitest';
 import { Code, SurgeError } from '#kit/errors';
+import { refusalOf } from '#kit/testing';
 import { checkAfter, checkContent, checkId, checkPeer, checkPeerIds, MAX_IDS_PER_BATCH } from './rules.js';
 
-const refusal = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(SurgeError);
-    expect((err as SurgeError).code).toBe(Code.InvalidArgument);
-    return (err as SurgeError).details?.field;
-  }
-  throw new Error('expected a refusal');
-};
+const refusal = (fn: () => unknown) => refusalOf(fn, Code.InvalidArgument).details?.field;
 
 describe('message rules', () => {
   it('content is trimmed and must hold 1–1000 characters', () => {

@@ -1,7 +1,7 @@
 // Input rules of the message service. The gateway checks shapes first, but the service is also
 // reachable over RPC, so it checks its own rules and names the field that broke one.
-import { checkId, errors } from '#kit/errors';
-import { checkText } from '#kit/rules';
+import { errors } from '#kit/errors';
+import { checkId, checkIds, checkText } from '#kit/rules';
 
 export const MAX_CONTENT_CHARS = 1000;
 /** Peers per Latest call, and messages per Chat page. */
@@ -27,7 +27,7 @@ export function checkAfter(v: number): number {
   return v;
 }
 
+/** Repeats folded: one latest message per peer. */
 export function checkPeerIds(ids: readonly number[]): number[] {
-  if (ids.length > MAX_IDS_PER_BATCH) throw errors.invalid('peer_ids', `at most ${MAX_IDS_PER_BATCH} ids per call`);
-  return [...new Set(ids.map((id) => checkId('peer_ids', id)))];
+  return checkIds('peer_ids', ids, { max: MAX_IDS_PER_BATCH, unique: true });
 }

@@ -1,18 +1,10 @@
 // The relation rules on their own: each refusal names its field.
 import { describe, expect, it } from 'vitest';
-import { Code, SurgeError } from '#kit/errors';
+import { Code } from '#kit/errors';
+import { refusalOf } from '#kit/testing';
 import { checkId, checkLimit, checkTargetIds, checkViewer, MAX_IDS_PER_BATCH, MAX_LIST } from './rules.js';
 
-const refusal = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(SurgeError);
-    expect((err as SurgeError).code).toBe(Code.InvalidArgument);
-    return (err as SurgeError).details?.field;
-  }
-  throw new Error('expected a refusal');
-};
+const refusal = (fn: () => unknown) => refusalOf(fn, Code.InvalidArgument).details?.field;
 
 describe('relation rules', () => {
   it('ids are positive safe integers', () => {

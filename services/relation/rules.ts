@@ -1,6 +1,6 @@
 // Input rules of the relation service. The gateway checks shapes first, but the service is also
 // reachable over RPC, so it checks its own rules and names the field that broke one.
-import { checkId, errors } from '#kit/errors';
+import { checkId, checkIds, checkLimit as checkListLimit } from '#kit/rules';
 
 /** Target ids per IsFollowing call, and the longest list page. */
 export const MAX_IDS_PER_BATCH = 1000;
@@ -8,10 +8,9 @@ export const MAX_LIST = 1000;
 
 export { checkId };
 
-/** 0 (unset) means the maximum; more than the maximum is capped to it. */
+/** 0 (unset) means the maximum; more than the maximum is capped to it (#kit/rules). */
 export function checkLimit(v: number): number {
-  if (!Number.isSafeInteger(v) || v < 0) throw errors.invalid('limit', `must be 1–${MAX_LIST}, or 0 for ${MAX_LIST}`);
-  return v === 0 ? MAX_LIST : Math.min(v, MAX_LIST);
+  return checkListLimit(v, { max: MAX_LIST });
 }
 
 /** The viewer: 0 is a signed-out viewer, who follows nobody. */
@@ -20,7 +19,7 @@ export function checkViewer(v: number): number {
   return checkId('user_id', v);
 }
 
+/** Order and repeats kept: the answer has one flag per id asked. */
 export function checkTargetIds(ids: readonly number[]): number[] {
-  if (ids.length > MAX_IDS_PER_BATCH) throw errors.invalid('target_ids', `at most ${MAX_IDS_PER_BATCH} ids per call`);
-  return ids.map((id) => checkId('target_ids', id));
+  return checkIds('target_ids', ids, { max: MAX_IDS_PER_BATCH });
 }

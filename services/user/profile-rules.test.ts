@@ -1,19 +1,11 @@
 // The profile text rules of the user service: a name is one line of 1–32 visible characters; a
 // signature is up to 256 characters on several lines, and may be cleared.
 import { describe, expect, it } from 'vitest';
-import { Code, SurgeError } from '#kit/errors';
+import { Code } from '#kit/errors';
+import { refusalOf } from '#kit/testing';
 import { checkName, checkSignature } from './rules.js';
 
-const refusal = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(SurgeError);
-    expect((err as SurgeError).code).toBe(Code.InvalidArgument);
-    return (err as SurgeError).message;
-  }
-  throw new Error('expected a refusal');
-};
+const refusal = (fn: () => unknown): string => refusalOf(fn, Code.InvalidArgument).message;
 
 describe('name', () => {
   it('is stored trimmed, counted in code points', () => {

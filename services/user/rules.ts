@@ -1,9 +1,9 @@
 // Input rules of the user service. The gateway checks shapes first, but the service is also
 // reachable over RPC, so it checks its own rules and names the field that broke one.
 import { MAX_PASSWORD_LENGTH, normalizeUsername, type AccountKeys } from '#kit/auth';
-import { checkId, errors } from '#kit/errors';
+import { errors } from '#kit/errors';
 import { forbiddenScriptMix, scriptNames } from './username.js';
-import { checkText, invisibleIn } from '#kit/rules';
+import { checkId, checkText, invisibleIn } from '#kit/rules';
 
 // Any 1–32 characters but spaces and control characters, after NFKC: the Douyin client registers
 // e-mail addresses and names in any script. New names must also keep to one script (username.ts).

@@ -1,18 +1,10 @@
 // The video rules on their own: a title is one line of 1–100 visible characters.
 import { describe, expect, it } from 'vitest';
-import { Code, SurgeError } from '#kit/errors';
+import { Code } from '#kit/errors';
+import { refusalOf } from '#kit/testing';
 import { checkTitle, MAX_TITLE } from './rules.js';
 
-const refusal = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(SurgeError);
-    expect((err as SurgeError).code).toBe(Code.InvalidArgument);
-    return (err as SurgeError).message;
-  }
-  throw new Error('expected a refusal');
-};
+const refusal = (fn: () => unknown): string => refusalOf(fn, Code.InvalidArgument).message;
 
 describe('video title', () => {
   it('is stored trimmed, counted in code points', () => {

@@ -1,7 +1,7 @@
 // Input rules of the video service. The gateway checks shapes first, but the service is also
 // reachable over RPC, so it checks its own rules and names the field that broke one.
-import { checkId, errors } from '#kit/errors';
-import { checkText } from '#kit/rules';
+import { errors } from '#kit/errors';
+import { checkId, checkLimit as checkListLimit, checkText } from '#kit/rules';
 
 export const MAX_TITLE = 100;
 export const MAX_PLAY_KEY = 512;
@@ -18,10 +18,9 @@ export function checkPlayKey(v: string): string {
   return v;
 }
 
-/** A page size: 0 means the default, above the maximum is clamped, negative is refused. */
+/** A page size: 0 means the default, above the maximum is clamped, negative is refused (#kit/rules). */
 export function checkLimit(v: number, byDefault: number, max: number): number {
-  if (!Number.isSafeInteger(v) || v < 0) throw errors.invalid('limit', `must be 0 (the default, ${byDefault}) or a positive number`);
-  return v === 0 ? byDefault : Math.min(v, max);
+  return checkListLimit(v, { max, byDefault });
 }
 
 /** A feed cursor: ms since the epoch, 0 for the newest. */

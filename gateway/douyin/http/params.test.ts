@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Code, SurgeError } from '#kit/errors';
 import { Params } from './params.js';
+import { refusalOf } from '#kit/testing';
 
 const one = (name: string, value: string | undefined) => new Params(value === undefined ? {} : { [name]: value });
 
-function failure(read: () => unknown): SurgeError {
-  try {
-    read();
-  } catch (err) {
-    if (err instanceof SurgeError) return err;
-    throw err;
-  }
-  throw new Error('expected the reader to throw');
-}
+const failure = (read: () => unknown): SurgeError => refusalOf(read);
 
 describe('Params readers accept', () => {
   it.each([

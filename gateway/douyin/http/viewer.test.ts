@@ -4,6 +4,7 @@ import { createTokens } from '#kit/auth';
 import { ManualClock } from '#kit/clock';
 import { Code, SurgeError } from '#kit/errors';
 import { Params, douyinPlugin, viewer } from './index.js';
+import { refusalOf } from '#kit/testing';
 
 const clock = new ManualClock(Date.UTC(2025, 0, 1));
 const tokens = createTokens({ secret: 'a-test-secret-of-at-least-32-bytes!!', ttlSeconds: 60, clock });
@@ -11,15 +12,7 @@ const other = createTokens({ secret: 'another-secret-of-at-least-32-bytes!', ttl
 
 const withToken = (token: string | undefined) => new Params(token === undefined ? {} : { token });
 
-function failure(read: () => unknown): SurgeError {
-  try {
-    read();
-  } catch (err) {
-    if (err instanceof SurgeError) return err;
-    throw err;
-  }
-  throw new Error('expected viewer to throw');
-}
+const failure = (read: () => unknown): SurgeError => refusalOf(read);
 
 describe('viewer', () => {
   it('reads the user id from a valid token, required or not', () => {

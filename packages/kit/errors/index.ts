@@ -1,2 +1,2 @@
 export { Code, codeInfo, allCodes, isCode, GrpcStatus, type CodeInfo } from './codes.js';
-export { SurgeError, errors, checkId, type ErrorDetails } from './surge-error.js';
+export { SurgeError, errors, type ErrorDetails } from './surge-error.js';

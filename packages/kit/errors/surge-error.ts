@@ -62,9 +62,3 @@ export const errors = {
   deadline: () => new SurgeError(Code.DeadlineExceeded, 'deadline exceeded'),
   internal: (cause?: unknown) => new SurgeError(Code.Internal, 'internal error', { cause }),
 } as const;
-
-/** An id a service was given: a positive safe integer, or InvalidArgument naming the field. */
-export function checkId(field: string, v: number): number {
-  if (!Number.isSafeInteger(v) || v <= 0) throw errors.invalid(field, 'must be a positive integer id');
-  return v;
-}
