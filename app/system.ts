@@ -1,18 +1,20 @@
-// Starts a whole Surge system in one process: infrastructure, every service behind the
-// in-process RPC transport, and the HTTP gateway in front. `npm start` and the end-to-end
-// tests both come through here.
+// Starts a whole Surge system in one process: infrastructure, every service module behind the
+// in-process RPC transport (modules call each other through it too), and the HTTP gateway in
+// front. `npm start` and the end-to-end tests both come through here.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { OpsServer } from '#gateway';
 import { systemClock, type Clock } from '#kit/clock';
 import { createLogger, createMetrics, type Metrics } from '#kit/observability';
-import { createClient, createInProcessTransport, RpcServer, serverInterceptors } from '#kit/rpc';
+import { createClient, createInProcessTransport, RpcServer, serverInterceptors, type Client, type ServiceDefinition } from '#kit/rpc';
+import { checkModules, type ServiceModule } from '#kit/service';
 import { clientTracingInterceptor, serverTracingInterceptor, tracedQueue } from '#kit/tracing';
 import { makeGatewayClients } from './clients.js';
 import { isEmbedded, startWithLocalSecrets, type Config } from './config/index.js';
 import { createGateway, listen, listenOps } from './gateway.js';
 import { openInfrastructure } from './infra.js';
-import { serviceHosts, type HostContext, type HostedService } from './services.js';
+import { hostModules, type HostContext, type HostedService, type HostOverrides } from './host.js';
+import { serviceModules } from './modules.js';
 import { tracingFor } from './tracing.js';
 
 export interface System {
@@ -23,6 +25,8 @@ export interface System {
   readonly metrics: Metrics;
   /** The configuration it runs with: secrets filled from the data dir where none were configured. */
   readonly config: Config;
+  /** A client of a hosted service through the in-process transport, as the gateway's are made (tests call modules with no route). */
+  client<D extends ServiceDefinition>(definition: D): Client<D>;
   close(): Promise<void>;
 }
 
@@ -31,7 +35,9 @@ export interface StartOptions {
   clock?: Clock;
   /** Default true. false builds everything but binds no port, the ops listener's (ops.port) included (tests use app.inject). */
   listen?: boolean;
-  overrides?: HostContext['overrides'];
+  overrides?: HostOverrides;
+  /** The modules to host; default every module of services/index.ts. */
+  modules?: readonly ServiceModule[];
 }
 
 export async function startSystem(given: Config, options: StartOptions = {}): Promise<System> {
@@ -47,11 +53,14 @@ export async function startSystem(given: Config, options: StartOptions = {}): Pr
   try {
     // Tracing outermost, so refused calls are traced too.
     const server = new RpcServer([serverTracingInterceptor(tracer), ...serverInterceptors({ log, observer: metrics, clock })]);
-    const ctx: HostContext = { config, infra, server, clock, log, workerId: config.ids.workerId, overrides: options.overrides };
-    for (const host of Object.values(serviceHosts)) hosted.push(await host(ctx));
-
     const transport = createInProcessTransport(server, { codecCheck: config.rpc.codecCheck });
-    const clients = await makeGatewayClients(async (definition) => createClient(definition, transport, { defaultTimeoutMs: config.rpc.timeoutMs, clock, interceptors: [clientTracingInterceptor(tracer)] }));
+    const client = <D extends ServiceDefinition>(definition: D): Client<D> =>
+      createClient(definition, transport, { defaultTimeoutMs: config.rpc.timeoutMs, clock, interceptors: [clientTracingInterceptor(tracer)] });
+    const modules = options.modules ? checkModules(options.modules) : serviceModules;
+    const ctx: HostContext = { config, infra, server, clock, log, workerId: config.ids.workerId, clients: client, overrides: options.overrides };
+    hosted.push(...(await hostModules(modules, ctx)));
+
+    const clients = await makeGatewayClients(client);
     const checks = [...hosted.flatMap((h) => h.checks), ...infra.checks];
     const app = await createGateway({ config, infra, clients, checks, metrics, log, clock, tracer });
     let url = '';
@@ -70,6 +79,7 @@ export async function startSystem(given: Config, options: StartOptions = {}): Pr
       app,
       metrics,
       config,
+      client,
       async close() {
         await app.close();
         await ops?.close();

@@ -15,8 +15,8 @@ import { createMemoryRegistry } from '#kit/discovery';
 import { Code, errors, SurgeError } from '#kit/errors';
 import { createLogger, createMetrics } from '#kit/observability';
 import { RpcServer, startFramedServer, type ServiceImpl } from '#kit/rpc';
-import { UserServiceDefinition } from '#services/user';
-import { remoteClient } from '../app/remote.js';
+import { UserServiceDefinition } from '#gen/surge/user/v1/user';
+import { remoteClient } from '#kit/remote';
 import { clusterServersReady, quantile, servedGetUser, sleep, startCluster, startLoad, type CallRecord, type Cluster } from './cluster.js';
 
 const ready = await clusterServersReady();

@@ -9,6 +9,7 @@ import mysql from 'mysql2/promise';
 import S3rver from 's3rver';
 import { loadConfig, startSystem, type System } from '#app';
 import { createLogger } from '#kit/observability';
+import type { UserOverrides } from '#services/user';
 
 export type Mode = 'embedded' | 'servers';
 
@@ -72,7 +73,8 @@ export async function startTestSystem(mode: Mode, extra: Record<string, unknown>
   const system = await startSystem(config, {
     logger: hooks.captureLog ? createLogger({ level: 'info', destination: { write: (line: string) => written.push(line) } }) : createLogger({ level: 'silent' }),
     overrides: {
-      codeSender: { send: async (mobile, code) => void codes.set(mobile, code) },
+      // The user module's stand-in SMS sender (UserOverrides).
+      ...({ codeSender: { send: async (mobile, code) => void codes.set(mobile, code) } } satisfies UserOverrides),
       ...(hooks.onQuery ? { onQuery: (service: string, e: { sql: string }) => hooks.onQuery!(service, e.sql) } : {}),
     },
   });

@@ -4,13 +4,13 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from '#kit/clock';
 import { errors } from '#kit/errors';
 import { createLogger, createMetrics } from '#kit/observability';
+import { remoteClient, type RemoteClient } from '#kit/remote';
 import type { ServiceDefinition } from '#kit/rpc';
 import type { HealthCheck } from '#gateway';
 import { makeGatewayClients } from '../clients.js';
 import { startWithLocalSecrets, type Config } from '../config/index.js';
 import { createGateway, listen, listenOps } from '../gateway.js';
 import { openInfrastructure } from '../infra.js';
-import { remoteClient, type RemoteClient } from '../remote.js';
 import { tracingFor } from '../tracing.js';
 
 export interface GatewayProcess {

@@ -1,4 +1,5 @@
-// `surge serve <service>`: one service in its own process. Order matters and is the point:
+// `surge serve <service>`: one service module in its own process, calling the services it
+// declares through the registry (remote clients: p2c, per-instance breakers). Order matters and is the point:
 // listen, then register (clients never see an address that refuses them); on SIGTERM,
 // deregister first (clients stop sending), then drain in-flight calls, then close.
 import { hostname } from 'node:os';
@@ -8,13 +9,15 @@ import { systemClock, type Clock } from '#kit/clock';
 import type { Instance, Registration, WorkerClaim } from '#kit/discovery';
 import { MAX_WORKER_ID } from '#kit/ids';
 import { createLogger, createMetrics } from '#kit/observability';
-import { RpcServer, serverInterceptors, startFramedServer, startGrpcServer, type Interceptor } from '#kit/rpc';
+import { remoteClient, type RemoteClient } from '#kit/remote';
+import { RpcServer, serverInterceptors, startFramedServer, startGrpcServer, type Client, type Interceptor, type ServiceDefinition } from '#kit/rpc';
 import { createShedder, eventLoopProbe, shedderInterceptor } from '#kit/shedder';
 import { serverTracingInterceptor, tracedQueue } from '#kit/tracing';
 import { startOpsServer } from '#gateway';
-import { ConfigError, startWithLocalSecrets, type Config } from '../config/index.js';
+import { startWithLocalSecrets, type Config } from '../config/index.js';
+import { hostModules } from '../host.js';
 import { openInfrastructure } from '../infra.js';
-import { serviceHosts, type HostedService } from '../services.js';
+import { moduleNamed } from '../modules.js';
 import { tracingFor } from '../tracing.js';
 
 /** How long a deregistered instance keeps serving before it drains: a watch event's trip to every client. */
@@ -27,8 +30,7 @@ export interface ServiceProcess {
 }
 
 export async function startServiceProcess(given: Config, name: string, options: { logger?: Logger; clock?: Clock } = {}): Promise<ServiceProcess> {
-  const host = serviceHosts[name];
-  if (!host) throw new ConfigError(`unknown service "${name}"; this build hosts: ${Object.keys(serviceHosts).join(', ')}`);
+  const module = moduleNamed(name);
   const log = options.logger ?? createLogger({ level: given.log.level, name: `surge-${name}` });
   const config = startWithLocalSecrets(given, log);
   const clock = options.clock ?? systemClock;
@@ -51,7 +53,16 @@ export async function startServiceProcess(given: Config, name: string, options: 
     }
     // Tracing outermost, so shed and refused calls are traced too.
     const server = new RpcServer([serverTracingInterceptor(tracing.tracer), ...chain]);
-    const hosted: HostedService = await host({ config, infra, server, clock, log, workerId: claim.workerId });
+    // One remote client per service called, found through the registry.
+    const remotes: RemoteClient<ServiceDefinition>[] = [];
+    undo.push(() => Promise.all(remotes.map((r) => r.close())));
+    const remoteOptions = { registry: infra.registry, clock, log, metrics, timeoutMs: config.rpc.timeoutMs, tracer: tracing.tracer };
+    const clients = async <D extends ServiceDefinition>(definition: D, service: string): Promise<Client<D>> => {
+      const remote = await remoteClient(definition, service, remoteOptions);
+      remotes.push(remote as unknown as RemoteClient<ServiceDefinition>);
+      return remote.client;
+    };
+    const hosted = (await hostModules([module], { config, infra, server, clock, log, workerId: claim.workerId, clients }))[0]!;
     undo.push(() => hosted.close());
 
     const r = config.rpc;
@@ -78,6 +89,7 @@ export async function startServiceProcess(given: Config, name: string, options: 
         await clock.sleep(Math.min(DEREGISTER_GRACE_MS, r.drainMs));
         await Promise.all([framed.close({ drainMs: r.drainMs }), grpc.close({ drainMs: r.drainMs })]);
         await hosted.close();
+        await Promise.all(remotes.map((r) => r.close()));
         await claim.release().catch(() => undefined);
         await probe.close();
         await page.close();

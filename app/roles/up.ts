@@ -8,7 +8,7 @@ import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, withLocalSecrets, type Config } from '../config/index.js';
-import { serviceHosts } from '../services.js';
+import { serviceModules } from '../modules.js';
 
 const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
 const ETCD = '/usr/bin/etcd';
@@ -37,7 +37,7 @@ export async function up(args: string[]): Promise<void> {
   try {
     await startEtcdIfNeeded(config, dataDir, fleet);
     const started: Promise<void>[] = [];
-    for (const name of Object.keys(serviceHosts)) {
+    for (const { name } of serviceModules) {
       for (let i = 0; i < (scale.get(name) ?? 1); i++) started.push(startChild(fleet, name, ['serve', name], env, /^surge serve /));
     }
     // Every start settles before deciding, so a failed one never leaves a half-started sibling behind.
@@ -141,7 +141,7 @@ function parseScale(args: string[]): Map<string, number> {
     if (a !== '--scale') return;
     for (const part of (args[i + 1] ?? '').split(',')) {
       const [name, n] = part.split('=');
-      if (!name || !serviceHosts[name] || !/^[1-9][0-9]?$/.test(n ?? '')) throw new ConfigError(`--scale: expected service=count (1–99) with a service among ${Object.keys(serviceHosts).join(', ')}, got "${part}"`);
+      if (!name || !serviceModules.some((m) => m.name === name) || !/^[1-9][0-9]?$/.test(n ?? '')) throw new ConfigError(`--scale: expected service=count (1–99) with a service among ${serviceModules.map((m) => m.name).join(', ')}, got "${part}"`);
       m.set(name, Number(n));
     }
   });

@@ -1,16 +1,20 @@
-// The services the Douyin API stands on, as RPC clients (in-process or remote: the routes
-// cannot tell).
-import type { Client } from '#kit/rpc';
-import type { InteractionServiceDefinition } from '#gen/surge/interaction/v1/interaction';
-import type { MessageServiceDefinition } from '#gen/surge/message/v1/message';
-import type { RelationServiceDefinition } from '#gen/surge/relation/v1/relation';
-import type { UserServiceDefinition } from '#gen/surge/user/v1/user';
-import type { VideoServiceDefinition } from '#gen/surge/video/v1/video';
+// The services the gateway's routes stand on, by their generated definitions (never the
+// services' code, so a gateway process loads none of it), and the RPC clients made from them
+// (in-process or remote: the routes cannot tell).
+import type { Clients } from '#kit/service';
+import { InteractionServiceDefinition } from '#gen/surge/interaction/v1/interaction';
+import { MessageServiceDefinition } from '#gen/surge/message/v1/message';
+import { RelationServiceDefinition } from '#gen/surge/relation/v1/relation';
+import { UserServiceDefinition } from '#gen/surge/user/v1/user';
+import { VideoServiceDefinition } from '#gen/surge/video/v1/video';
 
-export interface DouyinClients {
-  users: Client<typeof UserServiceDefinition>;
-  videos: Client<typeof VideoServiceDefinition>;
-  interactions: Client<typeof InteractionServiceDefinition>;
-  relations: Client<typeof RelationServiceDefinition>;
-  messages: Client<typeof MessageServiceDefinition>;
-}
+/** Client key → the service definition it calls. */
+export const douyinCalls = {
+  users: UserServiceDefinition,
+  videos: VideoServiceDefinition,
+  interactions: InteractionServiceDefinition,
+  relations: RelationServiceDefinition,
+  messages: MessageServiceDefinition,
+} as const;
+
+export type DouyinClients = Clients<typeof douyinCalls>;

@@ -60,6 +60,14 @@ for (const kind of await testDatabases()) {
         expect(await commentRows(f)).toEqual([]);
         expect(await f.pendingOutboxRows()).toBe(0);
       });
+
+      it('asks the video service: a comment on a video it does not know is NotFound naming video_id, and stores nothing', async () => {
+        const f = await open();
+        f.missingVideos.add(10);
+        await expect(post(f, 1, 10)).rejects.toMatchObject({ code: Code.NotFound, details: { field: 'video_id' } });
+        expect(await commentRows(f)).toEqual([]);
+        expect(await f.pendingOutboxRows()).toBe(0);
+      });
     });
 
     describe('ListComments', () => {

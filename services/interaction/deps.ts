@@ -4,6 +4,7 @@ import type { Clock } from '#kit/clock';
 import type { CommentModel } from './model/comments.js';
 import type { FavoriteModel } from './model/favorites.js';
 import type { EventSink } from './model/tx.js';
+import type { VideoDirectory } from './videos.js';
 
 export interface InteractionDeps {
   readonly favorites: FavoriteModel;
@@ -12,4 +13,6 @@ export interface InteractionDeps {
   readonly events: EventSink;
   readonly ids: { next(): number };
   readonly clock: Clock;
+  /** Whether a video exists and who wrote it: the video service, called with the caller's deadline. */
+  readonly videos: VideoDirectory;
 }

@@ -7,8 +7,12 @@ import { testDatabases } from '#kit/testing';
 import { MAX_IDS_PER_BATCH } from './index.js';
 import { openFixture, type Delivered, type Fixture } from './testing/fixture.js';
 
-const like = (f: Fixture, userId: number, videoId: number, authorId = 900) => f.svc.favorite({ userId, videoId, authorId, like: true });
-const unlike = (f: Fixture, userId: number, videoId: number) => f.svc.favorite({ userId, videoId, authorId: 0, like: false });
+/** A like of a video by `authorId`, as the video service (played by the fixture) says. */
+const like = (f: Fixture, userId: number, videoId: number, authorId = 900) => {
+  f.authors.set(videoId, authorId);
+  return f.svc.favorite({ userId, videoId, like: true });
+};
+const unlike = (f: Fixture, userId: number, videoId: number) => f.svc.favorite({ userId, videoId, like: false });
 const invalid = (field: string) => ({ code: Code.InvalidArgument, details: { field } });
 // The queue promises no order (and the outbox relays one millisecond's rows in any order), so
 // events are compared as a multiset: sorted by delta.
@@ -103,13 +107,22 @@ for (const kind of await testDatabases()) {
 
       it('refuses ids that are not positive, naming the field, and records nothing', async () => {
         const f = await open();
-        await expect(f.svc.favorite({ userId: 0, videoId: 10, authorId: 7, like: true })).rejects.toMatchObject(invalid('user_id'));
-        await expect(f.svc.favorite({ userId: 1, videoId: -3, authorId: 7, like: true })).rejects.toMatchObject(invalid('video_id'));
-        await expect(f.svc.favorite({ userId: 1, videoId: 10, authorId: 0, like: true })).rejects.toMatchObject(invalid('author_id'));
-        await expect(f.svc.favorite({ userId: 1, videoId: 0, authorId: 7, like: false })).rejects.toMatchObject(invalid('video_id'));
+        await expect(f.svc.favorite({ userId: 0, videoId: 10, like: true })).rejects.toMatchObject(invalid('user_id'));
+        await expect(f.svc.favorite({ userId: 1, videoId: -3, like: true })).rejects.toMatchObject(invalid('video_id'));
+        await expect(f.svc.favorite({ userId: 1, videoId: 0, like: false })).rejects.toMatchObject(invalid('video_id'));
         expect(await f.db.db.selectFrom('favorites').selectAll().execute()).toEqual([]);
         expect(await f.pendingOutboxRows()).toBe(0);
       });
+    });
+
+    it('asks the video service: a like or unlike of a video it does not know is NotFound naming video_id, and records nothing', async () => {
+      const f = await open();
+      f.missingVideos.add(10);
+      const notFound = { code: Code.NotFound, details: { field: 'video_id' } };
+      await expect(f.svc.favorite({ userId: 1, videoId: 10, like: true })).rejects.toMatchObject(notFound);
+      await expect(f.svc.favorite({ userId: 1, videoId: 10, like: false })).rejects.toMatchObject(notFound);
+      expect(await f.db.db.selectFrom('favorites').selectAll().execute()).toEqual([]);
+      expect(await f.pendingOutboxRows()).toBe(0);
     });
 
     describe('IsFavorite', () => {

@@ -16,6 +16,7 @@ import { createCommentModel } from './model/comments.js';
 import { createFavoriteModel } from './model/favorites.js';
 import type { InteractionDB } from './model/tables.js';
 import type { EventSink } from './model/tx.js';
+import type { VideoDirectory } from './videos.js';
 
 export interface InteractionServiceOptions {
   /** Opened with interactionMigrations (they include the outbox's tables). */
@@ -26,6 +27,8 @@ export interface InteractionServiceOptions {
   ids: { next(): number };
   /** The outbox over the same db (createOutbox from #kit/outbox). */
   outbox: EventSink;
+  /** The video service: existence and author of a video (videoDirectory over its client). */
+  videos: VideoDirectory;
 }
 
 export type InteractionService = ServiceImpl<typeof InteractionServiceDefinition>;
@@ -37,12 +40,13 @@ export function defineInteractionService(o: InteractionServiceOptions): Interact
     events: o.outbox,
     ids: o.ids,
     clock: o.clock,
+    videos: o.videos,
   };
   return {
-    favorite: (req) => favorite(d, req),
+    favorite: (req, ctx) => favorite(d, req, ctx),
     listFavorites: (req) => listFavorites(d, req),
     isFavorite: (req) => isFavorite(d, req),
-    postComment: (req) => postComment(d, req),
+    postComment: (req, ctx) => postComment(d, req, ctx),
     deleteComment: (req) => deleteComment(d, req),
     listComments: (req) => listComments(d, req),
   };

@@ -6,3 +6,5 @@ export { disabledCodeSender, logCodeSender, webhookCodeSender, type CodeSender, 
 export { MAX_BATCH as MAX_USERS_PER_BATCH } from './logic/get-users.js';
 export { UserServiceDefinition } from '#gen/surge/user/v1/user';
 export { startUserConsumers, type UserConsumerOptions } from './consumers.js';
+export { userModule } from './module.js';
+export type { UserOverrides, UserSections } from './module.js';

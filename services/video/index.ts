@@ -6,3 +6,4 @@ export { startVideoConsumers, type VideoConsumersOptions } from './consumers/sta
 export { MAX_BATCH as MAX_VIDEOS_PER_BATCH } from './logic/get-videos.js';
 export { PUBLISHED_TOPIC as VIDEO_PUBLISHED_TOPIC } from './logic/publish.js';
 export { VideoServiceDefinition } from '#gen/surge/video/v1/video';
+export { videoModule } from './module.js';

@@ -1,5 +1,5 @@
-// Likes and comments. The gateway checks the video exists (and learns its author, whose
-// received likes are counted) before the interaction service records anything.
+// Likes and comments. The interaction service checks the video exists (and learns its author,
+// whose received likes are counted) by asking the video service; the routes only read and pack.
 import type { DouyinDeps, DouyinRoute } from '../deps.js';
 import { OK_LIST, viewer } from '../http/index.js';
 import { JsonBytes, writeVideos, type FragmentCache } from '../encode.js';
@@ -18,8 +18,7 @@ export function interactionRoutes(d: DouyinDeps, fragments: FragmentCache): Douy
         const videoId = p.id('video_id');
         const like = p.oneOf('action_type', [1, 2]) === 1;
         const v = viewContext(d, request, me);
-        const video = await videoOrFail(d, v, videoId);
-        await interactions.favorite({ userId: me, videoId, authorId: video.authorId, like }, v.call);
+        await interactions.favorite({ userId: me, videoId, like }, v.call);
         return {};
       },
     },
@@ -43,7 +42,6 @@ export function interactionRoutes(d: DouyinDeps, fragments: FragmentCache): Douy
         const v = viewContext(d, request, me);
         if (post) {
           const content = p.text('comment_text', { max: 1000, multiline: true });
-          await videoOrFail(d, v, videoId);
           const c = await interactions.postComment({ userId: me, videoId, content }, v.call);
           return { comment: (await packComments(d.clients, v, [c], date))[0] };
         }

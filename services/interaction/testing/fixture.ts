@@ -10,6 +10,7 @@ import { createMemoryQueue } from '#kit/queue';
 import { createClient, createInProcessTransport, RpcServer, type Client } from '#kit/rpc';
 import type { ServiceDatabase } from '#kit/store';
 import type { TestDatabaseKind } from '#kit/testing';
+import { Code, SurgeError } from '#kit/errors';
 import { COMMENTED, defineInteractionService, FAVORITED, interactionMigrations, InteractionServiceDefinition, type InteractionDB } from '../index.js';
 
 export interface Delivered {
@@ -23,6 +24,9 @@ export interface Fixture {
   svc: Client<typeof InteractionServiceDefinition>;
   db: ServiceDatabase<InteractionDB>;
   clock: ManualClock;
+  /** The video service as this fixture plays it: a video's author (900 unless set here); ids in `missingVideos` do not exist. */
+  authors: Map<number, number>;
+  missingVideos: Set<number>;
   /** Every event delivered so far, in delivery order. */
   events: Delivered[];
   /** Waits until the outbox is empty and its last events reached the subscribers; returns events. */
@@ -48,9 +52,17 @@ export async function openFixture(kind: TestDatabaseKind): Promise<Fixture> {
   // A poll far beyond any test: events reach the queue only because the service flushed.
   const outbox = createOutbox({ db, queue, clock, log, pollMs: 3_600_000 });
   const cache = createCache({ clock });
+  const authors = new Map<number, number>();
+  const missingVideos = new Set<number>();
+  const videos = {
+    async authorOf(videoId: number) {
+      if (missingVideos.has(videoId)) throw new SurgeError(Code.NotFound, 'video_id: no video with this id', { details: { field: 'video_id' } });
+      return authors.get(videoId) ?? 900;
+    },
+  };
   const server = new RpcServer().register(
     InteractionServiceDefinition,
-    defineInteractionService({ db, cache, clock, ids: createIdGenerator({ workerId: 1, clock }), outbox }),
+    defineInteractionService({ db, cache, clock, ids: createIdGenerator({ workerId: 1, clock }), outbox, videos }),
   );
   // Deadlines on the real clock: tests move the manual one between calls.
   const svc = createClient(InteractionServiceDefinition, createInProcessTransport(server, { codecCheck: true }), { clock: systemClock, defaultTimeoutMs: 30_000 });
@@ -65,6 +77,8 @@ export async function openFixture(kind: TestDatabaseKind): Promise<Fixture> {
     svc,
     db,
     clock,
+    authors,
+    missingVideos,
     events,
     pendingOutboxRows,
     async settle() {

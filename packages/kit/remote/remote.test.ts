@@ -7,8 +7,8 @@ import { Code, SurgeError } from '#kit/errors';
 import { createLogger, createMetrics } from '#kit/observability';
 import { RpcServer, startFramedServer } from '#kit/rpc';
 import { EchoServiceDefinition } from '#gen/surge/echo/v1/echo';
-import { rawServer, until } from '../packages/kit/rpc/framed/fixture.js';
-import { Kind } from '../packages/kit/rpc/framed/frame.js';
+import { rawServer, until } from '../rpc/framed/testing/fixture.js';
+import { Kind } from '../rpc/framed/frame.js';
 import { remoteClient } from './remote.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,7 +1,8 @@
 // Clients for services in other processes: the registry's watch keeps the instance list, each
 // instance gets a framed-protocol connection (gRPC for an instance that serves only gRPC)
-// behind its own breaker, and a p2c picker chooses the instance per call. The gateway (and any service calling another) uses this in
-// distributed mode, where the all-in-one process uses the in-process transport.
+// behind its own breaker, and a p2c picker chooses the instance per call. The gateway, and any
+// service module calling another, uses this when services run in processes of their own; in
+// one process they call through the in-process transport.
 //
 // Two rules keep a crashed instance from costing more than the calls it had in flight:
 // - The picker sees only instances whose connection is ready. A killed instance stays registered

@@ -1,0 +1,5 @@
+// Public door of service: a service as one module value (its contract, handlers, migrations,
+// configuration sections, events, the services it calls, health checks), and typed clients for
+// calls between services. Hosts (app/) run any list of modules the same way.
+export { defineServiceModule, checkModules, type ServiceModule, type ServiceModuleSpec, type ModuleContext, type HealthCheck, type Closable } from './module.js';
+export { connectClients, serviceNameOf, type Calls, type Clients, type ClientMaker } from './calls.js';
