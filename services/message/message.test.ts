@@ -2,25 +2,17 @@
 // ordering, `after` paging, strictly increasing times under concurrency, and Latest.
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock, systemClock } from '#kit/clock';
-import { Code, SurgeError } from '#kit/errors';
+import { Code } from '#kit/errors';
 import { createIdGenerator } from '#kit/ids';
 import { createCallContext } from '#kit/rpc';
-import { testDatabases } from '#kit/testing';
+import { rejectionOf, testDatabases } from '#kit/testing';
 import type { ChatMessage } from '#gen/surge/message/v1/message';
 import { defineMessageService, MAX_IDS_PER_BATCH, messageMigrations, type MessageDB } from './index.js';
 
 const ctx = createCallContext({ clock: systemClock });
 const T0 = 1_700_000_000_000;
 
-async function refusedField(p: Promise<unknown>): Promise<string | undefined> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SurgeError);
-  expect((err as SurgeError).code).toBe(Code.InvalidArgument);
-  return String((err as SurgeError).details?.field);
-}
+const refusedField = async (p: Promise<unknown>): Promise<string> => String((await rejectionOf(p, Code.InvalidArgument)).details?.field);
 
 const times = (ms: readonly ChatMessage[]) => ms.map((m) => m.createdAt);
 

@@ -5,25 +5,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { createCache, createMemoryCacheStore } from '#kit/cache';
 import { ManualClock, systemClock } from '#kit/clock';
-import { Code, SurgeError } from '#kit/errors';
+import { Code } from '#kit/errors';
 import { createOutbox } from '#kit/outbox';
 import { createMemoryQueue } from '#kit/queue';
 import { createCallContext } from '#kit/rpc';
-import { testDatabases } from '#kit/testing';
+import { rejectionOf, testDatabases } from '#kit/testing';
 import { defineRelationService, MAX_IDS_PER_BATCH, RELATION_FOLLOWED, relationMigrations, type RelationDB, type RelationFollowed } from './index.js';
 
 const ctx = createCallContext({ clock: systemClock });
 const log = pino({ level: 'silent' });
 
-async function refusedField(p: Promise<unknown>): Promise<string | undefined> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SurgeError);
-  expect((err as SurgeError).code).toBe(Code.InvalidArgument);
-  return String((err as SurgeError).details?.field);
-}
+const refusedField = async (p: Promise<unknown>): Promise<string> => String((await rejectionOf(p, Code.InvalidArgument)).details?.field);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {

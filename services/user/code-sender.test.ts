@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Code, SurgeError } from '#kit/errors';
 import { createLogger } from '#kit/observability';
+import { rejectionOf } from '#kit/testing';
 import { disabledCodeSender, logCodeSender, webhookCodeSender } from './code-sender.js';
 
 const TOKEN = 'sms-gateway-token-'.padEnd(40, 'q');
@@ -43,14 +44,7 @@ const everything = (err: unknown): string => {
   return parts.join('\n');
 };
 
-const failure = async (p: Promise<unknown>): Promise<SurgeError> => {
-  try {
-    await p;
-  } catch (err) {
-    return err as SurgeError;
-  }
-  throw new Error('expected a failure');
-};
+const failure = (p: Promise<unknown>): Promise<SurgeError> => rejectionOf(p);
 
 describe('webhook code sender', () => {
   it('POSTs {mobile, code, ttlSeconds} as JSON with the bearer token', async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Code, errors, type SurgeError } from '#kit/errors';
 import type { QueueMessage } from '#kit/queue';
 import { connectRedis, redisReady, type Redis } from '#kit/redis';
-import { requireServer, servers, testDatabases } from '#kit/testing';
+import { rejectionOf, requireServer, servers, testDatabases } from '#kit/testing';
 import type { Video } from '#gen/surge/video/v1/video';
 import { createFeedIndex, MAX_VIDEOS_PER_BATCH, type FeedIndex, type VideoService } from './index.js';
 import { COPY_INPUT, fakeFfmpeg, INFO, videoTestEnv, type VideoTestEnv } from './testing/harness.js';
@@ -22,14 +22,7 @@ const call = (svc: VideoService) => ({
   feed: (before: number, limit = 0) => svc.feed({ before, limit }, undefined as never),
 });
 
-const failure = async (p: Promise<unknown>): Promise<SurgeError> => {
-  try {
-    await p;
-  } catch (err) {
-    return err as SurgeError;
-  }
-  throw new Error('expected a failure');
-};
+const failure = (p: Promise<unknown>): Promise<SurgeError> => rejectionOf(p);
 
 /**
  * More pages than any test here needs (the most is 9: 50 videos at 7, or 30 at 4, and the empty

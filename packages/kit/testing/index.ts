@@ -3,4 +3,4 @@ export { startTcpProxy, type TcpProxy, type TcpProxyOptions } from './tcp-proxy.
 export { startEtcd, requireEtcdBinary, etcdBinary, type TestEtcd } from './etcd.js';
 export { seededRandom } from './random.js';
 export { testDatabases, dropDatabases, type TestDatabaseKind } from './databases.js';
-export { refusalOf } from './refusal.js';
+export { refusalOf, rejectionOf } from './refusal.js';

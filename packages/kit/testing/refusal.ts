@@ -16,3 +16,16 @@ export function refusalOf(fn: () => unknown, code?: Code): SurgeError {
   }
   throw new Error('expected a refusal, but the call returned');
 }
+
+/** The SurgeError a promise rejected with, checked as refusalOf checks a throw. */
+export async function rejectionOf(promise: Promise<unknown>, code?: Code): Promise<SurgeError> {
+  let outcome: { rejected: unknown } | undefined;
+  await promise.then(
+    () => undefined,
+    (err: unknown) => (outcome = { rejected: err }),
+  );
+  if (outcome === undefined) throw new Error('expected a rejection, but the promise resolved');
+  return refusalOf(() => {
+    throw outcome!.rejected;
+  }, code);
+}
