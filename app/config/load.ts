@@ -4,11 +4,21 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Value } from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
+import { Code, SurgeError } from '#kit/errors';
 import { configProblems, isEmbedded } from './checks.js';
 import { ConfigSchema, type Config } from './schema.js';
 
-export class ConfigError extends Error {
+/**
+ * A bad configuration, found at start: a SurgeError (InvalidArgument) like every other refusal,
+ * with a class of its own only so that main.ts and cli.ts can exit with status 2 (the settings or
+ * the command line are wrong) rather than 1 (the process failed).
+ */
+export class ConfigError extends SurgeError {
   override readonly name = 'ConfigError';
+
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(Code.InvalidArgument, message, options);
+  }
 }
 
 /** Short environment names for the settings people change most. */

@@ -9,7 +9,7 @@ export type ErrorDetails = Readonly<Record<string, string | number | boolean>>;
  * The original error, if any, rides in `cause` and stays in logs.
  */
 export class SurgeError extends Error {
-  override readonly name = 'SurgeError';
+  override readonly name: string = 'SurgeError';
   readonly code: Code;
   readonly details: ErrorDetails | undefined;
 

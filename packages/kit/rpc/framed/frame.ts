@@ -2,7 +2,7 @@
 // decoder). Every frame is [u32 length][u8 version][u8 kind][u32 id][body], big-endian, so a
 // reader can split the stream into whole frames before looking inside any of them. Per-call
 // metadata rides in a flagged header section that costs nothing when it is empty.
-import { Code } from '#kit/errors';
+import { Code, SurgeError } from '#kit/errors';
 import type { WireWriter } from '../codec/index.js';
 
 /** The version this code speaks; HELLO frames always carry 1 so any later version can parse them. */
@@ -35,12 +35,13 @@ const TRACEPARENT_RE = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 const TRACE_BYTES = 25;
 const TWO_32 = 2 ** 32;
 
-/** A connection-level failure: the peer broke the protocol, so the connection is closed. */
-export class ProtocolError extends Error {
+/**
+ * A connection-level failure: the peer broke the protocol, so the connection is closed (GOAWAY
+ * with this code). A SurgeError like any other; the class says the whole connection is lost, not
+ * one call (docs/protocol.md §10).
+ */
+export class ProtocolError extends SurgeError {
   override readonly name = 'ProtocolError';
-  constructor(readonly code: Code, message: string) {
-    super(message);
-  }
 }
 
 /** Writes a frame head at `at` (default 0). */
