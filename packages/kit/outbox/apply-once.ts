@@ -1,6 +1,8 @@
 // Exactly-once effect for at-least-once delivery: the event's key is recorded in the same
 // transaction as its effect, so a redelivered (or twice-published) event finds the key and
 // changes nothing. Old keys are pruned now and then: redeliveries stop within minutes.
+// For effects outside the consumer's database, where no transaction can hold the key, use
+// kit/queue idempotent() instead (docs/decisions.md says why there are two).
 import type { Kysely, Transaction } from 'kysely';
 import { systemClock, type Clock } from '#kit/clock';
 import type { ServiceDatabase } from '#kit/store';

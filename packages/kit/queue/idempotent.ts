@@ -1,6 +1,11 @@
 // Idempotent consumer: at-least-once delivery plus a claim per key makes the handler's work run to
 // completion at most once per key. Claim (atomic set-if-absent) before running, release on failure
 // so the retry can run, and keep the key as done for ttlMs after success.
+// Which to use (docs/decisions.md): when the handler's effect is a write to the consumer's own
+// database, kit/outbox applyOnce records the key in the same transaction and is exact. This one is
+// for effects no transaction can hold together with a key (a text message sent, a payment provider
+// called, a file stored): exact while the claim holds, but a process that dies after the effect
+// and before complete() lets a redelivery run it again once claimTtlMs has passed.
 import { randomUUID } from 'node:crypto';
 import { Code, errors, SurgeError } from '#kit/errors';
 import type { MessageHandler, QueueMessage } from './types.js';
