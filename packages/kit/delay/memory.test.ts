@@ -74,6 +74,17 @@ describe('delay options', () => {
     invalid(() => createRedisDelayStore({ redis: undefined as never, namespace: 'n' }), 'redis');
   });
 
+  it('a scheduler without handlers only schedules: poll() claims nothing', async () => {
+    const local = createMemoryDelayStore();
+    const clock = new ManualClock();
+    const producer = createDelayScheduler({ store: local, clock });
+    await producer.schedule({ id: 'p', topic: 't', data: 0, delayMs: 0 });
+    clock.advance(10_000);
+    expect(await producer.poll()).toBe(0);
+    expect(await local.counts()).toEqual({ due: 1, running: 0, dead: 0 });
+    await producer.close();
+  });
+
   it('a bad job is refused by schedule() naming the field, and nothing is stored', async () => {
     const local = createMemoryDelayStore();
     const s = createDelayScheduler({ store: local, clock: new ManualClock() });

@@ -47,7 +47,11 @@ export interface DelaySchedulerOptions {
    * late by design, and an order close can wait out a database restart.
    */
   backoffMs?: readonly number[];
-  /** Default: log to stderr. Called when a job is dead-lettered by this instance. Must not throw. */
+  /**
+   * Default: log to stderr. Called when this instance dead-letters a job whose last attempt
+   * failed. Must not throw. A job buried because its last claim ran out (its worker died) is
+   * buried inside a claim, reported by no handler: read deadLetters() or the store's counts.
+   */
   onDead?: (dead: DeadJob) => void;
   /**
    * Default: log to stderr. Store failures during polling and settling (Redis down): the poll is

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '#kit/clock';
 import { connectRedis, redisReady, type Redis } from '#kit/redis';
-import { requireServer, servers } from '#kit/testing';
+import { requireServer, servers, startTcpProxy } from '#kit/testing';
+import type { SurgeError } from '#kit/errors';
 import { createDelayScheduler, createRedisDelayStore, type DelayStore } from './index.js';
-import { delaySuite } from './delay.suite.js';
+import { delaySuite, waitFor } from './delay.suite.js';
 
 const hasRedis = await requireServer(servers.redis);
 const runPrefix = `surge-test:delay:${randomUUID()}:`;
@@ -69,6 +70,39 @@ describe.skipIf(!hasRedis)('redis delay store', () => {
     expect(await other.counts()).toEqual({ due: 0, running: 0, dead: 0 });
     await order.close();
     redis.disconnect();
+  });
+
+  it('while Redis is away, polls report Unavailable to onError and the job fires once it is back', async () => {
+    const proxy = await startTcpProxy({ target: { host: servers.redis.host, port: servers.redis.port } });
+    const viaProxy = connectRedis({ port: proxy.port, maxReconnectDelayMs: 100 });
+    await redisReady(viaProxy);
+    const clock = new ManualClock(Date.now());
+    const seen: SurgeError[] = [];
+    const fired: string[] = [];
+    const s = createDelayScheduler({
+      store: createRedisDelayStore({ redis: viaProxy, keyPrefix: runPrefix, namespace: 'outage', name: 'redis-jobs' }),
+      clock,
+      onError: (err) => void seen.push(err),
+      handlers: { t: async (job) => void fired.push(job.id) },
+    });
+    try {
+      await s.schedule({ id: 'o', topic: 't', data: 0, delayMs: 1000 });
+      proxy.cut();
+      await waitFor(() => viaProxy.status !== 'ready', 'the connection to drop');
+      clock.advance(1000);
+      await waitFor(() => seen.length >= 1, 'a failed poll to be reported');
+      expect(seen[0]).toMatchObject({ code: 50301, details: { dependency: 'redis-jobs' } });
+      expect(fired).toEqual([]);
+      proxy.restore();
+      await redisReady(viaProxy);
+      clock.advance(1000); // the next tick
+      await waitFor(() => fired.length === 1, 'the job after Redis came back');
+      expect(fired).toEqual(['o']);
+    } finally {
+      await s.close();
+      viaProxy.disconnect();
+      await proxy.close();
+    }
   });
 
   it('a Redis that does not answer fails schedule with Unavailable naming the dependency', async () => {

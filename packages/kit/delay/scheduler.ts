@@ -89,7 +89,8 @@ class PollingScheduler implements DelayScheduler {
   }
 
   async poll(): Promise<number> {
-    if (this.closed) return 0;
+    // A producer-only scheduler never claims: it would fail every job for want of a handler.
+    if (this.closed || this.o.handlers.size === 0) return 0;
     // Wait for a running poll, then poll with the time as it is now.
     while (this.currentPoll) await this.currentPoll.catch(noop);
     return this.startPoll();

@@ -45,7 +45,8 @@ export interface DelayScheduler {
   cancel(id: string): Promise<boolean>;
   /**
    * Claims due jobs now instead of at the next tick and starts their handlers; resolves with how
-   * many were claimed (the handlers run on). For tests and for draining at start-up.
+   * many were claimed (the handlers run on). For tests and for draining at start-up. A scheduler
+   * without handlers never claims and resolves 0.
    */
   poll(): Promise<number>;
   /** Jobs that used up their attempts, newest first (at most limit, default 100). */
