@@ -7,15 +7,28 @@ import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ServiceModule } from '#kit/service';
 import { ConfigError, loadConfig, withLocalSecrets, type Config } from '../config/index.js';
 import { serviceModules } from '../modules.js';
 
 const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
 const ETCD = '/usr/bin/etcd';
 
+/** One process `surge up` starts: its name and the `surge` arguments that run it. */
+export interface UpChild {
+  name: string;
+  args: string[];
+}
+
+/** The service processes `surge up` starts, instances per `--scale`, for every module of the list; the gateway comes after them. */
+export function upPlan(args: string[], modules: readonly ServiceModule[] = serviceModules): UpChild[] {
+  const scale = parseScale(args, modules);
+  return modules.flatMap(({ name }) => Array.from({ length: scale.get(name) ?? 1 }, () => ({ name, args: ['serve', name] })));
+}
+
 export async function up(args: string[]): Promise<void> {
   const file = valueOf(args, '--config') ?? process.env.SURGE_CONFIG ?? 'deploy/local/surge.yaml';
-  const scale = parseScale(args);
+  const plan = upPlan(args);
   // The data dir first (secrets are kept there), then the real configuration with the secrets.
   const local = loadConfig({ file, secretsUnused: true });
   const dataDir = resolve(local.dataDir);
@@ -36,10 +49,7 @@ export async function up(args: string[]): Promise<void> {
 
   try {
     await startEtcdIfNeeded(config, dataDir, fleet);
-    const started: Promise<void>[] = [];
-    for (const { name } of serviceModules) {
-      for (let i = 0; i < (scale.get(name) ?? 1); i++) started.push(startChild(fleet, name, ['serve', name], env, /^surge serve /));
-    }
+    const started = plan.map((child) => startChild(fleet, child.name, child.args, env, /^surge serve /));
     // Every start settles before deciding, so a failed one never leaves a half-started sibling behind.
     const failed = (await Promise.allSettled(started)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -135,13 +145,13 @@ function sharedSecrets(config: Config): Record<string, string> {
   return { SURGE_JWT_SECRET: filled.auth.jwtSecret, SURGE_FIELD_KEY: filled.auth.fieldKey };
 }
 
-function parseScale(args: string[]): Map<string, number> {
+function parseScale(args: string[], modules: readonly ServiceModule[]): Map<string, number> {
   const m = new Map<string, number>();
   args.forEach((a, i) => {
     if (a !== '--scale') return;
     for (const part of (args[i + 1] ?? '').split(',')) {
       const [name, n] = part.split('=');
-      if (!name || !serviceModules.some((m) => m.name === name) || !/^[1-9][0-9]?$/.test(n ?? '')) throw new ConfigError(`--scale: expected service=count (1–99) with a service among ${serviceModules.map((m) => m.name).join(', ')}, got "${part}"`);
+      if (!name || !modules.some((m) => m.name === name) || !/^[1-9][0-9]?$/.test(n ?? '')) throw new ConfigError(`--scale: expected service=count (1–99) with a service among ${modules.map((m) => m.name).join(', ')}, got "${part}"`);
       m.set(name, Number(n));
     }
   });
