@@ -4,6 +4,7 @@ import { ManualClock } from '#kit/clock';
 import { createDelayScheduler, createMemoryDelayStore, createRedisDelayStore, type DelaySchedulerOptions } from './index.js';
 import { delaySuite } from './delay.suite.js';
 import { MinHeap } from './min-heap.js';
+import { MemoryDelayStore } from './memory.js';
 import { seededRandom } from '#kit/testing';
 
 delaySuite('memory', {
@@ -32,6 +33,19 @@ describe('memory delay store', () => {
     await store.schedule({ id: 'x', topic: 't', dueAt: 5000, json: false, body });
     expect(await store.claim({ nowMs: 1000, limit: 10, visibilityMs: 1000, maxAttempts: 5 })).toEqual([]);
     expect((await store.claim({ nowMs: 5000, limit: 10, visibilityMs: 1000, maxAttempts: 5 })).map((c) => c.job.id)).toEqual(['x']);
+  });
+
+  it('cancelled jobs do not hold heap entries: 20,000 scheduled and cancelled leave the heaps small', async () => {
+    const store = createMemoryDelayStore() as MemoryDelayStore;
+    const body = new Uint8Array();
+    await store.schedule({ id: 'keeper', topic: 't', dueAt: 10_000_000, json: false, body });
+    for (let i = 0; i < 20_000; i++) {
+      await store.schedule({ id: `order-${i}`, topic: 't', dueAt: 1_800_000 + i, json: false, body });
+      await store.cancel(`order-${i}`);
+    }
+    expect(store.heapEntries).toBeLessThanOrEqual(1025);
+    expect(await store.counts()).toEqual({ due: 1, running: 0, dead: 0 });
+    expect((await store.claim({ nowMs: 10_000_000, limit: 10, visibilityMs: 1000, maxAttempts: 5 })).map((c) => c.job.id)).toEqual(['keeper']);
   });
 
   it('keeps at most maxDeadLetters, dropping the oldest', async () => {

@@ -25,11 +25,17 @@ interface Entry {
   gen: number;
 }
 
-class MemoryDelayStore implements DelayStore {
+// Heaps are rebuilt from the live jobs when stale entries (cancelled, replaced, moved, extended)
+// outnumber live ones by this factor, past COMPACT_MIN entries: order timeouts are mostly
+// cancelled (the order was paid), and without it each would hold an entry until its old due time.
+const COMPACT_FACTOR = 2;
+const COMPACT_MIN = 1024;
+
+export class MemoryDelayStore implements DelayStore {
   readonly name = 'memory';
   private readonly jobs = new Map<string, Entry>();
-  private readonly dueHeap = new MinHeap();
-  private readonly runHeap = new MinHeap();
+  private dueHeap = new MinHeap();
+  private runHeap = new MinHeap();
   /** Insertion order is burial order: the first key is the oldest. */
   private readonly dead = new Map<string, DeadJob>();
   private seq = 0;
@@ -38,11 +44,25 @@ class MemoryDelayStore implements DelayStore {
 
   constructor(private readonly maxDead: number) {}
 
+  /** Heap entries held, live and stale (for the compaction test). */
+  get heapEntries(): number {
+    return this.dueHeap.size + this.runHeap.size;
+  }
+
   private place(entry: Entry, state: 'due' | 'running', at: number): void {
     entry.state = state;
     entry.at = at;
     entry.gen = ++this.generation;
     (state === 'due' ? this.dueHeap : this.runHeap).push({ at, seq: this.seq++, id: entry.job.id, gen: entry.gen });
+    if (this.heapEntries > COMPACT_MIN && this.heapEntries > COMPACT_FACTOR * this.jobs.size) this.compact();
+  }
+
+  private compact(): void {
+    this.dueHeap = new MinHeap();
+    this.runHeap = new MinHeap();
+    for (const entry of this.jobs.values()) {
+      (entry.state === 'due' ? this.dueHeap : this.runHeap).push({ at: entry.at, seq: this.seq++, id: entry.job.id, gen: entry.gen });
+    }
   }
 
   /** Pops the earliest live entry of a heap at or before nowMs, skipping stale ones. */

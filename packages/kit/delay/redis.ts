@@ -1,5 +1,5 @@
-// Redis DelayStore: a sorted set of due jobs scored by due time (as Sidekiq's schedule set and
-// go-zero's go-queue dq), and a second sorted set of running jobs scored by their claim's
+// Redis DelayStore: a sorted set of due jobs scored by due time (as Sidekiq's schedule set), and
+// a second sorted set of running jobs scored by their claim's
 // visibility deadline (the "reliable queue" of the Redis RPOPLPUSH docs, with SQS's visibility
 // timeout). Every step is one Lua script (ioredis defineCommand: EVALSHA, reloaded on NOSCRIPT),
 // so a claim is atomic across every process sharing the keys: ZRANGEBYSCORE and the move to the

@@ -1,8 +1,10 @@
 // Delayed jobs: poll a store for due jobs, claim them atomically with a visibility timeout, run
 // the topic's handler, then ack, retry after a back-off, or dead-letter after maxAttempts.
 // The shape is the "reliable queue" pattern (Redis docs, RPOPLPUSH: a processing list that a
-// reaper returns to the queue) applied to a sorted set scored by due time, as in Sidekiq's
-// scheduled set and go-zero's go-queue dq; the visibility timeout is SQS's.
+// reaper returns to the queue) applied to a sorted set scored by due time, as Sidekiq's scheduled
+// set is; the visibility timeout is SQS's. go-zero's own delay queue (go-queue dq) writes each job
+// to two beanstalkd servers and fires it once by a Redis SETNX; Surge keeps the jobs and the claim
+// in Redis, which it already runs, instead of adding beanstalkd.
 //
 // Guarantee: at-least-once. A claim is atomic (one Lua script on Redis, one synchronous step in
 // memory), so while workers live each job fires on exactly one of them. A job fires again only
