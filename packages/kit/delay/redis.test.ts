@@ -105,6 +105,25 @@ describe.skipIf(!hasRedis)('redis delay store', () => {
     }
   });
 
+  it('on the system clock (the default), a job fires after its delay and not before', async () => {
+    const redis = await connect();
+    const fired: number[] = [];
+    const s = createDelayScheduler({
+      store: createRedisDelayStore({ redis, keyPrefix: runPrefix, namespace: 'real-time' }),
+      pollIntervalMs: 20,
+      handlers: { t: async () => void fired.push(Date.now()) },
+    });
+    try {
+      const scheduledAt = Date.now();
+      await s.schedule({ id: 'soon', topic: 't', data: 0, delayMs: 150 });
+      await waitFor(() => fired.length === 1, 'the job on the real clock', 5000);
+      expect(fired[0]! - scheduledAt).toBeGreaterThanOrEqual(150);
+    } finally {
+      await s.close();
+      redis.disconnect();
+    }
+  });
+
   it('a Redis that does not answer fails schedule with Unavailable naming the dependency', async () => {
     const redis = await connect();
     const s = createDelayScheduler({ store: createRedisDelayStore({ redis, keyPrefix: runPrefix, namespace: 'down', name: 'redis-jobs' }), clock: new ManualClock() });
