@@ -38,5 +38,7 @@ if (Math.max(...inputs.map((i) => newest(at(i)))) > built || !existsSync(at('dis
   console.log('surge: building (proto → gen/, tsc → dist/)…');
   run(process.execPath, [at('scripts', 'gen-proto.mjs')]);
   run(process.execPath, [at('node_modules', 'typescript', 'bin', 'tsc'), '-b', at('tsconfig.json')]);
+  // tsc never deletes the outputs of moved or excluded files (a fixture moved into testing/).
+  run(process.execPath, [at('scripts', 'prune-dist.mjs')]);
   writeFileSync(buildStamp, new Date().toISOString());
 }

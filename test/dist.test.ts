@@ -2,7 +2,10 @@
 // simulations and benchmarks stay out of it: they belong in testing/ folders or in files named
 // *.test.ts, *.suite.ts or *.bench.ts, which tsconfig.json excludes. The program is built the way
 // tsc builds it (roots from include/exclude, then every file they import), without type-checking.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { expect, it } from 'vitest';
@@ -60,4 +63,22 @@ it('no shipped file imports vitest', async () => {
     if (/from ['"]vitest['"]/.test(await readFile(resolve(root, f), 'utf8'))) offenders.push(f);
   }
   expect(offenders).toEqual([]);
+});
+
+it('the build prunes from dist/ what no source emits any more (tsc -b leaves it), and keeps the rest', () => {
+  const dir = mkdtempSync(resolve(tmpdir(), 'surge-dist-'));
+  try {
+    const put = (path: string) => {
+      mkdirSync(resolve(dir, path, '..'), { recursive: true });
+      writeFileSync(resolve(dir, path), '');
+    };
+    const kept = ['packages/kit/balancer/p2c-ewma.js', 'packages/kit/balancer/p2c-ewma.js.map', 'app/main.js', '.tsbuildinfo'];
+    const stale = ['packages/kit/balancer/sim.js', 'packages/kit/balancer/sim.js.map', 'packages/kit/tracing/fixture.js', 'packages/kit/tracing/overhead.bench.js', 'packages/kit/rpc/grpc/echo-fixture.js'];
+    for (const f of [...kept, ...stale]) put(f);
+    execFileSync(process.execPath, [resolve(root, 'scripts/prune-dist.mjs'), '--dist', dir], { stdio: 'pipe' });
+    expect(kept.filter((f) => !existsSync(resolve(dir, f)))).toEqual([]);
+    expect(stale.filter((f) => existsSync(resolve(dir, f)))).toEqual([]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
