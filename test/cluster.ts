@@ -241,12 +241,17 @@ export interface Load {
   stop(): Promise<CallRecord[]>;
 }
 
-/** `concurrency` loops, each sending GET url again as soon as the previous answer arrives. */
-export function startLoad(url: string, concurrency = 4): Load {
+/**
+ * `concurrency` loops, each sending GET url again as soon as the previous answer arrives, until
+ * stop() or for at most maxMs: a test that fails before stop() must not leave them running on
+ * (against a cluster torn down, they would spin on refused connections until the worker is killed).
+ */
+export function startLoad(url: string, concurrency = 4, maxMs = 120_000): Load {
   const records: CallRecord[] = [];
   let running = true;
+  const until = performance.now() + maxMs;
   const loop = async () => {
-    while (running) {
+    while (running && performance.now() < until) {
       const startedAt = performance.now();
       let status = 0;
       let error = '';
