@@ -136,8 +136,10 @@ describe('a throwaway module in the all-in-one process', () => {
       headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
     });
     expect(await res.json()).toMatchObject({ status_code: 0 });
-    const spans = await collector.until((all) => all.some((s) => s.traceId === traceId && s.name.endsWith('VideoService/GetVideos') && s.kind === 2));
-    const videoServer = spans.find((s) => s.traceId === traceId && s.name.endsWith('VideoService/GetVideos') && s.kind === 2)!;
+    const isVideoServer = (s: { traceId: string; name: string; kind: number }) => s.traceId === traceId && s.name.endsWith('VideoService/GetVideos') && s.kind === 2;
+    // Spans end innermost first and may leave in different exports: wait for the whole chain.
+    const spans = await collector.until((all) => all.some((s) => isVideoServer(s) && ancestry(s, all).length >= 4));
+    const videoServer = spans.find(isVideoServer)!;
     expect(ancestry(videoServer, spans).map((s) => `${s.kind === 2 ? 'server' : s.kind === 3 ? 'client' : s.kind} ${s.name.replace(/^surge\.\w+\.v1\./, '')}`)).toEqual([
       'client VideoService/GetVideos',
       'server InteractionService/Favorite',
