@@ -6,11 +6,11 @@
 //   surge up [--scale user=2]        every service and the gateway as separate processes
 //   surge ps [--json]                the instances registered in etcd (default config: deploy/local/surge.yaml)
 // Each takes --config <file> (or SURGE_CONFIG); environment variables override the file.
+// Each role is imported when it is chosen: `surge gateway` must not load the services' code,
+// which the other roles reach through the module list.
 import { ConfigError, loadConfig } from './config/index.js';
-import { runAllInOne } from './roles/all-in-one.js';
 import { ps } from './roles/ps.js';
 import { stopOn } from './roles/signals.js';
-import { up } from './roles/up.js';
 
 const [command = 'start', ...rest] = process.argv.slice(2);
 const flag = (name: string) => {
@@ -21,8 +21,10 @@ const flag = (name: string) => {
 async function main(): Promise<void> {
   const load = () => loadConfig({ file: flag('--config') });
   switch (command) {
-    case 'start':
+    case 'start': {
+      const { runAllInOne } = await import('./roles/all-in-one.js');
       return runAllInOne(load());
+    }
     case 'serve': {
       const name = rest.find((a, i) => !a.startsWith('--') && rest[i - 1] !== '--config');
       if (!name) throw new ConfigError('usage: surge serve <service> [--config file]');
@@ -38,8 +40,10 @@ async function main(): Promise<void> {
       process.stdout.write(`surge gateway: ${g.url} (metrics ${g.opsUrl || g.url}/metrics, API docs ${g.url}/docs)\n`);
       return stopOn(g.close);
     }
-    case 'up':
+    case 'up': {
+      const { up } = await import('./roles/up.js');
       return up(rest);
+    }
     case 'ps':
       return ps(loadConfig({ file: flag('--config') ?? process.env.SURGE_CONFIG ?? 'deploy/local/surge.yaml', secretsUnused: true }), rest.includes('--json'));
     default:
