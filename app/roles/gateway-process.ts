@@ -8,7 +8,7 @@ import { remoteClient, type RemoteClient } from '#kit/remote';
 import type { ServiceDefinition } from '#kit/rpc';
 import type { HealthCheck } from '#gateway';
 import { makeGatewayClients } from '../clients.js';
-import { startWithLocalSecrets, type Config } from '../config/index.js';
+import { rpcTls, startWithLocalSecrets, type Config } from '../config/index.js';
 import { createGateway, listen, listenOps } from '../gateway.js';
 import { openInfrastructure } from '../infra.js';
 import { tracingFor } from '../tracing.js';
@@ -24,11 +24,12 @@ export interface GatewayProcess {
 export async function startGatewayProcess(given: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<GatewayProcess> {
   const log = options.logger ?? createLogger({ level: given.log.level, name: 'surge-gateway' });
   const config = startWithLocalSecrets(given, log);
+  const tls = rpcTls(config); // read and checked before anything opens
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics({ labels: { service: 'gateway' } });
   const tracing = tracingFor(config, 'surge-gateway');
   const infra = await openInfrastructure(config, log);
-  const common = { registry: infra.registry, clock, log, metrics, timeoutMs: config.rpc.timeoutMs, tracer: tracing.tracer };
+  const common = { registry: infra.registry, clock, log, metrics, timeoutMs: config.rpc.timeoutMs, tracer: tracing.tracer, tls };
   const remotes: RemoteClient<ServiceDefinition>[] = [];
   const checks: HealthCheck[] = [];
   const clients = await makeGatewayClients(async (definition, service) => {

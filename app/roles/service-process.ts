@@ -14,7 +14,7 @@ import { RpcServer, serverInterceptors, startFramedServer, startGrpcServer, type
 import { createShedder, eventLoopProbe, shedderInterceptor } from '#kit/shedder';
 import { serverTracingInterceptor, tracedQueue } from '#kit/tracing';
 import { startOpsServer } from '#gateway';
-import { startWithLocalSecrets, type Config } from '../config/index.js';
+import { rpcTls, startWithLocalSecrets, type Config } from '../config/index.js';
 import { hostModules } from '../host.js';
 import { openInfrastructure } from '../infra.js';
 import { moduleNamed } from '../modules.js';
@@ -33,6 +33,8 @@ export async function startServiceProcess(given: Config, name: string, options: 
   const module = moduleNamed(name);
   const log = options.logger ?? createLogger({ level: given.log.level, name: `surge-${name}` });
   const config = startWithLocalSecrets(given, log);
+  // rpc.tls read and checked before anything opens: a bad file stops the start naming its key.
+  const tls = rpcTls(config);
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics({ labels: { service: name } });
   const tracing = tracingFor(config, `surge-${name}`);
@@ -56,7 +58,7 @@ export async function startServiceProcess(given: Config, name: string, options: 
     // One remote client per service called, found through the registry.
     const remotes: RemoteClient<ServiceDefinition>[] = [];
     undo.push(() => Promise.all(remotes.map((r) => r.close())));
-    const remoteOptions = { registry: infra.registry, clock, log, metrics, timeoutMs: config.rpc.timeoutMs, tracer: tracing.tracer };
+    const remoteOptions = { registry: infra.registry, clock, log, metrics, timeoutMs: config.rpc.timeoutMs, tracer: tracing.tracer, tls };
     const clients = async <D extends ServiceDefinition>(definition: D, service: string): Promise<Client<D>> => {
       const remote = await remoteClient(definition, service, remoteOptions);
       remotes.push(remote as unknown as RemoteClient<ServiceDefinition>);
@@ -66,9 +68,9 @@ export async function startServiceProcess(given: Config, name: string, options: 
     undo.push(() => hosted.close());
 
     const r = config.rpc;
-    const framed = await startFramedServer(server, { host: r.host, port: r.framedPort, clock });
+    const framed = await startFramedServer(server, { host: r.host, port: r.framedPort, clock, tls });
     undo.push(() => framed.close({ drainMs: 0 }));
-    const grpc = await startGrpcServer(server, { host: r.host, port: r.grpcPort });
+    const grpc = await startGrpcServer(server, { host: r.host, port: r.grpcPort, tls });
     undo.push(() => grpc.close({ drainMs: 0 }));
     let ready = true;
     // The ops page: /metrics and /healthz under ops.token when one is set (else open to whoever reaches rpc.host), /livez and /readyz for probes.

@@ -34,6 +34,7 @@ import {
   type Client,
   type FramedTransport,
   type ServiceDefinition,
+  type TlsOptions,
   type Transport,
   type UnaryCall,
 } from '#kit/rpc';
@@ -56,6 +57,8 @@ export interface RemoteClientOptions {
   random?: () => number;
   /** CLIENT spans per call, carrying the trace context to the instance (a no-op tracer when tracing is off). */
   tracer?: Tracer;
+  /** Default none (plaintext): mutual TLS to every instance, on the framed and gRPC ports alike (rpc.tls). */
+  tls?: TlsOptions;
 }
 
 interface Connection {
@@ -92,8 +95,8 @@ export async function remoteClient<D extends ServiceDefinition>(definition: D, s
   const connect = (inst: Instance): Connection => {
     const key = addressOf(inst);
     const name = `${service} at ${key}`;
-    const framed: FramedTransport | undefined = inst.framedPort ? createFramedTransport({ host: inst.host, port: inst.framedPort, clock: o.clock, name }) : undefined;
-    const transport: Transport = framed ?? createGrpcTransport({ host: inst.host, port: inst.grpcPort, clock: o.clock, name });
+    const framed: FramedTransport | undefined = inst.framedPort ? createFramedTransport({ host: inst.host, port: inst.framedPort, clock: o.clock, name, tls: o.tls }) : undefined;
+    const transport: Transport = framed ?? createGrpcTransport({ host: inst.host, port: inst.grpcPort, clock: o.clock, name, tls: o.tls });
     const ready = () => framed === undefined || framed.state() === 'ready';
     const refused = (err: SurgeError) => {
       unsent.set(err, key);
