@@ -1,11 +1,11 @@
 // Comments on SQLite and, when reachable, MariaDB: content rules, the row and its event in one
 // transaction, newest-first lists served from the per-video cache and refreshed by every post
 // and delete, and deletes only by the author, once.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Code } from '#kit/errors';
 import { decodeId } from '#kit/ids';
 import { testDatabases } from '#kit/testing';
-import { openFixture, type Fixture } from './testing/fixture.js';
+import { fixturesOn, type Fixture } from './testing/fixture.js';
 
 const post = (f: Fixture, userId: number, videoId: number, content = 'nice') => f.svc.postComment({ userId, videoId, content });
 const invalid = (field: string) => ({ code: Code.InvalidArgument, details: { field } });
@@ -14,16 +14,7 @@ const commentRows = async (f: Fixture) => (await f.db.db.selectFrom('comments').
 
 for (const kind of await testDatabases()) {
   describe.skipIf(!kind.available)(`comments on ${kind.name}`, () => {
-    const fixtures: Fixture[] = [];
-    afterAll(async () => {
-      for (const f of fixtures) await f.close();
-      await kind.cleanup();
-    });
-    const open = async () => {
-      const f = await openFixture(kind);
-      fixtures.push(f);
-      return f;
-    };
+    const open = fixturesOn(kind);
 
     describe('PostComment', () => {
       it('stores the trimmed content with a snowflake id and the time, and publishes commented +1', async () => {

@@ -1,11 +1,11 @@
 // Likes on SQLite and, when reachable, MariaDB: the row and its event commit together, only a
 // change publishes, concurrent likes and unlikes of one video by one user settle on one fact
 // and one event, and the reads (IsFavorite, ListFavorites) follow every change at once.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Code } from '#kit/errors';
 import { testDatabases } from '#kit/testing';
 import { MAX_IDS_PER_BATCH } from './index.js';
-import { openFixture, type Delivered, type Fixture } from './testing/fixture.js';
+import { fixturesOn, type Delivered, type Fixture } from './testing/fixture.js';
 
 /** A like of a video by `authorId`, as the video service (played by the fixture) says. */
 const like = (f: Fixture, userId: number, videoId: number, authorId = 900) => {
@@ -20,16 +20,7 @@ const byDelta = (events: Delivered[]) => events.map((e) => e.data).sort((a, b) =
 
 for (const kind of await testDatabases()) {
   describe.skipIf(!kind.available)(`favorites on ${kind.name}`, () => {
-    const fixtures: Fixture[] = [];
-    afterAll(async () => {
-      for (const f of fixtures) await f.close();
-      await kind.cleanup();
-    });
-    const open = async () => {
-      const f = await openFixture(kind);
-      fixtures.push(f);
-      return f;
-    };
+    const open = fixturesOn(kind);
 
     describe('Favorite', () => {
       it('a like stores the row with its author and time and publishes favorited +1', async () => {

@@ -1,6 +1,7 @@
 // One interaction service over a fresh database of the given kind, with an in-process cache,
 // a memory queue and the real outbox, and a record of every event the queue delivered.
 import type { Kysely } from 'kysely';
+import { afterAll } from 'vitest';
 import pino from 'pino';
 import { createCache } from '#kit/cache';
 import { ManualClock, systemClock } from '#kit/clock';
@@ -38,6 +39,23 @@ export interface Fixture {
 
 const log = pino({ level: 'silent' });
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * For one describe block: a function opening a fresh fixture on `kind`, each closed (and the
+ * kind's databases dropped) after the block's tests.
+ */
+export function fixturesOn(kind: TestDatabaseKind): () => Promise<Fixture> {
+  const fixtures: Fixture[] = [];
+  afterAll(async () => {
+    for (const f of fixtures) await f.close();
+    await kind.cleanup();
+  });
+  return async () => {
+    const f = await openFixture(kind);
+    fixtures.push(f);
+    return f;
+  };
+}
 
 export async function openFixture(kind: TestDatabaseKind): Promise<Fixture> {
   const db = await kind.open<InteractionDB>('interaction', interactionMigrations);
