@@ -18,6 +18,7 @@ import type { Limiter } from './plugins/limits.js';
 import { installObservation } from './plugins/observe.js';
 import { installPublicOrigin } from './plugins/public-origin.js';
 import { installRequestGuard } from './plugins/request-guard.js';
+import { installServerSentEvents } from './plugins/sse.js';
 import { installRouteTimeouts } from './plugins/timeouts.js';
 import { installTracing } from './plugins/tracing.js';
 import { installValidation } from './plugins/validation.js';
@@ -77,6 +78,7 @@ export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
   installJsonBody(app);
   installTracing(app, d.tracer);
   installRouteTimeouts(app, { clock: d.clock ?? systemClock });
+  installServerSentEvents(app, { clock: d.clock ?? systemClock });
   installAuth(app, d.tokens);
   installPublicOrigin(app, { hosts: d.options.publicHosts ?? [] });
   installObservation(app, d.metrics, createAccessLog(d.logger, d.options.logRequests));
