@@ -29,16 +29,18 @@ async function main(): Promise<void> {
       const name = rest.find((a, i) => !a.startsWith('--') && rest[i - 1] !== '--config');
       if (!name) throw new ConfigError('usage: surge serve <service> [--config file]');
       const { startServiceProcess } = await import('./roles/service-process.js');
-      const p = await startServiceProcess(load(), name);
+      const config = load();
+      const p = await startServiceProcess(config, name);
       const i = p.instance;
       process.stdout.write(`surge serve ${name}: instance ${i.id} pid ${i.pid} framed ${i.host}:${i.framedPort} grpc ${i.host}:${i.grpcPort} metrics ${p.metricsUrl}\n`);
-      return stopOn(p.close);
+      return stopOn(p.close, 'surge', { dataDir: config.dataDir, cpuSeconds: config.ops.profileSeconds });
     }
     case 'gateway': {
       const { startGatewayProcess } = await import('./roles/gateway-process.js');
-      const g = await startGatewayProcess(load());
+      const config = load();
+      const g = await startGatewayProcess(config);
       process.stdout.write(`surge gateway: ${g.url} (metrics ${g.opsUrl || g.url}/metrics, API docs ${g.url}/docs)\n`);
-      return stopOn(g.close);
+      return stopOn(g.close, 'surge', { dataDir: config.dataDir, cpuSeconds: config.ops.profileSeconds });
     }
     case 'up': {
       const { up } = await import('./roles/up.js');

@@ -194,6 +194,8 @@ export const ConfigSchema = obj({
      * (ops.port, a service's rpc.metricsPort) whoever reaches its address.
      */
     token: str(''),
+    /** SIGUSR2 writes a CPU profile this long, then a heap snapshot, to <dataDir>/profiles (app/roles/profiling.ts). */
+    profileSeconds: int(10, 1, 300),
   }),
   video: obj({
     /** Newest videos the feed index keeps (a Redis sorted set, or in process); older pages query the database. */

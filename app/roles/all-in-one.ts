@@ -8,5 +8,5 @@ export async function runAllInOne(config: Config): Promise<void> {
   const mode = isEmbedded(config) ? `embedded (data in ${config.dataDir})` : 'on servers';
   const ops = system.opsUrl ? `; /metrics and /healthz at ${system.opsUrl}` : '';
   process.stdout.write(`Surge is running ${mode} at ${system.url}  (API docs: ${system.url}/docs${ops})\n`);
-  stopOn(system.close);
+  stopOn(system.close, 'surge', { dataDir: config.dataDir, cpuSeconds: config.ops.profileSeconds });
 }

@@ -1,5 +1,8 @@
-/** Runs close() once on SIGINT/SIGTERM, then exits; a second signal or 15 s forces the exit. */
-export function stopOn(close: () => Promise<void>, name = 'surge'): void {
+import { profileOnSignal, type ProfilingOptions } from './profiling.js';
+
+/** Runs close() once on SIGINT/SIGTERM, then exits; a second signal or 15 s forces the exit. With profiling, SIGUSR2 writes profiles (profiling.ts). */
+export function stopOn(close: () => Promise<void>, name = 'surge', profiling?: ProfilingOptions): void {
+  if (profiling) profileOnSignal({ ...profiling, name });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) process.exit(1);
