@@ -56,6 +56,13 @@ describe.skipIf(!ready)('distributed: gateway → interaction → video across p
     await collector?.close();
   });
 
+  it('the interaction instance reports the video service it calls among its dependencies', async () => {
+    const [interaction] = cluster.instances('interaction') as [ServiceProcess];
+    const res = await fetch(interaction.metricsUrl.replace(/\/metrics$/, '/healthz'));
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { checks: Record<string, string> }).checks).toMatchObject({ database: 'ok', 'video service': 'ok' });
+  });
+
   it('a like is one trace across the three processes, each span the child of the hop before', async () => {
     const traceId = 'cbf92f3577b34da6a3ce929d0e0e4701';
     const res = await fetch(`${cluster.base}/douyin/favorite/action/?token=${author.token}&video_id=${videoId}&action_type=1`, {

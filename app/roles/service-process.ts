@@ -7,13 +7,14 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '#kit/clock';
 import type { Instance, Registration, WorkerClaim } from '#kit/discovery';
+import { errors } from '#kit/errors';
 import { MAX_WORKER_ID } from '#kit/ids';
 import { createLogger, createMetrics } from '#kit/observability';
 import { remoteClient, type RemoteClient } from '#kit/remote';
 import { RpcServer, serverInterceptors, startFramedServer, startGrpcServer, type Client, type Interceptor, type ServiceDefinition } from '#kit/rpc';
 import { createShedder, eventLoopProbe, shedderInterceptor } from '#kit/shedder';
 import { serverTracingInterceptor, tracedQueue } from '#kit/tracing';
-import { startOpsServer } from '#gateway';
+import { startOpsServer, type HealthCheck } from '#gateway';
 import { rpcTls, startWithLocalSecrets, type Config } from '../config/index.js';
 import { hostModules } from '../host.js';
 import { openInfrastructure } from '../infra.js';
@@ -59,9 +60,17 @@ export async function startServiceProcess(given: Config, name: string, options: 
     const remotes: RemoteClient<ServiceDefinition>[] = [];
     undo.push(() => Promise.all(remotes.map((r) => r.close())));
     const remoteOptions = { registry: infra.registry, clock, log, metrics, timeoutMs: config.rpc.timeoutMs, tracer: tracing.tracer, tls };
+    // Each called service is a dependency on /healthz, as on the gateway's: named, and failing while no instance is registered.
+    const callChecks: HealthCheck[] = [];
     const clients = async <D extends ServiceDefinition>(definition: D, service: string): Promise<Client<D>> => {
       const remote = await remoteClient(definition, service, remoteOptions);
       remotes.push(remote as unknown as RemoteClient<ServiceDefinition>);
+      callChecks.push({
+        name: `${service} service`,
+        check: async () => {
+          if (remote.instances().length === 0) throw errors.unavailable(`${service} service (no instance registered)`);
+        },
+      });
       return remote.client;
     };
     const hosted = (await hostModules([module], { config, infra, server, clock, log, workerId: claim.workerId, clients }))[0]!;
@@ -74,7 +83,7 @@ export async function startServiceProcess(given: Config, name: string, options: 
     undo.push(() => grpc.close({ drainMs: 0 }));
     let ready = true;
     // The ops page: /metrics and /healthz under ops.token when one is set (else open to whoever reaches rpc.host), /livez and /readyz for probes.
-    const page = await startOpsServer({ host: r.host, port: r.metricsPort, token: config.ops.token, metrics, checks: [...hosted.checks, ...infra.checks], ready: () => ready, warn: (message) => log.warn(message) });
+    const page = await startOpsServer({ host: r.host, port: r.metricsPort, token: config.ops.token, metrics, checks: [...hosted.checks, ...callChecks, ...infra.checks], ready: () => ready, warn: (message) => log.warn(message) });
     undo.push(() => page.close());
 
     const instance: Instance = { service: name, id: instanceId, host: r.advertiseHost || r.host, framedPort: framed.port, grpcPort: grpc.port, pid: process.pid, meta: { metricsPort: String(page.port), workerId: String(claim.workerId) } };
