@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Code, SurgeError } from '#kit/errors';
+import { refusalOf } from '#kit/testing';
+import { Code } from '#kit/errors';
 import { createMemoryBloomFilter } from './index.js';
 import { bloomSuite } from './bloom.suite.js';
 import { bloomShape } from './sizing.js';
@@ -21,16 +22,7 @@ describe('bloom sizing', () => {
   });
 
   it('bad options fail at construction with InvalidArgument naming the option', () => {
-    const invalid = (fn: () => unknown, field: string) => {
-      try {
-        fn();
-        expect.unreachable();
-      } catch (e) {
-        expect(e).toBeInstanceOf(SurgeError);
-        expect((e as SurgeError).code).toBe(Code.InvalidArgument);
-        expect((e as SurgeError).details?.field).toBe(field);
-      }
-    };
+    const invalid = (fn: () => unknown, field: string) => expect(refusalOf(fn, Code.InvalidArgument).details?.field).toBe(field);
     invalid(() => createMemoryBloomFilter({ expectedItems: 0 }), 'expectedItems');
     invalid(() => createMemoryBloomFilter({ expectedItems: 1.5 }), 'expectedItems');
     invalid(() => createMemoryBloomFilter({} as never), 'expectedItems');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Code } from '#kit/errors';
 import { connectRedis, redisReady, type Redis } from '#kit/redis';
-import { requireServer, servers, startTcpProxy, type TcpProxy } from '#kit/testing';
+import { requireServer, servers, startTcpProxy, type TcpProxy, dropRedisKeys } from '#kit/testing';
 import { createMemoryBloomFilter, createRedisBloomFilter } from './index.js';
 import { bloomSuite, members, nonMembers } from './bloom.suite.js';
 import { bloomFilter } from './bloom.js';
@@ -12,16 +12,6 @@ import { bloomShape } from './sizing.js';
 const hasRedis = await requireServer(servers.redis);
 const runPrefix = `surge-test:bloom:${randomUUID()}:`;
 
-async function dropKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  for (let i = 0; i < 1000; i++) {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-    if (cursor === '0') break;
-  }
-}
-
 describe.skipIf(!hasRedis)('redis bloom filter', () => {
   let redis: Redis;
   beforeAll(async () => {
@@ -29,7 +19,7 @@ describe.skipIf(!hasRedis)('redis bloom filter', () => {
     await redisReady(redis);
   });
   afterAll(async () => {
-    await dropKeys(redis, runPrefix);
+    await dropRedisKeys(redis, runPrefix);
     redis.disconnect();
   });
 
@@ -83,7 +73,7 @@ describe.skipIf(!hasRedis)('redis bloom filter when Redis goes away', () => {
     await redisReady(viaProxy);
   });
   afterAll(async () => {
-    await dropKeys(viaProxy, runPrefix);
+    await dropRedisKeys(viaProxy, runPrefix);
     viaProxy.disconnect();
     await proxy.close();
   });

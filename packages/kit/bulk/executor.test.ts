@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { refusalOf } from '#kit/testing';
 import { ManualClock } from '#kit/clock';
 import { Code, SurgeError } from '#kit/errors';
 import { createBulkExecutor } from './index.js';
@@ -261,16 +262,7 @@ describe('bulk executor: failures', () => {
   });
 
   it('bad options fail at construction with InvalidArgument naming the option', () => {
-    const invalid = (fn: () => unknown, field: string) => {
-      try {
-        fn();
-        expect.unreachable();
-      } catch (e) {
-        expect(e).toBeInstanceOf(SurgeError);
-        expect((e as SurgeError).code).toBe(Code.InvalidArgument);
-        expect((e as SurgeError).details?.field).toBe(field);
-      }
-    };
+    const invalid = (fn: () => unknown, field: string) => expect(refusalOf(fn, Code.InvalidArgument).details?.field).toBe(field);
     const write = () => {};
     invalid(() => createBulkExecutor(write, { maxItems: 0 }), 'maxItems');
     invalid(() => createBulkExecutor(write, { maxItems: 2.5 }), 'maxItems');

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Code, SurgeError } from '#kit/errors';
+import { Code } from '#kit/errors';
 import { ManualClock } from '#kit/clock';
 import { createDelayScheduler, createMemoryDelayStore, createRedisDelayStore, type DelaySchedulerOptions } from './index.js';
 import { delaySuite } from './delay.suite.js';
 import { MinHeap } from './min-heap.js';
 import { MemoryDelayStore } from './memory.js';
-import { seededRandom } from '#kit/testing';
+import { seededRandom, refusalOf } from '#kit/testing';
 
 delaySuite('memory', {
   async backing() {
@@ -61,16 +61,7 @@ describe('memory delay store', () => {
 
 describe('delay options', () => {
   const store = createMemoryDelayStore();
-  const invalid = (fn: () => unknown, field: string) => {
-    try {
-      fn();
-      expect.unreachable();
-    } catch (e) {
-      expect(e).toBeInstanceOf(SurgeError);
-      expect((e as SurgeError).code).toBe(Code.InvalidArgument);
-      expect((e as SurgeError).details?.field).toBe(field);
-    }
-  };
+  const invalid = (fn: () => unknown, field: string) => expect(refusalOf(fn, Code.InvalidArgument).details?.field).toBe(field);
   const make = (o: Partial<DelaySchedulerOptions>) => createDelayScheduler({ store, clock: new ManualClock(), ...o });
 
   it('bad options fail at construction with InvalidArgument naming the option', () => {

@@ -2,23 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '#kit/clock';
 import { connectRedis, redisReady, type Redis } from '#kit/redis';
-import { requireServer, servers, startTcpProxy } from '#kit/testing';
+import { requireServer, servers, startTcpProxy, dropRedisKeys } from '#kit/testing';
 import type { SurgeError } from '#kit/errors';
 import { createDelayScheduler, createRedisDelayStore, type DelayStore } from './index.js';
 import { delaySuite, waitFor } from './delay.suite.js';
 
 const hasRedis = await requireServer(servers.redis);
 const runPrefix = `surge-test:delay:${randomUUID()}:`;
-
-async function dropKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  for (let i = 0; i < 1000; i++) {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-    if (cursor === '0') break;
-  }
-}
 
 const connect = async () => {
   const redis = connectRedis({ host: servers.redis.host, port: servers.redis.port, name: 'surge-delay-test' });
@@ -34,7 +24,7 @@ describe.skipIf(!hasRedis)('redis delay store', () => {
   });
   afterAll(async () => {
     for (const redis of connections.values()) redis.disconnect();
-    await dropKeys(admin, runPrefix);
+    await dropRedisKeys(admin, runPrefix);
     admin.disconnect();
   });
 

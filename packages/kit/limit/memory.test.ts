@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Code, SurgeError } from '#kit/errors';
+import { refusalOf } from '#kit/testing';
+import { Code } from '#kit/errors';
 import { ManualClock } from '#kit/clock';
 import { createBackoffLimit, createMemoryLimitStore, createPeriodLimit, createTokenBucket } from './index.js';
 import { limitStoreSuite } from './limit.suite.js';
@@ -42,16 +43,7 @@ describe('memory limit store', () => {
   });
 
   it('bad options fail at construction with InvalidArgument naming the option', () => {
-    const invalid = (fn: () => unknown, field: string) => {
-      try {
-        fn();
-        expect.unreachable();
-      } catch (e) {
-        expect(e).toBeInstanceOf(SurgeError);
-        expect((e as SurgeError).code).toBe(Code.InvalidArgument);
-        expect((e as SurgeError).details?.field).toBe(field);
-      }
-    };
+    const invalid = (fn: () => unknown, field: string) => expect(refusalOf(fn, Code.InvalidArgument).details?.field).toBe(field);
     invalid(() => createPeriodLimit({ periodMs: 1000, quota: 0 }), 'quota');
     invalid(() => createPeriodLimit({ periodMs: -1, quota: 1 }), 'periodMs');
     invalid(() => createTokenBucket({ ratePerSec: 0 }), 'ratePerSec');

@@ -2,22 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, systemClock } from '#kit/clock';
 import { connectRedis, redisReady, type Redis } from '#kit/redis';
-import { requireServer, servers, startTcpProxy, type TcpProxy } from '#kit/testing';
+import { requireServer, servers, startTcpProxy, type TcpProxy, dropRedisKeys } from '#kit/testing';
 import { createRedisLimitStore, createTokenBucket, createPeriodLimit } from './index.js';
 import { limitStoreSuite } from './limit.suite.js';
 
 const hasRedis = await requireServer(servers.redis);
 const runPrefix = `surge-test:limit:${randomUUID()}:`;
-
-async function dropKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  for (let i = 0; i < 1000; i++) {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-    if (cursor === '0') break;
-  }
-}
 
 describe.skipIf(!hasRedis)('redis limit store', () => {
   let redis: Redis;
@@ -26,7 +16,7 @@ describe.skipIf(!hasRedis)('redis limit store', () => {
     await redisReady(redis);
   });
   afterAll(async () => {
-    await dropKeys(redis, runPrefix);
+    await dropRedisKeys(redis, runPrefix);
     redis.disconnect();
   });
 
@@ -61,7 +51,7 @@ describe.skipIf(!hasRedis)('redis limit store when Redis goes away', () => {
     await Promise.all([redisReady(viaProxy), redisReady(direct)]);
   });
   afterAll(async () => {
-    await dropKeys(direct, prefix);
+    await dropRedisKeys(direct, prefix);
     viaProxy.disconnect();
     direct.disconnect();
     await proxy.close();

@@ -4,3 +4,4 @@ export { startEtcd, requireEtcdBinary, etcdBinary, type TestEtcd } from './etcd.
 export { seededRandom } from './random.js';
 export { testDatabases, dropDatabases, type TestDatabaseKind } from './databases.js';
 export { refusalOf, rejectionOf } from './refusal.js';
+export { dropRedisKeys } from './redis-keys.js';
