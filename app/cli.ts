@@ -5,6 +5,7 @@
 //   surge gateway                    the HTTP gateway in its own process
 //   surge up [--scale user=2]        every service and the gateway as separate processes
 //   surge ps [--json]                the instances registered in etcd (default config: deploy/local/surge.yaml)
+//   surge manifests [--check]        writes deploy/k8s/<process>.yaml from the module list (--check: fail if stale)
 // Each takes --config <file> (or SURGE_CONFIG); environment variables override the file.
 // Each role is imported when it is chosen: `surge gateway` must not load the services' code,
 // which the other roles reach through the module list.
@@ -46,10 +47,14 @@ async function main(): Promise<void> {
       const { up } = await import('./roles/up.js');
       return up(rest);
     }
+    case 'manifests': {
+      const { manifests } = await import('./roles/manifests.js');
+      return manifests(rest);
+    }
     case 'ps':
       return ps(loadConfig({ file: flag('--config') ?? process.env.SURGE_CONFIG ?? 'deploy/local/surge.yaml', secretsUnused: true }), rest.includes('--json'));
     default:
-      throw new ConfigError(`unknown command "${command}"; use start, serve, gateway, up or ps`);
+      throw new ConfigError(`unknown command "${command}"; use start, serve, gateway, up, ps or manifests`);
   }
 }
 

@@ -1,10 +1,10 @@
 // Adding a service is a module value and a line in the list. Two throwaway modules defined here
 // (a "relay" that calls a "ledger", on a contract made in this file) are hosted by the all-in-one
 // process beside the real ones, with their own database and migrations; one calls the other
-// through the client it declared; `surge up` would start both. Deadline and trace context cross
-// both hops: test → relay → ledger with this file's modules, and gateway → interaction → video
-// over HTTP with the real ones.
-import { mkdtempSync, rmSync } from 'node:fs';
+// through the client it declared; `surge up` would start both, and each gets a rendered
+// Kubernetes manifest. Deadline and trace context cross both hops: test → relay → ledger with
+// this file's modules, and gateway → interaction → video over HTTP with the real ones.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { defineServiceModule, type ModuleContext } from '#kit/service';
 import { EchoServiceDefinition } from '#gen/surge/echo/v1/echo';
 import { serviceModules } from '../app/modules.js';
 import { upPlan } from '../app/roles/up.js';
+import { clusterSettings, renderManifests } from '../app/deploy/k8s.js';
 import { DouyinClient } from './douyin/client.js';
 import { fakeVideo } from '../packages/kit/media/testing/fake-video.js';
 import { ancestry, startCollector, type Collector } from './otlp-collector.js';
@@ -103,6 +104,17 @@ describe('a throwaway module in the all-in-one process', () => {
     const plan = upPlan(['--scale', 'ledger=2'], [...serviceModules, ledgerModule, relayModule]);
     expect(plan.map((c) => c.args.join(' '))).toEqual([...serviceModules.map((m) => `serve ${m.name}`), 'serve ledger', 'serve ledger', 'serve relay']);
     expect(() => upPlan(['--scale', 'ledger=2'])).toThrow(/--scale/);
+  });
+
+  it('is given a rendered Kubernetes manifest, from the template with the defaults', () => {
+    const files = renderManifests([...serviceModules, ledgerModule, relayModule], clusterSettings(readFileSync('deploy/k8s/configmap.yaml', 'utf8')));
+    const ledger = files.get('ledger.yaml')!;
+    expect(ledger).toContain('command: ["node", "dist/app/cli.js", "serve", "ledger"]');
+    expect(ledger).toContain('image: surge:latest');
+    // Below its header comment, the same as a listed service without overrides, but for its name.
+    const body = (text: string) => text.slice(text.indexOf('apiVersion:'));
+    expect(body(ledger).replaceAll('ledger', 'message')).toBe(body(files.get('message.yaml')!));
+    expect(files.get('relay.yaml')).toContain('It calls ledger.');
   });
 
   it('carries the caller deadline, request id and trace across both hops', async () => {
