@@ -7,16 +7,26 @@ import { createAccountKeys, createTokens } from '#kit/auth';
 import type { Clock } from '#kit/clock';
 import { createPeriodLimit } from '#kit/limit';
 import type { Metrics } from '#kit/observability';
-import { buildGateway, startOpsServer, type HealthCheck, type OpsServer } from '#gateway';
-import type { GatewayClients } from './clients.js';
-import type { Config } from './config/index.js';
+import { buildGateway, gatewayFaces, selectFaces, startOpsServer, type ConnectedFace, type Face, type HealthCheck, type OpsServer } from '#gateway';
+import { ConfigError, type Config } from './config/index.js';
 import type { Infrastructure } from './infra.js';
 
 /** GET /api/v1/users?ids=… answers at most this many profiles (the service packs up to 1000). */
 const HTTP_USERS_PER_REQUEST = 100;
 
+/**
+ * The faces this process serves (http.faces, [] = every one of `all`, default gateway/faces.ts),
+ * read before anything opens: an unknown name stops the start as a configuration error naming it.
+ */
+export function facesFor(config: Config, all: readonly Face[] = gatewayFaces): readonly Face[] {
+  try {
+    return selectFaces(all, config.http.faces);
+  } catch (err) {
+    throw new ConfigError(`http.faces: ${(err as Error).message}`, { cause: err });
+  }
+}
 
-export function createGateway(o: { config: Config; infra: Infrastructure; clients: GatewayClients; checks: HealthCheck[]; metrics: Metrics; log: Logger; clock: Clock; tracer: Tracer }): Promise<FastifyInstance> {
+export function createGateway(o: { config: Config; infra: Infrastructure; faces: readonly ConnectedFace[]; checks: HealthCheck[]; metrics: Metrics; log: Logger; clock: Clock; tracer: Tracer }): Promise<FastifyInstance> {
   const { config, infra, clock } = o;
   const limit = (name: string, p: { quota: number; periodSeconds: number }) =>
     createPeriodLimit({ quota: p.quota, periodMs: p.periodSeconds * 1000, keyPrefix: `gw:${name}:`, store: infra.limitStore, clock });
@@ -28,7 +38,7 @@ export function createGateway(o: { config: Config; infra: Infrastructure; client
     codePerMobile: limit('code-mobile', l.codePerMobile),
   };
   return buildGateway({
-    clients: o.clients,
+    faces: o.faces,
     tokens: createTokens({ secret: config.auth.jwtSecret, ttlSeconds: config.auth.tokenTtlSeconds, clock }),
     limits,
     // Mobiles read as the user service reads them, for the per-mobile limit keys.

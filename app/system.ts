@@ -3,15 +3,14 @@
 // front. `npm start` and the end-to-end tests both come through here.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { OpsServer } from '#gateway';
+import { connectFaces, type Face, type OpsServer } from '#gateway';
 import { systemClock, type Clock } from '#kit/clock';
 import { createLogger, createMetrics, type Metrics } from '#kit/observability';
 import { createClient, createInProcessTransport, RpcServer, serverInterceptors, type Client, type ServiceDefinition } from '#kit/rpc';
 import { checkModules, type ServiceModule } from '#kit/service';
 import { clientTracingInterceptor, serverTracingInterceptor, tracedQueue } from '#kit/tracing';
-import { makeGatewayClients } from './clients.js';
 import { isEmbedded, startWithLocalSecrets, type Config } from './config/index.js';
-import { createGateway, listen, listenOps } from './gateway.js';
+import { createGateway, facesFor, listen, listenOps } from './gateway.js';
 import { openInfrastructure } from './infra.js';
 import { hostModules, type HostContext, type HostedService, type HostOverrides } from './host.js';
 import { serviceModules } from './modules.js';
@@ -38,11 +37,14 @@ export interface StartOptions {
   overrides?: HostOverrides;
   /** The modules to host; default every module of services/index.ts. */
   modules?: readonly ServiceModule[];
+  /** The faces http.faces chooses from; default every face of gateway/faces.ts. */
+  faces?: readonly Face[];
 }
 
 export async function startSystem(given: Config, options: StartOptions = {}): Promise<System> {
   const log = options.logger ?? createLogger({ level: given.log.level, name: 'surge' });
   const config = startWithLocalSecrets(given, log);
+  const faces = facesFor(config, options.faces);
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics({ labels: { mode: isEmbedded(config) ? 'embedded' : 'servers' } });
   const tracing = tracingFor(config, 'surge');
@@ -60,9 +62,8 @@ export async function startSystem(given: Config, options: StartOptions = {}): Pr
     const ctx: HostContext = { config, infra, server, clock, log, workerId: config.ids.workerId, clients: client, overrides: options.overrides };
     hosted.push(...(await hostModules(modules, ctx)));
 
-    const clients = await makeGatewayClients(client);
     const checks = [...hosted.flatMap((h) => h.checks), ...infra.checks];
-    const app = await createGateway({ config, infra, clients, checks, metrics, log, clock, tracer });
+    const app = await createGateway({ config, infra, faces: await connectFaces(faces, client), checks, metrics, log, clock, tracer });
     let url = '';
     let ops: OpsServer | undefined;
     if (options.listen ?? true) {

@@ -7,7 +7,8 @@ import type { AccountKeys } from '#kit/auth';
 import type { BlobStore } from '#kit/blob';
 import { systemClock, type Clock } from '#kit/clock';
 import { createAccessLog, lazyChild, type Metrics } from '#kit/observability';
-import { douyinRoutes, type DouyinClients, type DouyinSettings } from './douyin/index.js';
+import type { DouyinSettings } from './douyin/index.js';
+import type { ConnectedFace, FaceContext } from './face.js';
 import { installAuth, type TokenVerifier } from './plugins/auth.js';
 import { installCors, type CorsOptions } from './plugins/cors.js';
 import { installDocs } from './plugins/docs.js';
@@ -23,11 +24,11 @@ import { installRouteTimeouts } from './plugins/timeouts.js';
 import { installTracing } from './plugins/tracing.js';
 import { installValidation } from './plugins/validation.js';
 import { systemRoutes, type HealthCheck, type SystemRouteOptions } from './routes/system.js';
-import { userRoutes } from './routes/users.js';
 import { ErrorReply } from './schemas/common.js';
 
 export interface GatewayDeps {
-  clients: DouyinClients;
+  /** The faces it serves (the HTTP APIs, face.ts) with their clients, mounted in this order after the shared plumbing. */
+  faces: readonly ConnectedFace[];
   /** Uploads go here, and the gateway serves local blobs from it. */
   blob: BlobStore;
   douyin: DouyinSettings;
@@ -84,7 +85,7 @@ export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
   installObservation(app, d.metrics, createAccessLog(d.logger, d.options.logRequests));
   await installDocs(app);
   await app.register(systemRoutes, { checks: d.checks, metrics: d.metrics, ops: d.ops });
-  await app.register(userRoutes, { prefix: '/api/v1/users', users: d.clients.users, tokens: d.tokens, limits: d.limits, accountKeys: d.accountKeys, maxBatch: d.options.maxUsersPerBatch });
-  await douyinRoutes(app, { clients: d.clients, tokens: d.tokens, blob: d.blob, limits: d.limits, settings: d.douyin });
+  const context: FaceContext = { tokens: d.tokens, limits: d.limits, accountKeys: d.accountKeys, blob: d.blob, douyin: d.douyin, maxUsersPerBatch: d.options.maxUsersPerBatch };
+  for (const { face, clients } of d.faces) await face.mount(app, { ...context, clients });
   return app;
 }

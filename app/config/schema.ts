@@ -22,6 +22,8 @@ export const ConfigSchema = obj({
      * other Host gets the address the client reached. douyin.publicBaseUrl, when set, wins.
      */
     publicHosts: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+    /** The faces (HTTP APIs, gateway/faces.ts) this gateway serves, by name; [] = every one. An unknown name stops the start. */
+    faces: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
     /** Cross-origin browser access (gateway/plugins/cors.ts); origins checked at start. */
     cors: obj({
       /** Origins (scheme://host[:port], as browsers send them) allowed to call the API; ['*'] = any; [] = no CORS headers. */

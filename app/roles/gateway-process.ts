@@ -6,10 +6,9 @@ import { errors } from '#kit/errors';
 import { createLogger, createMetrics } from '#kit/observability';
 import { remoteClient, type RemoteClient } from '#kit/remote';
 import type { ServiceDefinition } from '#kit/rpc';
-import type { HealthCheck } from '#gateway';
-import { makeGatewayClients } from '../clients.js';
+import { connectFaces, type HealthCheck } from '#gateway';
 import { rpcTls, startWithLocalSecrets, type Config } from '../config/index.js';
-import { createGateway, listen, listenOps } from '../gateway.js';
+import { createGateway, facesFor, listen, listenOps } from '../gateway.js';
 import { openInfrastructure } from '../infra.js';
 import { tracingFor } from '../tracing.js';
 
@@ -25,6 +24,7 @@ export async function startGatewayProcess(given: Config, options: { logger?: Log
   const log = options.logger ?? createLogger({ level: given.log.level, name: 'surge-gateway' });
   const config = startWithLocalSecrets(given, log);
   const tls = rpcTls(config); // read and checked before anything opens
+  const faces = facesFor(config);
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics({ labels: { service: 'gateway' } });
   const tracing = tracingFor(config, 'surge-gateway');
@@ -32,7 +32,9 @@ export async function startGatewayProcess(given: Config, options: { logger?: Log
   const common = { registry: infra.registry, clock, log, metrics, timeoutMs: config.rpc.timeoutMs, tracer: tracing.tracer, tls };
   const remotes: RemoteClient<ServiceDefinition>[] = [];
   const checks: HealthCheck[] = [];
-  const clients = await makeGatewayClients(async (definition, service) => {
+  // Clients, and a health check each, for the services the served faces call and no other: a
+  // mall-only edge neither watches nor reports on the Douyin services.
+  const connected = await connectFaces(faces, async (definition, service) => {
     const remote = await remoteClient(definition, service, common);
     remotes.push(remote as unknown as RemoteClient<ServiceDefinition>);
     checks.push({
@@ -44,7 +46,7 @@ export async function startGatewayProcess(given: Config, options: { logger?: Log
     return remote.client;
   });
   const allChecks = [...checks, ...infra.checks];
-  const app = await createGateway({ config, infra, clients, checks: allChecks, metrics, log, clock, tracer: tracing.tracer });
+  const app = await createGateway({ config, infra, faces: connected, checks: allChecks, metrics, log, clock, tracer: tracing.tracer });
   // Readiness for load balancers: serving and not shutting down. Deliberately not /healthz: one
   // service without instances, or Redis down, must not take every gateway out of rotation while
   // the other routes still answer (and cached reads survive Redis); /healthz is for operators.

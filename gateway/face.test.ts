@@ -1,0 +1,63 @@
+import { expect, it } from 'vitest';
+import { Code, SurgeError } from '#kit/errors';
+import type { Client, ServiceDefinition } from '#kit/rpc';
+import { EchoServiceDefinition } from '#gen/surge/echo/v1/echo';
+import { UserServiceDefinition } from '#gen/surge/user/v1/user';
+import { VideoServiceDefinition } from '#gen/surge/video/v1/video';
+import { connectFaces, defineFace, selectFaces, servicesOf, type Face } from './face.js';
+import { gatewayFaces } from './faces.js';
+
+const face = (name: string, prefix: string, calls: Record<string, ServiceDefinition> = {}): Face => defineFace({ name, prefix, calls, mount: async () => undefined });
+const refusal = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(SurgeError);
+    expect((err as SurgeError).code).toBe(Code.InvalidArgument);
+    return (err as Error).message;
+  }
+  throw new Error('not refused');
+};
+
+it('the gateway serves the users and Douyin faces, each under its own prefix', () => {
+  expect(gatewayFaces.map((f) => [f.name, f.prefix])).toEqual([['users', '/api/v1/users'], ['douyin', '/douyin']]);
+  expect([...servicesOf(selectFaces(gatewayFaces, ['users'])).keys()]).toEqual(['user']);
+  expect([...servicesOf(gatewayFaces).keys()].sort()).toEqual(['interaction', 'message', 'relation', 'user', 'video']);
+});
+
+it('selects every face for an empty list, else those named in the list order; refuses unknown and repeated names', () => {
+  const a = face('a', '/a');
+  const b = face('b', '/b');
+  expect(selectFaces([a, b], [])).toEqual([a, b]);
+  expect(selectFaces([a, b], ['b', 'a'])).toEqual([a, b]);
+  expect(selectFaces([a, b], ['b'])).toEqual([b]);
+  expect(refusal(() => selectFaces([a, b], ['c']))).toMatch(/no face is named "c" \(there are: a, b\)/);
+  expect(refusal(() => selectFaces([a, b], ['a', 'a']))).toMatch(/"a" is named twice/);
+});
+
+it('refuses two faces under one prefix or one inside the other, and badly written names and prefixes', () => {
+  expect(refusal(() => selectFaces([face('a', '/api'), face('b', '/api/v1')], []))).toMatch(/b \(\/api\/v1\) is under a's prefix/);
+  expect(refusal(() => selectFaces([face('a', '/x'), face('b', '/x')], []))).toMatch(/under a's prefix \/x/);
+  expect(selectFaces([face('a', '/api'), face('b', '/apiary')], [])).toHaveLength(2);
+  expect(refusal(() => face('Mall', '/mall'))).toMatch(/lower-case/);
+  expect(refusal(() => face('mall', '/mall/'))).toMatch(/no trailing slash/);
+  expect(refusal(() => face('mall', 'mall'))).toMatch(/must be a path/);
+});
+
+it('makes one client per service however many faces call it, and only for the services they call', async () => {
+  const made: string[] = [];
+  const faces = [face('a', '/a', { users: UserServiceDefinition, videos: VideoServiceDefinition }), face('b', '/b', { people: UserServiceDefinition })];
+  const connected = await connectFaces(faces, (definition, service) => {
+    made.push(service);
+    return { service } as unknown as Client<typeof definition>;
+  });
+  expect(made.sort()).toEqual(['user', 'video']);
+  expect(connected[0]!.clients.users).toBe(connected[1]!.clients.people);
+  expect(connected[0]!.clients.videos).toEqual({ service: 'video' });
+  expect(await connectFaces([face('c', '/c')], () => { throw new Error('no service to make'); })).toEqual([{ face: expect.objectContaining({ name: 'c' }), clients: {} }]);
+});
+
+it('refuses two definitions under one service name', () => {
+  const otherEcho = { ...EchoServiceDefinition, fullName: 'surge.user.v2.EchoService' } as ServiceDefinition;
+  expect(refusal(() => servicesOf([face('a', '/a', { users: UserServiceDefinition }), face('b', '/b', { echo: otherEcho })]))).toMatch(/both named "user"/);
+});

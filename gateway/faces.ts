@@ -1,0 +1,29 @@
+// The one list of faces: every HTTP API this gateway can serve. http.faces picks among them by
+// name (default every one). A new face is one value (its own folder, like douyin/) and one line here.
+import { UserServiceDefinition } from '#gen/surge/user/v1/user';
+import { douyinRoutes } from './douyin/index.js';
+import { douyinCalls } from './douyin/clients.js';
+import { defineFace, type Face } from './face.js';
+import { userRoutes } from './routes/users.js';
+
+const USERS_PREFIX = '/api/v1/users';
+
+/** /api/v1/users: sign-up, sign-in and profiles (routes/users.ts). */
+export const usersFace = defineFace({
+  name: 'users',
+  prefix: USERS_PREFIX,
+  calls: { users: UserServiceDefinition },
+  mount: async (app, d) => {
+    await app.register(userRoutes, { prefix: USERS_PREFIX, users: d.clients.users, tokens: d.tokens, limits: d.limits, accountKeys: d.accountKeys, maxBatch: d.maxUsersPerBatch });
+  },
+});
+
+/** /douyin/: the minimal Douyin API the mobile client speaks, and the local blobs it plays (douyin/). */
+export const douyinFace = defineFace({
+  name: 'douyin',
+  prefix: '/douyin',
+  calls: douyinCalls,
+  mount: (app, d) => douyinRoutes(app, { clients: d.clients, tokens: d.tokens, blob: d.blob, limits: d.limits, settings: d.douyin }),
+});
+
+export const gatewayFaces: readonly Face[] = Object.freeze([usersFace, douyinFace]);
