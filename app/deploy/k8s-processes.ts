@@ -26,7 +26,7 @@ export const processDefaults = {
   resources: { requests: { cpu: '500m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } } satisfies Resources,
   /** Room for deregister + drain (rpc.drainMs in the ConfigMap must fit in it; k8s.ts checks). */
   terminationGracePeriodSeconds: 30,
-  /** The ConfigMap and Secret every pod reads (configmap.yaml, secret.example.yaml). */
+  /** The ConfigMap and Secret every pod reads (deploy/k8s/configmap.yaml, deploy/secret.example.yaml). */
   configMap: 'surge-config',
   secret: 'surge-secrets',
   /** Mounted when rpc.tls.enabled in the ConfigMap: ca.crt, tls.crt, tls.key (cert-manager's layout). */
