@@ -1,6 +1,6 @@
-// The services the gateway's routes stand on, by their generated definitions (never the
-// services' code, so a gateway process loads none of it), and the RPC clients made from them
-// (in-process or remote: the routes cannot tell).
+// The services the Douyin face (gateway/faces.ts) stands on, by their generated definitions
+// (never the services' code, so a gateway process loads none of it), and the RPC clients made
+// from them (in-process or remote: the routes cannot tell).
 import type { Clients } from '#kit/service';
 import { InteractionServiceDefinition } from '#gen/surge/interaction/v1/interaction';
 import { MessageServiceDefinition } from '#gen/surge/message/v1/message';
