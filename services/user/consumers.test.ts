@@ -5,8 +5,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { createCache } from '#kit/cache';
 import { systemClock } from '#kit/clock';
-import { createMemoryQueue } from '#kit/queue';
+import { bytesCodec, createMemoryQueue, deadLetterHeader, type QueueMessage } from '#kit/queue';
 import { testDatabases } from '#kit/testing';
+import { FAVORITED } from '../interaction/events.js';
+import { RELATION_FOLLOWED } from '../relation/events.js';
+import { VIDEO_PUBLISHED } from '../video/events.js';
 import { startUserConsumers } from './consumers.js';
 import { userMigrations } from './model/migrations.js';
 import type { UserDB } from './model/tables.js';
@@ -44,9 +47,9 @@ for (const kind of await testDatabases()) {
     it('counts works, likes given and received, and follows', async () => {
       const { queue, users } = await setup();
       expect((await users.profile(2))?.workCount).toBe(0); // cached before the events
-      await queue.publish('video.published', { videoId: 10, authorId: 2 }, { dedupKey: 'e1' });
-      await queue.publish('interaction.favorited', { userId: 1, videoId: 10, authorId: 2, delta: 1 }, { dedupKey: 'e2' });
-      await queue.publish('relation.followed', { followerId: 1, followeeId: 2, delta: 1 }, { dedupKey: 'e3' });
+      await queue.publish(VIDEO_PUBLISHED, { videoId: 10, authorId: 2 }, { dedupKey: 'e1' });
+      await queue.publish(FAVORITED, { userId: 1, videoId: 10, authorId: 2, delta: 1 }, { dedupKey: 'e2' });
+      await queue.publish(RELATION_FOLLOWED, { followerId: 1, followeeId: 2, delta: 1 }, { dedupKey: 'e3' });
       await waitFor(async () => (await users.profile(1))?.followCount === 1 && (await users.profile(2))?.totalFavorited === 1 && (await users.profile(2))?.workCount === 1);
       expect(await users.profile(1)).toMatchObject({ followCount: 1, favoriteCount: 1, followerCount: 0, workCount: 0, totalFavorited: 0 });
       expect(await users.profile(2)).toMatchObject({ followerCount: 1, totalFavorited: 1, workCount: 1, favoriteCount: 0 });
@@ -59,8 +62,8 @@ for (const kind of await testDatabases()) {
       const consumers = await startUserConsumers({ db, cache, queue: second, clock: systemClock, log });
       closers.push(() => second.close(), () => consumers.close());
       const event = { followerId: 3, followeeId: 2, delta: 1 };
-      await Promise.all([queue.publish('relation.followed', event, { dedupKey: 'twice' }), second.publish('relation.followed', event, { dedupKey: 'twice' })]);
-      await queue.publish('video.published', { videoId: 12, authorId: 3 }, { dedupKey: 'marker' });
+      await Promise.all([queue.publish(RELATION_FOLLOWED, event, { dedupKey: 'twice' }), second.publish(RELATION_FOLLOWED, event, { dedupKey: 'twice' })]);
+      await queue.publish(VIDEO_PUBLISHED, { videoId: 12, authorId: 3 }, { dedupKey: 'marker' });
       await waitFor(async () => (await users.profile(3))?.workCount === 1);
       await new Promise((r) => setTimeout(r, 50));
       expect((await users.profile(2))?.followerCount).toBe(1);
@@ -69,18 +72,35 @@ for (const kind of await testDatabases()) {
 
     it('applies 50 concurrent like events, every one', async () => {
       const { queue, users } = await setup();
-      await Promise.all(Array.from({ length: 50 }, (_, i) => queue.publish('interaction.favorited', { userId: 3, videoId: 100 + i, authorId: 2, delta: 1 }, { dedupKey: `like-${i}` })));
+      await Promise.all(Array.from({ length: 50 }, (_, i) => queue.publish(FAVORITED, { userId: 3, videoId: 100 + i, authorId: 2, delta: 1 }, { dedupKey: `like-${i}` })));
       await waitFor(async () => (await users.profile(2))?.totalFavorited === 50);
       expect((await users.profile(3))?.favoriteCount).toBe(50);
     });
 
     it('never counts below zero', async () => {
       const { queue, users } = await setup();
-      await queue.publish('relation.followed', { followerId: 3, followeeId: 1, delta: -1 }, { dedupKey: 'u1' });
-      await queue.publish('video.published', { videoId: 11, authorId: 3 }, { dedupKey: 'u2' });
+      await queue.publish(RELATION_FOLLOWED, { followerId: 3, followeeId: 1, delta: -1 }, { dedupKey: 'u1' });
+      await queue.publish(VIDEO_PUBLISHED, { videoId: 11, authorId: 3 }, { dedupKey: 'u2' });
       await waitFor(async () => (await users.profile(3))?.workCount === 1);
       expect(await users.profile(3)).toMatchObject({ followCount: 0 });
       expect(await users.profile(1)).toMatchObject({ followerCount: 0 });
+    });
+  
+    it('dead-letters an event without its ids on the first delivery and counts nothing from it', async () => {
+      const { queue, users, db } = await setup();
+      const dead: QueueMessage<Uint8Array>[] = [];
+      await queue.subscribe({ name: 'relation.followed.dead', codec: bytesCodec }, 'test', async (m) => void dead.push(m));
+      // The last release's JSON form, without followeeId (proto3 reads it as 0, the check refuses 0).
+      await queue.publish('relation.followed', { followerId: 3, delta: 1 }, { dedupKey: 'no-followee' });
+      await queue.publish({ name: 'relation.followed', codec: bytesCodec }, new Uint8Array([0x08]), { dedupKey: 'truncated' });
+      await waitFor(async () => dead.length === 2);
+      expect(dead.map((m) => [m.id, m.headers[deadLetterHeader.attempts]])).toEqual([
+        ['no-followee', '1'],
+        ['truncated', '1'],
+      ]);
+      expect(dead[0]!.headers[deadLetterHeader.error]).toContain('followeeId');
+      expect(await users.profile(3)).toMatchObject({ followCount: 0 });
+      expect(await db.db.selectFrom('surge_applied_events').select('id').execute()).toEqual([]);
     });
   });
 }

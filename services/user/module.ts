@@ -8,6 +8,9 @@ import { defineServiceModule, type ModuleContext } from '#kit/service';
 import { UserServiceDefinition } from '#gen/surge/user/v1/user';
 import { disabledCodeSender, logCodeSender, webhookCodeSender, type CodeSender } from './code-sender.js';
 import { startUserConsumers } from './consumers.js';
+import { FAVORITED } from '../interaction/events.js';
+import { RELATION_FOLLOWED } from '../relation/events.js';
+import { VIDEO_PUBLISHED } from '../video/events.js';
 import { reindexMobiles } from './mobile-reindex.js';
 import { userMigrations } from './model/migrations.js';
 import type { UserDB } from './model/tables.js';
@@ -39,7 +42,7 @@ export const userModule = defineServiceModule({
   definition: UserServiceDefinition,
   migrations: userMigrations,
   config: ['user', 'auth'],
-  consumes: ['video.published', 'interaction.favorited', 'relation.followed'],
+  consumes: [VIDEO_PUBLISHED, FAVORITED, RELATION_FOLLOWED],
   async handlers(ctx: UserContext) {
     const u = ctx.config.user;
     const cipher = createFieldCipher({ key: ctx.config.auth.fieldKey });

@@ -4,15 +4,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Code } from '#kit/errors';
-import { createMemoryQueue, type QueueMessage } from '#kit/queue';
+import { bytesCodec, createMemoryQueue, deadLetterHeader, type QueueMessage } from '#kit/queue';
 import { testDatabases } from '#kit/testing';
 import type { Video } from '#gen/surge/video/v1/video';
-import { createCounterHandlers, type CounterEvent } from './consumers/counters.js';
+import { Favorited } from '#gen/surge/interaction/v1/events';
+import { COMMENTED, FAVORITED } from '../interaction/events.js';
+import { createCounterHandlers } from './consumers/counters.js';
 import { createVideoModel } from './model/videos.js';
 import { startVideoConsumers, type VideoService } from './index.js';
 import { videoTestEnv, type VideoTestEnv } from './testing/harness.js';
 
-const message = (topic: string, data: CounterEvent & Record<string, unknown>, id = randomUUID()): QueueMessage<CounterEvent> => ({
+const message = <T>(topic: string, data: T, id = randomUUID()): QueueMessage<T> => ({
   id,
   topic,
   data,
@@ -79,11 +81,49 @@ for (const kind of await testDatabases()) {
       expect((await read(svc, video.id)).commentCount).toBe(1);
     });
 
-    it('refuses a malformed event (it goes to the dead letters) and changes nothing', async () => {
-      const { svc, handlers, video } = await setup();
-      await expect(handlers.favorited(message('interaction.favorited', { videoId: 0, delta: 1 }))).rejects.toMatchObject({ code: Code.InvalidArgument });
-      await expect(handlers.favorited(message('interaction.favorited', { videoId: video.id, delta: 'x' as never }))).rejects.toMatchObject({ code: Code.InvalidArgument });
-      expect((await read(svc, video.id)).favoriteCount).toBe(0);
+    it('dead-letters a malformed event on its first delivery, before the handler, and changes nothing', async () => {
+      const { e, svc, cache, video } = await setup();
+      const queue = createMemoryQueue();
+      const dead: QueueMessage<Uint8Array>[] = [];
+      await queue.subscribe({ name: 'interaction.favorited.dead', codec: bytesCodec }, 'test', async (m) => void dead.push(m));
+      const consumers = await startVideoConsumers({ db: e.sdb, queue, cache, clock: e.clock, log: e.log });
+      try {
+        const raw = { name: FAVORITED.name, codec: bytesCodec };
+        const utf8 = (text: string) => new TextEncoder().encode(text);
+        await queue.publish(raw, new Uint8Array([0xff, 0xff, 0xff])); // not protobuf
+        await queue.publish(raw, Favorited.encode({ userId: 1, videoId: 0, authorId: 5, delta: 1 }).finish()); // no video id
+        await queue.publish(raw, Favorited.encode({ userId: 1, videoId: video.id, authorId: 5, delta: 2 }).finish()); // delta not ±1
+        await queue.publish(raw, utf8(JSON.stringify({ userId: 1, videoId: video.id, authorId: 5, delta: 'x' }))); // old JSON, wrong type
+        await until(async () => dead.length === 4);
+        expect(dead.map((m) => m.headers[deadLetterHeader.attempts])).toEqual(['1', '1', '1', '1']);
+        expect(dead.map((m) => m.headers[deadLetterHeader.group])).toEqual(['video', 'video', 'video', 'video']);
+        expect(dead.slice(1).map((m) => m.headers[deadLetterHeader.error])).toEqual([
+          expect.stringContaining('videoId'),
+          expect.stringContaining('delta'),
+          expect.stringContaining('delta'),
+        ]);
+        expect((await read(svc, video.id)).favoriteCount).toBe(0);
+        expect(await e.sdb.db.selectFrom('surge_applied_events').select('id').execute()).toEqual([]);
+        // The publisher is refused the same event: it never reaches the queue.
+        await expect(queue.publish(FAVORITED, { userId: 1, videoId: 0, authorId: 5, delta: 1 })).rejects.toMatchObject({ code: Code.InvalidArgument });
+      } finally {
+        await consumers.close();
+        await queue.close();
+      }
+    });
+
+    it('counts an event still in the old JSON form (published before the upgrade) once', async () => {
+      const { e, svc, cache, video } = await setup();
+      const queue = createMemoryQueue();
+      const consumers = await startVideoConsumers({ db: e.sdb, queue, cache, clock: e.clock, log: e.log });
+      try {
+        const legacy = { userId: 3, videoId: video.id, authorId: 5, delta: 1, extra: 'ignored' };
+        await queue.publish('interaction.favorited', legacy, { dedupKey: 'old-1' }); // the queue's JSON codec, as the last release sent it
+        await until(async () => (await read(svc, video.id)).favoriteCount === 1);
+      } finally {
+        await consumers.close();
+        await queue.close();
+      }
     });
 
     it('consumes interaction events from the queue in the video group: 50 at once, plus a redelivered one', async () => {
@@ -93,8 +133,8 @@ for (const kind of await testDatabases()) {
       const consumers = await startVideoConsumers({ db: e.sdb, queue, cache, clock: e.clock, log: e.log });
       try {
         expect((await read(svc, video.id)).favoriteCount).toBe(0);
-        await Promise.all(Array.from({ length: 50 }, (_, i) => queue.publish('interaction.favorited', { userId: i + 1, videoId: video.id, authorId: 5, delta: 1 })));
-        await queue.publish('interaction.commented', { videoId: video.id, delta: 1 }, { dedupKey: 'comment-1' });
+        await Promise.all(Array.from({ length: 50 }, (_, i) => queue.publish(FAVORITED, { userId: i + 1, videoId: video.id, authorId: 5, delta: 1 })));
+        await queue.publish(COMMENTED, { videoId: video.id, delta: 1 }, { dedupKey: 'comment-1' });
         await until(async () => {
           const v = await read(svc, video.id);
           return v.favoriteCount === 50 && v.commentCount === 1;
@@ -104,7 +144,7 @@ for (const kind of await testDatabases()) {
         // The same event id delivered again (a relay that published twice): handled (the
         // consumer drops the cached row, so the next read is a query) and counted once.
         await new Promise((r) => setTimeout(r, 5));
-        await queue.publish('interaction.commented', { videoId: video.id, delta: 1 }, { dedupKey: 'comment-1' });
+        await queue.publish(COMMENTED, { videoId: video.id, delta: 1 }, { dedupKey: 'comment-1' });
         await until(async () => (await e.queriesDuring(queries, () => read(svc, video.id))) === 1);
         const applied = await e.sdb.db.selectFrom('surge_applied_events').select('id').execute();
         expect(applied.length).toBe(51);

@@ -4,8 +4,8 @@
 import { defineServiceModule, type ModuleContext } from '#kit/service';
 import { VideoServiceDefinition } from '#gen/surge/video/v1/video';
 import { startVideoConsumers } from './consumers/start.js';
-import { COMMENTED_TOPIC, FAVORITED_TOPIC } from './consumers/counters.js';
-import { PUBLISHED_TOPIC } from './logic/publish.js';
+import { COMMENTED, FAVORITED } from '../interaction/events.js';
+import { VIDEO_PUBLISHED } from './events.js';
 import { createFeedIndex } from './model/feed-index.js';
 import { videoMigrations } from './model/migrations.js';
 import type { VideoDB } from './model/tables.js';
@@ -22,8 +22,8 @@ export const videoModule = defineServiceModule({
   definition: VideoServiceDefinition,
   migrations: videoMigrations,
   config: ['video'],
-  publishes: [PUBLISHED_TOPIC],
-  consumes: [FAVORITED_TOPIC, COMMENTED_TOPIC],
+  publishes: [VIDEO_PUBLISHED],
+  consumes: [FAVORITED, COMMENTED],
   handlers(ctx: VideoContext) {
     const v = ctx.config.video;
     return defineVideoService({

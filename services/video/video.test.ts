@@ -11,7 +11,7 @@ import type { QueueMessage } from '#kit/queue';
 import { connectRedis, redisReady, type Redis } from '#kit/redis';
 import { rejectionOf, requireServer, servers, testDatabases } from '#kit/testing';
 import type { Video } from '#gen/surge/video/v1/video';
-import { createFeedIndex, MAX_VIDEOS_PER_BATCH, type FeedIndex, type VideoService } from './index.js';
+import { createFeedIndex, MAX_VIDEOS_PER_BATCH, VIDEO_PUBLISHED, type FeedIndex, type VideoService } from './index.js';
 import { COPY_INPUT, fakeFfmpeg, INFO, videoTestEnv, type VideoTestEnv } from './testing/harness.js';
 import { fakeVideo } from '../../packages/kit/media/testing/fake-video.js';
 
@@ -94,7 +94,7 @@ for (const kind of await testDatabases()) {
       it('stores the video, a placeholder cover and a video.published event; the feed shows it', async () => {
         const e = await env();
         const events: QueueMessage<unknown>[] = [];
-        await e.queue.subscribe('video.published', 'test', async (m) => void events.push(m));
+        await e.queue.subscribe(VIDEO_PUBLISHED, 'test', async (m) => void events.push(m));
         const c = call(e.service().svc);
         const v = await c.publish(7, '  Hello <world> & friends  ');
         expect(v).toMatchObject({ authorId: 7, title: 'Hello <world> & friends', playKey: 'uploads/v.mp4', coverKey: `covers/${v.id}.svg`, publishedAt: e.clock.now(), favoriteCount: 0, commentCount: 0 });

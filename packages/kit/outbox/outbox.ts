@@ -4,18 +4,26 @@
 // rows a crashed process left behind. Delivery is at least once: two relays (instances) may
 // publish the same row, so the row id travels as the queue's dedup key and consumers apply each
 // id once (applyOnce).
+//
+// Rows hold the payload already encoded: a typed topic's protobuf bytes in base64 behind a
+// `b64:` mark, a plain topic's JSON as before. The relay publishes the stored bytes as they are
+// (JSON rows become the same bytes JSON encoding gives), so rows written by the previous release,
+// all JSON, still go out; typed consumers read that JSON for one release (#kit/events).
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '#kit/clock';
 import { errors } from '#kit/errors';
-import type { Queue } from '#kit/queue';
+import { bytesCodec, jsonCodec, type Queue, type Topic } from '#kit/queue';
 import type { ServiceDatabase } from '#kit/store';
 import type { OutboxTables } from './migrations.js';
 
 export interface Outbox {
-  /** Records an event in the caller's transaction; once it commits the event is published at least once. */
-  add(trx: Transaction<any>, topic: string, data: unknown): Promise<void>;
+  /**
+   * Records an event in the caller's transaction; once it commits the event is published at least
+   * once. A typed topic encodes (and checks) the message here, so a bad one fails the transaction.
+   */
+  add<T>(trx: Transaction<any>, topic: string | Topic<T>, data: T): Promise<void>;
   /** Publishes what is pending now; call after the transaction commits (the relay also polls). */
   flush(): void;
   /** Stops the relay after the round in progress (pending rows wait for the next start). */
@@ -47,7 +55,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
   const round = async (): Promise<number> => {
     const rows = await db.selectFrom('surge_outbox').select(['id', 'topic', 'payload']).orderBy('created_at').orderBy('id').limit(batch).execute();
     if (rows.length === 0) return 0;
-    const results = await Promise.allSettled(rows.map((r) => o.queue.publish(r.topic, JSON.parse(r.payload), { dedupKey: r.id })));
+    const results = await Promise.allSettled(rows.map((r) => o.queue.publish({ name: r.topic, codec: bytesCodec }, fromRow(r.payload), { dedupKey: r.id })));
     const done = rows.filter((_, i) => results[i]!.status === 'fulfilled').map((r) => r.id);
     if (done.length > 0) await db.deleteFrom('surge_outbox').where('id', 'in', done).execute();
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -83,7 +91,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
 
   return {
     async add(trx, topic, data) {
-      const row = { id: randomUUID(), topic, payload: JSON.stringify(data), created_at: o.clock.now() };
+      const row = { id: randomUUID(), ...toRow(topic, data), created_at: o.clock.now() };
       await (trx as unknown as Transaction<OutboxTables>).insertInto('surge_outbox').values(row).execute();
     },
     flush: run,
@@ -93,4 +101,18 @@ export function createOutbox(o: OutboxOptions): Outbox {
       await running;
     },
   };
+}
+
+const ENCODED = 'b64:';
+const utf8 = new TextEncoder();
+
+/** The row's topic and payload text: a typed topic's bytes in base64 behind ENCODED, else JSON. */
+function toRow<T>(topic: string | Topic<T>, data: T): { topic: string; payload: string } {
+  if (typeof topic === 'string') return { topic, payload: new TextDecoder().decode(jsonCodec.encode(data)) };
+  return { topic: topic.name, payload: ENCODED + Buffer.from(topic.codec.encode(data)).toString('base64') };
+}
+
+/** The bytes to publish for a stored payload. JSON text never starts with ENCODED. */
+function fromRow(payload: string): Uint8Array {
+  return payload.startsWith(ENCODED) ? new Uint8Array(Buffer.from(payload.slice(ENCODED.length), 'base64')) : utf8.encode(payload);
 }

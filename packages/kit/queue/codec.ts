@@ -1,12 +1,37 @@
-// Payload encoding, in one place so a protobuf codec can replace JSON later. Both adapters carry
+// Payload encoding. A queue's own codec (JSON by default) serves topics named by a string; a typed
+// topic (Topic, made by #kit/events defineTopic) brings its own protobuf codec. Both adapters carry
 // bytes (the memory adapter too), so a value that cannot cross the wire fails in embedded tests as well.
 import { errors } from '#kit/errors';
 
-export interface Codec {
-  encode(data: unknown): Uint8Array;
+export interface Codec<T = unknown> {
+  /** Throws (InvalidArgument) when the value cannot be sent: the publisher hears it, nothing is published. */
+  encode(data: T): Uint8Array;
   /** Throws when the bytes are not a valid payload; the message is then dead-lettered, as retrying cannot help. */
-  decode(bytes: Uint8Array): unknown;
+  decode(bytes: Uint8Array): T;
 }
+
+/**
+ * A topic with its payload type: the name and the codec every publisher and consumer of it use.
+ * Pass it where a topic name goes (publish, subscribe, outbox.add) and the data is typed T.
+ */
+export interface Topic<T> {
+  readonly name: string;
+  readonly codec: Codec<T>;
+}
+
+/** The name and codec a publish or subscribe uses: the topic's own, or the queue's for a plain name. */
+export function topicOf<T>(topic: string | Topic<T>, fallback: Codec): Topic<T> {
+  return typeof topic === 'string' ? { name: topic, codec: fallback as Codec<T> } : topic;
+}
+
+/** Bytes carried as they are: for payloads already encoded (the outbox relay). */
+export const bytesCodec: Codec<Uint8Array> = Object.freeze({
+  encode(data: Uint8Array): Uint8Array {
+    if (!(data instanceof Uint8Array)) throw errors.invalid('data', 'encoded bytes (a Uint8Array)');
+    return data;
+  },
+  decode: (bytes: Uint8Array): Uint8Array => bytes,
+});
 
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true });

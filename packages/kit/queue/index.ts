@@ -16,4 +16,4 @@ export { connectJetStreamQueue, resolveJetStreamQueueOptions, streamName, type J
 export { idempotent, inProgress, type IdempotentOptions, type DedupStore, type ClaimResult } from './idempotent.js';
 export { createMemoryDedupStore, type MemoryDedupStoreOptions } from './dedup-memory.js';
 export { createRedisDedupStore, type RedisDedupStoreOptions, type DedupRedisClient } from './dedup-redis.js';
-export { jsonCodec, type Codec } from './codec.js';
+export { jsonCodec, bytesCodec, topicOf, type Codec, type Topic } from './codec.js';

@@ -44,6 +44,8 @@ export class JetStreamSubscriber implements Subscription {
   constructor(
     private readonly queue: SubscriberQueue,
     private readonly topic: string,
+    /** The subscribed topic's codec: a typed topic decodes with its own, whatever the queue's default. */
+    private readonly codec: Codec,
     private readonly group: string,
     private readonly handler: MessageHandler<unknown>,
     private readonly options: ResolvedSubscribeOptions,
@@ -115,7 +117,7 @@ export class JetStreamSubscriber implements Subscription {
   }
 
   private async handle(m: JsMsg): Promise<void> {
-    const { clock, codec } = this.queue.options;
+    const { clock } = this.queue.options;
     const attempt = m.info.deliveryCount;
     const env = this.toEnvelope(m);
     let timer: Timer | undefined;
@@ -126,7 +128,7 @@ export class JetStreamSubscriber implements Subscription {
     timer = clock.after(this.options.ackWaitMs / 3, beat);
     let outcome: Settlement;
     try {
-      outcome = await runDelivery(env, attempt, this.handler, this.options, codec);
+      outcome = await runDelivery(env, attempt, this.handler, this.options, this.codec);
     } finally {
       timer.cancel();
     }

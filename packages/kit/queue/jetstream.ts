@@ -6,7 +6,7 @@ import { connect, headers as natsHeaders, nanos, type MsgHdrs, type NatsConnecti
 import { jetstream, jetstreamManager, DiscardPolicy, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
 import { Code, errors, SurgeError } from '#kit/errors';
 import { type Clock, systemClock } from '#kit/clock';
-import { type Codec, type Envelope, envelopeHeader, jsonCodec } from './codec.js';
+import { type Codec, type Envelope, envelopeHeader, jsonCodec, type Topic, topicOf } from './codec.js';
 import { apiCode, DEPENDENCY, fromNats, isApiError } from './nats-errors.js';
 import { checkGroup, checkPublishOptions, checkTopic, positiveMs, resolveSubscribeOptions } from './options.js';
 import { JetStreamSubscriber } from './jetstream-subscriber.js';
@@ -149,12 +149,13 @@ export class JetStreamQueue implements Queue {
     return subject.slice(this.options.namespace.length + 1);
   }
 
-  async publish<T>(topic: string, data: T, options?: PublishOptions): Promise<void> {
+  async publish<T>(topic: string | Topic<T>, data: T, options?: PublishOptions): Promise<void> {
     this.assertOpen();
-    checkTopic(topic);
+    const { name, codec } = topicOf(topic, this.options.codec);
+    checkTopic(name);
     const { headers, dedupKey } = checkPublishOptions(options);
     const id = dedupKey ?? this.options.newId();
-    await this.publishEnvelope({ id, topic, payload: this.options.codec.encode(data), headers, publishedAt: this.options.clock.now() }, id);
+    await this.publishEnvelope({ id, topic: name, payload: codec.encode(data), headers, publishedAt: this.options.clock.now() }, id);
   }
 
   /** Publishes and waits for the PubAck; msgID is the server-side dedup key. */
@@ -170,12 +171,13 @@ export class JetStreamQueue implements Queue {
     }
   }
 
-  async subscribe<T>(topic: string, group: string, handler: MessageHandler<T>, options?: SubscribeOptions): Promise<Subscription> {
+  async subscribe<T>(topic: string | Topic<T>, group: string, handler: MessageHandler<T>, options?: SubscribeOptions): Promise<Subscription> {
     this.assertOpen();
-    checkTopic(topic);
+    const { name, codec } = topicOf(topic, this.options.codec);
+    checkTopic(name);
     checkGroup(group);
     if (typeof handler !== 'function') throw errors.invalid('handler', 'a function');
-    const sub = new JetStreamSubscriber(this, topic, group, handler as MessageHandler<unknown>, resolveSubscribeOptions(options), () => this.subscribers.delete(sub));
+    const sub = new JetStreamSubscriber(this, name, codec, group, handler as MessageHandler<unknown>, resolveSubscribeOptions(options), () => this.subscribers.delete(sub));
     await sub.start();
     this.subscribers.add(sub);
     return sub;

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { errors, SurgeError, Code } from '#kit/errors';
 import { type Clock, type Timer, systemClock } from '#kit/clock';
-import { type Codec, type Envelope, jsonCodec } from './codec.js';
+import { type Codec, type Envelope, jsonCodec, type Topic, topicOf } from './codec.js';
 import { deadLetter, runDelivery } from './delivery.js';
 import { InFlight } from './in-flight.js';
 import { checkGroup, checkPublishOptions, checkTopic, positiveMs, resolveSubscribeOptions, type ResolvedSubscribeOptions } from './options.js';
@@ -57,13 +57,14 @@ class MemoryQueue implements Queue {
 
   constructor(readonly options: ResolvedMemoryOptions) {}
 
-  async publish<T>(topic: string, data: T, options?: PublishOptions): Promise<void> {
+  async publish<T>(topic: string | Topic<T>, data: T, options?: PublishOptions): Promise<void> {
     this.assertOpen();
-    checkTopic(topic);
+    const { name, codec } = topicOf(topic, this.options.codec);
+    checkTopic(name);
     const { headers, dedupKey } = checkPublishOptions(options);
-    const payload = this.options.codec.encode(data);
+    const payload = codec.encode(data);
     if (dedupKey !== undefined && this.isDuplicate(dedupKey)) return;
-    this.route({ id: dedupKey ?? this.options.newId(), topic, payload, headers, publishedAt: this.options.clock.now() });
+    this.route({ id: dedupKey ?? this.options.newId(), topic: name, payload, headers, publishedAt: this.options.clock.now() });
   }
 
   /** Hands the message to every group of its topic; topics with no group drop it (no group, no interest). */
@@ -71,17 +72,18 @@ class MemoryQueue implements Queue {
     for (const group of this.groups.get(env.topic)?.values() ?? []) group.enqueue({ env, deliveries: 0 });
   }
 
-  async subscribe<T>(topic: string, group: string, handler: MessageHandler<T>, options?: SubscribeOptions): Promise<Subscription> {
+  async subscribe<T>(topic: string | Topic<T>, group: string, handler: MessageHandler<T>, options?: SubscribeOptions): Promise<Subscription> {
     this.assertOpen();
-    checkTopic(topic);
+    const { name, codec } = topicOf(topic, this.options.codec);
+    checkTopic(name);
     checkGroup(group);
     if (typeof handler !== 'function') throw errors.invalid('handler', 'a function');
     const resolved = resolveSubscribeOptions(options);
-    let byName = this.groups.get(topic);
-    if (!byName) this.groups.set(topic, (byName = new Map()));
+    let byName = this.groups.get(name);
+    if (!byName) this.groups.set(name, (byName = new Map()));
     let g = byName.get(group);
     if (!g) byName.set(group, (g = new Group(this, group)));
-    const sub = new MemorySubscriber(g, handler as MessageHandler<unknown>, resolved, () => this.subscribers.delete(sub));
+    const sub = new MemorySubscriber(g, handler as MessageHandler<unknown>, codec, resolved, () => this.subscribers.delete(sub));
     this.subscribers.add(sub);
     g.add(sub);
     return sub;
@@ -179,6 +181,8 @@ class MemorySubscriber implements Subscription {
   constructor(
     private readonly group: Group,
     private readonly handler: MessageHandler<unknown>,
+    /** The subscribed topic's codec: a typed topic decodes with its own, whatever the queue's default. */
+    private readonly codec: Codec,
     private readonly options: ResolvedSubscribeOptions,
     private readonly onClosed: () => void,
   ) {
@@ -200,7 +204,7 @@ class MemorySubscriber implements Subscription {
     try {
       // Start handlers on a later tick: publish() never runs a handler inside the caller's stack.
       await Promise.resolve();
-      const outcome = await runDelivery(p.env, p.deliveries, this.handler, this.options, queue.options.codec);
+      const outcome = await runDelivery(p.env, p.deliveries, this.handler, this.options, this.codec);
       if (outcome.kind === 'retry') this.group.retryLater(p, outcome.delayMs);
       else if (outcome.kind === 'dead') queue.route(deadLetter(p.env, this.group.name, p.deliveries, outcome.error));
     } finally {

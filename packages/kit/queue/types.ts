@@ -1,6 +1,8 @@
 // The queue's public shapes. A Queue is the adapter (in-process memory or NATS JetStream);
 // services see only these types, never the driver's.
 
+import type { Topic } from './codec.js';
+
 /** One delivery of a published message to one consumer group. */
 export interface QueueMessage<T> {
   /** Stable across redeliveries and groups: the publisher's id (or its dedupKey when given). */
@@ -69,9 +71,16 @@ export interface Subscription {
  * - No ordering promise: retries and concurrency reorder messages.
  */
 export interface Queue {
-  /** Resolves once the message is durably accepted (JetStream PubAck). */
-  publish<T>(topic: string, data: T, options?: PublishOptions): Promise<void>;
-  subscribe<T>(topic: string, group: string, handler: MessageHandler<T>, options?: SubscribeOptions): Promise<Subscription>;
+  /**
+   * Resolves once the message is durably accepted (JetStream PubAck). A typed topic encodes data
+   * with its own codec (and refuses data its check refuses); a plain name uses the queue's codec.
+   */
+  publish<T>(topic: string | Topic<T>, data: T, options?: PublishOptions): Promise<void>;
+  /**
+   * The handler gets data decoded by the topic's codec (the queue's for a plain name). A payload
+   * that does not decode is dead-lettered at once, never retried and never handed to the handler.
+   */
+  subscribe<T>(topic: string | Topic<T>, group: string, handler: MessageHandler<T>, options?: SubscribeOptions): Promise<Subscription>;
   /** Rejects with SurgeError(Unavailable, dependency 'nats') when the server does not answer. */
   ping(): Promise<void>;
   /** Drains: stops taking messages, waits for in-flight handlers, then releases the connection. */

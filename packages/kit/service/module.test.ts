@@ -3,6 +3,7 @@
 // module of the list, and each client is made once under the callee's registry name.
 import { describe, expect, it } from 'vitest';
 import { Code } from '#kit/errors';
+import { bytesCodec } from '#kit/queue';
 import type { ServiceDefinition } from '#kit/rpc';
 import { EchoServiceDefinition } from '#gen/surge/echo/v1/echo';
 import { checkModules, connectClients, defineServiceModule, serviceNameOf } from './index.js';
@@ -26,8 +27,10 @@ describe('serviceNameOf', () => {
 
 describe('defineServiceModule', () => {
   it('takes its name from the contract and freezes what it declares', () => {
-    const m = defineServiceModule({ definition: EchoServiceDefinition, migrations: {}, handlers, publishes: ['echo.said'] });
+    const said = { name: 'echo.said', codec: bytesCodec };
+    const m = defineServiceModule({ definition: EchoServiceDefinition, migrations: {}, handlers, publishes: [said] });
     expect(m.name).toBe('echo');
+    expect(m.publishes).toEqual(['echo.said']);
     expect(m.calls).toEqual({});
     expect(m.consumes).toEqual([]);
     expect(Object.isFrozen(m) && Object.isFrozen(m.publishes)).toBe(true);

@@ -15,6 +15,7 @@ import type { Clock } from '#kit/clock';
 import { errors } from '#kit/errors';
 import type { LimitStore } from '#kit/limit';
 import type { Outbox } from '#kit/outbox';
+import type { Topic } from '#kit/queue';
 import type { Queue } from '#kit/queue';
 import type { Redis } from '#kit/redis';
 import type { ServiceDefinition, ServiceImpl } from '#kit/rpc';
@@ -80,7 +81,7 @@ export interface ServiceModule<D extends ServiceDefinition = ServiceDefinition, 
   readonly config: readonly (keyof S & string)[];
   /** The services it calls, by their generated definitions. */
   readonly calls: C;
-  /** Topics it publishes (through its outbox) and consumes. */
+  /** Names of the topics it publishes (through its outbox) and consumes; declared as topic values. */
   readonly publishes: readonly string[];
   readonly consumes: readonly string[];
   /** Builds the RPC handlers. */
@@ -93,7 +94,12 @@ export interface ServiceModule<D extends ServiceDefinition = ServiceDefinition, 
 
 /** What a module value is given: the module without its name, which the contract decides. */
 export type ServiceModuleSpec<D extends ServiceDefinition, DB, S, C extends Calls> = Omit<ServiceModule<D, DB, S, C>, 'name' | 'publishes' | 'consumes' | 'calls' | 'config'> &
-  Partial<Pick<ServiceModule<D, DB, S, C>, 'publishes' | 'consumes' | 'calls' | 'config'>>;
+  Partial<Pick<ServiceModule<D, DB, S, C>, 'calls' | 'config'>> & {
+    /** The typed topics (#kit/events defineTopic) it publishes through its outbox. */
+    publishes?: readonly Topic<any>[];
+    /** The typed topics its consumers subscribe to. */
+    consumes?: readonly Topic<any>[];
+  };
 
 /**
  * A module value, checked and frozen. The name comes from the contract, so the module, its
@@ -108,7 +114,7 @@ export function defineServiceModule<D extends ServiceDefinition, DB = unknown, S
   for (const [key, definition] of Object.entries(calls)) {
     if (definition.fullName === spec.definition.fullName) throw errors.invalid(`${name}.calls.${key}`, 'a module calls its own handlers directly, not through a client');
   }
-  return Object.freeze({ ...spec, name, calls: Object.freeze({ ...calls }), config: Object.freeze([...(spec.config ?? [])]), publishes: Object.freeze([...(spec.publishes ?? [])]), consumes: Object.freeze([...(spec.consumes ?? [])]) }) as ServiceModule<D, DB, S, C>;
+  return Object.freeze({ ...spec, name, calls: Object.freeze({ ...calls }), config: Object.freeze([...(spec.config ?? [])]), publishes: topicNames(spec.publishes), consumes: topicNames(spec.consumes) }) as ServiceModule<D, DB, S, C>;
 }
 
 /**
@@ -128,4 +134,8 @@ export function checkModules(modules: readonly ServiceModule[]): readonly Servic
     }
   }
   return Object.freeze([...modules]);
+}
+
+function topicNames(topics: readonly Topic<any>[] | undefined): readonly string[] {
+  return Object.freeze((topics ?? []).map((topic) => topic.name));
 }

@@ -5,7 +5,7 @@
 // consumer's traceparent in msg.headers, to pass on with `metadata: traceHeaders(msg.headers)`.
 // A retried delivery gets a new CONSUMER span under the same producer.
 import { SpanKind, type Tracer } from '@opentelemetry/api';
-import type { MessageHandler, PublishOptions, Queue, SubscribeOptions, Subscription } from '#kit/queue';
+import type { MessageHandler, PublishOptions, Queue, SubscribeOptions, Subscription, Topic } from '#kit/queue';
 import { isTracingOff } from './nop.js';
 import { within } from './outcome.js';
 import { extractTraceContext, withSpan } from './propagation.js';
@@ -21,25 +21,27 @@ export function tracedQueue(queue: Queue, tracer: Tracer, options: QueueTracingO
   if (isTracingOff(tracer)) return queue; // headers the caller passes (a traceparent) still travel
   const system = options.system ?? 'surge';
   return {
-    publish<T>(topic: string, data: T, o?: PublishOptions): Promise<void> {
+    publish<T>(topic: string | Topic<T>, data: T, o?: PublishOptions): Promise<void> {
+      const name = typeof topic === 'string' ? topic : topic.name;
       const span = tracer.startSpan(
-        `publish ${topic}`,
-        { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': system, 'messaging.operation.type': 'send', 'messaging.destination.name': topic } },
+        `publish ${name}`,
+        { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': system, 'messaging.operation.type': 'send', 'messaging.destination.name': name } },
         extractTraceContext(o?.headers ?? NO_HEADERS),
       );
       return within(span, () => queue.publish(topic, data, { ...o, headers: withSpan(o?.headers, span) }));
     },
 
-    subscribe<T>(topic: string, group: string, handler: MessageHandler<T>, o?: SubscribeOptions): Promise<Subscription> {
+    subscribe<T>(topic: string | Topic<T>, group: string, handler: MessageHandler<T>, o?: SubscribeOptions): Promise<Subscription> {
+      const name = typeof topic === 'string' ? topic : topic.name;
       const traced: MessageHandler<T> = (msg) => {
         const span = tracer.startSpan(
-          `process ${topic}`,
+          `process ${name}`,
           {
             kind: SpanKind.CONSUMER,
             attributes: {
               'messaging.system': system,
               'messaging.operation.type': 'process',
-              'messaging.destination.name': topic,
+              'messaging.destination.name': name,
               'messaging.consumer.group.name': group,
               'messaging.message.id': msg.id,
               'surge.attempt': msg.attempt,

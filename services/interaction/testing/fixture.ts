@@ -7,7 +7,7 @@ import { createCache } from '#kit/cache';
 import { ManualClock, systemClock } from '#kit/clock';
 import { createIdGenerator } from '#kit/ids';
 import { createOutbox, type OutboxTables } from '#kit/outbox';
-import { createMemoryQueue } from '#kit/queue';
+import { createMemoryQueue, type Topic } from '#kit/queue';
 import { createClient, createInProcessTransport, RpcServer, type Client } from '#kit/rpc';
 import type { ServiceDatabase } from '#kit/store';
 import type { TestDatabaseKind } from '#kit/testing';
@@ -63,8 +63,8 @@ export async function openFixture(kind: TestDatabaseKind): Promise<Fixture> {
   const queue = createMemoryQueue();
   const events: Delivered[] = [];
   const subs = await Promise.all(
-    [FAVORITED, COMMENTED].map((topic) =>
-      queue.subscribe<Record<string, unknown>>(topic, 'test', async (m) => void events.push({ topic: m.topic, id: m.id, data: m.data })),
+    [FAVORITED, COMMENTED].map((topic: Topic<object>) =>
+      queue.subscribe(topic, 'test', async (m) => void events.push({ topic: m.topic, id: m.id, data: m.data as Record<string, unknown> })),
     ),
   );
   // A poll far beyond any test: events reach the queue only because the service flushed.

@@ -6,7 +6,8 @@ import type { Queue, SubscribeOptions } from '#kit/queue';
 import type { ServiceDatabase } from '#kit/store';
 import type { VideoDB } from '../model/tables.js';
 import { createVideoModel } from '../model/videos.js';
-import { COMMENTED_TOPIC, CONSUMER_GROUP, createCounterHandlers, type CounterEvent, FAVORITED_TOPIC } from './counters.js';
+import { COMMENTED, FAVORITED } from '../../interaction/events.js';
+import { CONSUMER_GROUP, createCounterHandlers } from './counters.js';
 
 export interface VideoConsumersOptions {
   db: ServiceDatabase<VideoDB>;
@@ -22,10 +23,10 @@ export interface VideoConsumersOptions {
 export async function startVideoConsumers(o: VideoConsumersOptions): Promise<{ close(): Promise<void> }> {
   const handlers = createCounterHandlers({ db: o.db, videos: createVideoModel(o.db, o.cache), clock: o.clock });
   const subs = [
-    await o.queue.subscribe<CounterEvent>(FAVORITED_TOPIC, CONSUMER_GROUP, handlers.favorited, o.subscribe),
-    await o.queue.subscribe<CounterEvent>(COMMENTED_TOPIC, CONSUMER_GROUP, handlers.commented, o.subscribe),
+    await o.queue.subscribe(FAVORITED, CONSUMER_GROUP, handlers.favorited, o.subscribe),
+    await o.queue.subscribe(COMMENTED, CONSUMER_GROUP, handlers.commented, o.subscribe),
   ];
-  o.log.debug({ topics: [FAVORITED_TOPIC, COMMENTED_TOPIC], group: CONSUMER_GROUP }, 'video consumers started');
+  o.log.debug({ topics: [FAVORITED.name, COMMENTED.name], group: CONSUMER_GROUP }, 'video consumers started');
   return {
     async close() {
       await Promise.all(subs.map((s) => s.close()));

@@ -1,9 +1,8 @@
 import { Code, SurgeError } from '#kit/errors';
 import type { PublishRequest, Video } from '#gen/surge/video/v1/video';
 import type { VideoDeps } from '../deps.js';
+import { VIDEO_PUBLISHED } from '../events.js';
 import { checkId, checkPlayKey, checkTitle } from '../rules.js';
-
-export const PUBLISHED_TOPIC = 'video.published';
 
 /**
  * Tries at distinct stamps before giving up. Collisions need other instances publishing in the
@@ -25,7 +24,7 @@ export async function publish(d: VideoDeps, req: PublishRequest): Promise<Video>
     for (let i = 0; i < MAX_STAMP_TRIES && publishedAt === undefined; i++) {
       const at = d.stamps.next();
       const row = { id, author_id: authorId, title, play_key: playKey, cover_key: coverKey, published_at: at };
-      const res = await d.videos.insert(row, (trx) => d.outbox.add(trx, PUBLISHED_TOPIC, { videoId: id, authorId }));
+      const res = await d.videos.insert(row, (trx) => d.outbox.add(trx, VIDEO_PUBLISHED, { videoId: id, authorId }));
       if (res === 'ok') publishedAt = at;
       else d.stamps.taken(at);
     }
