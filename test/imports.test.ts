@@ -65,3 +65,36 @@ describe('no import cycles in the source tree', () => {
     expect(importCycles(graph)).toHaveLength(3);
   });
 });
+
+// A service reaches another only through its client (declared calls) and its events: the one
+// file of another service it may import is that service's events.ts (the typed topics it
+// publishes), and an events.ts imports only the kit and the generated messages, so a consumer
+// loads no code of the publisher.
+describe("services import another service's events.ts only, and events.ts imports only the kit and gen/", () => {
+  const serviceOf = (file: string) => /^services\/([^/]+)\//.exec(file)?.[1];
+  const offending = (graph: Map<string, Edge[]>) =>
+    [...graph].flatMap(([file, edges]) => {
+      const own = serviceOf(file);
+      if (own === undefined) return [];
+      const isEvents = file === `services/${own}/events.ts`;
+      return edges
+        .filter((e) => {
+          const other = serviceOf(e.to);
+          if (isEvents) return !/^(packages\/kit|gen)\//.test(e.to);
+          return other !== undefined && other !== own && e.to !== `services/${other}/events.ts`;
+        })
+        .map((e) => `${file} → ${e.to}`);
+    });
+  it('holds for the source tree', () => {
+    expect(offending(importGraph())).toEqual([]);
+  });
+  it('would fail on a consumer importing another service beyond its events, and on an events.ts importing service code', () => {
+    const edge = (to: string): Edge => ({ to, typeOnly: false, specifier: to });
+    const graph = new Map<string, Edge[]>([
+      ['services/user/consumers.ts', [edge('services/interaction/events.ts'), edge('services/interaction/model/tx.ts')]],
+      ['services/video/events.ts', [edge('packages/kit/events/index.ts'), edge('gen/surge/video/v1/events.ts'), edge('services/video/rules.ts')]],
+      ['services/index.ts', [edge('services/user/index.ts')]],
+    ]);
+    expect(offending(graph)).toEqual(['services/user/consumers.ts → services/interaction/model/tx.ts', 'services/video/events.ts → services/video/rules.ts']);
+  });
+});
