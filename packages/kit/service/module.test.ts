@@ -55,6 +55,14 @@ describe('checkModules', () => {
     expect(() => checkModules([a])).toThrow(expect.objectContaining(invalid('a.calls.b')));
     expect(() => checkModules([b, b])).toThrow(expect.objectContaining(invalid('modules')));
   });
+
+  it('refuses a topic published by two modules', () => {
+    const said = { name: 'test.said', codec: bytesCodec };
+    const c = defineServiceModule({ definition: contract('test.c.v1.CService'), migrations: {}, publishes: [said], handlers });
+    const d = defineServiceModule({ definition: contract('test.d.v1.DService'), migrations: {}, publishes: [said], handlers });
+    expect(checkModules([a, b, c]).map((m) => m.name)).toEqual(['a', 'b', 'c']);
+    expect(() => checkModules([c, d])).toThrow(expect.objectContaining(invalid('d.publishes')));
+  });
 });
 
 describe('connectClients', () => {

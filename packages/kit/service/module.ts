@@ -127,6 +127,15 @@ export function checkModules(modules: readonly ServiceModule[]): readonly Servic
     if (byName.has(m.name)) throw errors.invalid('modules', `two modules are named "${m.name}"`);
     byName.set(m.name, m);
   }
+  // One publisher per topic: its events.ts is the one definition consumers read the type from.
+  const publisherOf = new Map<string, string>();
+  for (const m of modules) {
+    for (const topic of m.publishes) {
+      const other = publisherOf.get(topic);
+      if (other !== undefined && other !== m.name) throw errors.invalid(`${m.name}.publishes`, `${topic} is already published by ${other}; a topic has one publisher`);
+      publisherOf.set(topic, m.name);
+    }
+  }
   for (const m of modules) {
     for (const [key, definition] of Object.entries(m.calls)) {
       const callee = byName.get(serviceNameOf(definition));
