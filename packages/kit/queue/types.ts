@@ -68,6 +68,8 @@ export interface Subscription {
  *   carrying the original payload bytes unchanged. Dead letters follow the group rule too: JetStream
  *   keeps them in the stream for its max age; the memory adapter keeps them only for groups already
  *   subscribed to `<topic>.dead`.
+ * - A payload the topic's codec cannot decode (for a typed topic: not its message, or failing its
+ *   check) is dead-lettered on that delivery, never retried and never handed to the handler.
  * - No ordering promise: retries and concurrency reorder messages.
  */
 export interface Queue {
