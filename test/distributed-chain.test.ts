@@ -87,19 +87,27 @@ describe.skipIf(!ready)('distributed: gateway → interaction → video across p
     const [fast] = cluster.instances('video') as [ServiceProcess];
     const slow = await cluster.startService('video', { SURGE__rpc__injectDelayMs: '4000' });
     await cluster.stop(fast.proc);
-    // Every client's watch learns the fast instance is gone.
-    await sleep(1500);
     expect((await cluster.registered('video')).map((i) => i.pid)).toEqual([slow.pid]);
 
-    const started = Date.now();
-    const body = (await (await fetch(`${cluster.base}/douyin/favorite/action/?token=${author.token}&video_id=${videoId}&action_type=2`, { method: 'POST' })).json()) as { status_code: number };
-    const tookMs = Date.now() - started;
-    expect(body.status_code).not.toBe(0);
-    expect(tookMs).toBeLessThan(3500);
+    // The interaction instance learns of the change through its registry watch, sooner or later
+    // on a busy machine: until it knows the slow instance, a call fails Unavailable without
+    // reaching any video instance, and is tried again. The first call that reaches it is judged.
+    for (let attempt = 1; ; attempt++) {
+      const started = Date.now();
+      const body = (await (await fetch(`${cluster.base}/douyin/favorite/action/?token=${author.token}&video_id=${videoId}&action_type=2`, { method: 'POST' })).json()) as { status_code: number; status_msg: string };
+      const tookMs = Date.now() - started;
+      if (body.status_code === Code.Unavailable && attempt < 100) {
+        await sleep(100);
+        continue;
+      }
+      expect(body.status_code, body.status_msg).toBe(Code.DeadlineExceeded);
+      expect(tookMs).toBeLessThan(3500);
+      break;
+    }
 
     // The video instance gave up at the gateway's deadline (not the interaction's 10 s, nor its own 4 s delay).
     let served = await servedByCode(slow.metricsUrl, 'GetVideos');
-    for (let i = 0; i < 50 && !served.has(Code.DeadlineExceeded); i++) {
+    for (let i = 0; i < 100 && !served.has(Code.DeadlineExceeded); i++) {
       await sleep(100);
       served = await servedByCode(slow.metricsUrl, 'GetVideos');
     }
