@@ -46,8 +46,12 @@ export class DouyinClient {
   }
 }
 
-/** Polls until check passes (counters follow events through the queue). */
-export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, ms = 10_000): Promise<T> {
+/**
+ * Polls until check passes (counters follow events through the queue: outbox relay, consumer,
+ * cache invalidation). The cap is generous because a loaded CI machine runs many suites against
+ * the same servers at once; the value must still become exact.
+ */
+export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await read();
