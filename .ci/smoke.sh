@@ -20,14 +20,30 @@ echo "== smoke: node $(node --version), npm $(npm --version 2>/dev/null | tail -
 git clone -q "$repo" "$scratch/surge"
 cd "$scratch/surge"
 port=$((20000 + RANDOM % 20000))
-PORT=$port SURGE_DATA="$scratch/data" setsid npm start >"$scratch/start.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 600); do
-  grep -q "Surge is running" "$scratch/start.log" && break
-  kill -0 "$pid" 2>/dev/null || { cat "$scratch/start.log"; echo "smoke: npm start exited"; exit 1; }
-  sleep 1
-done
-grep -q "Surge is running" "$scratch/start.log" || { tail -50 "$scratch/start.log"; echo "smoke: not started in time"; exit 1; }
+# Starts Surge and waits until it serves; 0 when it does, 1 when npm start exited.
+start_surge() {
+  PORT=$port SURGE_DATA="$scratch/data" setsid npm start >"$scratch/start.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 600); do
+    grep -q "Surge is running" "$scratch/start.log" && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 1
+  done
+  tail -50 "$scratch/start.log"; echo "smoke: not started in time"; exit 1
+}
+# better-sqlite3 12.x (the last line that builds on Node 20) can abort on Node 24 when the garbage
+# collector finalizes a statement outside a Node environment ("Assertion failed: (env) != nullptr"
+# in RemoveEnvironmentCleanupHook, from Statement::~Statement; an upstream bug, not Surge's).
+# On the Node 24 leg only, that one crash is reported and the start tried once more.
+upstream_sqlite_abort() { [ "${1:-}" = "--node24" ] && grep -q "RemoveEnvironmentCleanupHook" "$scratch/start.log" && grep -q "better_sqlite3" "$scratch/start.log"; }
+if ! start_surge; then
+  if upstream_sqlite_abort "${1:-}"; then
+    echo "smoke: WARNING: npm start aborted in better-sqlite3 on Node 24 (known upstream bug); starting once more"
+    start_surge || { cat "$scratch/start.log"; echo "smoke: npm start exited"; exit 1; }
+  else
+    cat "$scratch/start.log"; echo "smoke: npm start exited"; exit 1
+  fi
+fi
 
 base="http://127.0.0.1:$port"
 reg=$(curl -sf -X POST "$base/api/v1/users/register" -H 'content-type: application/json' -d '{"username":"smoke","password":"secret123"}')
