@@ -13,7 +13,7 @@ import { isEmbedded, startWithLocalSecrets, type Config } from './config/index.j
 import { createGateway, facesFor, listen, listenOps } from './gateway.js';
 import { openInfrastructure } from './infra.js';
 import { hostModules, type HostContext, type HostedService, type HostOverrides } from './host.js';
-import { serviceModules } from './modules.js';
+import { loadModules } from './modules.js';
 import { tracingFor } from './tracing.js';
 
 export interface System {
@@ -58,7 +58,7 @@ export async function startSystem(given: Config, options: StartOptions = {}): Pr
     const transport = createInProcessTransport(server, { codecCheck: config.rpc.codecCheck });
     const client = <D extends ServiceDefinition>(definition: D): Client<D> =>
       createClient(definition, transport, { defaultTimeoutMs: config.rpc.timeoutMs, clock, interceptors: [clientTracingInterceptor(tracer)] });
-    const modules = options.modules ? checkModules(options.modules) : serviceModules;
+    const modules = options.modules ? checkModules(options.modules) : await loadModules();
     const ctx: HostContext = { config, infra, server, clock, log, workerId: config.ids.workerId, clients: client, overrides: options.overrides };
     hosted.push(...(await hostModules(modules, ctx)));
 

@@ -169,8 +169,8 @@ export function createHarness() {
       if (mode === 'distributed') {
         Object.assign(surgeEnv, await h.etcdEnv(dataDir));
         const cli = join(root, 'dist', 'app', 'cli.js');
-        const { serviceModules } = await import(join(root, 'dist', 'app', 'modules.js'));
-        for (const { name } of serviceModules) procs.push(await h.startProcess(name, cli, { ...surgeEnv, PORT: '0' }, dataDir, [], ['serve', name]));
+        const { serviceList } = await import(join(root, 'dist', 'app', 'modules.js'));
+        for (const { name } of serviceList) procs.push(await h.startProcess(name, cli, { ...surgeEnv, PORT: '0' }, dataDir, [], ['serve', name]));
         // Each service drains for seconds when stopped: stop them together (after the gateway).
         const services = [...procs];
         cleanups.push(() => Promise.all(services.map((p) => stopProcess(p.child))));

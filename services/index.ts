@@ -1,10 +1,11 @@
 // Every service Surge hosts: one line each. `npm start` hosts them all in one process,
-// `surge serve <name>` one of them, `surge up` every one as a process of its own.
-import type { ServiceModule } from '#kit/service';
-import { interactionModule } from './interaction/index.js';
-import { messageModule } from './message/index.js';
-import { relationModule } from './relation/index.js';
-import { userModule } from './user/index.js';
-import { videoModule } from './video/index.js';
+// `surge serve <name>` one of them, `surge up` every one as a process of its own. An entry is
+// light (contract, configuration section); a module's code is loaded only where it is hosted.
+import { checkServiceList } from '#kit/service';
+import { interactionEntry } from './interaction/entry.js';
+import { messageEntry } from './message/entry.js';
+import { relationEntry } from './relation/entry.js';
+import { userEntry } from './user/entry.js';
+import { videoEntry } from './video/entry.js';
 
-export const serviceModules = [userModule, videoModule, interactionModule, relationModule, messageModule] as const satisfies readonly ServiceModule[];
+export const serviceList = checkServiceList([userEntry, videoEntry, interactionEntry, relationEntry, messageEntry] as const);

@@ -16,6 +16,8 @@ export interface Edge {
   typeOnly: boolean;
   /** As written in the source. */
   specifier: string;
+  /** `import('…')`: loaded when the call runs, not with the importing file. */
+  dynamic?: true;
 }
 
 function sources(dir: string, out: string[] = []): string[] {
@@ -58,9 +60,9 @@ function edgesOf(file: string): Edge[] {
   const text = readFileSync(file, 'utf8');
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, false);
   const edges: Edge[] = [];
-  const add = (specifier: string, typeOnly: boolean) => {
+  const add = (specifier: string, typeOnly: boolean, dynamic = false) => {
     const to = resolveSpecifier(file, specifier);
-    if (to !== undefined) edges.push({ to, typeOnly, specifier });
+    if (to !== undefined) edges.push({ to, typeOnly, specifier, ...(dynamic ? { dynamic: true as const } : {}) });
   };
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
@@ -71,7 +73,7 @@ function edgesOf(file: string): Edge[] {
       const allTypes = node.isTypeOnly || (node.exportClause !== undefined && ts.isNamedExports(node.exportClause) && node.exportClause.elements.length > 0 && node.exportClause.elements.every((e) => e.isTypeOnly));
       add(node.moduleSpecifier.text, allTypes);
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
-      add(node.arguments[0].text, false);
+      add(node.arguments[0].text, false, true);
     }
     ts.forEachChild(node, visit);
   };

@@ -98,3 +98,42 @@ describe("services import another service's events.ts only, and events.ts import
     expect(offending(graph)).toEqual(['services/user/consumers.ts → services/interaction/model/tx.ts', 'services/video/events.ts → services/video/rules.ts']);
   });
 });
+
+// The list of services is read by every process (the configuration schema is made from it), the
+// gateway included, so its files stay light: services/index.ts imports entries; an entry.ts
+// imports the kit, gen/ and its own config.ts; a config.ts imports the kit only. A module's code
+// is reached from an entry through a dynamic import, which loads it only where it is hosted.
+describe('the list of services is light: index.ts → entry.ts → config.ts, the kit and gen/ only', () => {
+  const allowed = (file: string, e: Edge): boolean | undefined => {
+    if (file === 'services/index.ts') return !e.dynamic && (/^services\/[a-z-]+\/entry\.ts$/.test(e.to) || e.to.startsWith('packages/kit/'));
+    const m = /^services\/([a-z-]+)\/(entry|config)\.ts$/.exec(file);
+    if (!m) return undefined;
+    // The one deferred edge: an entry's loader of its own module.
+    if (e.dynamic) return m[2] === 'entry' && e.to === `services/${m[1]}/module.ts`;
+    if (e.to.startsWith('packages/kit/')) return true;
+    return m[2] === 'entry' && (e.to.startsWith('gen/') || e.to === `services/${m[1]}/config.ts`);
+  };
+  const offending = (graph: Map<string, Edge[]>) => [...graph].flatMap(([file, edges]) => edges.filter((e) => allowed(file, e) === false).map((e) => `${file} → ${e.to}${e.dynamic ? ' (dynamic)' : ''}`));
+
+  it('holds for the source tree', () => {
+    const graph = importGraph();
+    expect(graph.has('services/user/entry.ts') && graph.has('services/user/config.ts')).toBe(true);
+    expect(offending(graph)).toEqual([]);
+  });
+
+  it('would fail on an entry importing its module, a config importing service code, and the list importing a module', () => {
+    const edge = (to: string): Edge => ({ to, typeOnly: false, specifier: to });
+    const lazy = (to: string): Edge => ({ ...edge(to), dynamic: true });
+    const graph = new Map<string, Edge[]>([
+      ['services/index.ts', [edge('services/user/entry.ts'), edge('services/video/module.ts')]],
+      ['services/user/entry.ts', [edge('packages/kit/service/index.ts'), edge('gen/surge/user/v1/user.ts'), edge('services/user/config.ts'), lazy('services/user/module.ts'), edge('services/user/module.ts'), lazy('services/video/module.ts')]],
+      ['services/user/config.ts', [edge('packages/kit/service/index.ts'), edge('services/user/rules.ts')]],
+    ]);
+    expect(offending(graph)).toEqual([
+      'services/index.ts → services/video/module.ts',
+      'services/user/entry.ts → services/user/module.ts',
+      'services/user/entry.ts → services/video/module.ts (dynamic)',
+      'services/user/config.ts → services/user/rules.ts',
+    ]);
+  });
+});

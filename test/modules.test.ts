@@ -13,12 +13,15 @@ import { createLogger } from '#kit/observability';
 import type { CallContext, ServiceDefinition } from '#kit/rpc';
 import { defineServiceModule, type ModuleContext } from '#kit/service';
 import { EchoServiceDefinition } from '#gen/surge/echo/v1/echo';
-import { serviceModules } from '../app/modules.js';
+import { loadModules } from '../app/modules.js';
 import { upPlan } from '../app/roles/up.js';
 import { clusterSettings, renderManifests } from '../app/deploy/k8s.js';
 import { DouyinClient } from './douyin/client.js';
 import { fakeVideo } from '../packages/kit/media/testing/fake-video.js';
 import { ancestry, startCollector, type Collector } from './otlp-collector.js';
+
+
+const serviceModules = await loadModules();
 
 /** A contract made here: Echo's one method under a package of its own. */
 const contract = (service: string) =>

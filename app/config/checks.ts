@@ -1,5 +1,6 @@
 // The rules the schema cannot say: formats of secrets, and settings that depend on each other or
 // on the mode. Each failure names its key and how to fix it; loadConfig throws it at start.
+import { serviceList } from '../../services/index.js';
 import type { Config } from './schema.js';
 
 /** HS256 keys shorter than the hash output (32 bytes) weaken the MAC (RFC 7518 §3.2); the ops token follows the same floor. */
@@ -38,13 +39,11 @@ export function configProblems(c: Config, secretsRequired: boolean): string[] {
   } catch {
     add(`douyin.timeZone: "${c.douyin.timeZone}" is not an IANA time zone (e.g. Asia/Shanghai, UTC)`);
   }
-  const sender = c.user.codeSender;
-  if (sender.driver === 'log' && !isEmbedded(c)) {
-    add("user.codeSender.driver: 'log' is for embedded mode only (a log is no way to reach a phone, and a shared log must not hold sign-in codes); use 'webhook' (an SMS gateway) or 'off'");
-  }
-  if (sender.driver === 'webhook') {
-    if (sender.webhook.url === '') add("user.codeSender.webhook.url: required with driver 'webhook' (the SMS gateway's endpoint, e.g. https://sms.internal/send)");
-    if (sender.webhook.timeoutMs >= c.rpc.timeoutMs) add(`user.codeSender.webhook.timeoutMs: ${sender.webhook.timeoutMs} ms must be below rpc.timeoutMs (${c.rpc.timeoutMs} ms), or the caller gives up before the sender reports`);
+  // Each service's own rules for its section (services/<name>/config.ts).
+  const system = { embedded: isEmbedded(c), rpcTimeoutMs: c.rpc.timeoutMs };
+  const sections = c as unknown as Record<string, unknown>;
+  for (const entry of serviceList) {
+    if (entry.problems) problems.push(...(entry.problems as (section: unknown, s: typeof system) => string[])(sections[entry.name], system));
   }
   return problems;
 }

@@ -1,14 +1,15 @@
 // The whole configuration of a Surge process, with defaults that make `npm start` work on a
-// fresh clone (embedded mode). Every key is documented here; docs/configuration.md mirrors it.
+// fresh clone (embedded mode). The system's own sections are here; each service's section is its
+// own (services/<name>/config.ts), joined in from the list of services, so one file configures
+// every process and a typo in any section stops the start. docs/configuration.md mirrors it.
 import { Type, type Static } from 'typebox';
+import { serviceSections, settings } from '#kit/service';
+import { serviceList } from '../../services/index.js';
 
-const obj = <T extends Record<string, any>>(props: T) => Type.Object(props, { additionalProperties: false, default: {} });
-const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => Type.Integer({ default: def, minimum: min, maximum: max });
-const str = (def: string, opts: Record<string, unknown> = {}) => Type.String({ default: def, ...opts });
-const period = (quota: number, periodSeconds: number) => obj({ quota: int(quota, 1), periodSeconds: int(periodSeconds, 1) });
+const { section, int, str, period } = settings;
 
-export const ConfigSchema = obj({
-  http: obj({
+const systemSections = {
+  http: section({
     host: str('0.0.0.0'),
     port: int(8080, 0, 65535),
     /** Largest JSON body accepted, bytes. */
@@ -25,7 +26,7 @@ export const ConfigSchema = obj({
     /** The faces (HTTP APIs, gateway/faces.ts) this gateway serves, by name; [] = every one. An unknown name stops the start. */
     faces: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
     /** Cross-origin browser access (gateway/plugins/cors.ts); origins checked at start. */
-    cors: obj({
+    cors: section({
       /** Origins (scheme://host[:port], as browsers send them) allowed to call the API; ['*'] = any; [] = no CORS headers. */
       origins: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
       /** Access-Control-Allow-Credentials (cookies, HTTP auth); never with '*'. */
@@ -36,12 +37,12 @@ export const ConfigSchema = obj({
   }),
   /** Where embedded mode keeps SQLite files and blobs. */
   dataDir: str('./data', { minLength: 1 }),
-  log: obj({
+  log: section({
     level: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' }),
     /** One line per HTTP request. */
     requests: Type.Boolean({ default: true }),
   }),
-  auth: obj({
+  auth: section({
     /**
      * HS256 signing secret, at least 32 characters. '' (the default) = not configured: embedded mode
      * makes a random one on first start and keeps it in <dataDir>/secrets.json (app/config/secrets.ts);
@@ -59,9 +60,9 @@ export const ConfigSchema = obj({
      */
     passwordCost: int(17, 10, 20),
   }),
-  database: obj({
+  database: section({
     driver: Type.Union([Type.Literal('sqlite'), Type.Literal('mysql')], { default: 'sqlite' }),
-    mysql: obj({
+    mysql: section({
       host: str('127.0.0.1'),
       port: int(3306, 1, 65535),
       user: str('root'),
@@ -72,9 +73,9 @@ export const ConfigSchema = obj({
       connectTimeoutMs: int(2000, 100),
     }),
   }),
-  cache: obj({
+  cache: section({
     driver: Type.Union([Type.Literal('memory'), Type.Literal('redis')], { default: 'memory' }),
-    redis: obj({ url: str('redis://127.0.0.1:6379'), keyPrefix: str('surge:') }),
+    redis: section({ url: str('redis://127.0.0.1:6379'), keyPrefix: str('surge:') }),
     ttlSeconds: int(600, 1),
     notFoundTtlSeconds: int(60, 1),
     /** The in-process tier in front of Redis. */
@@ -83,14 +84,14 @@ export const ConfigSchema = obj({
     /** While Redis is down, at most this many loads per second reach the database. */
     fallbackRatePerSec: int(500, 1),
   }),
-  queue: obj({
+  queue: section({
     driver: Type.Union([Type.Literal('memory'), Type.Literal('nats')], { default: 'memory' }),
-    nats: obj({ servers: Type.Array(Type.String(), { default: ['nats://127.0.0.1:4222'], minItems: 1 }), namespace: str('surge', { pattern: '^[A-Za-z0-9_-]{1,32}$' }) }),
+    nats: section({ servers: Type.Array(Type.String(), { default: ['nats://127.0.0.1:4222'], minItems: 1 }), namespace: str('surge', { pattern: '^[A-Za-z0-9_-]{1,32}$' }) }),
   }),
-  blob: obj({
+  blob: section({
     driver: Type.Union([Type.Literal('local'), Type.Literal('s3')], { default: 'local' }),
     maxBytes: int(100 * 1024 * 1024, 1),
-    s3: obj({
+    s3: section({
       endpoint: str(''),
       region: str('us-east-1'),
       bucket: str('surge'),
@@ -100,16 +101,16 @@ export const ConfigSchema = obj({
       publicBaseUrl: str(''),
     }),
   }),
-  ids: obj({ workerId: int(0, 0, 127) }),
-  registry: obj({
+  ids: section({ workerId: int(0, 0, 127) }),
+  registry: section({
     driver: Type.Union([Type.Literal('memory'), Type.Literal('etcd')], { default: 'memory' }),
-    etcd: obj({
+    etcd: section({
       hosts: Type.Array(Type.String(), { default: ['127.0.0.1:2379'], minItems: 1 }),
       prefix: str('/surge/'),
       leaseTtlSeconds: int(10, 2, 3600),
     }),
   }),
-  rpc: obj({
+  rpc: section({
     timeoutMs: int(2000, 1),
     /** Round-trip in-process calls through the protobuf codecs (tests turn it on). */
     codecCheck: Type.Boolean({ default: false }),
@@ -128,7 +129,7 @@ export const ConfigSchema = obj({
      * Mutual TLS on the framed and gRPC ports (docs/deploy.md): servers take only callers whose certificate
      * chains to ca; clients present cert/key and accept only servers whose certificate does. Paths of PEM files.
      */
-    tls: obj({
+    tls: section({
       enabled: Type.Boolean({ default: false }),
       ca: str(''),
       cert: str(''),
@@ -137,55 +138,18 @@ export const ConfigSchema = obj({
       serverName: str(''),
     }),
   }),
-  limits: obj({
+  limits: section({
     loginPerIp: period(30, 60),
     loginPerAccount: period(10, 300),
     codePerIp: period(5, 60),
     /** Codes to one mobile in a short period, on top of the user service's daily quota. */
     codePerMobile: period(1, 60),
   }),
-  user: obj({
-    codeTtlSeconds: int(1800, 60),
-    codesPerDay: int(10, 1),
-    /** Wrong guesses allowed per code before it is burnt. */
-    codeAttempts: int(5, 1),
-    /** ISO 3166 region in which a mobile written without a country code is read (13900139000 → +8613900139000): where the client's users are. */
-    defaultRegion: str('CN', { pattern: '^[A-Z]{2}$' }),
-    /** The back-off on wrong passwords (docs/security.md, "Sign-in back-off"): free failures, then waits of 1 s, 2 s, 4 s … */
-    passwordBackoff: obj({
-      /** Wrong passwords per account (from addresses it has not signed in from lately) before waits begin. */
-      accountFailures: int(5, 1, 1000),
-      /** Wrong passwords from one client address, whatever the account, before waits begin. */
-      addressFailures: int(20, 1, 100_000),
-      /** The longest wait: nobody is locked out for longer at a time. */
-      maxWaitSeconds: int(900, 1, 86_400),
-      /** An address the account signed in from within this many days is not held by the account's back-off (0 = no such addresses). */
-      knownAddressDays: int(30, 0, 365),
-    }),
-    /** How a verification code reaches its mobile (services/user/code-sender.ts). */
-    codeSender: obj({
-      /**
-       * 'log': written to the log at debug level (embedded mode only: a log is no way to reach a phone);
-       * 'webhook': POSTed to an SMS gateway; 'off': SendCode answers FailedPrecondition ("mobile sign-in
-       * is not configured"). 'auto' (default) = 'log' in embedded mode, 'off' elsewhere, so no install
-       * leaks codes into a shared log by default.
-       */
-      driver: Type.Union([Type.Literal('auto'), Type.Literal('log'), Type.Literal('webhook'), Type.Literal('off')], { default: 'auto' }),
-      webhook: obj({
-        /** The SMS gateway's endpoint: it receives POST {mobile, code, ttlSeconds} as JSON. Required with driver 'webhook'. */
-        url: str('', { pattern: '^(https?://[^\\s/]+(/[^\\s]*)?)?$' }),
-        /** Sent as Authorization: Bearer <token>; '' = no Authorization header. */
-        token: str(''),
-        /** One delivery's time limit; below rpc.timeoutMs, so SendCode fails with Unavailable before its caller gives up. */
-        timeoutMs: int(1500, 100, 60_000),
-      }),
-    }),
-  }),
   /**
    * Who may read the ops pages, /metrics and /healthz (counters, dependency names and their errors).
    * /livez and /readyz say only "up" and stay open for probes; /docs and /openapi.json describe the public API.
    */
-  ops: obj({
+  ops: section({
     /** A listener of their own for the ops pages (they then leave the API port); 0 = served on the API port (http.port). */
     port: int(0, 0, 65535),
     /** Where that listener binds: loopback, so only this machine reaches it unless an operator opens it. */
@@ -199,13 +163,7 @@ export const ConfigSchema = obj({
     /** SIGUSR2 writes a CPU profile this long, then a heap snapshot, to <dataDir>/profiles (app/roles/profiling.ts). */
     profileSeconds: int(10, 1, 300),
   }),
-  video: obj({
-    /** Newest videos the feed index keeps (a Redis sorted set, or in process); older pages query the database. */
-    feedIndexSize: int(10_000, 100),
-    /** The ffmpeg binary that takes a cover frame from an upload; '' = always a generated placeholder. */
-    ffmpeg: str('ffmpeg'),
-  }),
-  douyin: obj({
+  douyin: section({
     /** Comment dates (MM-DD) are shown in this IANA time zone, where the client's users are. */
     timeZone: str('Asia/Shanghai', { minLength: 1 }),
     /** Base of play_url/cover_url for blobs the gateway serves (e.g. https://api.example.com); '' = from the request's Host. */
@@ -219,13 +177,15 @@ export const ConfigSchema = obj({
     /** Upload bodies one address may have open before their token (a form field) is read, per gateway process. */
     uploadsPerAddress: int(4, 1),
   }),
-  tracing: obj({
+  tracing: section({
     /** 'none': no spans at all (and no cost); 'otlp': spans exported to an OpenTelemetry collector. */
     exporter: Type.Union([Type.Literal('none'), Type.Literal('otlp')], { default: 'none' }),
     otlpUrl: str('http://127.0.0.1:4318/v1/traces'),
     /** Share of new traces recorded when exporting; a request continuing a trace follows its caller's decision. */
     sampleRatio: Type.Number({ default: 1, minimum: 0, maximum: 1 }),
   }),
-});
+};
+
+export const ConfigSchema = Type.Object({ ...systemSections, ...serviceSections(serviceList) }, { additionalProperties: false, default: {} });
 
 export type Config = Static<typeof ConfigSchema>;

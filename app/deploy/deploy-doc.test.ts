@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { serviceModules } from '../modules.js';
+import { loadModules } from '../modules.js';
+
+const serviceModules = await loadModules();
 
 // docs/deploy.md's table of processes says, in words, what each service uses (which the module
 // cannot know); the rows and their events must still match the module list.

@@ -6,8 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { manifestDrift } from '../roles/manifests.js';
-import { serviceModules } from '../modules.js';
+import { loadModules } from '../modules.js';
 import { clusterSettings, GENERATED_HEADER, renderManifests } from './k8s.js';
+
+const serviceModules = await loadModules();
 
 const dir = fileURLToPath(new URL('../../deploy/k8s/', import.meta.url));
 const configMap = readFileSync(`${dir}configmap.yaml`, 'utf8');
@@ -63,7 +65,7 @@ function parsed(text: string): { deployment: Deployment; service: Service; conta
 
 describe('deploy/k8s', () => {
   it('holds exactly what a fresh render of the module list gives (else: npm run manifests)', () => {
-    const { stale, orphans } = manifestDrift(dir);
+    const { stale, orphans } = manifestDrift(dir, serviceModules);
     expect([...stale.keys()], 'deploy/k8s/ differs from the module list: run `npm run manifests` and commit the result').toEqual([]);
     expect(orphans, 'generated manifests of processes no longer in the list: run `npm run manifests`').toEqual([]);
   });

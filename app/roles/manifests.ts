@@ -4,19 +4,20 @@
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clusterSettings, GENERATED_HEADER, renderManifests } from '../deploy/k8s.js';
-import { serviceModules } from '../modules.js';
+import { loadModules } from '../modules.js';
+import type { ServiceModule } from '#kit/service';
 import { ConfigError } from '../config/index.js';
 
 /** What differs between deploy/k8s/ and a fresh render: files to write and generated files to remove. */
-export function manifestDrift(dir: string, modules = serviceModules): { stale: Map<string, string>; orphans: string[] } {
+export function manifestDrift(dir: string, modules: readonly ServiceModule[]): { stale: Map<string, string>; orphans: string[] } {
   const rendered = renderManifests(modules, clusterSettings(readFileSync(join(dir, 'configmap.yaml'), 'utf8')));
   const stale = new Map([...rendered].filter(([file, text]) => !existsSync(join(dir, file)) || readFileSync(join(dir, file), 'utf8') !== text));
   const orphans = readdirSync(dir).filter((f) => f.endsWith('.yaml') && !rendered.has(f) && readFileSync(join(dir, f), 'utf8').startsWith(GENERATED_HEADER));
   return { stale, orphans };
 }
 
-export function manifests(args: string[], dir = 'deploy/k8s'): void {
-  const { stale, orphans } = manifestDrift(dir);
+export async function manifests(args: string[], dir = 'deploy/k8s'): Promise<void> {
+  const { stale, orphans } = manifestDrift(dir, await loadModules());
   if (args.includes('--check')) {
     const wrong = [...stale.keys(), ...orphans];
     if (wrong.length > 0) throw new ConfigError(`${dir}: ${wrong.join(', ')} ${wrong.length === 1 ? 'differs' : 'differ'} from the module list; run npm run manifests and commit the result`);

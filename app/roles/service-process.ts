@@ -18,7 +18,7 @@ import { startOpsServer, type HealthCheck } from '#gateway';
 import { rpcTls, startWithLocalSecrets, type Config } from '../config/index.js';
 import { hostModules } from '../host.js';
 import { openInfrastructure } from '../infra.js';
-import { moduleNamed } from '../modules.js';
+import { entryNamed, loadModules } from '../modules.js';
 import { tracingFor } from '../tracing.js';
 
 /** How long a deregistered instance keeps serving before it drains: a watch event's trip to every client. */
@@ -31,7 +31,8 @@ export interface ServiceProcess {
 }
 
 export async function startServiceProcess(given: Config, name: string, options: { logger?: Logger; clock?: Clock } = {}): Promise<ServiceProcess> {
-  const module = moduleNamed(name);
+  // Only this service's code is loaded: the others are reached through their contracts.
+  const [module] = await loadModules([entryNamed(name)]);
   const log = options.logger ?? createLogger({ level: given.log.level, name: `surge-${name}` });
   const config = startWithLocalSecrets(given, log);
   // rpc.tls read and checked before anything opens: a bad file stops the start naming its key.
@@ -73,7 +74,7 @@ export async function startServiceProcess(given: Config, name: string, options: 
       });
       return remote.client;
     };
-    const hosted = (await hostModules([module], { config, infra, server, clock, log, workerId: claim.workerId, clients }))[0]!;
+    const hosted = (await hostModules([module!], { config, infra, server, clock, log, workerId: claim.workerId, clients }))[0]!;
     undo.push(() => hosted.close());
 
     const r = config.rpc;

@@ -7,9 +7,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ServiceModule } from '#kit/service';
 import { ConfigError, loadConfig, withLocalSecrets, type Config } from '../config/index.js';
-import { serviceModules } from '../modules.js';
+import { serviceList } from '../modules.js';
 
 const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
 const ETCD = '/usr/bin/etcd';
@@ -20,8 +19,8 @@ export interface UpChild {
   args: string[];
 }
 
-/** The service processes `surge up` starts, instances per `--scale`, for every module of the list; the gateway comes after them. */
-export function upPlan(args: string[], modules: readonly ServiceModule[] = serviceModules): UpChild[] {
+/** The service processes `surge up` starts, instances per `--scale`, for every service of the list; the gateway comes after them. */
+export function upPlan(args: string[], modules: readonly { name: string }[] = serviceList): UpChild[] {
   const scale = parseScale(args, modules);
   return modules.flatMap(({ name }) => Array.from({ length: scale.get(name) ?? 1 }, () => ({ name, args: ['serve', name] })));
 }
@@ -145,7 +144,7 @@ function sharedSecrets(config: Config): Record<string, string> {
   return { SURGE_JWT_SECRET: filled.auth.jwtSecret, SURGE_FIELD_KEY: filled.auth.fieldKey };
 }
 
-function parseScale(args: string[], modules: readonly ServiceModule[]): Map<string, number> {
+function parseScale(args: string[], modules: readonly { name: string }[]): Map<string, number> {
   const m = new Map<string, number>();
   args.forEach((a, i) => {
     if (a !== '--scale') return;

@@ -15,17 +15,11 @@ import { reindexMobiles } from './mobile-reindex.js';
 import { userMigrations } from './model/migrations.js';
 import type { UserDB } from './model/tables.js';
 import { defineUserService } from './service.js';
+import type { UserConfig } from './config.js';
 
-/** The configuration sections the user service reads (validated by the host's schema). */
+/** The configuration sections the user service reads: its own (./config.ts) and two keys of auth. */
 export interface UserSections {
-  user: {
-    codeTtlSeconds: number;
-    codesPerDay: number;
-    codeAttempts: number;
-    defaultRegion: string;
-    passwordBackoff: { accountFailures: number; addressFailures: number; maxWaitSeconds: number; knownAddressDays: number };
-    codeSender: { driver: 'auto' | 'log' | 'webhook' | 'off'; webhook: { url: string; token: string; timeoutMs: number } };
-  };
+  user: UserConfig;
   auth: { fieldKey: string; passwordCost: number };
 }
 

@@ -10,10 +10,11 @@ import { createFeedIndex } from './model/feed-index.js';
 import { videoMigrations } from './model/migrations.js';
 import type { VideoDB } from './model/tables.js';
 import { defineVideoService } from './service.js';
+import type { VideoConfig } from './config.js';
 
-/** The configuration section the video service reads. */
+/** The configuration section the video service reads (./config.ts). */
 export interface VideoSections {
-  video: { feedIndexSize: number; ffmpeg: string };
+  video: VideoConfig;
 }
 
 type VideoContext = ModuleContext<VideoDB, VideoSections>;

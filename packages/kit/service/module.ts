@@ -118,10 +118,11 @@ export function defineServiceModule<D extends ServiceDefinition, DB = unknown, S
 }
 
 /**
- * A list of modules, checked: names unique, and every call answered by a module of the list
- * (a call to a service nobody hosts is a wiring mistake, found at start-up).
+ * A list of modules, checked: names unique, and every call answered by a module of the list or
+ * by a contract in `elsewhere` (services listed but hosted by other processes): a call to a
+ * service nobody hosts is a wiring mistake, found at start-up.
  */
-export function checkModules(modules: readonly ServiceModule[]): readonly ServiceModule[] {
+export function checkModules(modules: readonly ServiceModule[], elsewhere: readonly ServiceDefinition[] = []): readonly ServiceModule[] {
   const byName = new Map<string, ServiceModule>();
   for (const m of modules) {
     if (byName.has(m.name)) throw errors.invalid('modules', `two modules are named "${m.name}"`);
@@ -138,8 +139,8 @@ export function checkModules(modules: readonly ServiceModule[]): readonly Servic
   }
   for (const m of modules) {
     for (const [key, definition] of Object.entries(m.calls)) {
-      const callee = byName.get(serviceNameOf(definition));
-      if (!callee || callee.definition.fullName !== definition.fullName) throw errors.invalid(`${m.name}.calls.${key}`, `no module in the list serves ${definition.fullName}`);
+      const callee = byName.get(serviceNameOf(definition))?.definition ?? elsewhere.find((d) => d.fullName === definition.fullName);
+      if (!callee || callee.fullName !== definition.fullName) throw errors.invalid(`${m.name}.calls.${key}`, `no module in the list serves ${definition.fullName}`);
     }
   }
   return Object.freeze([...modules]);
