@@ -1,0 +1,30 @@
+// What the order service's use cases need, passed in by service.ts. Interfaces only: no driver,
+// adapter or configuration type reaches logic/.
+import type { Logger } from 'pino';
+import type { Clock } from '#kit/clock';
+import type { SagaCoordinator, SagaDefinition } from '#kit/saga';
+import type { CartReader } from './cart.js';
+import type { AddressModel } from './model/addresses.js';
+import type { OrderModel } from './model/orders.js';
+import type { RequestModel } from './model/requests.js';
+import type { PaymentTimeouts } from './payment-timeouts.js';
+import type { OrderPayload } from './saga.js';
+import type { StockLedger } from './stock.js';
+
+export interface OrderDeps {
+  readonly addresses: AddressModel;
+  readonly orders: OrderModel;
+  /** Idempotency keys of CreateOrder. */
+  readonly requests: RequestModel;
+  /** Runs (or answers) the transaction that creates an order. */
+  readonly coordinator: SagaCoordinator;
+  readonly saga: SagaDefinition<OrderPayload>;
+  /** The product service's stock: a cancelled order's items go back under its saga's stock branch. */
+  readonly stock: StockLedger;
+  /** The cart service: the checked lines of an order "from cart", removed once it exists. */
+  readonly cart: CartReader;
+  readonly timeouts: PaymentTimeouts;
+  readonly ids: { next(): number };
+  readonly clock: Clock;
+  readonly log: Logger;
+}

@@ -1,0 +1,11 @@
+export { defineOrderService, type OrderService, type OrderServiceOptions, type OrderHandlers } from './service.js';
+export { orderMigrations } from './model/migrations.js';
+export type { OrderDB, OrderStatus } from './model/tables.js';
+export { ORDER_CREATE, STOCK_BRANCH, ORDER_BRANCH, gidOf, type OrderPayload } from './saga.js';
+export { PAYMENT_TIMEOUT_TOPIC } from './payment-timeouts.js';
+export { stockLedger, type StockLedger, type ReservedProduct } from './stock.js';
+export { cartReader, type CartReader } from './cart.js';
+export type { ExpiryOutcome } from './logic/expire-order.js';
+export { MAX_ORDER_ITEMS, MAX_QUANTITY, MAX_ADDRESSES, ORDER_STATUSES } from './rules.js';
+export { OrderServiceDefinition } from '#gen/surge/order/v1/order';
+export { orderModule, type OrderSections, type OrderOverrides } from './module.js';

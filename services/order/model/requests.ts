@@ -1,0 +1,21 @@
+// Idempotency keys of CreateOrder: (user, key) → the order id, gid and saga payload of the one
+// transaction that key starts. Written before the saga, so a repeat finds it whatever happened
+// after (the saga running, finished, or never started because the instance died in between).
+import type { Selectable } from 'kysely';
+import type { ServiceDatabase } from '#kit/store';
+import type { OrderDB, OrderRequestsTable } from './tables.js';
+
+export type RequestRow = Selectable<OrderRequestsTable>;
+
+export interface RequestModel {
+  find(userId: number, key: string): Promise<RequestRow | undefined>;
+  /** Records the key; false when the user's key was taken first (then find() gives the winner). */
+  claim(row: RequestRow): Promise<boolean>;
+}
+
+export function createRequestModel(sdb: ServiceDatabase<OrderDB>): RequestModel {
+  return {
+    find: (userId, key) => sdb.db.selectFrom('order_requests').selectAll().where('user_id', '=', userId).where('idem_key', '=', key).executeTakeFirst(),
+    claim: (row) => sdb.insertIgnore('order_requests', row),
+  };
+}
