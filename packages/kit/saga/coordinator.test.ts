@@ -1,0 +1,385 @@
+// The coordinator on SQLite and MariaDB, time on a ManualClock: each flow is proved by the effect
+// rows the participants wrote through their barrier (exactly once, or compensated once), the calls
+// made in order, and the stored row. Coordinators "crash" by closing while a branch call is held:
+// their lease stops being renewed, as a killed process's does (test/saga-crash.test.ts kills one).
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import { ManualClock } from '#kit/clock';
+import { Code, errors, SurgeError } from '#kit/errors';
+import type { ServiceDatabase } from '#kit/store';
+import { refusalOf, testDatabases } from '#kit/testing';
+import { createSagaCoordinator, defineSaga, sagaMigrations, type SagaCoordinatorOptions, type SagaTables } from './index.js';
+import { effectBranches, effectsOf, failing, gate, outOfStock, participantMigrations, type Hooks, type ParticipantTables } from './testing/participants.js';
+
+interface Payload {
+  orderId: number;
+  sku: string;
+  qty: number;
+}
+const payload: Payload = { orderId: 7, sku: 'sku-1', qty: 2 };
+const log = pino({ level: 'silent' });
+const LEASE = 3_000;
+
+/** Moves the manual clock in small steps until p settles (back-offs and renewals fire on the way). */
+async function settle<T>(p: Promise<T>, clock: ManualClock, stepMs = 100, timeoutMs = 15_000): Promise<T> {
+  let done = false;
+  p.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  const end = Date.now() + timeoutMs;
+  while (!done) {
+    if (Date.now() > end) throw new Error('timed out waiting for the saga to settle');
+    clock.advance(stepMs);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  return p;
+}
+
+async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('timed out waiting for a condition');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+for (const kind of await testDatabases()) {
+  describe.skipIf(!kind.available)(`saga coordinator on ${kind.name}`, () => {
+    const closers: (() => Promise<unknown>)[] = [];
+    afterAll(async () => {
+      for (const close of closers.reverse()) await close();
+      await kind.cleanup();
+    });
+
+    /** Fresh databases for one test: the coordinator's and one participant's. */
+    async function setup() {
+      const coordinatorDb = await kind.open<SagaTables>('orders', sagaMigrations);
+      const participantDb = (await kind.open<ParticipantTables>('stock', participantMigrations)) as ServiceDatabase<ParticipantTables>;
+      const clock = new ManualClock();
+      const calls: string[] = [];
+      const saga = (hooks: Hooks = {}, names = ['stock', 'order']) => defineSaga<Payload>('order.create', effectBranches<Payload>(participantDb, names, hooks, calls));
+      const coordinator = (sagas: SagaCoordinatorOptions['sagas'], extra: Partial<SagaCoordinatorOptions> = {}) => {
+        const c = createSagaCoordinator({ db: coordinatorDb, sagas, owner: `node-${randomUUID().slice(0, 8)}`, log, clock, leaseMs: LEASE, retry: { baseMs: 100, maxMs: 1_000, maxAttempts: 4 }, random: () => 0.5, ...extra });
+        closers.push(() => c.close());
+        return c;
+      };
+      const row = (gid: string) => coordinatorDb.db.selectFrom('surge_saga').selectAll().where('gid', '=', gid).executeTakeFirstOrThrow();
+      const branchRows = async (gid: string) =>
+        (await coordinatorDb.db.selectFrom('surge_saga_branch').select(['name', 'action', 'compensation']).where('gid', '=', gid).orderBy('idx').execute()).map((b) => `${b.name}:${b.action}/${b.compensation}`);
+      return { coordinatorDb, participantDb, clock, calls, saga, coordinator, row, branchRows, effects: (gid: string) => effectsOf(participantDb, gid) };
+    }
+
+    it('success: every action once, in order; the row finished with each branch done', async () => {
+      const t = await setup();
+      const registry = new Registry();
+      const def = t.saga();
+      const c = t.coordinator([def], { registry });
+      const started = t.clock.now();
+      const outcome = await settle(c.run(def, payload), t.clock);
+      expect(outcome.status).toBe('succeeded');
+      expect(t.calls).toEqual(['stock.action', 'order.action']);
+      expect(await t.effects(outcome.gid)).toEqual(['order.action', 'stock.action']);
+      const stored = await t.row(outcome.gid);
+      expect(stored).toMatchObject({ status: 'succeeded', owner: '', step: 2, payload: JSON.stringify(payload) });
+      expect(stored.finished_at).toBeGreaterThanOrEqual(started);
+      expect(stored.finished_at).toBeLessThanOrEqual(t.clock.now());
+      expect(await t.branchRows(outcome.gid)).toEqual(['stock:done/none', 'order:done/none']);
+      expect(await registry.metrics()).toMatch(/surge_saga_transactions_total\{saga="order.create",outcome="succeeded"\} 1/);
+    });
+
+    it('a business refusal compensates every branch that may have run, in reverse, the refused one included (a no-op through its barrier)', async () => {
+      const t = await setup();
+      const def = t.saga({ 'ship.action': { before: () => Promise.reject(outOfStock()) } }, ['stock', 'order', 'ship', 'notify']);
+      const outcome = await settle(t.coordinator([def]).run(def, payload), t.clock);
+      expect(outcome.status).toBe('compensated');
+      if (outcome.status !== 'compensated') return;
+      expect(outcome.reason).toBeInstanceOf(SurgeError);
+      expect(outcome.reason).toMatchObject({ code: Code.FailedPrecondition, message: 'sku-1: out of stock' });
+      expect(t.calls).toEqual(['stock.action', 'order.action', 'ship.action', 'ship.compensate', 'order.compensate', 'stock.compensate']);
+      expect(await t.effects(outcome.gid)).toEqual(['order.action', 'order.compensate', 'stock.action', 'stock.compensate']);
+      expect(await t.branchRows(outcome.gid)).toEqual(['stock:done/done', 'order:done/done', 'ship:refused/done', 'notify:pending/none']);
+      expect(await t.row(outcome.gid)).toMatchObject({ status: 'compensated', phase: 'compensate', step: -1, reason_code: Code.FailedPrecondition });
+    });
+
+    it('a refused action that had committed before answering is compensated too', async () => {
+      const t = await setup();
+      const def = t.saga({ 'order.action': { after: () => Promise.reject(errors.invalid('qty', 'over the per-order limit')) } });
+      const outcome = await settle(t.coordinator([def]).run(def, payload), t.clock);
+      expect(outcome.status).toBe('compensated');
+      expect(await t.effects(outcome.gid)).toEqual(['order.action', 'order.compensate', 'stock.action', 'stock.compensate']);
+    });
+
+    it('transient failures are retried with back-off until the branch succeeds; the effect happens once', async () => {
+      const t = await setup();
+      const def = t.saga({ 'order.action': { before: failing(2) } });
+      const outcome = await settle(t.coordinator([def]).run(def, payload), t.clock);
+      expect(outcome.status).toBe('succeeded');
+      expect(t.calls).toEqual(['stock.action', 'order.action', 'order.action', 'order.action']);
+      expect(await t.effects(outcome.gid)).toEqual(['order.action', 'stock.action']);
+      expect(await t.row(outcome.gid)).toMatchObject({ status: 'succeeded', attempts: 0, error_code: 0 });
+    });
+
+    it('waits out the back-off: no second call before baseMs/2 (random 0.5 → 75 ms), one right after', async () => {
+      const t = await setup();
+      const def = t.saga({ 'stock.action': { before: failing(1) } });
+      const running = t.coordinator([def]).run(def, payload);
+      await until(() => t.calls.length === 1);
+      await until(async () => (await t.coordinatorDb.db.selectFrom('surge_saga').select('error_code').executeTakeFirst())?.error_code === Code.Unavailable);
+      await new Promise((r) => setTimeout(r, 20));
+      t.clock.advance(74);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(t.calls).toEqual(['stock.action']);
+      t.clock.advance(1);
+      await until(() => t.calls.length === 3);
+      expect((await running).status).toBe('succeeded');
+    });
+
+    it('an answer lost after the participant committed (DeadlineExceeded): the retry finds the barrier row, the effect stays single', async () => {
+      const t = await setup();
+      const def = t.saga({ 'stock.action': { after: failing(1, () => errors.deadline()) } });
+      const outcome = await settle(t.coordinator([def]).run(def, payload), t.clock);
+      expect(outcome.status).toBe('succeeded');
+      expect(t.calls.filter((c) => c === 'stock.action')).toHaveLength(2);
+      expect(await t.effects(outcome.gid)).toEqual(['order.action', 'stock.action']);
+    });
+
+    it('retries stop at maxAttempts: stuck, logged and counted, listed, never retried by itself; retry(gid) drives it to the end', async () => {
+      const t = await setup();
+      const registry = new Registry();
+      let healthy = false;
+      const def = t.saga({ 'order.action': { before: () => { if (!healthy) throw errors.unavailable('order database'); } } });
+      const c = t.coordinator([def], { registry });
+      const outcome = await settle(c.run(def, payload), t.clock);
+      expect(outcome.status).toBe('stuck');
+      if (outcome.status !== 'stuck') return;
+      expect(outcome.error.code).toBe(Code.Unavailable);
+      expect(t.calls.filter((x) => x === 'order.action')).toHaveLength(4);
+      const [listed, ...others] = (await c.stuck()).filter((s) => s.gid === outcome.gid);
+      expect(others).toEqual([]);
+      expect(listed).toMatchObject({ gid: outcome.gid, saga: 'order.create', phase: 'action', branch: 'order', attempts: 4, reason: undefined });
+      expect(listed!.error).toMatchObject({ code: Code.Unavailable, message: 'order database is unavailable, try again shortly' });
+      expect(await registry.metrics()).toMatch(/surge_saga_transactions_total\{saga="order.create",outcome="stuck"\} 1/);
+
+      // Nobody takes it up by itself: not the resume loop, however long it waits.
+      t.clock.advance(10 * LEASE);
+      expect(await c.resumeExpired()).toEqual([]);
+      expect(t.calls.filter((x) => x === 'order.action')).toHaveLength(4);
+
+      healthy = true;
+      const retried = await settle(c.retry(outcome.gid), t.clock);
+      expect(retried).toEqual({ gid: outcome.gid, status: 'succeeded' });
+      expect(await t.effects(outcome.gid)).toEqual(['order.action', 'stock.action']);
+      expect((await c.stuck()).map((s) => s.gid)).not.toContain(outcome.gid);
+      await expect(c.retry(outcome.gid)).rejects.toMatchObject({ code: Code.FailedPrecondition });
+      await expect(c.retry('no-such-gid')).rejects.toMatchObject({ code: Code.NotFound });
+    });
+
+    it('compensations are retried through transient failures until they succeed, each effect once', async () => {
+      const t = await setup();
+      const def = t.saga({ 'order.action': { before: () => Promise.reject(outOfStock()) }, 'stock.compensate': { before: failing(2) } });
+      const outcome = await settle(t.coordinator([def]).run(def, payload), t.clock);
+      expect(outcome.status).toBe('compensated');
+      expect(t.calls).toEqual(['stock.action', 'order.action', 'order.compensate', 'stock.compensate', 'stock.compensate', 'stock.compensate']);
+      expect(await t.effects(outcome.gid)).toEqual(['stock.action', 'stock.compensate']);
+    });
+
+    it('a compensation failing past maxAttempts sticks in the compensate phase, and retry(gid) finishes the compensation', async () => {
+      const t = await setup();
+      let healthy = false;
+      const def = t.saga({ 'order.action': { before: () => Promise.reject(outOfStock()) }, 'stock.compensate': { before: () => { if (!healthy) throw new Error('socket hang up'); } } });
+      const c = t.coordinator([def]);
+      const outcome = await settle(c.run(def, payload), t.clock);
+      expect(outcome.status).toBe('stuck');
+      const listed = (await c.stuck()).find((s) => s.gid === outcome.gid);
+      expect(listed).toMatchObject({ phase: 'compensate', branch: 'stock', attempts: 4 });
+      expect(listed!.error).toMatchObject({ code: Code.Internal, message: 'internal: socket hang up' });
+      expect(listed!.reason).toMatchObject({ code: Code.FailedPrecondition });
+      healthy = true;
+      const retried = await settle(c.retry(outcome.gid), t.clock);
+      expect(retried.status).toBe('compensated');
+      expect(await t.effects(outcome.gid)).toEqual(['stock.action', 'stock.compensate']);
+    });
+
+    it('a slow branch keeps its lease: renewals hold it past several lease periods, so no other instance takes it', async () => {
+      const t = await setup();
+      const held = gate();
+      const defA = t.saga({ 'order.action': { before: held.hook } });
+      const a = t.coordinator([defA]);
+      const b = t.coordinator([t.saga()]);
+      const run = a.run(defA, payload);
+      await held.reached;
+      for (let i = 0; i < 12; i++) {
+        t.clock.advance(LEASE / 4);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(await b.resumeExpired()).toEqual([]);
+      held.release();
+      expect((await settle(run, t.clock)).status).toBe('succeeded');
+    });
+
+    it('resume after a crash: another instance resumes once the lease expired, from the stored step; no branch effect twice', async () => {
+      const t = await setup();
+      const held = gate();
+      const defA = t.saga({ 'order.action': { before: held.hook } });
+      const a = t.coordinator([defA]);
+      const running = a.run(defA, payload);
+      await held.reached;
+      const crashed = a.close(); // renewals stop; the held call is still in flight, as in a hung process
+      const b = t.coordinator([t.saga()]);
+      t.clock.advance(LEASE - 1);
+      expect(await b.resumeExpired()).toEqual([]); // not before the lease ran out
+      t.clock.advance(2);
+      const resumed = await settle(b.resumeExpired(), t.clock);
+      expect(resumed.map((o) => o.status)).toEqual(['succeeded']);
+      const gid = resumed[0]!.gid;
+      // The stock action committed before the crash and was not called again.
+      expect(t.calls).toEqual(['stock.action', 'order.action', 'order.action']);
+      held.release();
+      await crashed;
+      expect(await running).toEqual({ gid, status: 'pending' });
+      expect(await t.effects(gid)).toEqual(['order.action', 'stock.action']);
+      expect(await t.row(gid)).toMatchObject({ status: 'succeeded', owner: '' });
+    });
+
+    it('resume after a crash that came after the participant committed: the resumed call is a no-op at the barrier', async () => {
+      const t = await setup();
+      const held = gate();
+      const defA = t.saga({ 'order.action': { after: held.hook } });
+      const a = t.coordinator([defA]);
+      const running = a.run(defA, payload);
+      await held.reached;
+      const crashed = a.close();
+      const b = t.coordinator([t.saga()]);
+      t.clock.advance(LEASE + 1);
+      const [outcome] = await settle(b.resumeExpired(), t.clock);
+      expect(outcome!.status).toBe('succeeded');
+      held.release();
+      await crashed;
+      expect((await running).status).toBe('pending');
+      expect(await t.effects(outcome!.gid)).toEqual(['order.action', 'stock.action']);
+    });
+
+    it('three instances racing for ten expired leases: each transaction is driven by exactly one of them', async () => {
+      const t = await setup();
+      const held = gate();
+      const defA = t.saga({ 'stock.action': { before: held.hook } });
+      const a = t.coordinator([defA]);
+      const runs = Array.from({ length: 10 }, () => a.run(defA, payload));
+      await held.reached;
+      await until(() => t.calls.length === 10);
+      const crashed = a.close();
+      const racers = [1, 2, 3].map(() => t.coordinator([t.saga()]));
+      t.clock.advance(LEASE + 1);
+      const results = await settle(Promise.all(racers.map((r) => r.resumeExpired())), t.clock);
+      const gids = results.flat().map((o) => o.gid);
+      expect(results.flat().every((o) => o.status === 'succeeded')).toBe(true);
+      expect(new Set(gids).size).toBe(10);
+      expect(gids).toHaveLength(10);
+      held.release();
+      await crashed;
+      const fromA = await Promise.all(runs);
+      expect(fromA.every((o) => o.status === 'pending')).toBe(true);
+      for (const o of fromA) expect(await t.effects(o.gid)).toEqual(['order.action', 'stock.action']);
+      // 10 held calls from the crashed instance + 10 stock and 10 order calls from the racers.
+      expect(t.calls.filter((x) => x === 'order.action')).toHaveLength(10);
+    });
+
+    it('start(): the background loop resumes an expired transaction by itself', async () => {
+      const t = await setup();
+      const held = gate();
+      const defA = t.saga({ 'stock.action': { before: held.hook } });
+      const a = t.coordinator([defA]);
+      const running = a.run(defA, payload);
+      await held.reached;
+      const crashed = a.close();
+      const b = t.coordinator([t.saga()], { pollMs: 500 });
+      b.start();
+      const gid = (await t.coordinatorDb.db.selectFrom('surge_saga').select('gid').executeTakeFirstOrThrow()).gid;
+      await until(async () => {
+        t.clock.advance(250);
+        await new Promise((r) => setTimeout(r, 5));
+        return (await t.row(gid)).status === 'succeeded';
+      });
+      expect(await t.effects(gid)).toEqual(['order.action', 'stock.action']);
+      held.release();
+      await crashed;
+      expect((await running).status).toBe('pending');
+    });
+
+    it('run() with a gid that exists starts nothing and answers its outcome; a gid of another saga is refused', async () => {
+      const t = await setup();
+      const def = t.saga();
+      const c = t.coordinator([def]);
+      const first = await settle(c.run(def, payload, { gid: 'order-7' }), t.clock);
+      expect(first).toEqual({ gid: 'order-7', status: 'succeeded' });
+      expect(await c.run(def, { ...payload, qty: 99 }, { gid: 'order-7' })).toEqual({ gid: 'order-7', status: 'succeeded' });
+      expect(t.calls).toHaveLength(2);
+      const other = defineSaga<Payload>('order.cancel', effectBranches<Payload>(t.participantDb, ['stock']));
+      const c2 = t.coordinator([other]);
+      await expect(c2.run(other, payload, { gid: 'order-7' })).rejects.toMatchObject({ code: Code.AlreadyExists });
+    });
+
+    it('refuses bad input before writing anything: gid, payload size, a saga not given to it', async () => {
+      const t = await setup();
+      const def = t.saga();
+      const c = t.coordinator([def], { maxPayloadBytes: 100 });
+      await expect(c.run(def, payload, { gid: 'bad gid' })).rejects.toMatchObject({ code: Code.InvalidArgument, details: { field: 'gid' } });
+      await expect(c.run(def, { ...payload, sku: 'x'.repeat(100) })).rejects.toMatchObject({ code: Code.InvalidArgument, details: { field: 'payload' } });
+      await expect(c.run(def, undefined as never)).rejects.toMatchObject({ code: Code.InvalidArgument, details: { field: 'payload' } });
+      await expect(c.run(t.saga(), payload)).rejects.toMatchObject({ code: Code.InvalidArgument, details: { field: 'saga' } });
+      expect(await t.coordinatorDb.db.selectFrom('surge_saga').selectAll().execute()).toEqual([]);
+      await c.close();
+      await expect(c.run(def, payload)).rejects.toMatchObject({ code: Code.Unavailable });
+    });
+
+    it('cleanup deletes finished transactions past retention, their branch rows too, and keeps recent and stuck ones', async () => {
+      const t = await setup();
+      const def = t.saga({
+        'order.action': {
+          before: (call) => {
+            if (call.gid.startsWith('stuck')) throw errors.unavailable('order database');
+            if (call.gid.startsWith('refused')) throw outOfStock();
+          },
+        },
+      });
+      const c = t.coordinator([def], { retentionMs: 60_000, retry: { maxAttempts: 1 } });
+      const old = await settle(c.run(def, payload, { gid: 'old-ok' }), t.clock);
+      const refused = await settle(c.run(def, payload, { gid: 'refused-old' }), t.clock);
+      const stuck = await settle(c.run(def, payload, { gid: 'stuck-1' }), t.clock);
+      expect([old.status, refused.status, stuck.status]).toEqual(['succeeded', 'compensated', 'stuck']);
+      t.clock.advance(60_001);
+      const recent = await settle(c.run(def, payload, { gid: 'recent-ok' }), t.clock);
+      expect(recent.status).toBe('succeeded');
+      expect(await c.prune()).toBe(2);
+      const left = (await t.coordinatorDb.db.selectFrom('surge_saga').select('gid').orderBy('gid').execute()).map((r) => r.gid);
+      expect(left).toEqual(['recent-ok', 'stuck-1']);
+      const branchGids = new Set((await t.coordinatorDb.db.selectFrom('surge_saga_branch').select('gid').execute()).map((r) => r.gid));
+      expect([...branchGids].sort()).toEqual(['recent-ok', 'stuck-1']);
+    });
+  });
+}
+
+describe('saga definitions and options are checked at construction', () => {
+  const noop = async () => undefined;
+  it('defineSaga refuses a bad name, no branches, a duplicate or bad branch name, a missing function', () => {
+    expect(refusalOf(() => defineSaga('Order Create', [{ name: 'a', action: noop, compensate: noop }])).details).toEqual({ field: 'name' });
+    expect(refusalOf(() => defineSaga('order.create', [])).details).toEqual({ field: 'branches' });
+    expect(refusalOf(() => defineSaga('order.create', [{ name: 'a', action: noop, compensate: noop }, { name: 'a', action: noop, compensate: noop }])).details).toEqual({ field: 'branches[1].name' });
+    expect(refusalOf(() => defineSaga('order.create', [{ name: 'a b', action: noop, compensate: noop }])).details).toEqual({ field: 'branches[0].name' });
+    expect(refusalOf(() => defineSaga('order.create', [{ name: 'a', action: noop } as never])).details).toEqual({ field: 'branches[0].compensate' });
+  });
+
+  it('createSagaCoordinator refuses a bad owner, lease, retry or a saga listed twice, naming the field', () => {
+    const saga = defineSaga('order.create', [{ name: 'a', action: noop, compensate: noop }]);
+    const base = { db: {} as never, sagas: [saga], owner: 'node-1', log };
+    expect(refusalOf(() => createSagaCoordinator({ ...base, owner: '' })).details).toEqual({ field: 'owner' });
+    expect(refusalOf(() => createSagaCoordinator({ ...base, leaseMs: 10 })).details).toEqual({ field: 'leaseMs' });
+    expect(refusalOf(() => createSagaCoordinator({ ...base, retry: { baseMs: 500, maxMs: 100 } })).details).toEqual({ field: 'retry.maxMs' });
+    expect(refusalOf(() => createSagaCoordinator({ ...base, retry: { maxAttempts: 0 } })).details).toEqual({ field: 'retry.maxAttempts' });
+    expect(refusalOf(() => createSagaCoordinator({ ...base, maxPayloadBytes: 1_000_000 })).details).toEqual({ field: 'maxPayloadBytes' });
+    expect(refusalOf(() => createSagaCoordinator({ ...base, sagas: [saga, saga] })).details).toEqual({ field: 'sagas' });
+  });
+});

@@ -1,0 +1,48 @@
+// What run(), retry() and the resume loop report for one transaction.
+import { SurgeError } from '#kit/errors';
+import type { SagaPhase, SagaRow } from './store.js';
+
+export type SagaOutcome =
+  /** Every action ran. */
+  | { readonly gid: string; readonly status: 'succeeded' }
+  /** An action was refused (reason: the participant's error, e.g. out of stock) and every branch that may have run is compensated. */
+  | { readonly gid: string; readonly status: 'compensated'; readonly reason: SurgeError }
+  /**
+   * Retries ran out; waiting for an operator (stuck(), retry(gid)). error: the last failure, for
+   * operators: an Internal one carries its cause's words, so answer a client with your own error.
+   */
+  | { readonly gid: string; readonly status: 'stuck'; readonly error: SurgeError }
+  /** This instance stopped driving it (closing, lease taken, database failing); an instance resumes it after the lease. */
+  | { readonly gid: string; readonly status: 'pending' };
+
+/** A transaction waiting for an operator, as stuck() lists it. */
+export interface StuckSaga {
+  readonly gid: string;
+  readonly saga: string;
+  /** Whether it was going forward (action) or compensating when it stopped. */
+  readonly phase: SagaPhase;
+  /** The branch whose operation kept failing. */
+  readonly branch: string;
+  readonly attempts: number;
+  readonly error: SurgeError;
+  /** The refusal that started the compensation, when compensating. */
+  readonly reason: SurgeError | undefined;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export const storedError = (code: number, message: string): SurgeError => SurgeError.fromWire(code, message);
+
+/** The outcome a stored row already shows (a run() of a gid that exists). */
+export function outcomeOfRow(row: SagaRow): SagaOutcome {
+  switch (row.status) {
+    case 'succeeded':
+      return { gid: row.gid, status: 'succeeded' };
+    case 'compensated':
+      return { gid: row.gid, status: 'compensated', reason: storedError(row.reason_code, row.reason) };
+    case 'stuck':
+      return { gid: row.gid, status: 'stuck', error: storedError(row.error_code, row.error) };
+    default:
+      return { gid: row.gid, status: 'pending' };
+  }
+}
