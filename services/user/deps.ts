@@ -3,6 +3,7 @@
 import type { Clock } from '#kit/clock';
 import type { CodeSender } from './code-sender.js';
 import type { CodeModel } from './model/codes.js';
+import type { RoleModel } from './model/roles.js';
 import type { UserModel } from './model/users.js';
 
 /** A back-off on failures per key (#kit/limit's BackoffLimit). */
@@ -12,7 +13,17 @@ export interface BackoffLimiter {
   pass(key: string): Promise<void>;
 }
 
-export interface UserDeps {
+/**
+ * What the role use cases need (logic/get-roles.ts, logic/set-role.ts): the service passes its
+ * UserDeps; a tool that holds only the database (surge admin, roles-admin.ts) passes these.
+ */
+export interface RoleDeps {
+  readonly roles: RoleModel;
+  readonly users: Pick<UserModel, 'findCredentials'>;
+  readonly clock: Clock;
+}
+
+export interface UserDeps extends RoleDeps {
   readonly users: UserModel;
   readonly codes: CodeModel;
   readonly ids: { next(): number };

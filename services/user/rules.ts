@@ -81,4 +81,17 @@ export function checkSignature(v: string): string {
   return checkText('signature', v, { min: 0, max: 256, multiline: true });
 }
 
+/**
+ * The roles an account may hold: a closed set, so a typo ("admn") is refused instead of stored as
+ * a role nothing checks. 'admin' runs the mall: creates products, ships orders.
+ */
+export const ROLES = ['admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function checkRole(v: string): Role {
+  const role = ROLES.find((r) => r === v);
+  if (role === undefined) throw errors.invalid('role', `must be one of: ${ROLES.join(', ')}`);
+  return role;
+}
+
 export { checkId };

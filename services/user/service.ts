@@ -7,21 +7,24 @@ import type { ServiceDatabase } from '#kit/store';
 import { UserServiceDefinition } from '#gen/surge/user/v1/user';
 import type { CodeSender } from './code-sender.js';
 import type { UserDeps } from './deps.js';
+import { getRoles } from './logic/get-roles.js';
 import { getUser } from './logic/get-user.js';
 import { getUsers } from './logic/get-users.js';
 import { login } from './logic/login.js';
 import { loginByMobile } from './logic/login-by-mobile.js';
 import { register } from './logic/register.js';
 import { sendCode } from './logic/send-code.js';
+import { setRole } from './logic/set-role.js';
 import { updateProfile } from './logic/update-profile.js';
 import { createCodeModel } from './model/codes.js';
+import { createRoleModel } from './model/roles.js';
 import type { UserDB } from './model/tables.js';
 import { createUserModel } from './model/users.js';
 
 /** Call metadata naming the client's address; the gateway sets it on sign-in calls (request.ip, which honours http.trustProxy). */
 export const CLIENT_ADDRESS_METADATA = 'x-client-address';
 
-export interface UserServiceOptions extends Omit<UserDeps, 'users' | 'codes' | 'clock'> {
+export interface UserServiceOptions extends Omit<UserDeps, 'users' | 'codes' | 'roles' | 'clock'> {
   db: ServiceDatabase<UserDB>;
   cache: Cache;
   clock: Clock;
@@ -31,7 +34,7 @@ export interface UserServiceOptions extends Omit<UserDeps, 'users' | 'codes' | '
 export type UserService = ServiceImpl<typeof UserServiceDefinition>;
 
 export function defineUserService(o: UserServiceOptions): UserService {
-  const d: UserDeps = { ...o, users: createUserModel(o.db, o.cache), codes: createCodeModel(o.db) };
+  const d: UserDeps = { ...o, users: createUserModel(o.db, o.cache), codes: createCodeModel(o.db), roles: createRoleModel(o.db) };
   return {
     register: (req) => register(d, req),
     // Callers without the address (other services) are held by the per-account back-off only.
@@ -41,5 +44,7 @@ export function defineUserService(o: UserServiceOptions): UserService {
     getUser: (req) => getUser(d, req),
     getUsers: (req) => getUsers(d, req),
     updateProfile: (req) => updateProfile(d, req),
+    getRoles: (req) => getRoles(d, req),
+    setRole: (req) => setRole(d, req),
   };
 }

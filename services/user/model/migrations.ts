@@ -79,4 +79,19 @@ export const userMigrations: Record<string, Migration> = {
     },
     // No down: SQLite drops an indexed column only by rebuilding the table, and nothing runs downs.
   },
+  // Roles of accounts ('admin'): a row per role held, so granting twice is one row.
+  '0004_user_roles': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('user_roles')
+        .addColumn('user_id', 'bigint', (c) => c.notNull())
+        .addColumn('role', 'varchar(32)', (c) => c.notNull())
+        .addColumn('granted_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('user_roles_pk', ['user_id', 'role'])
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('user_roles').execute();
+    },
+  },
 };

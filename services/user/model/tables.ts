@@ -39,8 +39,16 @@ export interface MobileReindexTable {
   id: number;
 }
 
+/** A role an account holds (rules.ts ROLES), since granted_at (ms). */
+export interface UserRolesTable {
+  user_id: number;
+  role: string;
+  granted_at: number;
+}
+
 export interface UserDB extends OutboxTables {
   users: UsersTable;
   verification_codes: CodesTable;
   mobile_reindex: MobileReindexTable;
+  user_roles: UserRolesTable;
 }

@@ -33,6 +33,8 @@ export type NewUser = Pick<UsersTable, 'id' | 'username' | 'password_hash' | 'mo
 
 export interface Credentials {
   id: number;
+  /** As stored (NFKC), which may differ in case from the name typed. */
+  username: string;
   password_hash: string | null;
 }
 
@@ -62,6 +64,17 @@ export interface CounterChange {
   delta: number;
 }
 
+/**
+ * The account a username signs in to (UserModel.findCredentials), as a query of its own: tools
+ * that hold the database but no cache (surge admin) find accounts exactly as sign-in does.
+ */
+export async function findCredentials(db: Kysely<UserDB>, username: string, typed: string): Promise<Credentials | undefined> {
+  const key = storedUsernameKey(username);
+  const found = await db.selectFrom('users').select(['id', 'username', 'username_key', 'password_hash']).where('username_key', 'in', [key, legacyUsernameKey(typed)]).execute();
+  const row = found.find((r) => r.username === typed) ?? found.find((r) => r.username_key === key);
+  return row && { id: Number(row.id), username: row.username ?? username, password_hash: row.password_hash };
+}
+
 export function createUserModel(store: ServiceDatabase<UserDB>, cache: Cache): UserModel {
   const db = store.db;
   const rows = createRowCache<User>({ cache, prefix: 'user' });
@@ -79,12 +92,7 @@ export function createUserModel(store: ServiceDatabase<UserDB>, cache: Cache): U
       }
     },
 
-    async findCredentials(username, typed) {
-      const key = storedUsernameKey(username);
-      const found = await db.selectFrom('users').select(['id', 'username', 'username_key', 'password_hash']).where('username_key', 'in', [key, legacyUsernameKey(typed)]).execute();
-      const row = found.find((r) => r.username === typed) ?? found.find((r) => r.username_key === key);
-      return row && { id: Number(row.id), password_hash: row.password_hash };
-    },
+    findCredentials: (username, typed) => findCredentials(db, username, typed),
 
     async replacePasswordHash(id, old, hash, now) {
       const res = await db.updateTable('users').set({ password_hash: hash, updated_at: now }).where('id', '=', id).where('password_hash', '=', old).executeTakeFirst();

@@ -53,7 +53,7 @@ describe('gRPC interop from the .proto alone', () => {
       throw new SurgeError(Code.FailedPrecondition, 'not served in this test');
     };
     const impl: ServiceImpl<typeof UserServiceDefinition> = {
-      register: refuse, login: refuse, sendCode: refuse, loginByMobile: refuse, updateProfile: refuse,
+      register: refuse, login: refuse, sendCode: refuse, loginByMobile: refuse, updateProfile: refuse, getRoles: refuse, setRole: refuse,
       getUser: async (req) => {
         const u = users.get(req.id);
         if (!u) throw errors.notFound(`user ${req.id}`);

@@ -47,6 +47,8 @@ function userServer(): { rpc: RpcServer; updates: () => number } {
     loginByMobile: unused,
     getUser: unused,
     getUsers: unused,
+    getRoles: unused,
+    setRole: unused,
     updateProfile: async (req) => {
       updates++;
       return user(req.id);
