@@ -6,6 +6,7 @@
 //   surge up [--scale user=2]        every service and the gateway as separate processes
 //   surge ps [--json]                the instances registered in etcd (default config: deploy/local/surge.yaml)
 //   surge manifests [--check]        writes deploy/k8s/<process>.yaml from the module list (--check: fail if stale)
+//   surge admin grant|revoke <user>  gives or takes the admin role (in the user service's database; works while Surge runs)
 // Each takes --config <file> (or SURGE_CONFIG); environment variables override the file.
 // Each role is imported when it is chosen: `surge gateway` must not load the services' code,
 // which the other roles reach through the module list.
@@ -51,10 +52,15 @@ async function main(): Promise<void> {
       const { manifests } = await import('./roles/manifests.js');
       return manifests(rest);
     }
+    case 'admin': {
+      const { admin } = await import('./roles/admin.js');
+      // It signs and decrypts nothing: no secret is required, in any mode.
+      return admin(rest, () => loadConfig({ file: flag('--config'), secretsUnused: true }));
+    }
     case 'ps':
       return ps(loadConfig({ file: flag('--config') ?? process.env.SURGE_CONFIG ?? 'deploy/local/surge.yaml', secretsUnused: true }), rest.includes('--json'));
     default:
-      throw new ConfigError(`unknown command "${command}"; use start, serve, gateway, up, ps or manifests`);
+      throw new ConfigError(`unknown command "${command}"; use start, serve, gateway, up, ps, manifests or admin`);
   }
 }
 

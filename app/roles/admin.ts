@@ -1,0 +1,78 @@
+// `surge admin grant <username>` / `surge admin revoke <username>`: gives or takes the admin role.
+// It opens the user service's own database (with its migrations, as a host does) and changes the
+// role through the service's SetRole use case, so it works beside a running system: embedded, the
+// SQLite file in the data dir (WAL lets it write while `npm start` holds the file; a writer waits
+// out the other's lock for the store's busy timeout); on servers, the MariaDB database. It needs
+// no signing secret or field key. The gateway reads roles fresh on each admin request, so the
+// change counts at once (docs/security.md, "Roles").
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { systemClock } from '#kit/clock';
+import { Code, SurgeError } from '#kit/errors';
+import { serviceNameOf } from '#kit/service';
+import { openServiceDatabase, type DatabaseConfig } from '#kit/store';
+import { checkRoleUsername, createRoleAdmin, userMigrations, UserServiceDefinition, type RoleChange, type UserDB } from '#services/user';
+import { ConfigError, type Config } from '../config/index.js';
+
+const USAGE = 'usage: surge admin grant|revoke <username> [--config file]';
+/** The verbs, and whether each grants. */
+const VERBS: Readonly<Record<string, boolean>> = { grant: true, revoke: false };
+const ROLE = 'admin';
+
+/** Runs `surge admin <args>`; `load` reads the configuration as the other commands do. */
+export async function admin(args: readonly string[], load: () => Readonly<Config>): Promise<void> {
+  const [verb, username, ...extra] = args.filter((a, i) => a !== '--config' && args[i - 1] !== '--config');
+  if (verb === undefined) throw new ConfigError(USAGE);
+  const granted = Object.hasOwn(VERBS, verb) ? VERBS[verb]! : undefined;
+  if (granted === undefined) throw new ConfigError(`unknown admin command "${verb.slice(0, 64)}"; ${USAGE}`);
+  if (username === undefined) throw new ConfigError(`surge admin ${verb}: which user? ${USAGE}`);
+  if (extra.length > 0) throw new ConfigError(`surge admin ${verb} takes one username; ${USAGE}`);
+  try {
+    checkRoleUsername(username); // before anything is opened
+  } catch (err) {
+    throw asUsageError(err);
+  }
+
+  const config = load();
+  const service = serviceNameOf(UserServiceDefinition);
+  const { database, where } = userDatabase(config, service);
+  const db = await openServiceDatabase<UserDB>({ config: database, service, migrations: userMigrations });
+  try {
+    const change = await createRoleAdmin(db, systemClock).setRoleOf(username, ROLE, granted);
+    process.stdout.write(`surge admin: ${describe(change, granted)} (${where})\n`);
+  } catch (err) {
+    throw asUsageError(err);
+  } finally {
+    await db.close();
+  }
+}
+
+/** A malformed or unknown username is the command line's fault: a ConfigError (status 2, like a bad setting). */
+function asUsageError(err: unknown): unknown {
+  return err instanceof SurgeError && (err.code === Code.InvalidArgument || err.code === Code.NotFound) ? new ConfigError(err.message, { cause: err }) : err;
+}
+
+function describe(c: RoleChange, granted: boolean): string {
+  const who = `${c.username} (user ${c.userId})`;
+  if (granted) return c.changed ? `${who} is now ${ROLE}` : `${who} already was ${ROLE}; nothing changed`;
+  return c.changed ? `${who} is no longer ${ROLE}` : `${who} was not ${ROLE}; nothing changed`;
+}
+
+/**
+ * The user service's database as app/infra.ts configures it for a host, and where that is, for
+ * the message. Embedded, a data dir without the file is refused rather than given an empty
+ * database: the command was most likely pointed at the wrong data dir.
+ */
+function userDatabase(config: Readonly<Config>, service: string): { database: DatabaseConfig; where: string } {
+  const m = config.database.mysql;
+  if (config.database.driver === 'mysql') {
+    return {
+      database: { dialect: 'mysql', host: m.host, port: m.port, user: m.user, password: m.password, databasePrefix: m.databasePrefix, poolSize: 1, connectTimeoutMs: m.connectTimeoutMs },
+      where: `database ${m.databasePrefix}_${service} on ${m.host}:${m.port}`,
+    };
+  }
+  const dir = join(resolve(config.dataDir), 'db');
+  const file = join(dir, `${service}.sqlite`);
+  if (!existsSync(file)) throw new ConfigError(`no user database at ${file}: start Surge once with this data dir, or name the right one (SURGE_DATA, dataDir in --config)`);
+  return { database: { dialect: 'sqlite', dir }, where: file };
+}
