@@ -1,0 +1,16 @@
+// The product service's configuration section (`product`). Schema only: every process loads it.
+import type { Static } from 'typebox';
+import { settings } from '#kit/service';
+
+export const productConfig = settings.section({
+  /** Embedded mode fills an empty catalog with the demo catalog on start (demo/seed.ts); servers seed with `surge seed mall`. */
+  demoData: settings.bool(true),
+  /** The home page's blocks (banners, featured, best sellers) are refreshed in the background once this old; product writes refresh them at once. */
+  homeRefreshSeconds: settings.int(30, 1, 3600),
+  /** Best sellers the home page shows. */
+  rankingSize: settings.int(10, 1, 50),
+  /** Products the id filter is sized for (1% false positives up to it, 1.2 bytes each); past it unknown ids get through more often. */
+  bloomExpectedItems: settings.int(1_000_000, 1000, 100_000_000),
+});
+
+export type ProductConfig = Static<typeof productConfig>;

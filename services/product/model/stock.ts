@@ -1,0 +1,69 @@
+// Stock changes of the saga branches, each one conditional UPDATE in the caller's transaction
+// (the barrier's): the database, not a read-then-write in this process, decides whether the
+// units are there, so concurrent reservations on any number of instances never sell more than
+// the stock.
+import { sql, type Kysely } from 'kysely';
+import type { BranchRef } from '#kit/saga';
+import type { ProductDB } from './tables.js';
+
+export interface StockLine {
+  productId: number;
+  quantity: number;
+}
+
+export type ShortReason = 'out_of_stock' | 'off_shelf' | 'not_found';
+
+export interface StockModel {
+  /** Takes every line or reports the first it could not take (the caller rolls the transaction back). Lines in product id order. */
+  reserve(trx: Kysely<ProductDB>, lines: readonly StockLine[]): Promise<{ productId: number; reason: ShortReason; left: number } | undefined>;
+  /** Gives every line back (sales never below 0). */
+  release(trx: Kysely<ProductDB>, lines: readonly StockLine[]): Promise<void>;
+  /** Whether the branch's compensation has been recorded by the barrier (a reservation after it is refused, not answered as done). */
+  released(ref: BranchRef): Promise<boolean>;
+}
+
+/** Product id order: two reservations of the same products lock their rows in one order (no deadlock on MariaDB). */
+const inIdOrder = (lines: readonly StockLine[]) => [...lines].sort((a, b) => a.productId - b.productId);
+
+export function createStockModel(db: Kysely<ProductDB>): StockModel {
+  return {
+    async reserve(trx, lines) {
+      for (const { productId, quantity } of inIdOrder(lines)) {
+        const res = await trx
+          .updateTable('products')
+          .set({ stock: sql<number>`stock - ${quantity}`, sales: sql<number>`sales + ${quantity}` })
+          .where('id', '=', productId)
+          .where('status', '=', 'on_sale')
+          .where('stock', '>=', quantity)
+          .executeTakeFirst();
+        if (Number(res.numUpdatedRows) === 1) continue;
+        // Why not, for the caller's message: read in the same transaction, so it is the state that refused.
+        const row = await trx.selectFrom('products').select(['status', 'stock']).where('id', '=', productId).executeTakeFirst();
+        const reason: ShortReason = !row ? 'not_found' : row.status !== 'on_sale' ? 'off_shelf' : 'out_of_stock';
+        return { productId, reason, left: row ? Number(row.stock) : 0 };
+      }
+      return undefined;
+    },
+
+    async release(trx, lines) {
+      for (const { productId, quantity } of inIdOrder(lines)) {
+        await trx
+          .updateTable('products')
+          .set({ stock: sql<number>`stock + ${quantity}`, sales: sql<number>`case when sales < ${quantity} then 0 else sales - ${quantity} end` })
+          .where('id', '=', productId)
+          .execute();
+      }
+    },
+
+    async released(ref) {
+      const row = await db
+        .selectFrom('surge_saga_barrier')
+        .select('op')
+        .where('gid', '=', ref.gid)
+        .where('branch', '=', ref.branch)
+        .where('op', '=', 'compensate')
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+  };
+}
