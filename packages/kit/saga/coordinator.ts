@@ -1,5 +1,5 @@
 // The saga coordinator, embedded in the service that starts the transactions (DTM runs it as a
-// server of its own; Surge runs one per instance over the service's database, decision 55).
+// server of its own; Surge runs one per instance over the service's database, decision 58).
 // run() writes the transaction before its first branch and drives it at once; start()'s loop
 // resumes transactions whose owner stopped renewing its lease (a crash, as DTM's cron re-drives
 // unfinished ones) and deletes finished ones past retention. stuck() and retry(gid) are the
