@@ -1,6 +1,8 @@
 // A user's addresses. Every write runs in one transaction that first writes the user's
 // address_books row, which locks it: one user's writes run one at a time (on MariaDB across
-// instances too), so "at most 20" and "exactly one default" are decided on what is there.
+// instances too), so "at most 20" and "exactly one default" are decided on what is there. Rows
+// are then changed by primary key only (the row was read as the user's under that lock), so no
+// write locks a range of the user index that another user's insert falls into.
 import type { Kysely, Selectable } from 'kysely';
 import type { ServiceDatabase } from '#kit/store';
 import type { AddressesTable, OrderDB } from './tables.js';
@@ -37,8 +39,15 @@ export function createAddressModel(sdb: ServiceDatabase<OrderDB>): AddressModel 
   const lockBook = (trx: Kysely<OrderDB>, userId: number, now: number) =>
     sdb.upsert('address_books', { user_id: userId, updated_at: now }, { conflict: ['user_id'], update: ['updated_at'], executor: trx });
 
-  const unsetDefault = (trx: Kysely<OrderDB>, userId: number) =>
-    trx.updateTable('addresses').set({ is_default: 0 }).where('user_id', '=', userId).where('is_default', '=', 1).execute();
+  /**
+   * Unsets the user's default, found first and then updated by its primary key: an UPDATE by
+   * (user_id, is_default) would take gap locks on MariaDB's user index, on which another user's
+   * first address, inserted at the same time, deadlocks. The user's lock makes the read current.
+   */
+  const unsetDefault = async (trx: Kysely<OrderDB>, userId: number) => {
+    const current = await trx.selectFrom('addresses').select('id').where('user_id', '=', userId).where('is_default', '=', 1).execute();
+    for (const { id } of current) await trx.updateTable('addresses').set({ is_default: 0 }).where('id', '=', id).execute();
+  };
 
   const one = (trx: Kysely<OrderDB>, userId: number, id: number) =>
     trx.selectFrom('addresses').selectAll().where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
@@ -55,7 +64,7 @@ export function createAddressModel(sdb: ServiceDatabase<OrderDB>): AddressModel 
         const count = Number(n);
         if (count >= max) return undefined;
         const isDefault = count === 0 || makeDefault;
-        if (isDefault) await unsetDefault(trx, userId);
+        if (isDefault && count > 0) await unsetDefault(trx, userId);
         const row: AddressRow = { id, user_id: userId, ...fields, is_default: isDefault ? 1 : 0, created_at: now, updated_at: now };
         await trx.insertInto('addresses').values(row).execute();
         return row;
@@ -70,7 +79,7 @@ export function createAddressModel(sdb: ServiceDatabase<OrderDB>): AddressModel 
         const { makeDefault, ...fields } = changes;
         if (makeDefault && row.is_default !== 1) await unsetDefault(trx, userId);
         const set = { ...fields, ...(makeDefault ? { is_default: 1 } : {}), updated_at: now };
-        await trx.updateTable('addresses').set(set).where('user_id', '=', userId).where('id', '=', id).execute();
+        await trx.updateTable('addresses').set(set).where('id', '=', id).execute();
         return { ...row, ...set, is_default: makeDefault ? 1 : Number(row.is_default) };
       });
     },
@@ -80,10 +89,10 @@ export function createAddressModel(sdb: ServiceDatabase<OrderDB>): AddressModel 
         await lockBook(trx, userId, now);
         const row = await one(trx, userId, id);
         if (!row) return false;
-        await trx.deleteFrom('addresses').where('user_id', '=', userId).where('id', '=', id).execute();
+        await trx.deleteFrom('addresses').where('id', '=', id).execute();
         if (Number(row.is_default) === 1) {
           const newest = await trx.selectFrom('addresses').select('id').where('user_id', '=', userId).orderBy('id', 'desc').limit(1).executeTakeFirst();
-          if (newest) await trx.updateTable('addresses').set({ is_default: 1, updated_at: now }).where('user_id', '=', userId).where('id', '=', newest.id).execute();
+          if (newest) await trx.updateTable('addresses').set({ is_default: 1, updated_at: now }).where('id', '=', newest.id).execute();
         }
         return true;
       });
