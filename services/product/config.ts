@@ -9,6 +9,12 @@ export const productConfig = settings.section({
   homeRefreshSeconds: settings.int(30, 1, 3600),
   /** Best sellers the home page shows. */
   rankingSize: settings.int(10, 1, 50),
+  /**
+   * The stock branches' barrier rows are kept this long, then deleted. Keep it past the longest a
+   * reservation can wait for its release (order.paymentTimeoutSeconds, at most 7 days): a release
+   * arriving after its reservation's row is gone gives nothing back.
+   */
+  barrierRetentionDays: settings.int(30, 8, 3650),
   /** Products the id filter is sized for (1% false positives up to it, 1.2 bytes each); past it unknown ids get through more often. */
   bloomExpectedItems: settings.int(1_000_000, 1000, 100_000_000),
 });

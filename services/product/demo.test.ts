@@ -20,7 +20,7 @@ const [sqlite] = await testDatabases();
 afterAll(() => sqlite!.cleanup());
 
 const config = (over: Partial<ProductSections['product']> = {}): ProductSections => ({
-  product: { demoData: true, homeRefreshSeconds: 30, rankingSize: 10, bloomExpectedItems: 100_000, ...over },
+  product: { demoData: true, homeRefreshSeconds: 30, rankingSize: 10, barrierRetentionDays: 30, bloomExpectedItems: 100_000, ...over },
 });
 
 async function start(o: { embedded: boolean; config: ProductSections; db?: ModuleContext<ProductDB>['db'] }) {
@@ -29,7 +29,7 @@ async function start(o: { embedded: boolean; config: ProductSections; db?: Modul
   const cache = createCache({ name: 'product', clock: systemClock });
   const ctx = {
     name: 'product', config: o.config, db, cache: () => cache, clock, log: pino({ level: 'silent' }),
-    ids: createIdGenerator({ workerId: 2, clock: systemClock }), redis: undefined, keyPrefix: 'surge:', embedded: o.embedded,
+    ids: createIdGenerator({ workerId: 2, clock: systemClock }), redis: undefined, keyPrefix: 'surge:', embedded: o.embedded, defer: () => undefined,
   } as unknown as ModuleContext<ProductDB, ProductSections>;
   const handlers = await productModule.handlers(ctx);
   const call = () => createCallContext({ clock: systemClock, timeoutMs: 30_000 });

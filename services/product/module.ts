@@ -3,6 +3,7 @@
 // stock branches the order saga calls.
 import { defineServiceModule, type ModuleContext } from '#kit/service';
 import { ProductServiceDefinition } from '#gen/surge/product/v1/product';
+import { startBarrierPruning } from './barrier-pruning.js';
 import type { ProductConfig } from './config.js';
 import { seedDemoCatalog } from './demo/seed.js';
 import { createProductIdFilter } from './model/id-filter.js';
@@ -31,6 +32,8 @@ export const productModule = defineServiceModule({
     const productIds = createProductIdFilter({ redis: ctx.redis, keyPrefix: ctx.keyPrefix, expectedItems: p.bloomExpectedItems });
     // Before the first request: an id missing from the filter would read as never created.
     await fillProductFilter(ctx.db, productIds);
+    const pruning = startBarrierPruning({ db: ctx.db, clock: ctx.clock, log: ctx.log, retentionMs: p.barrierRetentionDays * 86_400_000 });
+    ctx.defer(() => pruning.close());
     return defineProductService({
       db: ctx.db,
       cache: ctx.cache(),

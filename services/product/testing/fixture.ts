@@ -32,13 +32,15 @@ export interface ProductFixture {
   category(name: string, parentId?: number): Promise<Category>;
   /** CreateProduct with defaults for the fields not given (on sale, 100 in stock, ¥10.00). */
   product(fields: Partial<CreateProductRequest> & { categoryId: number; name: string }): Promise<Product>;
-  /** The same database with a fresh service (empty cache and filter, filled from the database), as after a restart. */
-  restart(): Promise<ProductFixture>;
+  /** The same database with a fresh service (empty cache; its filter filled from the database), as after a restart or on another instance. */
+  restart(o?: ProductFixtureOptions): Promise<ProductFixture>;
 }
 
 export interface ProductFixtureOptions {
   homeRefreshMs?: number;
   rankingSize?: number;
+  /** The id filter; default a new one in process memory. */
+  productIds?: BloomFilter;
 }
 
 export async function openProductFixture(kind: TestDatabaseKind, o: ProductFixtureOptions = {}): Promise<ProductFixture> {
@@ -59,7 +61,7 @@ function counting(sdb: ServiceDatabase<ProductDB>): { sdb: ServiceDatabase<Produ
 
 async function build(raw: ServiceDatabase<ProductDB>, o: ProductFixtureOptions, clock: ManualClock): Promise<ProductFixture> {
   const { sdb, queries } = counting(raw);
-  const productIds = createMemoryBloomFilter({ expectedItems: 100_000 });
+  const productIds = o.productIds ?? createMemoryBloomFilter({ expectedItems: 100_000 });
   await fillProductFilter(raw, productIds);
   const service = defineProductService({
     db: sdb,
@@ -83,6 +85,6 @@ async function build(raw: ServiceDatabase<ProductDB>, o: ProductFixtureOptions, 
     queries,
     category: (name, parentId = 0) => rpc.createCategory({ name, parentId, sort: 0 }),
     product: (fields) => rpc.createProduct({ priceCents: 1000, stock: 100, subtitle: '', detail: '', imageUrls: [], ...fields }),
-    restart: () => build(raw, o, clock),
+    restart: (next = {}) => build(raw, next, clock),
   };
 }
