@@ -7,6 +7,7 @@
 //   surge ps [--json]                the instances registered in etcd (default config: deploy/local/surge.yaml)
 //   surge manifests [--check]        writes deploy/k8s/<process>.yaml from the module list (--check: fail if stale)
 //   surge admin grant|revoke <user>  gives or takes the admin role (in the user service's database; works while Surge runs)
+//   surge seed mall                  writes the mall's demo catalog into an empty product database (the servers; embedded seeds itself)
 // Each takes --config <file> (or SURGE_CONFIG); environment variables override the file.
 // Each role is imported when it is chosen: `surge gateway` must not load the services' code,
 // which the other roles reach through the module list.
@@ -57,10 +58,14 @@ async function main(): Promise<void> {
       // It signs and decrypts nothing: no secret is required, in any mode.
       return admin(rest, () => loadConfig({ file: flag('--config'), secretsUnused: true }));
     }
+    case 'seed': {
+      const { seed } = await import('./roles/seed.js');
+      return seed(rest, () => loadConfig({ file: flag('--config'), secretsUnused: true }));
+    }
     case 'ps':
       return ps(loadConfig({ file: flag('--config') ?? process.env.SURGE_CONFIG ?? 'deploy/local/surge.yaml', secretsUnused: true }), rest.includes('--json'));
     default:
-      throw new ConfigError(`unknown command "${command}"; use start, serve, gateway, up, ps, manifests or admin`);
+      throw new ConfigError(`unknown command "${command}"; use start, serve, gateway, up, ps, manifests, admin or seed`);
   }
 }
 

@@ -64,11 +64,7 @@ export async function openInfrastructure(config: Config, log: Logger): Promise<I
       : createLocalBlobStore({ dir: join(dataDir, 'blobs') });
   checks.push({ name: 'blob store', check: () => blob.ping() });
 
-  const m = config.database.mysql;
-  const database: DatabaseConfig =
-    config.database.driver === 'mysql'
-      ? { dialect: 'mysql', host: m.host, port: m.port, user: m.user, password: m.password, databasePrefix: m.databasePrefix, poolSize: m.poolSize, connectTimeoutMs: m.connectTimeoutMs }
-      : { dialect: 'sqlite', dir: join(dataDir, 'db') };
+  const database = databaseConfigOf(config);
 
   const e = config.registry.etcd;
   const registry = config.registry.driver === 'etcd' ? await connectEtcdRegistry({ hosts: e.hosts, prefix: e.prefix, leaseTtlSeconds: e.leaseTtlSeconds }) : createMemoryRegistry();
@@ -89,4 +85,16 @@ export async function openInfrastructure(config: Config, log: Logger): Promise<I
       for (const c of closers.reverse()) await c().catch((err: unknown) => log.warn({ err }, 'closing an adapter failed'));
     },
   };
+}
+
+/**
+ * Where each service's database is, from the configuration: one MariaDB database per service
+ * (`<prefix>_<service>`) or one SQLite file per service under `<dataDir>/db`. Hosts and the
+ * tools that open a service's database beside a running system (surge admin, surge seed) share it.
+ */
+export function databaseConfigOf(config: Readonly<Config>, options: { poolSize?: number } = {}): DatabaseConfig {
+  const m = config.database.mysql;
+  return config.database.driver === 'mysql'
+    ? { dialect: 'mysql', host: m.host, port: m.port, user: m.user, password: m.password, databasePrefix: m.databasePrefix, poolSize: options.poolSize ?? m.poolSize, connectTimeoutMs: m.connectTimeoutMs }
+    : { dialect: 'sqlite', dir: join(resolve(config.dataDir), 'db') };
 }

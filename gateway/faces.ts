@@ -4,6 +4,7 @@ import { UserServiceDefinition } from '#gen/surge/user/v1/user';
 import { douyinRoutes } from './douyin/index.js';
 import { douyinCalls } from './douyin/clients.js';
 import { defineFace, type Face } from './face.js';
+import { MALL_PREFIX, mallCalls, mallRoutes } from './mall/index.js';
 import { userRoutes } from './routes/users.js';
 
 const USERS_PREFIX = '/api/v1/users';
@@ -26,4 +27,12 @@ export const douyinFace = defineFace({
   mount: (app, d) => douyinRoutes(app, { clients: d.clients, tokens: d.tokens, blob: d.blob, limits: d.limits, settings: d.douyin }),
 });
 
-export const gatewayFaces: readonly Face[] = Object.freeze([usersFace, douyinFace]);
+/** /api/v1/mall: the mall's catalog, favorites and cart (mall/). */
+export const mallFace = defineFace({
+  name: 'mall',
+  prefix: MALL_PREFIX,
+  calls: mallCalls,
+  mount: (app, d) => mallRoutes(app, { clients: d.clients }),
+});
+
+export const gatewayFaces: readonly Face[] = Object.freeze([usersFace, douyinFace, mallFace]);

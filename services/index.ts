@@ -2,10 +2,13 @@
 // `surge serve <name>` one of them, `surge up` every one as a process of its own. An entry is
 // light (contract, configuration section); a module's code is loaded only where it is hosted.
 import { checkServiceList } from '#kit/service';
+import { cartEntry } from './cart/entry.js';
 import { interactionEntry } from './interaction/entry.js';
 import { messageEntry } from './message/entry.js';
+import { orderEntry } from './order/entry.js';
+import { productEntry } from './product/entry.js';
 import { relationEntry } from './relation/entry.js';
 import { userEntry } from './user/entry.js';
 import { videoEntry } from './video/entry.js';
 
-export const serviceList = checkServiceList([userEntry, videoEntry, interactionEntry, relationEntry, messageEntry] as const);
+export const serviceList = checkServiceList([userEntry, videoEntry, interactionEntry, relationEntry, messageEntry, productEntry, cartEntry, orderEntry] as const);

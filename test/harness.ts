@@ -39,7 +39,8 @@ export async function startTestSystem(mode: Mode, extra: Record<string, unknown>
   // Password hashing at 2^10 instead of 2^17: test systems sign many users up and in, and at the
   // real cost (128 MiB, ~0.3 s each) fixtures would race RPC deadlines on a busy machine. The
   // default is proven by packages/kit/auth/passwords.test.ts and the security probes.
-  const overrides: Record<string, unknown> = { dataDir: dir, 'log.level': 'silent', 'rpc.codecCheck': true, 'http.port': 0, 'http.host': '127.0.0.1', 'auth.passwordCost': 10, ...extra };
+  // The demo catalog (1,000 products) only where a test asks for it: most tests never read it.
+  const overrides: Record<string, unknown> = { dataDir: dir, 'log.level': 'silent', 'rpc.codecCheck': true, 'http.port': 0, 'http.host': '127.0.0.1', 'auth.passwordCost': 10, 'product.demoData': false, ...extra };
   if (mode === 'servers') {
     const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: join(dir, 's3'), configureBuckets: [{ name: 'surge-test', configs: [] }] });
     const { port } = (await s3.run()) as { port: number };

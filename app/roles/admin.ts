@@ -6,13 +6,14 @@
 // no signing secret or field key. The gateway reads roles fresh on each admin request, so the
 // change counts at once (docs/security.md, "Roles").
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { systemClock } from '#kit/clock';
 import { Code, SurgeError } from '#kit/errors';
 import { serviceNameOf } from '#kit/service';
 import { openServiceDatabase, type DatabaseConfig } from '#kit/store';
 import { checkRoleUsername, createRoleAdmin, userMigrations, UserServiceDefinition, type RoleChange, type UserDB } from '#services/user';
 import { ConfigError, type Config } from '../config/index.js';
+import { databaseConfigOf } from '../infra.js';
 
 const USAGE = 'usage: surge admin grant|revoke <username> [--config file]';
 /** The verbs, and whether each grants. */
@@ -59,20 +60,14 @@ function describe(c: RoleChange, granted: boolean): string {
 }
 
 /**
- * The user service's database as app/infra.ts configures it for a host, and where that is, for
- * the message. Embedded, a data dir without the file is refused rather than given an empty
+ * The user service's database as a host opens it (app/infra.ts), and where that is, for the
+ * message. Embedded, a data dir without the file is refused rather than given an empty
  * database: the command was most likely pointed at the wrong data dir.
  */
 function userDatabase(config: Readonly<Config>, service: string): { database: DatabaseConfig; where: string } {
-  const m = config.database.mysql;
-  if (config.database.driver === 'mysql') {
-    return {
-      database: { dialect: 'mysql', host: m.host, port: m.port, user: m.user, password: m.password, databasePrefix: m.databasePrefix, poolSize: 1, connectTimeoutMs: m.connectTimeoutMs },
-      where: `database ${m.databasePrefix}_${service} on ${m.host}:${m.port}`,
-    };
-  }
-  const dir = join(resolve(config.dataDir), 'db');
-  const file = join(dir, `${service}.sqlite`);
+  const database = databaseConfigOf(config, { poolSize: 1 });
+  if (database.dialect === 'mysql') return { database, where: `database ${database.databasePrefix}_${service} on ${database.host}:${database.port}` };
+  const file = join(database.dir, `${service}.sqlite`);
   if (!existsSync(file)) throw new ConfigError(`no user database at ${file}: start Surge once with this data dir, or name the right one (SURGE_DATA, dataDir in --config)`);
-  return { database: { dialect: 'sqlite', dir }, where: file };
+  return { database, where: file };
 }

@@ -63,18 +63,11 @@ export interface MallFixture {
   close(o?: { keepData?: boolean }): Promise<void>;
 }
 
-/**
- * The entry of a mall service: from the list of services (services/index.ts) once it is listed
- * there, which is how every process finds it; until the integrator adds the line, from its own
- * entry.ts, found by name. Either way the module is loaded through its entry, as the host does.
- */
-async function entryNamed(name: 'product' | 'cart'): Promise<ServiceEntry> {
+/** The entry of a mall service, from the list of services, as every process finds it. */
+function entryNamed(name: 'product' | 'cart'): ServiceEntry {
   const listed = (serviceList as readonly ServiceEntry[]).find((e) => e.name === name);
-  if (listed) return listed;
-  const loaded = (await import(/* @vite-ignore */ `../../${name}/entry.js`)) as Record<string, ServiceEntry>;
-  const entry = loaded[`${name}Entry`];
-  if (!entry) throw new Error(`services/${name}/entry.ts exports no ${name}Entry`);
-  return entry;
+  if (!listed) throw new Error(`services/index.ts lists no ${name} service`);
+  return listed;
 }
 
 /** A section's values: the schema's defaults, what the loaded configuration has (once listed), then the test's. */
@@ -87,7 +80,7 @@ let seq = 0;
 
 export async function startMall(o: MallOptions = {}): Promise<MallFixture> {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'surge-order-'));
-  const [productEntry, cartEntry] = await Promise.all([entryNamed('product'), entryNamed('cart')]);
+  const [productEntry, cartEntry] = [entryNamed('product'), entryNamed('cart')];
   const modules: ServiceModule[] = await Promise.all([productEntry, cartEntry, orderEntry].map(loadEntry));
   const overrides: Record<string, unknown> = {
     dataDir,

@@ -1,0 +1,23 @@
+// The mall API under /api/v1/mall (docs/api/mall.md): the catalog for anyone, favorites and the
+// cart for a signed-in user, each user seeing only their own.
+import type { FastifyInstance } from 'fastify';
+import type { MallDeps } from './deps.js';
+import { adminRoutes } from './routes/admin.js';
+import { cartRoutes } from './routes/cart.js';
+import { catalogRoutes } from './routes/catalog.js';
+import { demoImageRoutes } from './routes/demo-images.js';
+import { favoriteRoutes } from './routes/favorites.js';
+
+export { mallCalls } from './calls.js';
+export type { MallDeps } from './deps.js';
+
+export const MALL_PREFIX = '/api/v1/mall';
+
+export async function mallRoutes(app: FastifyInstance, d: MallDeps): Promise<void> {
+  await app.register(
+    async (scope) => {
+      for (const routes of [catalogRoutes, favoriteRoutes, cartRoutes, adminRoutes, demoImageRoutes]) await routes(scope, d);
+    },
+    { prefix: MALL_PREFIX },
+  );
+}

@@ -1,0 +1,45 @@
+// What the mall's admins do: create and edit products. A caller needs a token and the admin role
+// (`npx surge admin grant <username>`), read fresh from the user service on every request.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { requireRole } from '../../plugins/roles.js';
+import { callOptions } from '../../routes/users.js';
+import { errorReplies } from '../../schemas/common.js';
+import type { MallDeps } from '../deps.js';
+import { IdParams, NewProduct, ProductDetail, ProductPatch } from '../schemas.js';
+import { productDetailView } from '../views.js';
+
+const tags = ['mall admin'];
+const security = [{ bearer: [] }];
+
+export async function adminRoutes(fastify: FastifyInstance, d: MallDeps): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const products = d.clients.products;
+  const admin = [app.authenticate, requireRole('admin', async (userId, request) => (await d.clients.users.getRoles({ userId }, callOptions(request))).roles)];
+
+  app.post('/admin/products', {
+    schema: { tags, summary: 'Create a product', security, body: NewProduct, response: { 201: ProductDetail, ...errorReplies(400, 401, 403, 404) } },
+    preHandler: admin,
+    handler: async (request, reply) => {
+      const b = request.body;
+      const product = await products.createProduct(
+        { name: b.name, categoryId: b.category_id, priceCents: b.price_cents, stock: b.stock, subtitle: b.subtitle ?? '', detail: b.detail ?? '', imageUrls: b.image_urls ?? [] },
+        callOptions(request),
+      );
+      return reply.code(201).send({ product: productDetailView(product) });
+    },
+  });
+
+  app.patch('/admin/products/:id', {
+    schema: { tags, summary: "Change a product's price, stock, status, name, subtitle, detail or category", security, params: IdParams, body: ProductPatch, response: { 200: ProductDetail, ...errorReplies(400, 401, 403, 404) } },
+    preHandler: admin,
+    handler: async (request) => {
+      const b = request.body;
+      const product = await products.updateProduct(
+        { id: request.params.id, priceCents: b.price_cents, stock: b.stock, status: b.status, name: b.name, subtitle: b.subtitle, detail: b.detail, categoryId: b.category_id },
+        callOptions(request),
+      );
+      return { product: productDetailView(product) };
+    },
+  });
+}

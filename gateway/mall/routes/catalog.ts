@@ -1,0 +1,64 @@
+// The public catalog: home page, categories, product lists, detail, search and recommendations
+// (signed-in callers get theirs; anyone else the best sellers).
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { errors } from '#kit/errors';
+import { callOptions } from '../../routes/users.js';
+import { errorReplies } from '../../schemas/common.js';
+import type { MallDeps } from '../deps.js';
+import { Categories, Home, IdParams, PageQuery, ProductDetail, ProductPage, ProductsQuery, SearchQuery } from '../schemas.js';
+import { bannerView, categoryView, pageView, productDetailView, productView } from '../views.js';
+
+const tags = ['mall'];
+
+export async function catalogRoutes(fastify: FastifyInstance, d: MallDeps): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const products = d.clients.products;
+
+  app.get('/home', {
+    schema: { tags, summary: 'The home page: banners, running flash sales, featured products and best sellers', response: { 200: Home } },
+    handler: async (request) => {
+      const home = await products.home({}, callOptions(request));
+      return { banners: home.banners.map(bannerView), flash_sales: [], featured: home.featured.map(productView), ranking: home.ranking.map(productView) };
+    },
+  });
+
+  app.get('/categories', {
+    schema: { tags, summary: 'The category tree (two levels)', response: { 200: Categories } },
+    handler: async (request) => ({ categories: (await products.listCategories({}, callOptions(request))).categories.map(categoryView) }),
+  });
+
+  app.get('/products', {
+    schema: { tags, summary: 'Products on sale, by category, newest first or by price or sales', querystring: ProductsQuery, response: { 200: ProductPage, ...errorReplies(400) } },
+    handler: async (request) => {
+      const q = request.query;
+      return pageView(await products.listProducts({ categoryId: q.category_id ?? 0, sort: q.sort ?? 'newest', cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request)));
+    },
+  });
+
+  app.get('/products/:id', {
+    schema: { tags, summary: 'One product', params: IdParams, response: { 200: ProductDetail, ...errorReplies(400, 404) } },
+    handler: async (request) => {
+      const [product] = (await products.getProducts({ ids: [request.params.id] }, callOptions(request))).products;
+      if (!product) throw errors.notFound('product');
+      return { product: productDetailView(product) };
+    },
+  });
+
+  app.get('/search', {
+    schema: { tags, summary: 'Products on sale matching every word of q (Chinese and Latin text), best match first', querystring: SearchQuery, response: { 200: ProductPage, ...errorReplies(400) } },
+    handler: async (request) => {
+      const q = request.query;
+      return pageView(await products.search({ q: q.q, cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request)));
+    },
+  });
+
+  app.get('/recommend', {
+    schema: { tags, summary: "Products from the categories the caller bought or collected; best sellers for anyone else", security: [{ bearer: [] }, {}], querystring: PageQuery, response: { 200: ProductPage, ...errorReplies(400, 401) } },
+    preHandler: app.identify,
+    handler: async (request) => {
+      const q = request.query;
+      return pageView(await products.recommend({ userId: request.userId, cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request)));
+    },
+  });
+}

@@ -1,0 +1,100 @@
+// The mall API's shapes (/api/v1/mall): snake_case JSON, amounts in integer cents, times in ms
+// since the epoch, every list a page `{<items>, next_cursor, is_end}`.
+import { Type } from 'typebox';
+import { Id, IdParam, WellFormedText } from '../schemas/common.js';
+
+/** A page size in a query string: digits only (as ids are), 1–50. */
+export const LimitParam = Type.Unsafe<number>({ allOf: [{ type: 'string', pattern: '^[1-9][0-9]?$', description: 'must be a whole number from 1 to 50' }, Type.Integer({ minimum: 1, maximum: 50 })] });
+
+/** An opaque cursor from the previous page's next_cursor. */
+export const Cursor = Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]*$', description: "must be the previous page's next_cursor" });
+
+export const PageQuery = Type.Object({ cursor: Type.Optional(Cursor), limit: Type.Optional(LimitParam) }, { additionalProperties: false });
+
+export const ProductsQuery = Type.Object(
+  {
+    category_id: Type.Optional(IdParam),
+    sort: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('price_asc'), Type.Literal('price_desc'), Type.Literal('sales')], { description: 'must be newest, price_asc, price_desc or sales' })),
+    cursor: Type.Optional(Cursor),
+    limit: Type.Optional(LimitParam),
+  },
+  { additionalProperties: false },
+);
+
+export const SearchQuery = Type.Object(
+  { q: WellFormedText('1–50 characters'), cursor: Type.Optional(Cursor), limit: Type.Optional(LimitParam) },
+  { additionalProperties: false },
+);
+
+export const ProductIdParams = Type.Object({ productId: IdParam }, { additionalProperties: false });
+export const IdParams = Type.Object({ id: IdParam }, { additionalProperties: false });
+
+export const Product = Type.Object({
+  id: Id,
+  name: Type.String(),
+  subtitle: Type.String(),
+  category_id: Id,
+  image_urls: Type.Array(Type.String()),
+  price_cents: Type.Integer({ description: 'integer cents' }),
+  stock: Type.Integer(),
+  sales: Type.Integer(),
+  status: Type.Union([Type.Literal('on_sale'), Type.Literal('off_shelf')]),
+});
+
+export const ProductDetail = Type.Object({ product: Type.Intersect([Product, Type.Object({ detail: Type.String(), created_at: Type.Integer() })]) });
+
+export const ProductPage = Type.Object({ products: Type.Array(Product), next_cursor: Type.String(), is_end: Type.Boolean() });
+
+/** The category tree has two levels: a top-level category and its children (whose children are empty). */
+const CategoryLeaf = Type.Object({ id: Id, name: Type.String(), parent_id: Type.Integer(), children: Type.Array(Type.Object({ id: Id })) });
+export const Category = Type.Object({ id: Id, name: Type.String(), parent_id: Type.Integer({ description: '0 for a top-level category' }), children: Type.Array(CategoryLeaf) });
+export const Categories = Type.Object({ categories: Type.Array(Category) });
+
+export const Banner = Type.Object({ id: Id, title: Type.String(), image_url: Type.String(), link: Type.String() });
+export const Home = Type.Object({
+  banners: Type.Array(Banner),
+  flash_sales: Type.Array(Type.Object({ id: Id }), { description: 'running flash sales (none until the flash-sale service exists)' }),
+  featured: Type.Array(Product),
+  ranking: Type.Array(Product),
+});
+
+export const CartItemBody = Type.Object(
+  { quantity: Type.Integer({ minimum: 1, maximum: 999, description: 'must be a whole number from 1 to 999' }), checked: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+export const CartItem = Type.Object({ product_id: Id, quantity: Type.Integer(), checked: Type.Boolean() });
+export const Cart = Type.Object({
+  items: Type.Array(Type.Object({ product: Type.Union([Product, Type.Null()], { description: 'null when the product no longer exists' }), quantity: Type.Integer(), checked: Type.Boolean() })),
+  total_cents: Type.Integer({ description: 'of the checked items on sale' }),
+});
+
+const PriceCents = Type.Integer({ minimum: 1, maximum: 100_000_000, description: 'must be whole cents from 1 to 100,000,000' });
+const Stock = Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'must be a whole number from 0 to 1,000,000' });
+const Status = Type.Union([Type.Literal('on_sale'), Type.Literal('off_shelf')], { description: 'must be on_sale or off_shelf' });
+const ImageUrls = Type.Array(Type.String({ maxLength: 512, pattern: '^(https?://|/)\\S+$', description: 'must be an http(s) URL or a path' }), { maxItems: 10 });
+
+export const NewProduct = Type.Object(
+  {
+    name: WellFormedText('1–100 characters'),
+    category_id: Id,
+    price_cents: PriceCents,
+    stock: Stock,
+    subtitle: Type.Optional(WellFormedText('up to 200 characters')),
+    detail: Type.Optional(WellFormedText('up to 20,000 characters')),
+    image_urls: Type.Optional(ImageUrls),
+  },
+  { additionalProperties: false },
+);
+
+export const ProductPatch = Type.Object(
+  {
+    price_cents: Type.Optional(PriceCents),
+    stock: Type.Optional(Stock),
+    status: Type.Optional(Status),
+    name: Type.Optional(WellFormedText('1–100 characters')),
+    subtitle: Type.Optional(WellFormedText('up to 200 characters')),
+    detail: Type.Optional(WellFormedText('up to 20,000 characters')),
+    category_id: Type.Optional(Id),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);

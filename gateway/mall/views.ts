@@ -1,0 +1,37 @@
+// The mall API's objects, from the services' messages: snake_case, as docs/api/mall.md gives them.
+import type { Banner, Category, Product } from '#gen/surge/product/v1/product';
+import type { Cart } from '#gen/surge/cart/v1/cart';
+
+/** Product and the cart's CartProduct carry the same fields. */
+export const productView = (p: Omit<Product, 'detail' | 'createdAt'>) => ({
+  id: p.id,
+  name: p.name,
+  subtitle: p.subtitle,
+  category_id: p.categoryId,
+  image_urls: p.imageUrls,
+  price_cents: p.priceCents,
+  stock: p.stock,
+  sales: p.sales,
+  // The product service writes no other status (its rules refuse any other).
+  status: p.status as 'on_sale' | 'off_shelf',
+});
+
+export const productDetailView = (p: Product) => ({ ...productView(p), detail: p.detail, created_at: p.createdAt });
+
+export const pageView = (page: { products: Product[]; nextCursor: string; isEnd: boolean }) => ({ products: page.products.map(productView), next_cursor: page.nextCursor, is_end: page.isEnd });
+
+interface CategoryJson {
+  id: number;
+  name: string;
+  parent_id: number;
+  children: CategoryJson[];
+}
+
+export const categoryView = (c: Category): CategoryJson => ({ id: c.id, name: c.name, parent_id: c.parentId, children: c.children.map(categoryView) });
+
+export const bannerView = (b: Banner) => ({ id: b.id, title: b.title, image_url: b.imageUrl, link: b.link });
+
+export const cartView = (cart: Cart) => ({
+  items: cart.lines.map((line) => ({ product: line.product ? productView(line.product) : null, quantity: line.item!.quantity, checked: line.item!.checked })),
+  total_cents: cart.totalCents,
+});

@@ -1,0 +1,194 @@
+// The mall API end to end, as a shop client uses it, in embedded mode and on the real servers:
+// the demo catalog, an admin's product, search in Chinese and English, lists with cursors, and
+// favorites and a cart that each user sees alone.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireServer, servers } from '#kit/testing';
+import { UserServiceDefinition } from '#gen/surge/user/v1/user';
+import { seedMall } from '../app/roles/seed.js';
+import { startTestSystem, type Mode, type TestSystem } from './harness.js';
+
+const onServers = (await requireServer(servers.mariadb)) && (await requireServer(servers.redis)) && (await requireServer(servers.nats));
+const modes: Mode[] = onServers ? ['embedded', 'servers'] : ['embedded'];
+const MALL = '/api/v1/mall';
+
+interface Product {
+  id: number;
+  name: string;
+  category_id: number;
+  price_cents: number;
+  stock: number;
+  status: string;
+}
+
+describe.each(modes)('mall API (%s)', (mode) => {
+  let sys: TestSystem;
+  let seq = 0;
+  const uniq = (p: string) => `${p}${Date.now().toString(36)}${seq++}`;
+
+  const call = async (method: string, url: string, o: { body?: unknown; token?: string; headers?: Record<string, string> } = {}) => {
+    const res = await sys.app.inject({
+      method: method as 'GET',
+      url,
+      remoteAddress: '127.0.0.1',
+      headers: { ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}), ...o.headers },
+      payload: o.body === undefined ? undefined : JSON.stringify(o.body),
+    });
+    const json = res.headers['content-type']?.toString().startsWith('application/json');
+    return { status: res.statusCode, body: res.body && json ? JSON.parse(res.body) : res.body, headers: res.headers };
+  };
+  const signUp = async () => {
+    const res = await call('POST', '/api/v1/users/register', { body: { username: uniq('shopper'), password: 'secret123' } });
+    expect(res.status).toBe(201);
+    return res.body as { id: number; token: string };
+  };
+  /** Every product of a list, page by page; fails past `maxPages` (a cursor that never ends). */
+  const pageAll = async (url: string, maxPages = 50) => {
+    const seen: Product[] = [];
+    let cursor = '';
+    for (let page = 0; page < maxPages; page++) {
+      const res = await call('GET', `${url}${url.includes('?') ? '&' : '?'}limit=50${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      seen.push(...res.body.products);
+      if (res.body.is_end) return seen;
+      expect(res.body.next_cursor).not.toBe('');
+      cursor = res.body.next_cursor;
+    }
+    throw new Error(`${url}: still not at the end after ${maxPages} pages`);
+  };
+
+  /** Calls `get` until `ok` holds (a background refresh), at most 20 s. */
+  const eventually = async <T>(get: () => Promise<T>, ok: (v: T) => boolean): Promise<T> => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const v = await get();
+      if (ok(v) || Date.now() > deadline) return v;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  let admin: { id: number; token: string };
+  let leaf: { id: number; name: string };
+  let phone: Product;
+
+  beforeAll(async () => {
+    // Embedded mode seeds the demo catalog on its first start; the servers are seeded as an
+    // operator seeds them (surge seed mall), beside the running system.
+    sys = await startTestSystem(mode, { 'product.demoData': true, 'product.homeRefreshSeconds': 1, 'limits.loginPerIp.quota': 1000 });
+    if (mode === 'servers') expect((await seedMall(sys.config)).seeded).toBe(true);
+    admin = await signUp();
+    await sys.client(UserServiceDefinition).setRole({ userId: admin.id, role: 'admin', granted: true });
+  }, 120_000);
+  afterAll(async () => sys?.stop());
+
+  it('serves the demo catalog: categories in two levels, a home page, products on sale', async () => {
+    const cats = await call('GET', `${MALL}/categories`);
+    expect(cats.status).toBe(200);
+    expect(cats.body.categories.length).toBeGreaterThan(1);
+    const top = cats.body.categories[0];
+    expect(top).toMatchObject({ parent_id: 0 });
+    expect(top.children.length).toBeGreaterThan(0);
+    leaf = top.children[0];
+    expect(leaf).toMatchObject({ parent_id: top.id, children: [] });
+
+    // The home blocks are refreshed in the background (every second here): wait for the seed to show.
+    const home = await eventually(() => call('GET', `${MALL}/home`), (r) => r.status === 200 && r.body.banners.length > 0);
+    expect(home.body.featured.length).toBeGreaterThan(0);
+    expect(home.body.flash_sales).toEqual([]);
+    const sales = home.body.ranking.map((p: Product & { sales: number }) => p.sales);
+    expect(sales).toEqual([...sales].sort((a, b) => b - a));
+
+    const image = await call('GET', `${MALL}/demo-images/7.svg`);
+    expect(image.status).toBe(200);
+    expect(image.headers['content-type']).toContain('image/svg+xml');
+  });
+
+  it('lets only an admin create and edit products', async () => {
+    const shopper = await signUp();
+    const body = { name: `测试手机 Surge Phone ${uniq('x')}`, category_id: leaf.id, price_cents: 199_900, stock: 3, subtitle: '大屏 旗舰' };
+    expect((await call('POST', `${MALL}/admin/products`, { body })).status).toBe(401);
+    const refused = await call('POST', `${MALL}/admin/products`, { body, token: shopper.token });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe(40301);
+
+    const created = await call('POST', `${MALL}/admin/products`, { body, token: admin.token });
+    expect(created.status).toBe(201);
+    phone = created.body.product;
+    expect(phone).toMatchObject({ name: body.name, category_id: leaf.id, price_cents: 199_900, stock: 3, status: 'on_sale' });
+
+    const detail = await call('GET', `${MALL}/products/${phone.id}`);
+    expect(detail.body.product).toMatchObject({ id: phone.id, name: body.name, subtitle: '大屏 旗舰' });
+    expect((await call('PATCH', `${MALL}/admin/products/${phone.id}`, { body: { price_cents: 1 }, token: shopper.token })).status).toBe(403);
+    const patched = await call('PATCH', `${MALL}/admin/products/${phone.id}`, { body: { price_cents: 189_900 }, token: admin.token });
+    expect(patched.body.product.price_cents).toBe(189_900);
+    phone = patched.body.product;
+    expect((await call('GET', `${MALL}/products/${phone.id + 1_000_000}`)).status).toBe(404);
+  });
+
+  it('finds products by Chinese and English words, and lists a category with cursors, each product once', async () => {
+    const zh = await pageAll(`${MALL}/search?q=${encodeURIComponent('手机')}`);
+    expect(zh.map((p) => p.id)).toContain(phone.id);
+    expect(zh.every((p) => /手机/.test(p.name) || /手机/.test((p as Product & { subtitle: string }).subtitle))).toBe(true);
+    const en = await call('GET', `${MALL}/search?q=${encodeURIComponent('surge PHONE')}`);
+    expect(en.body.products.map((p: Product) => p.id)).toContain(phone.id);
+    expect((await call('GET', `${MALL}/search?q=${encodeURIComponent('机械键盘')}`)).body.products.map((p: Product) => p.id)).not.toContain(phone.id);
+
+    const newest = await call('GET', `${MALL}/products?category_id=${leaf.id}&sort=newest&limit=1`);
+    expect(newest.body.products[0].id).toBe(phone.id);
+    for (const sort of ['newest', 'price_asc', 'price_desc', 'sales']) {
+      const all = await pageAll(`${MALL}/products?category_id=${leaf.id}&sort=${sort}`);
+      expect(new Set(all.map((p) => p.id)).size).toBe(all.length);
+      expect(all.map((p) => p.id)).toContain(phone.id);
+      if (sort === 'price_asc') expect(all.map((p) => p.price_cents)).toEqual([...all.map((p) => p.price_cents)].sort((a, b) => a - b));
+    }
+  });
+
+  it('keeps favorites and carts per user: another user neither sees nor changes them', async () => {
+    const alice = await signUp();
+    const bob = await signUp();
+    expect((await call('PUT', `${MALL}/favorites/${phone.id}`, { token: alice.token })).status).toBe(204);
+    expect((await call('PUT', `${MALL}/favorites/${phone.id}`, { token: alice.token })).status).toBe(204);
+    expect((await call('GET', `${MALL}/favorites`, { token: alice.token })).body.products.map((p: Product) => p.id)).toEqual([phone.id]);
+    expect((await call('GET', `${MALL}/favorites`, { token: bob.token })).body.products).toEqual([]);
+    expect((await call('DELETE', `${MALL}/favorites/${phone.id}`, { token: bob.token })).status).toBe(204);
+    expect((await call('GET', `${MALL}/favorites`, { token: alice.token })).body.products).toHaveLength(1);
+    expect((await call('GET', `${MALL}/favorites`)).status).toBe(401);
+
+    const put = await call('PUT', `${MALL}/cart/items/${phone.id}`, { body: { quantity: 2 }, token: alice.token });
+    expect(put.status).toBe(200);
+    expect(put.body).toEqual({ product_id: phone.id, quantity: 2, checked: true });
+    const cart = await call('GET', `${MALL}/cart`, { token: alice.token });
+    expect(cart.body.items).toHaveLength(1);
+    expect(cart.body.items[0]).toMatchObject({ quantity: 2, checked: true, product: { id: phone.id, price_cents: phone.price_cents } });
+    expect(cart.body.total_cents).toBe(2 * phone.price_cents);
+    expect((await call('GET', `${MALL}/cart`, { token: bob.token })).body).toEqual({ items: [], total_cents: 0 });
+    expect((await call('DELETE', `${MALL}/cart/items/${phone.id}`, { token: bob.token })).status).toBe(204);
+    expect((await call('GET', `${MALL}/cart`, { token: alice.token })).body.items).toHaveLength(1);
+
+    await call('PUT', `${MALL}/cart/items/${phone.id}`, { body: { quantity: 2, checked: false }, token: alice.token });
+    expect((await call('GET', `${MALL}/cart`, { token: alice.token })).body.total_cents).toBe(0);
+    expect((await call('DELETE', `${MALL}/cart/items/${phone.id}`, { token: alice.token })).status).toBe(204);
+    expect((await call('GET', `${MALL}/cart`, { token: alice.token })).body.items).toEqual([]);
+  });
+
+  it('recommends best sellers to anyone, and refuses a bad token rather than ignore it', async () => {
+    const anonymous = await call('GET', `${MALL}/recommend?limit=5`);
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.body.products).toHaveLength(5);
+    expect((await call('GET', `${MALL}/recommend`, { token: 'not.a.token' })).status).toBe(401);
+    const shopper = await signUp();
+    await call('PUT', `${MALL}/favorites/${phone.id}`, { token: shopper.token });
+    const mine = await call('GET', `${MALL}/recommend?limit=50`, { token: shopper.token });
+    expect(mine.body.products.every((p: Product) => p.category_id === leaf.id)).toBe(true);
+  });
+
+  it('takes an off-shelf product out of lists and carts', async () => {
+    const shopper = await signUp();
+    await call('PATCH', `${MALL}/admin/products/${phone.id}`, { body: { status: 'off_shelf' }, token: admin.token });
+    const all = await pageAll(`${MALL}/products?category_id=${leaf.id}`);
+    expect(all.map((p) => p.id)).not.toContain(phone.id);
+    const refused = await call('PUT', `${MALL}/cart/items/${phone.id}`, { body: { quantity: 1 }, token: shopper.token });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain('product');
+    await call('PATCH', `${MALL}/admin/products/${phone.id}`, { body: { status: 'on_sale' }, token: admin.token });
+  });
+});
