@@ -124,15 +124,18 @@ for (const kind of await testDatabases()) {
 
     it('waits out the back-off: no second call before baseMs/2 (random 0.5 → 75 ms), one right after', async () => {
       const t = await setup();
+      const sleeps: number[] = [];
+      const clock = t.clock;
+      const sleep = clock.sleep.bind(clock);
+      clock.sleep = (ms, signal) => (sleeps.push(ms), sleep(ms, signal));
       const def = t.saga({ 'stock.action': { before: failing(1) } });
       const running = t.coordinator([def]).run(def, payload);
-      await until(() => t.calls.length === 1);
-      await until(async () => (await t.coordinatorDb.db.selectFrom('surge_saga').select('error_code').executeTakeFirst())?.error_code === Code.Unavailable);
-      await new Promise((r) => setTimeout(r, 20));
-      t.clock.advance(74);
+      await until(() => sleeps.length === 1);
+      expect(sleeps).toEqual([75]);
+      clock.advance(74);
       await new Promise((r) => setTimeout(r, 20));
       expect(t.calls).toEqual(['stock.action']);
-      t.clock.advance(1);
+      clock.advance(1);
       await until(() => t.calls.length === 3);
       expect((await running).status).toBe('succeeded');
     });
@@ -205,15 +208,21 @@ for (const kind of await testDatabases()) {
 
     it('a slow branch keeps its lease: renewals hold it past several lease periods, so no other instance takes it', async () => {
       const t = await setup();
+      let renewalTimers = 0;
+      const after = t.clock.after.bind(t.clock);
+      t.clock.after = (ms, fn) => (ms === LEASE / 3 && renewalTimers++, after(ms, fn));
       const held = gate();
       const defA = t.saga({ 'order.action': { before: held.hook } });
       const a = t.coordinator([defA]);
       const b = t.coordinator([t.saga()]);
       const run = a.run(defA, payload);
       await held.reached;
-      for (let i = 0; i < 12; i++) {
-        t.clock.advance(LEASE / 4);
-        await new Promise((r) => setTimeout(r, 10));
+      const gid = (await t.coordinatorDb.db.selectFrom('surge_saga').select('gid').executeTakeFirstOrThrow()).gid;
+      // One renewal every third of the lease: step to each once its timer is set, and wait for it to land.
+      for (let i = 0; i < 9; i++) {
+        await until(() => renewalTimers === i + 1);
+        t.clock.advance(LEASE / 3);
+        await until(async () => (await t.row(gid)).lease_until === t.clock.now() + LEASE);
       }
       expect(await b.resumeExpired()).toEqual([]);
       held.release();
