@@ -331,6 +331,18 @@ for (const kind of await testDatabases()) {
       await expect(c2.run(other, payload, { gid: 'order-7' })).rejects.toMatchObject({ code: Code.AlreadyExists });
     });
 
+    it('twenty concurrent run() of one gid on two instances: one transaction, driven once', async () => {
+      const t = await setup();
+      const def = t.saga();
+      const [a, b] = [t.coordinator([def]), t.coordinator([def])];
+      const outcomes = await settle(Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).run(def, payload, { gid: 'order-9' }))), t.clock);
+      // The one that wrote the row drove it; the others answered what the row said then.
+      expect(outcomes.filter((o) => o.status === 'succeeded').length).toBeGreaterThanOrEqual(1);
+      expect(outcomes.every((o) => o.status === 'succeeded' || o.status === 'pending')).toBe(true);
+      expect(t.calls).toEqual(['stock.action', 'order.action']);
+      expect(await t.effects('order-9')).toEqual(['order.action', 'stock.action']);
+    });
+
     it('refuses bad input before writing anything: gid, payload size, a saga not given to it', async () => {
       const t = await setup();
       const def = t.saga();
