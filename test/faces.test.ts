@@ -96,10 +96,10 @@ describe('http.faces: [users]', () => {
 });
 
 it('an unknown face name stops the start, naming it', async () => {
-  const config = configWith({ 'http.faces': ['users', 'mall'] });
+  const config = configWith({ 'http.faces': ['users', 'shop'] });
   const refused = (p: Promise<{ close(): Promise<void> }>) => p.then(async (started) => (await started.close(), undefined), (err: unknown) => err);
   for (const err of [await refused(startSystem(config, { logger: silent(), listen: false })), await refused(startGatewayProcess(config, { logger: silent() }))]) {
     expect(err).toBeInstanceOf(ConfigError);
-    expect((err as Error).message).toMatch(/http\.faces.*"mall"/);
+    expect((err as Error).message).toMatch(/http\.faces.*"shop"/);
   }
 });
