@@ -18,7 +18,9 @@ beforeAll(async () => {
 });
 afterAll(async () => sys?.stop());
 
-type Case = [name: string, method: string, url: string, opts: { body?: unknown; raw?: string; auth?: 'user' | 'admin' | string }, status: number, code: number, mentions: string];
+type Case = [name: string, method: string, url: string, opts: { body?: unknown; raw?: string; auth?: 'user' | 'admin' | string; headers?: Record<string, string> }, status: number, code: number, mentions: string];
+
+const ADDRESS = { name: '张三', phone: '13900139000', province: '广东', city: '深圳', district: '南山', detail: '科技园 1 号' };
 
 const ID_FORMS = ['0', '-1', 'abc', '1.5', '01', '1e3', '99999999999999999'];
 const PAGED = [`${MALL}/products`, `${MALL}/search?q=a`, `${MALL}/recommend`, `${MALL}/favorites`];
@@ -68,6 +70,34 @@ const cases: Case[] = [
   ['admin product by a shopper', 'POST', `${MALL}/admin/products`, { auth: 'user', body: { name: 'x', category_id: 1, price_cents: 100, stock: 1 } }, 403, 40301, 'admin'],
   ['admin patch with nothing', 'PATCH', `${MALL}/admin/products/1`, { auth: 'admin', body: {} }, 400, 40001, 'body'],
   ['admin patch with an unknown status', 'PATCH', `${MALL}/admin/products/1`, { auth: 'admin', body: { status: 'gone' } }, 400, 40001, 'status'],
+  ['address without a body', 'POST', `${MALL}/addresses`, { auth: 'user' }, 400, 40001, 'body'],
+  ['address without a city', 'POST', `${MALL}/addresses`, { auth: 'user', body: { ...ADDRESS, city: undefined } }, 400, 40001, 'city'],
+  ['address with a name of 21 characters', 'POST', `${MALL}/addresses`, { auth: 'user', body: { ...ADDRESS, name: '名'.repeat(21) } }, 400, 40001, 'name'],
+  ['address with letters in the phone', 'POST', `${MALL}/addresses`, { auth: 'user', body: { ...ADDRESS, phone: 'call me' } }, 400, 40001, 'phone'],
+  ['address with an extra field', 'POST', `${MALL}/addresses`, { auth: 'user', body: { ...ADDRESS, user_id: 1 } }, 400, 40001, 'user_id'],
+  ['address patch with nothing', 'PUT', `${MALL}/addresses/1`, { auth: 'user', body: {} }, 400, 40001, 'body'],
+  ['address patch of an address that does not exist', 'PUT', `${MALL}/addresses/987654321`, { auth: 'user', body: { city: 'x' } }, 404, 40401, 'address'],
+  ['address id abc', 'DELETE', `${MALL}/addresses/abc`, { auth: 'user' }, 400, 40001, 'id'],
+  ['addresses without a token', 'GET', `${MALL}/addresses`, {}, 401, 40101, 'Authorization'],
+  ['order without a body', 'POST', `${MALL}/orders`, { auth: 'user' }, 400, 40001, 'body'],
+  ['order without items or from_cart', 'POST', `${MALL}/orders`, { auth: 'user', body: { address_id: 1 } }, 400, 40001, 'items'],
+  ['order with no items', 'POST', `${MALL}/orders`, { auth: 'user', body: { address_id: 1, items: [] } }, 400, 40001, 'items'],
+  ['order with 51 items', 'POST', `${MALL}/orders`, { auth: 'user', body: { address_id: 1, items: Array.from({ length: 51 }, (_, i) => ({ product_id: i + 1, quantity: 1 })) } }, 400, 40001, 'items'],
+  ['order with quantity 0', 'POST', `${MALL}/orders`, { auth: 'user', body: { address_id: 1, items: [{ product_id: 1, quantity: 0 }] } }, 400, 40001, 'quantity'],
+  ['order with a product id 0', 'POST', `${MALL}/orders`, { auth: 'user', body: { address_id: 1, items: [{ product_id: 0, quantity: 1 }] } }, 400, 40001, 'product_id'],
+  ['order with from_cart false (an order names its items, or from_cart: true)', 'POST', `${MALL}/orders`, { auth: 'user', body: { address_id: 1, from_cart: false } }, 400, 40001, 'items'],
+  ['order with a price', 'POST', `${MALL}/orders`, { auth: 'user', body: { address_id: 1, items: [{ product_id: 1, quantity: 1, price_cents: 1 }] } }, 400, 40001, 'price_cents'],
+  ['order at an address that does not exist', 'POST', `${MALL}/orders`, { auth: 'user', body: { address_id: 987654321, items: [{ product_id: 1, quantity: 1 }] } }, 404, 40401, 'address'],
+  ['order with an Idempotency-Key of 65 characters', 'POST', `${MALL}/orders`, { auth: 'user', body: { address_id: 1, from_cart: true }, headers: { 'idempotency-key': 'k'.repeat(65) } }, 400, 40001, 'idempotency-key'],
+  ['order with a space in the Idempotency-Key', 'POST', `${MALL}/orders`, { auth: 'user', body: { address_id: 1, from_cart: true }, headers: { 'idempotency-key': 'a b' } }, 400, 40001, 'idempotency-key'],
+  ['orders of an unknown status', 'GET', `${MALL}/orders?status=lost`, { auth: 'user' }, 400, 40001, 'status'],
+  ['orders with a forged cursor', 'GET', `${MALL}/orders?cursor=Zm9yZ2Vk`, { auth: 'user' }, 400, 40001, 'cursor'],
+  ['order id 0', 'GET', `${MALL}/orders/0`, { auth: 'user' }, 400, 40001, 'id'],
+  ['an order that does not exist', 'GET', `${MALL}/orders/987654321`, { auth: 'user' }, 404, 40401, 'order'],
+  ['cancel of an order that does not exist', 'POST', `${MALL}/orders/987654321/cancel`, { auth: 'user' }, 404, 40401, 'order'],
+  ['receipt of order id abc', 'POST', `${MALL}/orders/abc/receive`, { auth: 'user' }, 400, 40001, 'id'],
+  ['ship by a shopper', 'POST', `${MALL}/admin/orders/1/ship`, { auth: 'user' }, 403, 40301, 'admin'],
+  ['ship of an order that does not exist', 'POST', `${MALL}/admin/orders/987654321/ship`, { auth: 'admin' }, 404, 40401, 'order'],
   ['admin patch of a product that does not exist', 'PATCH', `${MALL}/admin/products/987654321`, { auth: 'admin', body: { stock: 1 } }, 404, 40401, 'product'],
 ];
 
@@ -77,7 +107,7 @@ describe('mall routes refuse bad input with a 4xx naming the field', () => {
     const res = await sys.app.inject({
       method: method as 'GET',
       url,
-      headers: { ...(auth ? { authorization: auth } : {}), ...(o.body !== undefined || o.raw !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: { ...(auth ? { authorization: auth } : {}), ...(o.body !== undefined || o.raw !== undefined ? { 'content-type': 'application/json' } : {}), ...o.headers },
       payload: o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body)),
     });
     expect(res.statusCode, res.body).toBe(status);

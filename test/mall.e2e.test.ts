@@ -191,4 +191,64 @@ describe.each(modes)('mall API (%s)', (mode) => {
     expect(refused.body.message).toContain('product');
     await call('PATCH', `${MALL}/admin/products/${phone.id}`, { body: { status: 'on_sale' }, token: admin.token });
   });
+
+  it('places orders through the saga: stock reserved once per Idempotency-Key, never oversold, given back on cancel; each user sees only their own', async () => {
+    const alice = await signUp();
+    const bob = await signUp();
+    const made = await call('POST', `${MALL}/admin/products`, { body: { name: `限量 Limited ${uniq('l')}`, category_id: leaf.id, price_cents: 12_345, stock: 3 }, token: admin.token });
+    const limited: Product = made.body.product;
+    const stock = async () => (await call('GET', `${MALL}/products/${limited.id}`)).body.product.stock as number;
+
+    const address = { name: '张三', phone: '+86 139 0013 9000', province: '广东', city: '深圳', district: '南山', detail: '科技园 1 号' };
+    const home = await call('POST', `${MALL}/addresses`, { body: address, token: alice.token });
+    expect(home.status).toBe(201);
+    expect(home.body.address).toMatchObject({ ...address, is_default: true });
+    const work = await call('POST', `${MALL}/addresses`, { body: { ...address, detail: '办公室' }, token: alice.token });
+    expect(work.body.address.is_default).toBe(false);
+    expect((await call('GET', `${MALL}/addresses`, { token: alice.token })).body.addresses.map((a: { id: number }) => a.id)).toEqual([home.body.address.id, work.body.address.id]);
+    expect((await call('PUT', `${MALL}/addresses/${work.body.address.id}`, { body: { detail: 'x' }, token: bob.token })).status).toBe(404);
+    expect((await call('DELETE', `${MALL}/addresses/${work.body.address.id}`, { token: bob.token })).status).toBe(404);
+    const moved = await call('PUT', `${MALL}/addresses/${work.body.address.id}`, { body: { is_default: true }, token: alice.token });
+    expect(moved.body.address.is_default).toBe(true);
+
+    const body = { address_id: home.body.address.id, items: [{ product_id: limited.id, quantity: 2 }] };
+    const headers = { 'idempotency-key': uniq('key-') };
+    const first = await call('POST', `${MALL}/orders`, { body, token: alice.token, headers });
+    expect(first.status).toBe(201);
+    expect(first.body.order).toMatchObject({ status: 'unpaid', total_cents: 2 * 12_345, paid_at: null, cancel_reason: null, items: [{ product_id: limited.id, quantity: 2, price_cents: 12_345 }] });
+    expect(first.body.order.address).toMatchObject({ name: '张三', city: '深圳' });
+    const again = await call('POST', `${MALL}/orders`, { body, token: alice.token, headers });
+    expect(again.body.order.id).toBe(first.body.order.id);
+    expect(await stock()).toBe(1);
+
+    // Bob cannot use Alice's address, see or cancel her order; there is one unit left for him.
+    expect((await call('POST', `${MALL}/orders`, { body, token: bob.token })).status).toBe(404);
+    expect((await call('GET', `${MALL}/orders/${first.body.order.id}`, { token: bob.token })).status).toBe(404);
+    expect((await call('POST', `${MALL}/orders/${first.body.order.id}/cancel`, { token: bob.token })).status).toBe(404);
+    const bobs = await call('POST', `${MALL}/addresses`, { body: address, token: bob.token });
+    const tooMany = await call('POST', `${MALL}/orders`, { body: { address_id: bobs.body.address.id, items: [{ product_id: limited.id, quantity: 2 }] }, token: bob.token });
+    expect(tooMany.status).toBe(409);
+    expect(await stock()).toBe(1);
+    expect((await call('GET', `${MALL}/orders`, { token: bob.token })).body.orders).toEqual([]);
+
+    // Not paid: neither received nor shipped.
+    expect((await call('POST', `${MALL}/orders/${first.body.order.id}/receive`, { token: alice.token })).status).toBe(409);
+    expect((await call('POST', `${MALL}/admin/orders/${first.body.order.id}/ship`, { token: admin.token })).status).toBe(409);
+    expect((await call('POST', `${MALL}/admin/orders/${first.body.order.id}/ship`, { token: alice.token })).status).toBe(403);
+
+    const listed = await call('GET', `${MALL}/orders?status=unpaid`, { token: alice.token });
+    expect(listed.body.orders.map((o: { id: number }) => o.id)).toEqual([first.body.order.id]);
+    const cancelled = await call('POST', `${MALL}/orders/${first.body.order.id}/cancel`, { token: alice.token });
+    expect(cancelled.body.order).toMatchObject({ status: 'cancelled', cancel_reason: 'buyer' });
+    expect((await call('POST', `${MALL}/orders/${first.body.order.id}/cancel`, { token: alice.token })).status).toBe(409);
+    expect(await stock()).toBe(3);
+
+    // From the cart: the checked items become the order, and leave the cart.
+    await call('PUT', `${MALL}/cart/items/${limited.id}`, { body: { quantity: 3 }, token: bob.token });
+    const fromCart = await call('POST', `${MALL}/orders`, { body: { address_id: bobs.body.address.id, from_cart: true }, token: bob.token });
+    expect(fromCart.status).toBe(201);
+    expect(fromCart.body.order.total_cents).toBe(3 * 12_345);
+    expect(await stock()).toBe(0);
+    expect((await call('GET', `${MALL}/cart`, { token: bob.token })).body.items).toEqual([]);
+  });
 });

@@ -1,6 +1,7 @@
 // The services the mall face calls, by their generated contracts (never their code).
 import { CartServiceDefinition } from '#gen/surge/cart/v1/cart';
+import { OrderServiceDefinition } from '#gen/surge/order/v1/order';
 import { ProductServiceDefinition } from '#gen/surge/product/v1/product';
 import { UserServiceDefinition } from '#gen/surge/user/v1/user';
 
-export const mallCalls = { products: ProductServiceDefinition, carts: CartServiceDefinition, users: UserServiceDefinition } as const;
+export const mallCalls = { products: ProductServiceDefinition, carts: CartServiceDefinition, orders: OrderServiceDefinition, users: UserServiceDefinition } as const;

@@ -1,5 +1,5 @@
-// The mall API under /api/v1/mall (docs/api/mall.md): the catalog for anyone, favorites and the
-// cart for a signed-in user, each user seeing only their own.
+// The mall API under /api/v1/mall (docs/api/mall.md): the catalog for anyone; favorites, the cart,
+// addresses and orders for a signed-in user, each user seeing only their own; admin routes.
 import type { FastifyInstance } from 'fastify';
 import type { MallDeps } from './deps.js';
 import { adminRoutes } from './routes/admin.js';
@@ -7,6 +7,7 @@ import { cartRoutes } from './routes/cart.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { demoImageRoutes } from './routes/demo-images.js';
 import { favoriteRoutes } from './routes/favorites.js';
+import { orderRoutes } from './routes/orders.js';
 
 export { mallCalls } from './calls.js';
 export type { MallDeps } from './deps.js';
@@ -16,7 +17,7 @@ export const MALL_PREFIX = '/api/v1/mall';
 export async function mallRoutes(app: FastifyInstance, d: MallDeps): Promise<void> {
   await app.register(
     async (scope) => {
-      for (const routes of [catalogRoutes, favoriteRoutes, cartRoutes, adminRoutes, demoImageRoutes]) await routes(scope, d);
+      for (const routes of [catalogRoutes, favoriteRoutes, cartRoutes, orderRoutes, adminRoutes, demoImageRoutes]) await routes(scope, d);
     },
     { prefix: MALL_PREFIX },
   );

@@ -98,3 +98,47 @@ export const ProductPatch = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+
+const OneLine = (max: number) => WellFormedText(`1–${max} characters`);
+export const NewAddress = Type.Object(
+  {
+    name: OneLine(20),
+    phone: Type.String({ minLength: 5, maxLength: 20, pattern: '^[0-9 +-]+$', description: 'must be 5–20 digits, spaces, + or -' }),
+    province: OneLine(20),
+    city: OneLine(20),
+    district: OneLine(20),
+    detail: OneLine(100),
+    is_default: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export const AddressPatch = Type.Partial(NewAddress, { additionalProperties: false, minProperties: 1 });
+export const Address = Type.Object({ id: Id, name: Type.String(), phone: Type.String(), province: Type.String(), city: Type.String(), district: Type.String(), detail: Type.String(), is_default: Type.Boolean() });
+export const AddressReply = Type.Object({ address: Address });
+export const Addresses = Type.Object({ addresses: Type.Array(Address) });
+
+const OrderStatus = Type.Union([Type.Literal('unpaid'), Type.Literal('paid'), Type.Literal('shipped'), Type.Literal('completed'), Type.Literal('cancelled'), Type.Literal('refunded')], {
+  description: 'must be unpaid, paid, shipped, completed, cancelled or refunded',
+});
+const OrderLine = Type.Object({ product_id: Id, quantity: Type.Integer({ minimum: 1, maximum: 999, description: 'must be a whole number from 1 to 999' }) }, { additionalProperties: false });
+export const NewOrder = Type.Union(
+  [
+    Type.Object({ address_id: Id, items: Type.Array(OrderLine, { minItems: 1, maxItems: 50, description: 'must list 1–50 products' }) }, { additionalProperties: false }),
+    Type.Object({ address_id: Id, from_cart: Type.Literal(true) }, { additionalProperties: false }),
+  ],
+  { description: 'must be {address_id, items} or {address_id, from_cart: true}' },
+);
+export const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[\\x21-\\x7e]+$', description: 'must be 1–64 printable ASCII characters' })) });
+export const OrdersQuery = Type.Object({ status: Type.Optional(OrderStatus), cursor: Type.Optional(Cursor), limit: Type.Optional(LimitParam) }, { additionalProperties: false });
+export const Order = Type.Object({
+  id: Id,
+  status: OrderStatus,
+  items: Type.Array(Type.Object({ product_id: Id, name: Type.String(), image_url: Type.String(), price_cents: Type.Integer(), quantity: Type.Integer() })),
+  total_cents: Type.Integer(),
+  address: Type.Object({ name: Type.String(), phone: Type.String(), province: Type.String(), city: Type.String(), district: Type.String(), detail: Type.String() }),
+  created_at: Type.Integer(),
+  paid_at: Type.Union([Type.Integer(), Type.Null()], { description: 'null until paid' }),
+  cancel_reason: Type.Union([Type.String(), Type.Null()], { description: '"buyer" or "timeout" when cancelled, else null' }),
+});
+export const OrderReply = Type.Object({ order: Order });
+export const OrderPage = Type.Object({ orders: Type.Array(Order), next_cursor: Type.String(), is_end: Type.Boolean() });

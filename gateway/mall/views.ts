@@ -1,6 +1,7 @@
 // The mall API's objects, from the services' messages: snake_case, as docs/api/mall.md gives them.
 import type { Banner, Category, Product } from '#gen/surge/product/v1/product';
 import type { Cart } from '#gen/surge/cart/v1/cart';
+import type { Address, Order } from '#gen/surge/order/v1/order';
 
 /** Product and the cart's CartProduct carry the same fields. */
 export const productView = (p: Omit<Product, 'detail' | 'createdAt'>) => ({
@@ -34,4 +35,18 @@ export const bannerView = (b: Banner) => ({ id: b.id, title: b.title, image_url:
 export const cartView = (cart: Cart) => ({
   items: cart.lines.map((line) => ({ product: line.product ? productView(line.product) : null, quantity: line.item!.quantity, checked: line.item!.checked })),
   total_cents: cart.totalCents,
+});
+
+export const addressView = (a: Address) => ({ id: a.id, name: a.name, phone: a.phone, province: a.province, city: a.city, district: a.district, detail: a.detail, is_default: a.isDefault });
+
+export const orderView = (o: Order) => ({
+  id: o.id,
+  // The order service writes no other status.
+  status: o.status as 'unpaid' | 'paid' | 'shipped' | 'completed' | 'cancelled' | 'refunded',
+  items: o.items.map((i) => ({ product_id: i.productId, name: i.name, image_url: i.imageUrl, price_cents: i.priceCents, quantity: i.quantity })),
+  total_cents: o.totalCents,
+  address: { name: o.address?.name ?? '', phone: o.address?.phone ?? '', province: o.address?.province ?? '', city: o.address?.city ?? '', district: o.address?.district ?? '', detail: o.address?.detail ?? '' },
+  created_at: o.createdAt,
+  paid_at: o.paidAt === 0 ? null : o.paidAt,
+  cancel_reason: o.cancelReason === '' ? null : o.cancelReason,
 });

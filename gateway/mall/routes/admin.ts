@@ -1,4 +1,4 @@
-// What the mall's admins do: create and edit products. A caller needs a token and the admin role
+// What the mall's admins do: create and edit products, ship paid orders. A caller needs a token and the admin role
 // (`npx surge admin grant <username>`), read fresh from the user service on every request.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -6,8 +6,8 @@ import { requireRole } from '../../plugins/roles.js';
 import { callOptions } from '../../routes/users.js';
 import { errorReplies } from '../../schemas/common.js';
 import type { MallDeps } from '../deps.js';
-import { IdParams, NewProduct, ProductDetail, ProductPatch } from '../schemas.js';
-import { productDetailView } from '../views.js';
+import { IdParams, NewProduct, OrderReply, ProductDetail, ProductPatch } from '../schemas.js';
+import { orderView, productDetailView } from '../views.js';
 
 const tags = ['mall admin'];
 const security = [{ bearer: [] }];
@@ -41,5 +41,11 @@ export async function adminRoutes(fastify: FastifyInstance, d: MallDeps): Promis
       );
       return { product: productDetailView(product) };
     },
+  });
+
+  app.post('/admin/orders/:id/ship', {
+    schema: { tags, summary: 'Mark a paid order shipped', security, params: IdParams, response: { 200: OrderReply, ...errorReplies(400, 401, 403, 404, 409) } },
+    preHandler: admin,
+    handler: async (request) => ({ order: orderView(await d.clients.orders.shipOrder({ id: request.params.id }, callOptions(request))) }),
   });
 }
