@@ -9,6 +9,7 @@ import type { ServiceDatabase } from '#kit/store';
 import type { ProductDB, ProductsTable, ProductTermsTable } from '../model/tables.js';
 import { productTerms } from '../model/tokenize.js';
 import { DEMO_BANNERS, DEMO_CATEGORIES, IMAGES_PER_LEAF, demoImageUrl } from './catalog.js';
+import { seededRandom } from '#kit/random';
 
 export interface SeedDemoOptions {
   db: ServiceDatabase<ProductDB>;
@@ -34,18 +35,6 @@ export interface SeedDemoReport {
 const DAY_MS = 86_400_000;
 /** Rows per INSERT: well under both databases' limits on bound parameters. */
 const CHUNK = { products: 100, terms: 500 } as const;
-
-/** mulberry32: small, seeded, the same sequence on every platform. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export async function catalogIsEmpty(db: Kysely<ProductDB>): Promise<boolean> {
   const [category, product] = await Promise.all([

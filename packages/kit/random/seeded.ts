@@ -1,4 +1,4 @@
-/** mulberry32: a small seeded random source, so tests that draw at random draw the same on every run. */
+/** mulberry32: a small seeded random source: the same sequence for the same seed, on every run and platform. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
