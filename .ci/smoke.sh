@@ -61,4 +61,12 @@ feed=$(curl -sf "$base/douyin/feed/?token=$token")
 play=$(node -e "const r = JSON.parse(process.argv[1]); const v = r.video_list[0]; if (r.status_code !== 0 || !v || v.title !== 'smoke clip') { console.error(r); process.exit(1); } process.stdout.write(v.play_url)" "$feed")
 curl -sf "$play" -o "$scratch/played.mp4"
 cmp "$scratch/clip.mp4" "$scratch/played.mp4"
-echo "== smoke passed: registered and read back user $id, published and played back a Douyin clip, on node $(node --version)"
+# The mall a newcomer browses: the demo catalog seeded on first start, found by a Chinese word,
+# put in the cart of the user registered above.
+utoken=$(node -e "process.stdout.write(JSON.parse(process.argv[1]).token)" "$reg")
+found=$(curl -sf "$base/api/v1/mall/search?q=%E6%89%8B%E6%9C%BA&limit=5")
+pid=$(node -e "const r = JSON.parse(process.argv[1]); const p = r.products[0]; if (!p || !/手机/.test(p.name + p.subtitle)) { console.error('search for 手机 found', r); process.exit(1); } process.stdout.write(String(p.id))" "$found")
+curl -sf -X PUT "$base/api/v1/mall/cart/items/$pid" -H "authorization: Bearer $utoken" -H 'content-type: application/json' -d '{"quantity":2}' >/dev/null
+cart=$(curl -sf "$base/api/v1/mall/cart" -H "authorization: Bearer $utoken")
+node -e "const c = JSON.parse(process.argv[1]); const i = c.items[0]; if (!i || i.product.id !== Number(process.argv[2]) || c.total_cents !== 2 * i.product.price_cents) { console.error('cart', c); process.exit(1); }" "$cart" "$pid"
+echo "== smoke passed: registered and read back user $id, published and played back a Douyin clip, found 手机 in the demo mall and carted it, on node $(node --version)"
