@@ -6,9 +6,10 @@ import { cartEntry } from './cart/entry.js';
 import { interactionEntry } from './interaction/entry.js';
 import { messageEntry } from './message/entry.js';
 import { orderEntry } from './order/entry.js';
+import { payEntry } from './pay/entry.js';
 import { productEntry } from './product/entry.js';
 import { relationEntry } from './relation/entry.js';
 import { userEntry } from './user/entry.js';
 import { videoEntry } from './video/entry.js';
 
-export const serviceList = checkServiceList([userEntry, videoEntry, interactionEntry, relationEntry, messageEntry, productEntry, cartEntry, orderEntry] as const);
+export const serviceList = checkServiceList([userEntry, videoEntry, interactionEntry, relationEntry, messageEntry, productEntry, cartEntry, orderEntry, payEntry] as const);

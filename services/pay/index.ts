@@ -1,0 +1,13 @@
+export { definePayService, type PayService, type PayServiceOptions, type PayHandlers } from './service.js';
+export { payMigrations } from './model/migrations.js';
+export type { PayDB, PaymentStatus } from './model/tables.js';
+export { orderDesk, type OrderDesk, type MarkPaidOutcome } from './orders.js';
+export type { PaymentProvider, ChargeRequest, RefundRequest } from './provider.js';
+export { encodeNotification, parseNotification, MAX_NOTIFICATION_BYTES, type PaymentNotification, type NotifiedStatus } from './notification.js';
+export { createSimulatorProvider, SIMULATOR_KEY_ID, type SimulatorProvider, type SimulatorOptions } from './simulator/simulator.js';
+export { simulatorSecret, SIMULATOR_KEY_INFO } from './simulator/secret.js';
+export { deliverSigned, DEFAULT_RETRY_DELAYS_MS, type DeliveryOptions } from './simulator/delivery.js';
+export { RECONCILE_BATCH } from './logic/reconcile.js';
+export { payConfig, type PayConfig } from './config.js';
+export { PayServiceDefinition } from '#gen/surge/pay/v1/pay';
+export { payModule, type PaySections, type PayOverrides } from './module.js';

@@ -1,0 +1,75 @@
+import type { CallContext } from '#kit/rpc';
+import type { ReconcileReport } from '#gen/surge/pay/v1/pay';
+import type { PayDeps } from '../deps.js';
+import type { PaymentRow } from '../model/payments.js';
+import { askProviderToRefund } from './refund-payment.js';
+import { settlePayment } from './settle-payment.js';
+
+/** Most payments one pass compares: the rest wait for the next pass (oldest change first). */
+export const RECONCILE_BATCH = 500;
+
+/** Order statuses in which the order has been paid. */
+const PAID_ORDER = new Set(['paid', 'shipped', 'completed', 'refunded']);
+
+/**
+ * One pass comparing payments with their orders. Only the payments not yet known to agree with
+ * their order (settled = 0) in a final status are read, changed at least settleGraceMs ago so a
+ * notification still settling one is not raced. Safe repairs are made: a paid payment whose
+ * order is unpaid is told to it (MarkPaid), one whose order was cancelled is refunded, a refund
+ * the provider did not confirm is asked again. An order paid by a payment that is not paid here
+ * is reported (logged at error level and counted), never repaired: money moved that this service
+ * did not see, and a person looks. Every step is idempotent, so two instances passing at once
+ * (or a notification arriving meanwhile) do nothing twice.
+ */
+export async function reconcile(d: PayDeps, parent?: CallContext): Promise<ReconcileReport> {
+  const report: ReconcileReport = { checked: 0, markedPaid: 0, refunded: 0, refundsRetried: 0, paidWithoutPayment: 0, disputed: 0, failed: 0 };
+  const rows = await d.payments.unsettled(d.clock.now() - d.settleGraceMs, RECONCILE_BATCH);
+  for (const row of rows) {
+    try {
+      await reconcileOne(d, row, report, parent);
+    } catch (err) {
+      // Carrying on is safe: the row stays unsettled and the next pass checks it again.
+      report.failed += 1;
+      d.log.warn({ err, paymentId: Number(row.id), orderId: Number(row.order_id) }, 'pay: reconciliation could not check a payment; it is checked again next pass');
+    }
+  }
+  if (rows.length > 0) d.log.info({ ...report }, 'pay: reconciliation pass');
+  return report;
+}
+
+async function reconcileOne(d: PayDeps, row: PaymentRow, report: ReconcileReport, parent: CallContext | undefined): Promise<void> {
+  const id = Number(row.id);
+  report.checked += 1;
+  if (row.status === 'refunded' && Number(row.refund_due) === 1) {
+    if (await askProviderToRefund(d, row)) report.refundsRetried += 1;
+    else report.failed += 1;
+    return;
+  }
+  const order = await d.orders.get(Number(row.user_id), Number(row.order_id), parent);
+  if (!order) {
+    report.disputed += 1;
+    d.log.error({ paymentId: id, orderId: Number(row.order_id) }, 'pay: reconciliation found a payment whose order does not exist');
+    await d.payments.settle(id, row.status);
+    return;
+  }
+  const paidByThis = PAID_ORDER.has(order.status) && order.paymentId === String(id);
+  if (row.status === 'paid') {
+    if (paidByThis) return d.payments.settle(id, 'paid');
+    if (order.status === 'unpaid' || order.status === 'cancelled') {
+      const outcome = await settlePayment(d, row, parent);
+      if (outcome === 'settled') report.markedPaid += 1;
+      else if (outcome === 'refunded') report.refunded += 1;
+      else report.disputed += 1;
+      return;
+    }
+    report.disputed += 1;
+    d.log.error({ paymentId: id, orderId: Number(row.order_id), orderStatus: order.status, orderPaymentId: order.paymentId }, 'pay: reconciliation found a paid payment of an order paid otherwise; not repaired');
+    return d.payments.settle(id, 'paid');
+  }
+  // failed, or refunded and confirmed: the order must not count this payment as its money.
+  if (paidByThis) {
+    report.paidWithoutPayment += 1;
+    d.log.error({ paymentId: id, orderId: Number(row.order_id), paymentStatus: row.status, orderStatus: order.status }, 'pay: reconciliation found an order paid by a payment that is not paid; reported, not repaired');
+  }
+  await d.payments.settle(id, row.status);
+}
