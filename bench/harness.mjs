@@ -180,7 +180,8 @@ export function createHarness() {
       }
       await waitReady(gateway, '/healthz', procs);
       procs.push(gateway);
-      return { url: gateway.url, gateway, procs };
+      // env: the settings every process got, for commands run against this system (surge seed).
+      return { url: gateway.url, gateway, procs, env: surgeEnv };
     },
 
     /**
