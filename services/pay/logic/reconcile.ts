@@ -59,7 +59,7 @@ async function reconcileOne(d: PayDeps, row: PaymentRow, report: ReconcileReport
       const outcome = await settlePayment(d, row, parent);
       if (outcome === 'settled') report.markedPaid += 1;
       else if (outcome === 'refunded') report.refunded += 1;
-      else report.disputed += 1;
+      else if (outcome === 'disputed') report.disputed += 1;
       return;
     }
     report.disputed += 1;

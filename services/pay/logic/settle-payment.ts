@@ -7,8 +7,10 @@ import { refundPayment } from './refund-payment.js';
 export type SettleOutcome =
   /** The order is paid by this payment (now, or it already was). */
   | 'settled'
-  /** The order had been cancelled (the buyer, or its payment timeout, came first): the payment is refunded. */
+  /** The order had been cancelled (the buyer, or its payment timeout, came first): this call refunded the payment. */
   | 'refunded'
+  /** The order had been cancelled, and another caller (a twin notification, another instance's pass) refunded the payment. */
+  | 'refunded elsewhere'
   /** The order is paid by another payment, or disagrees on the amount: left unsettled, for the reconciliation's report. */
   | 'disputed';
 
@@ -26,10 +28,7 @@ export async function settlePayment(d: PayDeps, row: PaymentRow, parent?: CallCo
     await d.payments.settle(id, 'paid');
     return 'settled';
   }
-  if (outcome === 'cancelled') {
-    await refundPayment(d, row);
-    return 'refunded';
-  }
+  if (outcome === 'cancelled') return (await refundPayment(d, row)) ? 'refunded' : 'refunded elsewhere';
   d.log.error({ paymentId: id, orderId, outcome, orderPaymentId: order?.paymentId }, 'pay: the order does not take this paid payment; left for the reconciliation report');
   return 'disputed';
 }

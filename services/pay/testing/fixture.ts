@@ -12,7 +12,7 @@ import { signRequest, SIGNATURE_HEADERS } from '#kit/signature';
 import type { ServiceDatabase } from '#kit/store';
 import type { TestDatabaseKind } from '#kit/testing';
 import { OrderServiceDefinition, type Order } from '#gen/surge/order/v1/order';
-import type { HandleNotificationReply, HandleNotificationRequest } from '#gen/surge/pay/v1/pay';
+import type { HandleNotificationReply, HandleNotificationRequest, ReconcileReport } from '#gen/surge/pay/v1/pay';
 import { definePayService, encodeNotification, orderDesk, PayServiceDefinition, payMigrations, type ChargeRequest, type PayDB, type PaymentProvider, type PayService, type RefundRequest } from '../index.js';
 
 /** The two methods of the order contract the pay service calls, under the contract's own name. */
@@ -85,6 +85,8 @@ export interface PayFixture {
   notify(paymentId: number, status: 'paid' | 'failed', amountCents: number, o?: NotifyOptions): Promise<HandleNotificationReply>;
   /** Everything the service logged. */
   logText(): string;
+  /** The report of every periodic pass (service.start()), in order. */
+  reconciled: ReconcileReport[];
 }
 
 export function payFixturesOn(kind: TestDatabaseKind): () => Promise<PayFixture> {
@@ -129,7 +131,18 @@ export async function openPayFixture(kind: TestDatabaseKind): Promise<PayFixture
   const clientOptions = { clock: systemClock, defaultTimeoutMs: 30_000 };
   const orderClient = createClient(OrderDeskDefinition, createInProcessTransport(orderServer, { codecCheck: true }), clientOptions);
   let ids = Date.UTC(2026, 0, 1);
-  const service = definePayService({ db, clock, ids: { next: () => ++ids }, log, orders: orderDesk(orderClient), provider, notifyUrl: NOTIFY_URL, reconcileEveryMs: 60_000 });
+  const reconciled: ReconcileReport[] = [];
+  const service = definePayService({
+    db,
+    clock,
+    ids: { next: () => ++ids },
+    log,
+    orders: orderDesk(orderClient),
+    provider,
+    notifyUrl: NOTIFY_URL,
+    reconcileEveryMs: 60_000,
+    onReconciled: (report) => void reconciled.push(report),
+  });
   const payServer = new RpcServer().register(PayServiceDefinition, service.handlers);
   const svc = createClient(PayServiceDefinition, createInProcessTransport(payServer, { codecCheck: true }), clientOptions);
 
@@ -164,5 +177,6 @@ export async function openPayFixture(kind: TestDatabaseKind): Promise<PayFixture
     signed,
     notify: (paymentId, status, amountCents, o) => svc.handleNotification(signed(paymentId, status, amountCents, o)),
     logText: () => lines.join(''),
+    reconciled,
   };
 }
