@@ -9,7 +9,8 @@ import { orderEntry } from './order/entry.js';
 import { payEntry } from './pay/entry.js';
 import { productEntry } from './product/entry.js';
 import { relationEntry } from './relation/entry.js';
+import { replyEntry } from './reply/entry.js';
 import { userEntry } from './user/entry.js';
 import { videoEntry } from './video/entry.js';
 
-export const serviceList = checkServiceList([userEntry, videoEntry, interactionEntry, relationEntry, messageEntry, productEntry, cartEntry, orderEntry, payEntry] as const);
+export const serviceList = checkServiceList([userEntry, videoEntry, interactionEntry, relationEntry, messageEntry, productEntry, cartEntry, orderEntry, payEntry, replyEntry] as const);
