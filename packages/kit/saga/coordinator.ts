@@ -5,6 +5,7 @@
 // unfinished ones) and deletes finished ones past retention. stuck() and retry(gid) are the
 // operator's side.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { Counter, type Registry } from 'prom-client';
 import type { Timer } from '#kit/clock';
 import { Code, SurgeError, errors } from '#kit/errors';
@@ -46,6 +47,8 @@ export function createSagaCoordinator(options: SagaCoordinatorOptions): SagaCoor
   const o = resolveSagaOptions(options);
   const store = new SagaStore(o.db);
   const closing = new AbortController();
+  // Every drive in flight listens for the close (keepLease): as many listeners as drives, by design.
+  setMaxListeners(0, closing.signal);
   const driving = new Map<string, Promise<SagaOutcome>>();
   const finished = transactionsCounter(o.registry);
   const deps: DriveDeps = { store, options: o, closing: closing.signal, count: (saga, outcome) => finished.inc({ saga, outcome }) };
