@@ -98,6 +98,17 @@ const cases: Case[] = [
   ['receipt of order id abc', 'POST', `${MALL}/orders/abc/receive`, { auth: 'user' }, 400, 40001, 'id'],
   ['ship by a shopper', 'POST', `${MALL}/admin/orders/1/ship`, { auth: 'user' }, 403, 40301, 'admin'],
   ['ship of an order that does not exist', 'POST', `${MALL}/admin/orders/987654321/ship`, { auth: 'admin' }, 404, 40401, 'order'],
+  ['reviews of product id 0', 'GET', `${MALL}/products/0/reviews`, {}, 400, 40001, 'id'],
+  ['reviews with a forged cursor', 'GET', `${MALL}/products/1/reviews?cursor=Zm9yZ2Vk`, {}, 400, 40001, 'cursor'],
+  ['review without a body', 'POST', `${MALL}/orders/1/reviews`, { auth: 'user' }, 400, 40001, 'body'],
+  ['review with rating 0', 'POST', `${MALL}/orders/1/reviews`, { auth: 'user', body: { product_id: 1, rating: 0, content: 'ok' } }, 400, 40001, 'rating'],
+  ['review with rating 6', 'POST', `${MALL}/orders/1/reviews`, { auth: 'user', body: { product_id: 1, rating: 6, content: 'ok' } }, 400, 40001, 'rating'],
+  ['review with rating 4.5', 'POST', `${MALL}/orders/1/reviews`, { auth: 'user', body: { product_id: 1, rating: 4.5, content: 'ok' } }, 400, 40001, 'rating'],
+  ['review without content', 'POST', `${MALL}/orders/1/reviews`, { auth: 'user', body: { product_id: 1, rating: 5 } }, 400, 40001, 'content'],
+  ['review of 501 characters', 'POST', `${MALL}/orders/1/reviews`, { auth: 'user', body: { product_id: 1, rating: 5, content: '好'.repeat(501) } }, 400, 40001, 'content'],
+  ['review with 7 images', 'POST', `${MALL}/orders/1/reviews`, { auth: 'user', body: { product_id: 1, rating: 5, content: 'ok', image_urls: Array(7).fill('https://a/b.png') } }, 400, 40001, 'image_urls'],
+  ['review of an order that does not exist', 'POST', `${MALL}/orders/987654321/reviews`, { auth: 'user', body: { product_id: 1, rating: 5, content: 'ok' } }, 404, 40401, 'order'],
+  ['review without a token', 'POST', `${MALL}/orders/1/reviews`, { body: { product_id: 1, rating: 5, content: 'ok' } }, 401, 40101, 'Authorization'],
   ['admin patch of a product that does not exist', 'PATCH', `${MALL}/admin/products/987654321`, { auth: 'admin', body: { stock: 1 } }, 404, 40401, 'product'],
 ];
 

@@ -3,6 +3,7 @@
 // favorites and a cart that each user sees alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireServer, servers } from '#kit/testing';
+import { OrderServiceDefinition } from '#gen/surge/order/v1/order';
 import { UserServiceDefinition } from '#gen/surge/user/v1/user';
 import { seedMall } from '../app/roles/seed.js';
 import { startTestSystem, type Mode, type TestSystem } from './harness.js';
@@ -250,5 +251,23 @@ describe.each(modes)('mall API (%s)', (mode) => {
     expect(fromCart.body.order.total_cents).toBe(3 * 12_345);
     expect(await stock()).toBe(0);
     expect((await call('GET', `${MALL}/cart`, { token: bob.token })).body.items).toEqual([]);
+
+    // Paid (as the pay service marks it), shipped by the admin, received by Bob: then reviewed, once.
+    const orderId = fromCart.body.order.id;
+    const review = { product_id: limited.id, rating: 4, content: '很好用 works well' };
+    expect((await call('POST', `${MALL}/orders/${orderId}/reviews`, { body: review, token: bob.token })).status).toBe(409);
+    const paid = await sys.client(OrderServiceDefinition).markPaid({ orderId, paymentId: uniq('pay-'), amountCents: fromCart.body.order.total_cents });
+    expect(paid.outcome).toBe('paid');
+    expect((await call('POST', `${MALL}/admin/orders/${orderId}/ship`, { token: admin.token })).body.order.status).toBe('shipped');
+    expect((await call('POST', `${MALL}/orders/${orderId}/receive`, { token: alice.token })).status).toBe(404);
+    expect((await call('POST', `${MALL}/orders/${orderId}/receive`, { token: bob.token })).body.order.status).toBe('completed');
+    expect((await call('POST', `${MALL}/orders/${orderId}/reviews`, { body: review, token: alice.token })).status).toBe(404);
+    const posted = await call('POST', `${MALL}/orders/${orderId}/reviews`, { body: review, token: bob.token });
+    expect(posted.status).toBe(201);
+    expect(posted.body.review).toMatchObject({ product_id: limited.id, rating: 4, content: '很好用 works well', user: { id: bob.id } });
+    expect((await call('POST', `${MALL}/orders/${orderId}/reviews`, { body: review, token: bob.token })).status).toBe(409);
+    const listedReviews = await call('GET', `${MALL}/products/${limited.id}/reviews`);
+    expect(listedReviews.body).toMatchObject({ reviews: [{ id: posted.body.review.id, rating: 4 }], is_end: true });
+    expect((await call('GET', `${MALL}/products/${limited.id}`)).body.review_summary).toEqual({ count: 1, average_rating: 4 });
   });
 });

@@ -2,6 +2,7 @@
 import { CartServiceDefinition } from '#gen/surge/cart/v1/cart';
 import { OrderServiceDefinition } from '#gen/surge/order/v1/order';
 import { ProductServiceDefinition } from '#gen/surge/product/v1/product';
+import { ReplyServiceDefinition } from '#gen/surge/reply/v1/reply';
 import { UserServiceDefinition } from '#gen/surge/user/v1/user';
 
-export const mallCalls = { products: ProductServiceDefinition, carts: CartServiceDefinition, orders: OrderServiceDefinition, users: UserServiceDefinition } as const;
+export const mallCalls = { products: ProductServiceDefinition, carts: CartServiceDefinition, orders: OrderServiceDefinition, reviews: ReplyServiceDefinition, users: UserServiceDefinition } as const;

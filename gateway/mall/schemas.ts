@@ -42,6 +42,10 @@ export const Product = Type.Object({
 });
 
 export const ProductDetail = Type.Object({ product: Type.Intersect([Product, Type.Object({ detail: Type.String(), created_at: Type.Integer() })]) });
+export const ProductWithReviews = Type.Object({
+  product: Type.Intersect([Product, Type.Object({ detail: Type.String(), created_at: Type.Integer() })]),
+  review_summary: Type.Object({ count: Type.Integer(), average_rating: Type.Number({ description: '0 when there is no review' }) }),
+});
 
 export const ProductPage = Type.Object({ products: Type.Array(Product), next_cursor: Type.String(), is_end: Type.Boolean() });
 
@@ -142,3 +146,24 @@ export const Order = Type.Object({
 });
 export const OrderReply = Type.Object({ order: Order });
 export const OrderPage = Type.Object({ orders: Type.Array(Order), next_cursor: Type.String(), is_end: Type.Boolean() });
+
+export const NewReview = Type.Object(
+  {
+    product_id: Id,
+    rating: Type.Integer({ minimum: 1, maximum: 5, description: 'must be a whole number from 1 to 5' }),
+    content: WellFormedText('1–500 characters'),
+    image_urls: Type.Optional(Type.Array(Type.String({ maxLength: 512, pattern: '^(https?://|/)\\S+$', description: 'must be an http(s) URL or a path' }), { maxItems: 6 })),
+  },
+  { additionalProperties: false },
+);
+const Review = Type.Object({
+  id: Id,
+  product_id: Id,
+  rating: Type.Integer(),
+  content: Type.String(),
+  image_urls: Type.Array(Type.String()),
+  created_at: Type.Integer(),
+  user: Type.Object({ id: Id, name: Type.String(), avatar: Type.String() }),
+});
+export const ReviewReply = Type.Object({ review: Review });
+export const ReviewPage = Type.Object({ reviews: Type.Array(Review), next_cursor: Type.String(), is_end: Type.Boolean() });

@@ -6,7 +6,7 @@ import { errors } from '#kit/errors';
 import { callOptions } from '../../routes/users.js';
 import { errorReplies } from '../../schemas/common.js';
 import type { MallDeps } from '../deps.js';
-import { Categories, Home, IdParams, PageQuery, ProductDetail, ProductPage, ProductsQuery, SearchQuery } from '../schemas.js';
+import { Categories, Home, IdParams, PageQuery, ProductPage, ProductsQuery, ProductWithReviews, SearchQuery } from '../schemas.js';
 import { bannerView, categoryView, pageView, productDetailView, productView } from '../views.js';
 
 const tags = ['mall'];
@@ -37,11 +37,14 @@ export async function catalogRoutes(fastify: FastifyInstance, d: MallDeps): Prom
   });
 
   app.get('/products/:id', {
-    schema: { tags, summary: 'One product', params: IdParams, response: { 200: ProductDetail, ...errorReplies(400, 404) } },
+    schema: { tags, summary: 'One product, with the count and average of its reviews', params: IdParams, response: { 200: ProductWithReviews, ...errorReplies(400, 404) } },
     handler: async (request) => {
-      const [product] = (await products.getProducts({ ids: [request.params.id] }, callOptions(request))).products;
+      const ids = [request.params.id];
+      const [found, summaries] = await Promise.all([products.getProducts({ ids }, callOptions(request)), d.clients.reviews.getSummaries({ productIds: ids }, callOptions(request))]);
+      const [product] = found.products;
       if (!product) throw errors.notFound('product');
-      return { product: productDetailView(product) };
+      const summary = summaries.summaries[0];
+      return { product: productDetailView(product), review_summary: { count: summary?.count ?? 0, average_rating: summary?.averageRating ?? 0 } };
     },
   });
 
