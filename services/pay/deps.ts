@@ -22,6 +22,8 @@ export interface PayDeps {
   readonly notifyPath: string;
   /** Reconciliation leaves payments changed within this long to the notification that is settling them. */
   readonly settleGraceMs: number;
+  /** Reconciliation asks the provider about a payment still pending this long after it was made (its notification never came). */
+  readonly pendingCheckMs: number;
   readonly ids: { next(): number };
   readonly clock: Clock;
   readonly log: Logger;

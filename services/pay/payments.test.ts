@@ -56,6 +56,20 @@ for (const kind of await testDatabases()) {
       await rejectionOf(f.svc.getPayment({ userId: BUYER, id: payment.id + 1 }), Code.NotFound);
     });
 
+    it('tells the order about a paid payment it missed instead of charging the buyer again', async () => {
+      const f = await open();
+      const order = f.putOrder(BUYER, 1500);
+      const payment = await f.svc.createPayment({ userId: BUYER, orderId: order.id, simulate: '' });
+      f.ordersDown.markPaid = true;
+      await f.notify(payment.id, 'paid', 1500);
+      f.ordersDown.markPaid = false;
+      expect(f.orders.get(order.id)?.status).toBe('unpaid');
+      const err = await rejectionOf(f.svc.createPayment({ userId: BUYER, orderId: order.id, simulate: '' }), Code.FailedPrecondition);
+      expect(err.message).toBe('status: the order is paid; only an unpaid order can be paid');
+      expect(f.orders.get(order.id)).toMatchObject({ status: 'paid', paymentId: String(payment.id) });
+      expect(f.provider.charges).toHaveLength(1);
+    });
+
     it('leaves the payment failed when the provider refuses the charge (Unavailable), and a new try makes a new payment', async () => {
       const f = await open();
       const order = f.putOrder(BUYER, 999);

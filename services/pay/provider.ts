@@ -22,6 +22,12 @@ export interface PaymentProvider {
   readonly notificationKeys: Readonly<Record<string, Uint8Array>>;
   /** Asks for the charge; resolves once the provider took the request (the outcome is notified). Rejects when it refused. */
   charge(request: ChargeRequest): Promise<void>;
+  /**
+   * What became of a charge, for a payment whose notification never arrived (the provider gave
+   * up delivering it): 'pending' while undecided; a charge the provider does not know is 'failed'
+   * (no money moved).
+   */
+  query(paymentId: number): Promise<'pending' | 'paid' | 'failed'>;
   /** Gives the payment's money back. Idempotent by payment id: asked twice, it refunds once. */
   refund(request: RefundRequest): Promise<void>;
   /** Stops what the provider runs in this process (the simulator's pending answers). */

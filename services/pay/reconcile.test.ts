@@ -10,7 +10,7 @@ import { payFixturesOn, type PayFixture } from './testing/fixture.js';
 
 const BUYER = 61;
 const GRACE_MS = 30_000;
-const NOTHING: ReconcileReport = { checked: 0, markedPaid: 0, refunded: 0, refundsRetried: 0, paidWithoutPayment: 0, disputed: 0, failed: 0 };
+const NOTHING: ReconcileReport = { checked: 0, markedPaid: 0, refunded: 0, refundsRetried: 0, paidWithoutPayment: 0, disputed: 0, failed: 0, pendingResolved: 0 };
 
 /** A payment paid while the order service was down: paid here, unsettled, the order still unpaid. */
 async function paidUnsettled(f: PayFixture, totalCents = 3000) {
@@ -101,6 +101,36 @@ for (const kind of await testDatabases()) {
       f.ordersDown.getOrder = false;
       await expect(f.svc.reconcile({})).resolves.toEqual({ ...NOTHING, checked: 1 });
       await expect(f.svc.reconcile({})).resolves.toEqual(NOTHING);
+    });
+
+    it("asks the provider about a payment pending past 2 minutes (its notification never came) and settles it from the answer", async () => {
+      const f = await open();
+      const order = f.putOrder(BUYER, 800);
+      const payment = await f.svc.createPayment({ userId: BUYER, orderId: order.id, simulate: '' });
+      f.clock.advance(119_999);
+      await expect(f.svc.reconcile({})).resolves.toEqual(NOTHING);
+      f.clock.advance(1);
+      // Undecided at the provider: asked, left pending.
+      await expect(f.svc.reconcile({})).resolves.toEqual({ ...NOTHING, checked: 1 });
+      f.provider.outcomes.set(payment.id, 'paid');
+      await expect(f.svc.reconcile({})).resolves.toEqual({ ...NOTHING, checked: 1, pendingResolved: 1, markedPaid: 1 });
+      await expect(f.svc.getPayment({ userId: BUYER, id: payment.id })).resolves.toMatchObject({ status: 'paid', paidAt: f.clock.now() });
+      expect(f.orders.get(order.id)).toMatchObject({ status: 'paid', paymentId: String(payment.id) });
+      // The notification arriving late changes nothing.
+      await expect(f.notify(payment.id, 'paid', 800)).resolves.toMatchObject({ accepted: true, payment: { status: 'paid' } });
+      expect(f.markPaidCalls).toHaveLength(1);
+      f.clock.advance(GRACE_MS);
+      await expect(f.svc.reconcile({})).resolves.toEqual(NOTHING);
+
+      const other = f.putOrder(BUYER, 800);
+      const lost = await f.svc.createPayment({ userId: BUYER, orderId: other.id, simulate: '' });
+      f.provider.outcomes.set(lost.id, 'failed');
+      f.clock.advance(120_000);
+      await expect(f.svc.reconcile({})).resolves.toEqual({ ...NOTHING, checked: 1, pendingResolved: 1 });
+      await expect(f.svc.getPayment({ userId: BUYER, id: lost.id })).resolves.toMatchObject({ status: 'failed' });
+      expect(f.orders.get(other.id)?.status).toBe('unpaid');
+      // The order is free for a new payment.
+      await expect(f.svc.createPayment({ userId: BUYER, orderId: other.id, simulate: '' })).resolves.toMatchObject({ status: 'pending' });
     });
 
     it('runs a pass every reconcileSeconds on the clock, one after another, until closed', async () => {

@@ -40,6 +40,12 @@ export interface PayServiceOptions {
    * notification settling it (a MarkPaid within the RPC deadline, with room).
    */
   settleGraceMs?: number;
+  /**
+   * Default 120000 ms: a payment still pending this long is asked about at the provider by the
+   * reconciliation. The simulator's deliveries give up after about 15 s; a real provider's
+   * retries last longer, and the question is safe at any time (undecided answers 'pending').
+   */
+  pendingCheckMs?: number;
   /** Sees each periodic reconciliation pass (tests wait on it). */
   onReconciled?: (report: ReconcileReport) => void;
 }
@@ -74,6 +80,7 @@ export function definePayService(o: PayServiceOptions): PayService {
     }),
     notifyPath: notifyUrl.pathname + notifyUrl.search,
     settleGraceMs: o.settleGraceMs ?? 30_000,
+    pendingCheckMs: o.pendingCheckMs ?? 120_000,
     ids: o.ids,
     clock: o.clock,
     log: o.log,

@@ -95,6 +95,20 @@ describe('the simulator provider', () => {
     expect(delivered).toEqual([{ paymentId: 77, delivered: true }]);
   });
 
+  it('answers query() with the charge\'s outcome once decided: pending before, paid or failed after; an unknown charge failed', async () => {
+    const clock = new ManualClock();
+    const gateway = await receiver();
+    const { provider } = simulator(gateway.url, { clock });
+    await provider.charge({ paymentId: 90, orderId: 5, amountCents: 100, simulate: '' });
+    await provider.charge({ paymentId: 91, orderId: 6, amountCents: 100, simulate: 'fail' });
+    await expect(provider.query(90)).resolves.toBe('pending');
+    clock.advance(500);
+    await expect(provider.query(90)).resolves.toBe('paid');
+    await expect(provider.query(91)).resolves.toBe('failed');
+    await expect(provider.query(92)).resolves.toBe('failed');
+    await gateway.count(2);
+  });
+
   it('answers simulate "fail" with a failed notification', async () => {
     const clock = new ManualClock();
     const gateway = await receiver();

@@ -58,6 +58,6 @@ describe('bad input for every RPC', () => {
   });
 
   it('Reconcile takes no input and answers a report of zeros on an empty database', async () => {
-    await expect(f.svc.reconcile({})).resolves.toEqual({ checked: 0, markedPaid: 0, refunded: 0, refundsRetried: 0, paidWithoutPayment: 0, disputed: 0, failed: 0 });
+    await expect(f.svc.reconcile({})).resolves.toEqual({ checked: 0, markedPaid: 0, refunded: 0, refundsRetried: 0, paidWithoutPayment: 0, disputed: 0, failed: 0, pendingResolved: 0 });
   });
 });

@@ -5,6 +5,7 @@ import type { PayDeps } from '../deps.js';
 import type { PaymentRow } from '../model/payments.js';
 import { refusals } from '../refusals.js';
 import { checkId, checkSimulate } from '../rules.js';
+import { settlePayment } from './settle-payment.js';
 import { toPayment } from './view.js';
 
 /**
@@ -22,6 +23,13 @@ export async function createPayment(d: PayDeps, req: CreatePaymentRequest, ctx: 
   if (order.status !== 'unpaid') throw refusals.orderNotUnpaid(order.status);
   const pending = await d.payments.pendingOf(orderId);
   if (pending) return toPayment(pending);
+  // A payment of this order went through while the order service missed it (it answers
+  // unpaid): tell the order now instead of charging the buyer a second time.
+  const paidBefore = await d.payments.unsettledPaidOf(orderId);
+  if (paidBefore) {
+    await settlePayment(d, paidBefore, ctx);
+    throw refusals.orderNotUnpaid('paid');
+  }
 
   const now = d.clock.now();
   const row: Omit<PaymentRow, 'status' | 'open' | 'refund_due' | 'settled' | 'paid_at' | 'updated_at'> = {

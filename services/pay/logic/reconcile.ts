@@ -12,7 +12,8 @@ export const RECONCILE_BATCH = 500;
 const PAID_ORDER = new Set(['paid', 'shipped', 'completed', 'refunded']);
 
 /**
- * One pass comparing payments with their orders. Only the payments not yet known to agree with
+ * One pass comparing payments with their orders (and, first, asking the provider about payments
+ * pending for longer than pendingCheckMs, whose notification never came). Only the payments not yet known to agree with
  * their order (settled = 0) in a final status are read, changed at least settleGraceMs ago so a
  * notification still settling one is not raced. Safe repairs are made: a paid payment whose
  * order is unpaid is told to it (MarkPaid), one whose order was cancelled is refunded, a refund
@@ -22,11 +23,14 @@ const PAID_ORDER = new Set(['paid', 'shipped', 'completed', 'refunded']);
  * (or a notification arriving meanwhile) do nothing twice.
  */
 export async function reconcile(d: PayDeps, parent?: CallContext): Promise<ReconcileReport> {
-  const report: ReconcileReport = { checked: 0, markedPaid: 0, refunded: 0, refundsRetried: 0, paidWithoutPayment: 0, disputed: 0, failed: 0 };
-  const rows = await d.payments.unsettled(d.clock.now() - d.settleGraceMs, RECONCILE_BATCH);
+  const report: ReconcileReport = { checked: 0, markedPaid: 0, refunded: 0, refundsRetried: 0, paidWithoutPayment: 0, disputed: 0, failed: 0, pendingResolved: 0 };
+  const now = d.clock.now();
+  const stale = await d.payments.stalePending(now - d.pendingCheckMs, RECONCILE_BATCH);
+  const rows = [...stale, ...(await d.payments.unsettled(now - d.settleGraceMs, RECONCILE_BATCH))];
   for (const row of rows) {
     try {
-      await reconcileOne(d, row, report, parent);
+      if (row.status === 'pending') await resolvePending(d, row, report, parent);
+      else await reconcileOne(d, row, report, parent);
     } catch (err) {
       // Carrying on is safe: the row stays unsettled and the next pass checks it again.
       report.failed += 1;
@@ -35,6 +39,29 @@ export async function reconcile(d: PayDeps, parent?: CallContext): Promise<Recon
   }
   if (rows.length > 0) d.log.info({ ...report }, 'pay: reconciliation pass');
   return report;
+}
+
+/**
+ * A payment pending past the provider's delivery retries: its notification never came, so the
+ * provider is asked what became of the charge, and its answer is applied as a notification's
+ * would be (a conditional UPDATE from pending, so a notification arriving meanwhile wins once).
+ */
+async function resolvePending(d: PayDeps, row: PaymentRow, report: ReconcileReport, parent: CallContext | undefined): Promise<void> {
+  const id = Number(row.id);
+  report.checked += 1;
+  const outcome = await d.provider.query(id);
+  if (outcome === 'pending') return;
+  const now = d.clock.now();
+  if (!(await d.payments.transition(id, 'pending', outcome, outcome === 'paid' ? { paid_at: now } : {}, now))) return;
+  report.pendingResolved += 1;
+  d.log.warn({ paymentId: id, orderId: Number(row.order_id), outcome }, "pay: a payment's notification never came; settled from the provider's answer");
+  if (outcome !== 'paid') return;
+  const paid = await d.payments.get(id);
+  if (!paid) return;
+  const settled = await settlePayment(d, paid, parent);
+  if (settled === 'settled') report.markedPaid += 1;
+  else if (settled === 'refunded') report.refunded += 1;
+  else if (settled === 'disputed') report.disputed += 1;
 }
 
 async function reconcileOne(d: PayDeps, row: PaymentRow, report: ReconcileReport, parent: CallContext | undefined): Promise<void> {

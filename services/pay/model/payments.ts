@@ -25,6 +25,10 @@ export interface PaymentModel {
   settle(id: number, status: PaymentStatus): Promise<void>;
   /** The provider confirmed the refund. */
   refundConfirmed(id: number): Promise<void>;
+  /** The order's paid payment not yet known to the order (settled 0), if it has one. */
+  unsettledPaidOf(orderId: number): Promise<PaymentRow | undefined>;
+  /** Payments pending since at or before `until`, oldest first. */
+  stalePending(until: number, limit: number): Promise<PaymentRow[]>;
   /** Unsettled payments in a final status (paid, failed, refunded) changed at or before `until`, oldest change first. */
   unsettled(until: number, limit: number): Promise<PaymentRow[]>;
 }
@@ -60,6 +64,12 @@ export function createPaymentModel(sdb: ServiceDatabase<PayDB>): PaymentModel {
     async refundConfirmed(id) {
       await db.updateTable('payments').set({ refund_due: 0 }).where('id', '=', id).where('status', '=', 'refunded').execute();
     },
+
+    unsettledPaidOf: (orderId) =>
+      db.selectFrom('payments').selectAll().where('order_id', '=', orderId).where('status', '=', 'paid').where('settled', '=', 0).orderBy('id').executeTakeFirst(),
+
+    stalePending: (until, limit) =>
+      db.selectFrom('payments').selectAll().where('settled', '=', 0).where('updated_at', '<=', until).where('status', '=', 'pending').orderBy('updated_at').orderBy('id').limit(limit).execute(),
 
     unsettled: (until, limit) =>
       db

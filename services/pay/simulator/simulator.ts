@@ -39,8 +39,12 @@ export function createSimulatorProvider(o: SimulatorOptions): SimulatorProvider 
   const timers = new Set<Timer>();
   const deliveries = new Set<Promise<void>>();
   const refunded = new Set<number>();
+  // In process: after a restart the simulator knows none of its charges, and answers them failed.
+  const charged = new Set<number>();
+  const outcomes = new Map<number, 'paid' | 'failed'>();
 
   const answer = (charge: ChargeRequest) => {
+    outcomes.set(charge.paymentId, charge.simulate === 'fail' ? 'failed' : 'paid');
     const body = encodeNotification({
       // One id per answer: every retry of this delivery carries it, so the receiver applies it once.
       id: `sim-${charge.paymentId}-${randomBytes(6).toString('hex')}`,
@@ -63,11 +67,15 @@ export function createSimulatorProvider(o: SimulatorOptions): SimulatorProvider 
     refunded,
     async charge(charge) {
       if (stop.signal.aborted) throw new Error('pay simulator: closed');
+      charged.add(charge.paymentId);
       const timer = o.clock.after(o.delayMs, () => {
         timers.delete(timer);
         answer(charge);
       });
       timers.add(timer);
+    },
+    async query(paymentId) {
+      return outcomes.get(paymentId) ?? (charged.has(paymentId) ? 'pending' : 'failed');
     },
     async refund(request: RefundRequest) {
       refunded.add(request.paymentId);

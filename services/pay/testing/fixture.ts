@@ -32,6 +32,8 @@ export interface RecordingProvider extends PaymentProvider {
   failCharges: boolean;
   /** While true, refund() rejects. */
   failRefunds: boolean;
+  /** What query() answers per payment id; 'pending' when not set. */
+  outcomes: Map<number, 'pending' | 'paid' | 'failed'>;
 }
 
 export function recordingProvider(): RecordingProvider {
@@ -42,6 +44,10 @@ export function recordingProvider(): RecordingProvider {
     refunds: [],
     failCharges: false,
     failRefunds: false,
+    outcomes: new Map(),
+    async query(paymentId) {
+      return provider.outcomes.get(paymentId) ?? 'pending';
+    },
     async charge(request) {
       if (provider.failCharges) throw new Error('provider down');
       provider.charges.push(request);
