@@ -109,6 +109,17 @@ const cases: Case[] = [
   ['review with 7 images', 'POST', `${MALL}/orders/1/reviews`, { auth: 'user', body: { product_id: 1, rating: 5, content: 'ok', image_urls: Array(7).fill('https://a/b.png') } }, 400, 40001, 'image_urls'],
   ['review of an order that does not exist', 'POST', `${MALL}/orders/987654321/reviews`, { auth: 'user', body: { product_id: 1, rating: 5, content: 'ok' } }, 404, 40401, 'order'],
   ['review without a token', 'POST', `${MALL}/orders/1/reviews`, { body: { product_id: 1, rating: 5, content: 'ok' } }, 401, 40101, 'Authorization'],
+  ['pay with an unknown simulate', 'POST', `${MALL}/orders/1/pay`, { auth: 'user', body: { simulate: 'succeed' } }, 400, 40001, 'simulate'],
+  ['pay with an amount', 'POST', `${MALL}/orders/1/pay`, { auth: 'user', body: { amount_cents: 1 } }, 400, 40001, 'amount_cents'],
+  ['pay of order id abc', 'POST', `${MALL}/orders/abc/pay`, { auth: 'user', body: {} }, 400, 40001, 'id'],
+  ['pay of an order that does not exist', 'POST', `${MALL}/orders/987654321/pay`, { auth: 'user', body: {} }, 404, 40401, 'order'],
+  ['pay without a token', 'POST', `${MALL}/orders/1/pay`, { body: {} }, 401, 40101, 'Authorization'],
+  ['a notification without a signature', 'POST', `${MALL}/pay/notify`, { raw: '{"payment_id":1}' }, 400, 40001, 'signature'],
+  ['category without a name', 'POST', `${MALL}/admin/categories`, { auth: 'admin', body: {} }, 400, 40001, 'name'],
+  ['category with a name of 21 characters', 'POST', `${MALL}/admin/categories`, { auth: 'admin', body: { name: '类'.repeat(21) } }, 400, 40001, 'name'],
+  ['category with sort 10001', 'POST', `${MALL}/admin/categories`, { auth: 'admin', body: { name: 'x', sort: 10_001 } }, 400, 40001, 'sort'],
+  ['category under one that does not exist', 'POST', `${MALL}/admin/categories`, { auth: 'admin', body: { name: 'x', parent_id: 987654321 } }, 400, 40001, 'parent_id'],
+  ['category by a shopper', 'POST', `${MALL}/admin/categories`, { auth: 'user', body: { name: 'x' } }, 403, 40301, 'admin'],
   ['admin patch of a product that does not exist', 'PATCH', `${MALL}/admin/products/987654321`, { auth: 'admin', body: { stock: 1 } }, 404, 40401, 'product'],
 ];
 

@@ -8,6 +8,7 @@ import { catalogRoutes } from './routes/catalog.js';
 import { demoImageRoutes } from './routes/demo-images.js';
 import { favoriteRoutes } from './routes/favorites.js';
 import { orderRoutes } from './routes/orders.js';
+import { payRoutes } from './routes/pay.js';
 import { reviewRoutes } from './routes/reviews.js';
 
 export { mallCalls } from './calls.js';
@@ -18,7 +19,7 @@ export const MALL_PREFIX = '/api/v1/mall';
 export async function mallRoutes(app: FastifyInstance, d: MallDeps): Promise<void> {
   await app.register(
     async (scope) => {
-      for (const routes of [catalogRoutes, favoriteRoutes, cartRoutes, orderRoutes, reviewRoutes, adminRoutes, demoImageRoutes]) await routes(scope, d);
+      for (const routes of [catalogRoutes, favoriteRoutes, cartRoutes, orderRoutes, payRoutes, reviewRoutes, adminRoutes, demoImageRoutes]) await routes(scope, d);
     },
     { prefix: MALL_PREFIX },
   );

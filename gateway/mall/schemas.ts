@@ -167,3 +167,22 @@ const Review = Type.Object({
 });
 export const ReviewReply = Type.Object({ review: Review });
 export const ReviewPage = Type.Object({ reviews: Type.Array(Review), next_cursor: Type.String(), is_end: Type.Boolean() });
+
+export const PayBody = Type.Object(
+  { simulate: Type.Optional(Type.Literal('fail', { description: 'the simulator only: "fail" makes the payment fail' })) },
+  { additionalProperties: false },
+);
+export const PaymentReply = Type.Object({
+  payment: Type.Object({ id: Id, order_id: Id, status: Type.String({ description: 'pending, paid, failed or refunded' }), amount_cents: Type.Integer(), provider: Type.String(), created_at: Type.Integer(), paid_at: Type.Union([Type.Integer(), Type.Null()]) }),
+});
+export const NotifyReply = Type.Object({ accepted: Type.Boolean() });
+
+export const NewCategory = Type.Object(
+  {
+    name: WellFormedText('1–20 characters'),
+    parent_id: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'must be 0 (top level) or a top-level category id' })),
+    sort: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, description: 'must be a whole number from 0 to 10,000' })),
+  },
+  { additionalProperties: false },
+);
+export const CategoryReply = Type.Object({ category: Type.Object({ id: Id, name: Type.String(), parent_id: Type.Integer() }) });

@@ -1,4 +1,4 @@
-// What the mall's admins do: create and edit products, ship paid orders. A caller needs a token and the admin role
+// What the mall's admins do: create categories, create and edit products, ship paid orders. A caller needs a token and the admin role
 // (`npx surge admin grant <username>`), read fresh from the user service on every request.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -6,7 +6,7 @@ import { requireRole } from '../../plugins/roles.js';
 import { callOptions } from '../../routes/users.js';
 import { errorReplies } from '../../schemas/common.js';
 import type { MallDeps } from '../deps.js';
-import { IdParams, NewProduct, OrderReply, ProductDetail, ProductPatch } from '../schemas.js';
+import { CategoryReply, IdParams, NewCategory, NewProduct, OrderReply, ProductDetail, ProductPatch } from '../schemas.js';
 import { orderView, productDetailView } from '../views.js';
 
 const tags = ['mall admin'];
@@ -16,6 +16,16 @@ export async function adminRoutes(fastify: FastifyInstance, d: MallDeps): Promis
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const products = d.clients.products;
   const admin = [app.authenticate, requireRole('admin', async (userId, request) => (await d.clients.users.getRoles({ userId }, callOptions(request))).roles)];
+
+  app.post('/admin/categories', {
+    schema: { tags, summary: 'Create a category (top level, or under a top-level one)', security, body: NewCategory, response: { 201: CategoryReply, ...errorReplies(400, 401, 403) } },
+    preHandler: admin,
+    handler: async (request, reply) => {
+      const b = request.body;
+      const c = await products.createCategory({ name: b.name, parentId: b.parent_id ?? 0, sort: b.sort ?? 0 }, callOptions(request));
+      return reply.code(201).send({ category: { id: c.id, name: c.name, parent_id: c.parentId } });
+    },
+  });
 
   app.post('/admin/products', {
     schema: { tags, summary: 'Create a product', security, body: NewProduct, response: { 201: ProductDetail, ...errorReplies(400, 401, 403, 404) } },
