@@ -22,8 +22,8 @@ const refusal = (fn: () => unknown) => {
 it('the gateway serves the users, Douyin and mall faces, each under its own prefix', () => {
   expect(gatewayFaces.map((f) => [f.name, f.prefix])).toEqual([['users', '/api/v1/users'], ['douyin', '/douyin'], ['mall', '/api/v1/mall']]);
   expect([...servicesOf(selectFaces(gatewayFaces, ['users'])).keys()]).toEqual(['user']);
-  expect([...servicesOf(selectFaces(gatewayFaces, ['mall'])).keys()].sort()).toEqual(['cart', 'order', 'product', 'reply', 'user']);
-  expect([...servicesOf(gatewayFaces).keys()].sort()).toEqual(['cart', 'interaction', 'message', 'order', 'product', 'relation', 'reply', 'user', 'video']);
+  expect([...servicesOf(selectFaces(gatewayFaces, ['mall'])).keys()].sort()).toEqual(['cart', 'order', 'pay', 'product', 'reply', 'user']);
+  expect([...servicesOf(gatewayFaces).keys()].sort()).toEqual(['cart', 'interaction', 'message', 'order', 'pay', 'product', 'relation', 'reply', 'user', 'video']);
 });
 
 it('selects every face for an empty list, else those named in the list order; refuses unknown and repeated names', () => {
