@@ -344,3 +344,21 @@ export function positiveInt(flag, v, usage) {
   if (!Number.isInteger(n) || n < 1) usage(`${flag} must be a positive integer`);
   return n;
 }
+
+/**
+ * A benchmark's whole run: wrk installed, Surge built, then `benchMode(mode)` for each mode of
+ * `--mode`, each from nothing (the harness's cleanups between). Every mode runs, whatever an
+ * earlier one gave. Exit status 0 when every mode met its targets, 2 when one ran cleanly but
+ * fell short (a mode without targets answers { pass: true }).
+ */
+export async function runModes(h, mode, benchMode) {
+  ensureWrk();
+  build();
+  let allPass = true;
+  for (const m of modesOf(mode)) {
+    const { pass } = await benchMode(m);
+    allPass = allPass && pass;
+    await h.runCleanups();
+  }
+  return allPass ? 0 : 2;
+}

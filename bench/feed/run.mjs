@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { checkDouyinOptions, checkReplies, Douyin, douyinFlags, douyinScript, eventually, pool, SEED_ENV, seedUsersAndVideos } from '../douyin.mjs';
-import { build, checkAlive, checkClean, createHarness, ensureWrk, freePort, loadText, machine, modesOf, parseFlags, printRows, root, waitReady, wrkVersion } from '../harness.mjs';
+import { checkAlive, checkClean, createHarness, freePort, loadText, machine, parseFlags, printRows, root, runModes, waitReady, wrkVersion } from '../harness.mjs';
 import { fmt, median, runBenchmark } from '../lib.mjs';
 
 /** The fraction of the static server's requests/s the feed must reach, per mode (none: reported only). */
@@ -31,21 +31,8 @@ const FEED = '/douyin/feed/';
 const opts = parseArgs(process.argv.slice(2));
 const h = createHarness();
 
-runBenchmark(main, () => h.runCleanups());
-
-async function main() {
-  ensureWrk();
-  build();
-  let allPass = true;
-  for (const mode of modesOf(opts.mode)) {
-    // Every mode runs, whatever an earlier one gave (`allPass &&= await …` would skip the rest).
-    const { pass } = await benchMode(mode);
-    allPass = allPass && pass;
-    await h.runCleanups(); // each mode starts from nothing
-  }
-  // 2: the benchmark ran cleanly but the feed is below its target.
-  return allPass ? 0 : 2;
-}
+// Exit 2: the benchmark ran cleanly but the feed is below its target in a mode.
+runBenchmark(() => runModes(h, opts.mode, benchMode), () => h.runCleanups());
 
 async function benchMode(mode) {
   const tag = randomBytes(4).toString('hex');

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { build, checkAlive, checkClean, createHarness, ensureWrk, freePort, loadText, machine, modesOf, parseFlags, positiveInt, printRows, root, waitReady, wrkVersion } from '../harness.mjs';
+import { checkAlive, checkClean, createHarness, freePort, loadText, machine, parseFlags, positiveInt, printRows, root, runModes, waitReady, wrkVersion } from '../harness.mjs';
 import { fmt, median, runBenchmark } from '../lib.mjs';
 
 /** The fraction of hello's requests/s each read must reach (issue: the mall). */
@@ -17,19 +17,7 @@ const MALL = '/api/v1/mall';
 
 const opts = parseArgs(process.argv.slice(2));
 const h = createHarness();
-runBenchmark(main, () => h.runCleanups());
-
-async function main() {
-  ensureWrk();
-  build();
-  let allPass = true;
-  for (const mode of modesOf(opts.mode)) {
-    const { pass } = await benchMode(mode);
-    allPass = allPass && pass;
-    await h.runCleanups();
-  }
-  return allPass ? 0 : 2;
-}
+runBenchmark(() => runModes(h, opts.mode, benchMode), () => h.runCleanups());
 
 async function benchMode(mode) {
   const tag = randomBytes(4).toString('hex');

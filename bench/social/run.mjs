@@ -13,7 +13,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkDouyinOptions, checkReplies, Douyin, douyinFlags, douyinScript, pool, SEED_ENV, seedUsersAndVideos } from '../douyin.mjs';
-import { build, checkAlive, checkClean, createHarness, ensureWrk, loadText, machine, modesOf, parseFlags, positiveInt, printRows, root, wrkVersion } from '../harness.mjs';
+import { checkAlive, checkClean, createHarness, loadText, machine, parseFlags, positiveInt, printRows, root, runModes, wrkVersion } from '../harness.mjs';
 import { fmt, median, runBenchmark } from '../lib.mjs';
 
 /** Percent of requests per kind. */
@@ -27,17 +27,8 @@ const WRK_WHY =
 const opts = parseArgs(process.argv.slice(2));
 const h = createHarness();
 
-runBenchmark(main, () => h.runCleanups());
-
-async function main() {
-  ensureWrk();
-  build();
-  for (const mode of modesOf(opts.mode)) {
-    await benchMode(mode);
-    await h.runCleanups(); // each mode starts from nothing
-  }
-  return 0;
-}
+// The mix has no ratio target: it reports its figures (every mode passes).
+runBenchmark(() => runModes(h, opts.mode, async (mode) => (await benchMode(mode), { pass: true })), () => h.runCleanups());
 
 async function benchMode(mode) {
   const tag = randomBytes(4).toString('hex');
