@@ -17,6 +17,11 @@ export const productConfig = settings.section({
   barrierRetentionDays: settings.int(30, 8, 3650),
   /** Products the id filter is sized for (1% false positives up to it, 1.2 bytes each); past it unknown ids get through more often. */
   bloomExpectedItems: settings.int(1_000_000, 1000, 100_000_000),
+  /**
+   * Ids cached per category list and order (in Redis when there is Redis), so its first pages need
+   * no query; pages past them come from the database. 0 turns the cache off.
+   */
+  listCacheSize: settings.int(500, 0, 10_000),
 });
 
 export type ProductConfig = Static<typeof productConfig>;

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '#kit/clock';
 import type { ServiceDatabase } from '#kit/store';
 import type { CategoryModel } from './model/categories.js';
+import type { CategoryLists } from './model/category-lists.js';
 import type { FavoriteModel } from './model/favorites.js';
 import type { RefreshingValue } from './model/home-blocks.js';
 import type { HomeIds } from './model/home.js';
@@ -19,6 +20,8 @@ export interface ProductDeps {
   readonly products: ProductModel;
   readonly categories: CategoryModel;
   readonly lists: ListModel;
+  /** ListProducts' lists, cached in front of `lists`; told of every write that moves them. */
+  readonly categoryLists: CategoryLists;
   readonly favorites: FavoriteModel;
   readonly tastes: TasteModel;
   readonly stock: StockModel;

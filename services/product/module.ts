@@ -1,6 +1,6 @@
 // The product service as a module: the catalog over its own database and cache, the product id
-// filter (in Redis when there is Redis), the demo catalog on an empty embedded start, and the
-// stock branches the order saga calls.
+// filter and the category lists' cache (in Redis when there is Redis), the demo catalog on an
+// empty embedded start, and the stock branches the order saga calls.
 import { defineServiceModule, type ModuleContext } from '#kit/service';
 import { ProductServiceDefinition } from '#gen/surge/product/v1/product';
 import { startBarrierPruning } from './barrier-pruning.js';
@@ -43,6 +43,9 @@ export const productModule = defineServiceModule({
       log: ctx.log,
       homeRefreshMs: p.homeRefreshSeconds * 1000,
       rankingSize: p.rankingSize,
+      listRedis: ctx.redis,
+      keyPrefix: ctx.keyPrefix,
+      listCacheSize: p.listCacheSize,
     });
   },
 });

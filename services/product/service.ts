@@ -1,5 +1,6 @@
 // Wires the product service: models over the service's own database and cache, the id filter,
-// the home blocks kept in process, then one handler per RPC method, each a use case in logic/.
+// the category lists' cache, the home blocks kept in process, then one handler per RPC method,
+// each a use case in logic/.
 import type { Logger } from 'pino';
 import type { BloomFilter } from '#kit/bloom';
 import type { Cache } from '#kit/cache';
@@ -22,9 +23,11 @@ import { search } from './logic/search.js';
 import { setFavorite } from './logic/set-favorite.js';
 import { updateProduct } from './logic/update-product.js';
 import { createCategoryModel } from './model/categories.js';
+import { createCategoryLists } from './model/category-lists.js';
 import { createFavoriteModel } from './model/favorites.js';
 import { createRefreshingValue } from './model/home-blocks.js';
 import { readHome } from './model/home.js';
+import { createListStore, type ListRedis } from './model/list-store.js';
 import { createListModel } from './model/lists.js';
 import { createProductModel } from './model/products.js';
 import { createStockModel } from './model/stock.js';
@@ -47,6 +50,14 @@ export interface ProductServiceOptions {
   homeRefreshMs?: number;
   /** Best sellers on the home page. Default 10. */
   rankingSize?: number;
+  /** Where the category lists are cached: a Redis shared by the instances (connectRedis), or undefined (default) for this process only. */
+  listRedis?: ListRedis;
+  /** The system's key prefix for the lists' Redis keys. Default 'surge:'. */
+  keyPrefix?: string;
+  /** Ids cached per category list and order (product.listCacheSize); 0 turns the cache off. Default 500: 25 pages of 20. */
+  listCacheSize?: number;
+  /** How long a cached list is kept, before ±5% jitter: a safety net, writes drop lists at once. Default 60_000 ms. */
+  listCacheTtlMs?: number;
 }
 
 export type ProductService = ServiceImpl<typeof ProductServiceDefinition>;
@@ -54,11 +65,21 @@ export type ProductService = ServiceImpl<typeof ProductServiceDefinition>;
 export function defineProductService(o: ProductServiceOptions): ProductService {
   const tastes = createTasteModel(o.db);
   const rankingSize = o.rankingSize ?? 10;
+  const categories = createCategoryModel(o.db, o.cache);
+  const lists = createListModel(o.db.db);
   const d: ProductDeps = {
     store: o.db,
     products: createProductModel(o.db, o.cache, o.productIds, o.log),
-    categories: createCategoryModel(o.db, o.cache),
-    lists: createListModel(o.db.db),
+    categories,
+    lists,
+    categoryLists: createCategoryLists({
+      store: createListStore({ redis: o.listRedis, keyPrefix: o.keyPrefix ?? 'surge:', clock: o.clock }),
+      lists,
+      categories,
+      size: o.listCacheSize ?? 500,
+      ttlMs: o.listCacheTtlMs ?? 60_000,
+      log: o.log,
+    }),
     favorites: createFavoriteModel(o.db, tastes),
     tastes,
     stock: createStockModel(o.db.db),

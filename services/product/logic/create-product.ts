@@ -3,7 +3,7 @@ import type { CreateProductRequest, Product } from '#gen/surge/product/v1/produc
 import type { ProductDeps } from '../deps.js';
 import { checkCategoryId, checkDetail, checkImageUrls, checkName, checkPrice, checkStock, checkSubtitle } from '../rules.js';
 
-/** A new product, on sale at once, indexed for search; the home page is refreshed. */
+/** A new product, on sale at once, indexed for search; its category lists and the home page are refreshed. */
 export async function createProduct(d: ProductDeps, req: CreateProductRequest): Promise<Product> {
   const name = checkName(req.name);
   const categoryId = checkCategoryId(req.categoryId);
@@ -26,6 +26,7 @@ export async function createProduct(d: ProductDeps, req: CreateProductRequest): 
     detail,
     created_at: d.clock.now(),
   });
+  await d.categoryLists.invalidate([categoryId]);
   d.home.invalidate();
   return product;
 }

@@ -16,5 +16,5 @@ export async function listProducts(d: ProductDeps, req: ListProductsRequest): Pr
     categories = await d.categories.covering(categoryId);
     if (!categories) throw errors.notFound(`category ${categoryId}`);
   }
-  return productPage(d, await d.lists.byCategory(categories, order, from, limit), limit, order);
+  return productPage(d, await d.categoryLists.byCategory({ id: categoryId, covering: categories }, order, from, limit), limit, order);
 }

@@ -28,5 +28,6 @@ export async function releaseStock(d: ProductDeps, req: StockRequest): Promise<S
   );
   if (!result.ran) return { products: await d.products.readIn(d.store.db, ids) };
   await d.products.invalidate(ids);
+  await d.categoryLists.invalidate(result.value.map((p) => p.categoryId));
   return { products: result.value };
 }

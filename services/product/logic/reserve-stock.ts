@@ -44,6 +44,8 @@ export async function reserveStock(d: ProductDeps, req: StockRequest): Promise<S
   );
   if (result.ran) {
     await d.products.invalidate(ids);
+    // Sales moved: the lists in sales order (and every order, by generation) are read afresh.
+    await d.categoryLists.invalidate(result.value.map((p) => p.categoryId));
     return { products: result.value };
   }
   if (await d.stock.released(ref)) {

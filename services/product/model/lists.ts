@@ -26,6 +26,11 @@ const ORDERS: Record<ListOrder, { column: 'created_at' | 'price_cents' | 'sales'
   sales: { column: 'sales', direction: 'desc' },
 };
 
+/** The direction a list order runs in; ids break ties in the same direction. */
+export const directionOf = (order: ListOrder): Direction => ORDERS[order].direction;
+
+export const LIST_ORDERS = Object.keys(ORDERS) as ListOrder[];
+
 export interface ListModel {
   /** On-sale products of these categories (undefined: all), in `order`. */
   byCategory(categories: readonly number[] | undefined, order: ListOrder, from: After | undefined, limit: number): Promise<Keyed[]>;

@@ -44,8 +44,8 @@ export interface ProductModel {
   readIn(trx: Kysely<ProductDB>, ids: readonly number[]): Promise<Product[]>;
   /** Inserts the row and its search terms in one transaction; the id joins the filter first. */
   insert(row: NewProduct): Promise<Product>;
-  /** Applies the patch (and re-indexes a changed name or subtitle); the row after it, or undefined when there is none. */
-  update(id: number, patch: ProductPatch, now: number): Promise<Product | undefined>;
+  /** Applies the patch (and re-indexes a changed name or subtitle); the row before and after it, or undefined when there is none. */
+  update(id: number, patch: ProductPatch, now: number): Promise<{ before: Product; after: Product } | undefined>;
   /** Delete after write: drops cached rows once a change has committed. */
   invalidate(ids: readonly number[]): Promise<void>;
 }
@@ -130,11 +130,11 @@ export function createProductModel(store: ServiceDatabase<ProductDB>, cache: Cac
       const updated = await store.transaction(async (trx) => {
         const before = (await readIn(trx, [id]))[0];
         if (!before) return undefined;
-        if (Object.keys(patch).length === 0) return before;
+        if (Object.keys(patch).length === 0) return { before, after: before };
         await trx.updateTable('products').set({ ...patch, updated_at: now }).where('id', '=', id).execute();
         const after = (await readIn(trx, [id]))[0]!;
         if (after.name !== before.name || after.subtitle !== before.subtitle) await writeTerms(trx, id, after.name, after.subtitle);
-        return after;
+        return { before, after };
       });
       if (updated) await rows.invalidate({ id });
       return updated;

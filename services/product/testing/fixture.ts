@@ -12,6 +12,7 @@ import type { ServiceDatabase } from '#kit/store';
 import type { TestDatabaseKind } from '#kit/testing';
 import type { Category, CreateProductRequest, Product } from '#gen/surge/product/v1/product';
 import { productMigrations } from '../model/migrations.js';
+import type { ListRedis } from '../model/list-store.js';
 import { fillProductFilter } from '../model/products.js';
 import type { ProductDB } from '../model/tables.js';
 import { defineProductService, type ProductService } from '../service.js';
@@ -41,6 +42,11 @@ export interface ProductFixtureOptions {
   rankingSize?: number;
   /** The id filter; default a new one in process memory. */
   productIds?: BloomFilter;
+  /** The category lists' Redis and key prefix; default in process memory. */
+  listRedis?: ListRedis;
+  keyPrefix?: string;
+  /** Ids cached per category list; 0 = no list cache. Default the service's (500). */
+  listCacheSize?: number;
 }
 
 export async function openProductFixture(kind: TestDatabaseKind, o: ProductFixtureOptions = {}): Promise<ProductFixture> {
@@ -72,6 +78,9 @@ async function build(raw: ServiceDatabase<ProductDB>, o: ProductFixtureOptions, 
     log: pino({ level: 'silent' }),
     ...(o.homeRefreshMs === undefined ? {} : { homeRefreshMs: o.homeRefreshMs }),
     ...(o.rankingSize === undefined ? {} : { rankingSize: o.rankingSize }),
+    ...(o.listRedis === undefined ? {} : { listRedis: o.listRedis }),
+    ...(o.keyPrefix === undefined ? {} : { keyPrefix: o.keyPrefix }),
+    ...(o.listCacheSize === undefined ? {} : { listCacheSize: o.listCacheSize }),
   });
   const ctx = () => createCallContext({ clock: systemClock, timeoutMs: 30_000 });
   const rpc = Object.fromEntries(Object.entries(service).map(([name, fn]) => [name, (req: unknown) => (fn as (r: unknown, c: unknown) => unknown)(req, ctx())])) as ProductCalls;
