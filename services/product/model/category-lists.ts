@@ -13,7 +13,7 @@
 // product's category, its parent and 0 (all) after it commits, dropping their lists. A backfill
 // writes its list under the generation it read before its query, and a list of an older
 // generation is a miss, so a backfill that read the database before a write never outlives it
-// (decision 61). The TTL (60 s, ±5%) is only a safety net: for a bump that failed, or a write
+// (decision 62). The TTL (60 s, ±5%) is only a safety net: for a bump that failed, or a write
 // made behind the service's back (a seed run against a live catalog).
 import type { Logger } from 'pino';
 import { Code, errors, SurgeError } from '#kit/errors';
