@@ -92,7 +92,8 @@ export interface ClusterOptions {
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   execFileSync(process.execPath, ['scripts/ensure.mjs'], { cwd: root, stdio: 'ignore' });
   const tag = `t${randomBytes(4).toString('hex')}`;
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  // The gateway's port: given (a test that tells another process where the gateway is), or any.
+  const port = Number(options.env?.SURGE__http__port) || 20000 + Math.floor(Math.random() * 20000);
   const etcd = await startEtcd();
   const procs = new Set<ChildProcess>();
   const running: ServiceProcess[] = [];
