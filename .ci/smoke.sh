@@ -5,7 +5,21 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 scratch=$(mktemp -d /tmp/surge-smoke-XXXXXX)
 # npm start runs node as a grandchild: stop the whole process group.
-cleanup() { [ -n "${pid:-}" ] && kill -- "-$pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$scratch"; }
+# A server that has not exited 30 s after SIGTERM is killed, and the run fails: a shutdown that
+# hangs is a bug to see, not a CI job that waits until its time limit.
+cleanup() {
+  local status=$?
+  if [ -n "${pid:-}" ] && kill -- "-$pid" 2>/dev/null; then
+    for _ in $(seq 1 30); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 1; done
+    if kill -0 -- "-$pid" 2>/dev/null; then
+      kill -9 -- "-$pid" 2>/dev/null || true
+      echo "smoke: npm start did not stop within 30 s of SIGTERM"; status=1
+    fi
+  fi
+  wait 2>/dev/null || true
+  rm -rf "$scratch"
+  exit "$status"
+}
 trap cleanup EXIT
 
 if [ "${1:-}" = "--node24" ]; then
@@ -65,8 +79,9 @@ cmp "$scratch/clip.mp4" "$scratch/played.mp4"
 # put in the cart of the user registered above.
 utoken=$(node -e "process.stdout.write(JSON.parse(process.argv[1]).token)" "$reg")
 found=$(curl -sf "$base/api/v1/mall/search?q=%E6%89%8B%E6%9C%BA&limit=5")
-pid=$(node -e "const r = JSON.parse(process.argv[1]); const p = r.products[0]; if (!p || !/手机/.test(p.name + p.subtitle)) { console.error('search for 手机 found', r); process.exit(1); } process.stdout.write(String(p.id))" "$found")
-curl -sf -X PUT "$base/api/v1/mall/cart/items/$pid" -H "authorization: Bearer $utoken" -H 'content-type: application/json' -d '{"quantity":2}' >/dev/null
+# (product, not pid: $pid is the server's process group, which the exit trap stops.)
+product=$(node -e "const r = JSON.parse(process.argv[1]); const p = r.products[0]; if (!p || !/手机/.test(p.name + p.subtitle)) { console.error('search for 手机 found', r); process.exit(1); } process.stdout.write(String(p.id))" "$found")
+curl -sf -X PUT "$base/api/v1/mall/cart/items/$product" -H "authorization: Bearer $utoken" -H 'content-type: application/json' -d '{"quantity":2}' >/dev/null
 cart=$(curl -sf "$base/api/v1/mall/cart" -H "authorization: Bearer $utoken")
-node -e "const c = JSON.parse(process.argv[1]); const i = c.items[0]; if (!i || i.product.id !== Number(process.argv[2]) || c.total_cents !== 2 * i.product.price_cents) { console.error('cart', c); process.exit(1); }" "$cart" "$pid"
+node -e "const c = JSON.parse(process.argv[1]); const i = c.items[0]; if (!i || i.product.id !== Number(process.argv[2]) || c.total_cents !== 2 * i.product.price_cents) { console.error('cart', c); process.exit(1); }" "$cart" "$product"
 echo "== smoke passed: registered and read back user $id, published and played back a Douyin clip, found 手机 in the demo mall and carted it, on node $(node --version)"
