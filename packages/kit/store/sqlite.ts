@@ -81,9 +81,36 @@ export function openSqlite(target: ResolvedSqlite, clock: Clock): SqliteHandle {
   }
   const opened = database;
   return {
-    dialect: errorMappingDialect(new SqliteDialect({ database: opened }), new SqliteLockingAdapter(clock)),
+    dialect: errorMappingDialect(new SqliteDialect({ database: reusingStatements(opened) }), new SqliteLockingAdapter(clock)),
     setBusyTimeout: (ms) => {
       opened.pragma(`busy_timeout = ${Math.max(0, Math.floor(ms))}`);
     },
+  };
+}
+
+/** Prepared statements kept per connection, by SQL text. */
+const STATEMENTS_KEPT = 1000;
+
+/**
+ * The connection as Kysely's SqliteDialect sees it, with each SQL text prepared once and reused
+ * (least recently used dropped past STATEMENTS_KEPT). Preparing is most of a small query's cost,
+ * and a statement that is never dropped is never finalized by the garbage collector: on Node 24,
+ * better-sqlite3 12's finalizer can abort the process (`Assertion failed: (env) != nullptr` in
+ * RemoveEnvironmentCleanupHook, an upstream bug fixed only in 13.x, which needs Node 22). Reuse
+ * is safe because better-sqlite3 runs each statement to completion synchronously; nothing in
+ * Surge streams a query (Kysely's stream() would iterate one, and a second use would fail).
+ */
+function reusingStatements(db: Database.Database): { prepare(sql: string): Database.Statement; close(): void } {
+  const kept = new Map<string, Database.Statement>();
+  return {
+    prepare(sql) {
+      let statement = kept.get(sql);
+      if (statement) kept.delete(sql);
+      else statement = db.prepare(sql);
+      kept.set(sql, statement);
+      if (kept.size > STATEMENTS_KEPT) kept.delete(kept.keys().next().value!);
+      return statement;
+    },
+    close: () => db.close(),
   };
 }
