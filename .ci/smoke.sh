@@ -48,16 +48,17 @@ start_surge() {
 # better-sqlite3 12.x (the last line that builds on Node 20) can abort on Node 24 when the garbage
 # collector finalizes a statement outside a Node environment ("Assertion failed: (env) != nullptr"
 # in RemoveEnvironmentCleanupHook, from Statement::~Statement; an upstream bug, not Surge's).
-# On the Node 24 leg only, that one crash is reported and the start tried once more.
+# On the Node 24 leg only, that one crash is reported and the start tried again, three starts at most.
 upstream_sqlite_abort() { [ "${1:-}" = "--node24" ] && grep -q "RemoveEnvironmentCleanupHook" "$scratch/start.log" && grep -q "better_sqlite3" "$scratch/start.log"; }
-if ! start_surge; then
-  if upstream_sqlite_abort "${1:-}"; then
-    echo "smoke: WARNING: npm start aborted in better-sqlite3 on Node 24 (known upstream bug); starting once more"
-    start_surge || { cat "$scratch/start.log"; echo "smoke: npm start exited"; exit 1; }
+attempt=1
+until start_surge; do
+  if upstream_sqlite_abort "${1:-}" && [ "$attempt" -lt 3 ]; then
+    attempt=$((attempt + 1))
+    echo "smoke: WARNING: npm start aborted in better-sqlite3 on Node 24 (known upstream bug); start $attempt of 3"
   else
     cat "$scratch/start.log"; echo "smoke: npm start exited"; exit 1
   fi
-fi
+done
 
 base="http://127.0.0.1:$port"
 reg=$(curl -sf -X POST "$base/api/v1/users/register" -H 'content-type: application/json' -d '{"username":"smoke","password":"secret123"}')

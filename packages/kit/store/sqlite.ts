@@ -71,10 +71,12 @@ export function openSqlite(target: ResolvedSqlite, clock: Clock): SqliteHandle {
     if (target.dir !== undefined) mkdirSync(target.dir, { recursive: true });
     database = new Database(target.file);
     // busy_timeout first: the WAL switch below needs a lock another process may hold.
-    database.pragma(`busy_timeout = ${target.busyTimeoutMs}`);
-    database.pragma('journal_mode = WAL');
-    database.pragma('synchronous = NORMAL');
-    database.pragma('foreign_keys = ON');
+    // exec, not pragma(): pragma() prepares a statement per call, garbage the collector then
+    // finalizes (see reusingStatements for why that matters on Node 24); exec prepares none.
+    database.exec(`PRAGMA busy_timeout = ${target.busyTimeoutMs}`);
+    database.exec('PRAGMA journal_mode = WAL');
+    database.exec('PRAGMA synchronous = NORMAL');
+    database.exec('PRAGMA foreign_keys = ON');
   } catch (err) {
     database?.close();
     throw toStoreError(err);
@@ -83,7 +85,7 @@ export function openSqlite(target: ResolvedSqlite, clock: Clock): SqliteHandle {
   return {
     dialect: errorMappingDialect(new SqliteDialect({ database: reusingStatements(opened) }), new SqliteLockingAdapter(clock)),
     setBusyTimeout: (ms) => {
-      opened.pragma(`busy_timeout = ${Math.max(0, Math.floor(ms))}`);
+      opened.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(ms))}`);
     },
   };
 }
