@@ -1,6 +1,7 @@
 // Input rules of the product service. The gateway checks shapes first, but the service is also
 // reachable over RPC, so it checks its own rules and names the field that broke one.
 import { errors } from '#kit/errors';
+import { checkBranchRef } from '#kit/saga';
 import { checkId, checkIds, checkLimit as checkListLimit, checkText } from '#kit/rules';
 import type { ProductStatus } from './model/tables.js';
 import type { ListOrder } from './model/lists.js';
@@ -104,4 +105,12 @@ export function checkItems(items: readonly { productId: number; quantity: number
     seen.add(productId);
     return { productId, quantity: checkInteger('items.quantity', item.quantity, QUANTITY.min, QUANTITY.max) };
   });
+}
+
+/** A stock branch's request (ReserveStock, ReleaseStock), checked: its saga branch, its user and its items. */
+export function checkStockRequest(req: { gid: string; branch: string; userId: number; items: readonly { productId: number; quantity: number }[] }) {
+  const ref = checkBranchRef({ gid: req.gid, branch: req.branch });
+  const userId = checkId('user_id', req.userId);
+  const items = checkItems(req.items);
+  return { ref, userId, items, ids: items.map((i) => i.productId) };
 }

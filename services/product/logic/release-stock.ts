@@ -1,8 +1,8 @@
-import { withBarrier, checkBranchRef } from '#kit/saga';
+import { withBarrier } from '#kit/saga';
 import type { StockReply, StockRequest } from '#gen/surge/product/v1/product';
 import type { ProductDeps } from '../deps.js';
 import { TASTE } from '../model/tastes.js';
-import { checkId, checkItems } from '../rules.js';
+import { checkStockRequest } from '../rules.js';
 
 /**
  * The order saga's compensation: every item given back behind the branch barrier, and the
@@ -10,10 +10,7 @@ import { checkId, checkItems } from '../rules.js';
  * nothing (and keeps that reservation from running later). Answers the products as they are now.
  */
 export async function releaseStock(d: ProductDeps, req: StockRequest): Promise<StockReply> {
-  const ref = checkBranchRef({ gid: req.gid, branch: req.branch });
-  const userId = checkId('user_id', req.userId);
-  const items = checkItems(req.items);
-  const ids = items.map((i) => i.productId);
+  const { ref, userId, items, ids } = checkStockRequest(req);
   const result = await withBarrier(
     d.store,
     ref,

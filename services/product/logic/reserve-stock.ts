@@ -1,10 +1,10 @@
 import { Code, SurgeError } from '#kit/errors';
-import { checkBranchRef, withBarrier } from '#kit/saga';
+import { withBarrier } from '#kit/saga';
 import type { StockReply, StockRequest } from '#gen/surge/product/v1/product';
 import type { ProductDeps } from '../deps.js';
 import type { ShortReason } from '../model/stock.js';
 import { TASTE } from '../model/tastes.js';
-import { checkId, checkItems } from '../rules.js';
+import { checkStockRequest } from '../rules.js';
 
 const WHY: Record<ShortReason, (left: number) => string> = {
   out_of_stock: (left) => `has ${left} left`,
@@ -20,10 +20,7 @@ const WHY: Record<ShortReason, (left: number) => string> = {
  * release came first changes nothing and is refused, so no caller takes it for a reservation.
  */
 export async function reserveStock(d: ProductDeps, req: StockRequest): Promise<StockReply> {
-  const ref = checkBranchRef({ gid: req.gid, branch: req.branch });
-  const userId = checkId('user_id', req.userId);
-  const items = checkItems(req.items);
-  const ids = items.map((i) => i.productId);
+  const { ref, userId, items, ids } = checkStockRequest(req);
   const result = await withBarrier(
     d.store,
     ref,
