@@ -22,5 +22,5 @@ export const replyModule = defineServiceModule({
   config: ['reply'],
   calls,
   handlers: (ctx: ModuleContext<ReplyDB, ReplySections, typeof calls>) =>
-    defineReplyService({ db: ctx.db, clock: ctx.clock, ids: ctx.ids, purchases: purchaseBook(ctx.clients.orders), blockedWords: ctx.config.reply.blockedWords }),
+    defineReplyService({ db: ctx.db, cache: ctx.cache(), clock: ctx.clock, ids: ctx.ids, purchases: purchaseBook(ctx.clients.orders), blockedWords: ctx.config.reply.blockedWords }),
 });

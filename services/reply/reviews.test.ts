@@ -202,6 +202,20 @@ for (const kind of await testDatabases()) {
         expect(await f.svc.getSummaries({ productIds: [] })).toEqual({ summaries: [] });
       });
 
+      it('serves a summary from the cache and drops it when a review of the product commits', async () => {
+        const f = await open();
+        f.putOrder(1, 1, [10]);
+        f.putOrder(2, 2, [10]);
+        expect(await summaryOf(f, 10)).toMatchObject({ count: 0 });
+        // Changed past the service: the cached summary still answers, so the table was not read again.
+        await f.db.db.insertInto('review_summaries').values({ product_id: 10, review_count: 7, rating_sum: 7 }).execute();
+        expect(await summaryOf(f, 10)).toMatchObject({ count: 0 });
+        await f.svc.createReview(reviewRequest(1, 1, 10, { rating: 5 }));
+        expect(await summaryOf(f, 10)).toEqual({ productId: 10, count: 8, ratingSum: 12, averageRating: 1.5 });
+        await f.svc.createReview(reviewRequest(2, 2, 10, { rating: 3 }));
+        expect(await summaryOf(f, 10)).toEqual({ productId: 10, count: 9, ratingSum: 15, averageRating: 15 / 9 });
+      });
+
       it('reads the summary table, never counting the reviews: a row changed past the service is what it answers', async () => {
         const f = await open();
         f.putOrder(1, 1, [10]);

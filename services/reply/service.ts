@@ -1,6 +1,7 @@
-// Wires the reply service: the review model over the service's own database, the order service
-// as the judge of who bought what, the word filter over the configured words, then one handler
-// per RPC method, each a use case in logic/.
+// Wires the reply service: the review model over the service's own database and cache, the
+// order service as the judge of who bought what, the word filter over the configured words, then
+// one handler per RPC method, each a use case in logic/.
+import type { Cache } from '#kit/cache';
 import type { Clock } from '#kit/clock';
 import type { ServiceImpl } from '#kit/rpc';
 import type { ServiceDatabase } from '#kit/store';
@@ -17,6 +18,8 @@ import type { PurchaseBook } from './orders.js';
 export interface ReplyServiceOptions {
   /** Opened with replyMigrations. */
   db: ServiceDatabase<ReplyDB>;
+  /** Holds the review summaries a product page reads on every view. */
+  cache: Cache;
   clock: Clock;
   /** Snowflake ids for reviews (createIdGenerator from #kit/ids). */
   ids: { next(): number };
@@ -29,7 +32,7 @@ export interface ReplyServiceOptions {
 export type ReplyService = ServiceImpl<typeof ReplyServiceDefinition>;
 
 export function defineReplyService(o: ReplyServiceOptions): ReplyService {
-  const d: ReplyDeps = { reviews: createReviewModel(o.db), purchases: o.purchases, words: createWordFilter({ words: o.blockedWords }), ids: o.ids, clock: o.clock };
+  const d: ReplyDeps = { reviews: createReviewModel(o.db, o.cache), purchases: o.purchases, words: createWordFilter({ words: o.blockedWords }), ids: o.ids, clock: o.clock };
   return {
     createReview: (req, ctx) => createReview(d, req, ctx),
     listReviews: (req) => listReviews(d, req),

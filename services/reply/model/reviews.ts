@@ -4,11 +4,14 @@
 //      committed at once), so the transaction below only ever updates an existing row;
 //   2. in one transaction: the review is inserted (the unique key on order_id + product_id refuses
 //      a second review of the pair), then the summary row is incremented in place.
+// Summaries are read through the cache (review:summary:<productId>), dropped after a review commits:
+// a product page asks for its summary on every view, a review changes it rarely.
 // Why the row is made before and not inside the transaction: on MariaDB (REPEATABLE READ) an
 // INSERT IGNORE that meets an existing row takes a shared lock on it, and an UPDATE that finds no
 // row takes a gap lock; two concurrent reviews of one product holding either would both wait for
 // the other's increment (a deadlock). Outside, each transaction takes one contested lock, the
 // summary row's, always after its review row, so concurrent reviews queue on it and never cycle.
+import { memoKeys, type Cache } from '#kit/cache';
 import type { ServiceDatabase } from '#kit/store';
 import { isUniqueViolation } from '#kit/store';
 import type { Review, ReviewSummary } from '#gen/surge/reply/v1/reply';
@@ -40,8 +43,23 @@ export interface ReviewModel {
   summaries(productIds: readonly number[]): Promise<ReviewSummary[]>;
 }
 
-export function createReviewModel(store: ServiceDatabase<ReplyDB>): ReviewModel {
+export function createReviewModel(store: ServiceDatabase<ReplyDB>, cache: Cache): ReviewModel {
   const db = store.db;
+  const summaryKey = memoKeys((productId) => `review:summary:${productId}`);
+
+  /** The stored summaries of these products, zeros for one without a row. */
+  async function readSummaries(productIds: readonly number[]): Promise<ReviewSummary[]> {
+    const rows = await db
+      .selectFrom('review_summaries')
+      .select(['product_id', 'review_count', 'rating_sum'])
+      .where('product_id', 'in', [...productIds])
+      .execute();
+    const byId = new Map(rows.map((r) => [Number(r.product_id), { count: Number(r.review_count), ratingSum: Number(r.rating_sum) }]));
+    return productIds.map((productId) => {
+      const { count, ratingSum } = byId.get(productId) ?? { count: 0, ratingSum: 0 };
+      return { productId, count, ratingSum, averageRating: count === 0 ? 0 : ratingSum / count };
+    });
+  }
 
   /** Step 1 (see the top of this file): the summary row exists once this resolves. */
   async function ensureSummary(productId: number): Promise<void> {
@@ -73,6 +91,7 @@ export function createReviewModel(store: ServiceDatabase<ReplyDB>): ReviewModel 
             .where('product_id', '=', review.productId)
             .execute();
         });
+        await cache.del(summaryKey(review.productId));
         return true;
       } catch (err) {
         // The one unique key besides the snowflake id: this order's product is reviewed already.
@@ -90,16 +109,14 @@ export function createReviewModel(store: ServiceDatabase<ReplyDB>): ReviewModel 
 
     async summaries(productIds) {
       if (productIds.length === 0) return [];
-      const rows = await db
-        .selectFrom('review_summaries')
-        .select(['product_id', 'review_count', 'rating_sum'])
-        .where('product_id', 'in', [...productIds])
-        .execute();
-      const byId = new Map(rows.map((r) => [Number(r.product_id), { count: Number(r.review_count), ratingSum: Number(r.rating_sum) }]));
-      return productIds.map((productId) => {
-        const { count, ratingSum } = byId.get(productId) ?? { count: 0, ratingSum: 0 };
-        return { productId, count, ratingSum, averageRating: count === 0 ? 0 : ratingSum / count };
+      const keys = productIds.map(summaryKey);
+      const found = await cache.takeMany<ReviewSummary>(keys, async (missing) => {
+        const idOf = new Map(keys.map((k, i) => [k, productIds[i]!]));
+        const wanted = missing.map((k) => idOf.get(k)!);
+        return new Map((await readSummaries(wanted)).map((s) => [summaryKey(s.productId), s]));
       });
+      // Every id loads a summary (zeros without reviews), so every key is found.
+      return keys.map((k) => found.get(k)!);
     },
   };
 }

@@ -3,6 +3,7 @@
 // user, or none, is NotFound naming id), recording every call it served. The real order service
 // stands behind the reply service in test/reply-order.test.ts.
 import { afterAll } from 'vitest';
+import { createCache } from '#kit/cache';
 import { ManualClock, systemClock } from '#kit/clock';
 import { Code, SurgeError } from '#kit/errors';
 import { createIdGenerator } from '#kit/ids';
@@ -92,6 +93,7 @@ export async function openReplyFixture(kind: TestDatabaseKind, o: ReplyFixtureOp
 
   const handlers = defineReplyService({
     db,
+    cache: createCache({ name: 'reply', local: { maxEntries: 10_000, ttlMs: 60_000 }, clock: systemClock }),
     clock,
     // Ids on the real clock: the manual one stands still, and a burst would wait for it.
     ids: createIdGenerator({ workerId: 1, clock: systemClock }),
