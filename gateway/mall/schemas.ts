@@ -41,9 +41,10 @@ export const Product = Type.Object({
   status: Type.Union([Type.Literal('on_sale'), Type.Literal('off_shelf')]),
 });
 
-export const ProductDetail = Type.Object({ product: Type.Intersect([Product, Type.Object({ detail: Type.String(), created_at: Type.Integer() })]) });
+const ProductWithDetail = Type.Object({ ...Product.properties, detail: Type.String(), created_at: Type.Integer() });
+export const ProductDetail = Type.Object({ product: ProductWithDetail });
 export const ProductWithReviews = Type.Object({
-  product: Type.Intersect([Product, Type.Object({ detail: Type.String(), created_at: Type.Integer() })]),
+  product: ProductWithDetail,
   review_summary: Type.Object({ count: Type.Integer(), average_rating: Type.Number({ description: '0 when there is no review' }) }),
 });
 

@@ -1,7 +1,10 @@
 // The mall API's objects, from the services' messages: snake_case, as docs/api/mall.md gives them.
+import type { FastifyReply } from 'fastify';
+import { createJsonFragments } from '#kit/json';
 import type { Banner, Category, Product } from '#gen/surge/product/v1/product';
 import type { Cart } from '#gen/surge/cart/v1/cart';
 import type { Address, Order } from '#gen/surge/order/v1/order';
+import { Product as ProductSchema } from './schemas.js';
 
 /** Product and the cart's CartProduct carry the same fields. */
 export const productView = (p: Omit<Product, 'detail' | 'createdAt'>) => ({
@@ -17,9 +20,19 @@ export const productView = (p: Omit<Product, 'detail' | 'createdAt'>) => ({
   status: p.status as 'on_sale' | 'off_shelf',
 });
 
-export const productDetailView = (p: Product) => ({ ...productView(p), detail: p.detail, created_at: p.createdAt });
+// Object.assign, not a spread: spreading a fresh view costs microseconds (measured), this nanoseconds.
+export const productDetailView = (p: Product) => Object.assign(productView(p), { detail: p.detail, created_at: p.createdAt });
 
-export const pageView = (page: { products: Product[]; nextCursor: string; isEnd: boolean }) => ({ products: page.products.map(productView), next_cursor: page.nextCursor, is_end: page.isEnd });
+/** Each product's JSON, kept while the service's cached row lives (a page of them is joined, not serialized). */
+const productJson = createJsonFragments(ProductSchema, productView);
+const PAGE_OPEN = Buffer.from('{"products":');
+
+/** A page of products as the JSON bytes of ProductPage. */
+export const pageJson = (page: { products: Product[]; nextCursor: string; isEnd: boolean }): Buffer =>
+  Buffer.concat([PAGE_OPEN, productJson.array(page.products), Buffer.from(`,"next_cursor":${JSON.stringify(page.nextCursor)},"is_end":${page.isEnd}}`)]);
+
+/** Sends JSON bytes made by the views above (Fastify passes a Buffer through unserialized). */
+export const sendJson = (reply: FastifyReply, bytes: Buffer): FastifyReply => reply.type('application/json; charset=utf-8').send(bytes);
 
 interface CategoryJson {
   id: number;

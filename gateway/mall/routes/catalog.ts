@@ -7,7 +7,7 @@ import { callOptions } from '../../routes/users.js';
 import { errorReplies } from '../../schemas/common.js';
 import type { MallDeps } from '../deps.js';
 import { Categories, Home, IdParams, PageQuery, ProductPage, ProductsQuery, ProductWithReviews, SearchQuery } from '../schemas.js';
-import { bannerView, categoryView, pageView, productDetailView, productView } from '../views.js';
+import { bannerView, categoryView, pageJson, productDetailView, productView, sendJson } from '../views.js';
 
 const tags = ['mall'];
 
@@ -30,9 +30,9 @@ export async function catalogRoutes(fastify: FastifyInstance, d: MallDeps): Prom
 
   app.get('/products', {
     schema: { tags, summary: 'Products on sale, by category, newest first or by price or sales', querystring: ProductsQuery, response: { 200: ProductPage, ...errorReplies(400) } },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const q = request.query;
-      return pageView(await products.listProducts({ categoryId: q.category_id ?? 0, sort: q.sort ?? 'newest', cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request)));
+      return sendJson(reply, pageJson(await products.listProducts({ categoryId: q.category_id ?? 0, sort: q.sort ?? 'newest', cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request))));
     },
   });
 
@@ -50,18 +50,18 @@ export async function catalogRoutes(fastify: FastifyInstance, d: MallDeps): Prom
 
   app.get('/search', {
     schema: { tags, summary: 'Products on sale matching every word of q (Chinese and Latin text), best match first', querystring: SearchQuery, response: { 200: ProductPage, ...errorReplies(400) } },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const q = request.query;
-      return pageView(await products.search({ q: q.q, cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request)));
+      return sendJson(reply, pageJson(await products.search({ q: q.q, cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request))));
     },
   });
 
   app.get('/recommend', {
     schema: { tags, summary: "Products from the categories the caller bought or collected; best sellers for anyone else", security: [{ bearer: [] }, {}], querystring: PageQuery, response: { 200: ProductPage, ...errorReplies(400, 401) } },
     preHandler: app.identify,
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const q = request.query;
-      return pageView(await products.recommend({ userId: request.userId, cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request)));
+      return sendJson(reply, pageJson(await products.recommend({ userId: request.userId, cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request))));
     },
   });
 }

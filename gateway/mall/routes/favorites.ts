@@ -5,7 +5,7 @@ import { callOptions } from '../../routes/users.js';
 import { errorReplies } from '../../schemas/common.js';
 import type { MallDeps } from '../deps.js';
 import { PageQuery, ProductIdParams, ProductPage } from '../schemas.js';
-import { pageView } from '../views.js';
+import { pageJson, sendJson } from '../views.js';
 
 const tags = ['mall'];
 const security = [{ bearer: [] }];
@@ -17,7 +17,7 @@ export async function favoriteRoutes(fastify: FastifyInstance, d: MallDeps): Pro
   app.get('/favorites', {
     schema: { tags, summary: 'My favorite products, newest first', security, querystring: PageQuery, response: { 200: ProductPage, ...errorReplies(400, 401) } },
     preHandler: app.authenticate,
-    handler: async (request) => pageView(await products.listFavorites({ userId: request.userId, cursor: request.query.cursor ?? '', limit: request.query.limit ?? 0 }, callOptions(request))),
+    handler: async (request, reply) => sendJson(reply, pageJson(await products.listFavorites({ userId: request.userId, cursor: request.query.cursor ?? '', limit: request.query.limit ?? 0 }, callOptions(request)))),
   });
 
   for (const [method, favorite] of [['PUT', true], ['DELETE', false]] as const) {

@@ -12,7 +12,7 @@ export async function listFavorites(d: ProductDeps, req: ListFavoritesRequest): 
   const { rows, isEnd } = pageOf(await d.favorites.page(userId, from, limit), limit);
   const last = rows.at(-1);
   return {
-    products: await d.products.byIds(rows.map((r) => r.productId)),
+    products: await d.products.listed(rows.map((r) => r.productId)),
     nextCursor: isEnd || !last ? '' : encodeCursor({ kind: 'favorites', keys: [last.createdAt], id: last.productId }),
     isEnd,
   };

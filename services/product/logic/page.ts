@@ -10,6 +10,6 @@ export async function productPage(d: ProductDeps, found: readonly Keyed[], limit
   const { rows, isEnd } = pageOf(found, limit);
   const last = rows.at(-1);
   // A product taken off the shelf since the ids were read is left out rather than shown for sale.
-  const products = (await d.products.byIds(rows.map((r) => r.id))).filter((p) => p.status === 'on_sale');
+  const products = (await d.products.listed(rows.map((r) => r.id))).filter((p) => p.status === 'on_sale');
   return { products, nextCursor: isEnd || !last ? '' : encodeCursor({ kind, keys: last.keys, id: last.id }), isEnd };
 }

@@ -40,6 +40,8 @@ export interface ProductModel {
   /** Rows in the order of ids, missing ones left out: the filter, one cache round trip, one query for misses. */
   byIds(ids: readonly number[]): Promise<Product[]>;
   byId(id: number): Promise<Product | undefined>;
+  /** Rows of ids the service's own lists and tables hold (so they were created): byIds without the filter. */
+  listed(ids: readonly number[]): Promise<Product[]>;
   /** Whole rows read in the caller's transaction (fresh, not cached), in the order of ids. */
   readIn(trx: Kysely<ProductDB>, ids: readonly number[]): Promise<Product[]>;
   /** Inserts the row and its search terms in one transaction; the id joins the filter first. */
@@ -111,6 +113,7 @@ export function createProductModel(store: ServiceDatabase<ProductDB>, cache: Cac
   return {
     byIds,
     byId: async (id) => (await byIds([id]))[0],
+    listed: (wanted) => rows.byIds(wanted, (missing) => readIn(db, missing)),
     readIn,
 
     async insert(row) {

@@ -1,0 +1,1 @@
+export { createJsonFragments, type JsonFragments, type JsonSchema } from './fragments.js';
