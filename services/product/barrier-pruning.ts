@@ -2,8 +2,9 @@
 // The retention must outlast every way a branch can still be called: the order service releases
 // an unpaid order's stock up to its payment timeout (at most 7 days) after the reservation, and a
 // release whose reservation row is gone would be taken for a null compensation and skipped.
+// Runs at a fixed rate, one at a time (startEvery).
 import type { Logger } from 'pino';
-import type { Clock, Timer } from '#kit/clock';
+import { startEvery, type Clock } from '#kit/clock';
 import { pruneBarrier } from '#kit/saga';
 import type { ServiceDatabase } from '#kit/store';
 import type { ProductDB } from './model/tables.js';
@@ -18,37 +19,14 @@ export interface BarrierPruningOptions {
 }
 
 export function startBarrierPruning(o: BarrierPruningOptions): { close(): Promise<void> } {
-  const everyMs = o.everyMs ?? 3_600_000;
-  let timer: Timer | undefined;
-  let running: Promise<void> | undefined;
-  let closed = false;
-
-  const prune = async () => {
-    try {
+  return startEvery({
+    clock: o.clock,
+    everyMs: o.everyMs ?? 3_600_000,
+    run: async () => {
       const deleted = await pruneBarrier(o.db, o.retentionMs, o.clock.now());
       if (deleted > 0) o.log.info({ deleted }, 'pruned old saga barrier rows');
-    } catch (err) {
-      // Rows only accumulate until the next run: nothing is lost by trying again later.
-      o.log.warn({ err }, 'pruning saga barrier rows failed; trying again at the next run');
-    }
-  };
-  // At a fixed rate; a run still going when the next is due makes that one skip.
-  const schedule = () => {
-    if (closed) return;
-    timer = o.clock.after(everyMs, () => {
-      schedule();
-      running ??= prune().finally(() => {
-        running = undefined;
-      });
-    });
-  };
-  schedule();
-
-  return {
-    async close() {
-      closed = true;
-      timer?.cancel();
-      await running;
     },
-  };
+    // Rows only accumulate until the next run: nothing is lost by trying again later.
+    onError: (err) => o.log.warn({ err }, 'pruning saga barrier rows failed; trying again at the next run'),
+  });
 }
