@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { Counter, type Registry } from 'prom-client';
-import type { Timer } from '#kit/clock';
+import { startEvery, type EveryJob } from '#kit/clock';
 import { Code, SurgeError, errors } from '#kit/errors';
 import { checkLimit } from '#kit/rules';
 import { checkRefPart } from './barrier.js';
@@ -52,8 +52,7 @@ export function createSagaCoordinator(options: SagaCoordinatorOptions): SagaCoor
   const driving = new Map<string, Promise<SagaOutcome>>();
   const finished = transactionsCounter(o.registry);
   const deps: DriveDeps = { store, options: o, closing: closing.signal, count: (saga, outcome) => finished.inc({ saga, outcome }) };
-  let timer: Timer | undefined;
-  let ticking: Promise<void> | undefined;
+  let loop: EveryJob | undefined;
   let started = false;
   let lastPrune = -Infinity;
 
@@ -94,24 +93,11 @@ export function createSagaCoordinator(options: SagaCoordinatorOptions): SagaCoor
   };
 
   const tick = async () => {
-    try {
-      await claimExpired();
-      if (o.clock.monotonic() - lastPrune >= PRUNE_EVERY_MS) {
-        lastPrune = o.clock.monotonic();
-        await prune();
-      }
-    } catch (err) {
-      // The database is failing: nothing was claimed or deleted half-way; the next tick tries again.
-      o.log.warn({ err }, 'saga: resume loop failed; trying again at the next poll');
+    await claimExpired();
+    if (o.clock.monotonic() - lastPrune >= PRUNE_EVERY_MS) {
+      lastPrune = o.clock.monotonic();
+      await prune();
     }
-  };
-
-  const loop = () => {
-    if (closing.signal.aborted) return;
-    ticking = tick().finally(() => {
-      ticking = undefined;
-      if (!closing.signal.aborted) timer = o.clock.after(o.pollMs, loop);
-    });
   };
 
   return {
@@ -133,7 +119,14 @@ export function createSagaCoordinator(options: SagaCoordinatorOptions): SagaCoor
     start() {
       if (started || closing.signal.aborted) return;
       started = true;
-      loop();
+      loop = startEvery({
+        clock: o.clock,
+        everyMs: o.pollMs,
+        run: tick,
+        runAtStart: true,
+        // The database is failing: nothing was claimed or deleted half-way; the next tick tries again.
+        onError: (err) => o.log.warn({ err }, 'saga: resume loop failed; trying again at the next poll'),
+      });
     },
 
     async resumeExpired() {
@@ -175,8 +168,7 @@ export function createSagaCoordinator(options: SagaCoordinatorOptions): SagaCoor
 
     async close() {
       closing.abort();
-      timer?.cancel();
-      await ticking;
+      await loop?.close();
       await Promise.allSettled([...driving.values()]);
     },
   };
