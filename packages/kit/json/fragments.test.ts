@@ -34,6 +34,8 @@ describe('json fragments', () => {
     }
     expect(JSON.parse(fragments.array(rows).toString('utf8'))).toEqual(rows.map((r) => ({ id: r.id, name: r.title, tags: r.tags })));
     expect(fragments.array([]).toString('utf8')).toBe('[]');
+    expect(fragments.array([rows[0]!], Buffer.from('{"items":'), Buffer.from(',"end":true}')).toString('utf8')).toBe('{"items":[{"id":1,"name":"plain","tags":[]}],"end":true}');
+    expect(fragments.array([], Buffer.from('{"items":'), Buffer.from('}')).toString('utf8')).toBe('{"items":[]}');
   });
 
   it('remembers the bytes per object: a second call on the same object neither views nor serializes it again', () => {

@@ -12,13 +12,14 @@ export type JsonSchema = Parameters<typeof fastJson>[0];
 /** `of(value)`: the UTF-8 JSON of view(value) under the schema, remembered while value lives. */
 export interface JsonFragments<T extends object> {
   of(value: T): Buffer;
-  /** `[a,b,…]` from the fragments of values. */
-  array(values: readonly T[]): Buffer;
+  /** `head[a,b,…]tail`: the fragments of values as a JSON array between two given pieces, in one buffer. */
+  array(values: readonly T[], head?: Buffer, tail?: Buffer): Buffer;
 }
 
-const COMMA = Buffer.from(',');
-const OPEN = Buffer.from('[');
-const CLOSE = Buffer.from(']');
+const EMPTY = Buffer.alloc(0);
+const COMMA = 0x2c;
+const OPEN = 0x5b;
+const CLOSE = 0x5d;
 
 /**
  * Fragments of `view(value)` serialized with `schema` (so only the schema's fields, with its
@@ -37,14 +38,21 @@ export function createJsonFragments<T extends object, V>(schema: JsonSchema, vie
   };
   return {
     of,
-    array(values) {
-      const parts: Buffer[] = [OPEN];
-      for (let i = 0; i < values.length; i++) {
-        if (i > 0) parts.push(COMMA);
-        parts.push(of(values[i]!));
+    array(values, head = EMPTY, tail = EMPTY) {
+      // One allocation of the exact size: concatenating the pieces measured several times slower.
+      const parts = values.map(of);
+      let size = head.length + 2 + Math.max(0, parts.length - 1) + tail.length;
+      for (const part of parts) size += part.length;
+      const out = Buffer.allocUnsafe(size);
+      let at = head.copy(out, 0);
+      out[at++] = OPEN;
+      for (let i = 0; i < parts.length; i++) {
+        if (i > 0) out[at++] = COMMA;
+        at += parts[i]!.copy(out, at);
       }
-      parts.push(CLOSE);
-      return Buffer.concat(parts);
+      out[at++] = CLOSE;
+      tail.copy(out, at);
+      return out;
     },
   };
 }
