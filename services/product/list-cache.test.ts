@@ -4,17 +4,13 @@
 // SQLite with the lists in process, and on SQLite and MariaDB with the lists in Redis (required
 // in CI); with the default size (most lists complete, `all` not) and a small one (every list
 // walked past its cached prefix, where SQL takes over from the cache's cursors).
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, systemClock } from '#kit/clock';
 import { createIdGenerator } from '#kit/ids';
-import { connectRedis, redisReady, type Redis } from '#kit/redis';
-import { dropRedisKeys, requireServer, servers, testDatabases, type TestDatabaseKind } from '#kit/testing';
 import { seedDemoCatalog } from './demo/seed.js';
 import { openProductFixture, type ProductFixture } from './testing/fixture.js';
+import { LIST_ORDERS as ORDERS, listSetups, type ListOrder } from './testing/list-setups.js';
 
-type Order = 'newest' | 'price_asc' | 'price_desc' | 'sales';
-const ORDERS: Order[] = ['newest', 'price_asc', 'price_desc', 'sales'];
 const PAGE_SIZES = [1, 7, 20, 50];
 
 interface Page {
@@ -23,7 +19,7 @@ interface Page {
   isEnd: boolean;
 }
 
-async function walk(f: ProductFixture, categoryId: number, sort: Order, limit: number): Promise<Page[]> {
+async function walk(f: ProductFixture, categoryId: number, sort: ListOrder, limit: number): Promise<Page[]> {
   const pages: Page[] = [];
   let cursor = '';
   for (;;) {
@@ -34,33 +30,10 @@ async function walk(f: ProductFixture, categoryId: number, sort: Order, limit: n
   }
 }
 
-const hasRedis = await requireServer(servers.redis);
-const [sqlite, mariadb] = await testDatabases();
-const runPrefix = `surge-test:product-lists:${randomUUID()}:`;
-let redis: Redis | undefined;
-
-beforeAll(async () => {
-  if (!hasRedis) return;
-  redis = connectRedis({ host: servers.redis.host, port: servers.redis.port, name: 'surge-product-test' });
-  await redisReady(redis);
-});
-afterAll(async () => {
-  if (redis) {
-    await dropRedisKeys(redis, runPrefix);
-    redis.disconnect();
-  }
-  await sqlite!.cleanup();
-  await mariadb!.cleanup();
-});
-
-const setups: { name: string; kind: TestDatabaseKind; inRedis: boolean }[] = [
-  { name: 'SQLite, lists in process', kind: sqlite!, inRedis: false },
-  { name: 'SQLite, lists in Redis', kind: sqlite!, inRedis: true },
-  { name: 'MariaDB, lists in Redis', kind: mariadb!, inRedis: true },
-];
+const { setups, listsIn } = await listSetups();
 
 for (const setup of setups) {
-  describe.skipIf(!setup.kind.available || (setup.inRedis && !hasRedis))(`category list cache on ${setup.name}`, () => {
+  describe.skipIf(!setup.available)(`category list cache on ${setup.name}`, () => {
     let seeded: ProductFixture;
     let lists: { id: number; name: string }[];
     let uncached: ProductFixture;
@@ -76,8 +49,7 @@ for (const setup of setups) {
 
     for (const size of [500, 40]) {
       it(`serves the SQL's pages exactly, holding ${size} ids per list`, async () => {
-        const keyPrefix = `${runPrefix}${randomUUID()}:`;
-        const cached = await seeded.restart({ listCacheSize: size, ...(setup.inRedis ? { listRedis: redis!, keyPrefix } : {}) });
+        const cached = await seeded.restart({ listCacheSize: size, ...listsIn(setup) });
         let pastPrefix = 0;
         for (const sort of ORDERS) {
           for (const limit of PAGE_SIZES) {

@@ -4,56 +4,27 @@
 // would not see another's write, which is why the module puts them in Redis whenever there is
 // Redis. A backfill that read the database before a write, landing after it, is never served; one
 // load per list and generation; lists expire; an unreachable Redis leaves the pages to SQL.
-import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCache } from '#kit/cache';
 import { systemClock } from '#kit/clock';
-import { connectRedis, redisReady, type Redis } from '#kit/redis';
-import { dropRedisKeys, requireServer, servers, testDatabases, type TestDatabaseKind } from '#kit/testing';
+import { connectRedis } from '#kit/redis';
 import { createCategoryModel } from './model/categories.js';
 import { createCategoryLists, type CategoryLists } from './model/category-lists.js';
 import { createListStore } from './model/list-store.js';
 import { createListModel, type Keyed, type ListModel } from './model/lists.js';
-import { openProductFixture, type ProductFixture, type ProductFixtureOptions } from './testing/fixture.js';
+import { openProductFixture, type ProductFixture } from './testing/fixture.js';
+import { LIST_ORDERS as ORDERS, listSetups } from './testing/list-setups.js';
 
-type Order = 'newest' | 'price_asc' | 'price_desc' | 'sales';
-const ORDERS: Order[] = ['newest', 'price_asc', 'price_desc', 'sales'];
-
-const hasRedis = await requireServer(servers.redis);
-const [sqlite, mariadb] = await testDatabases();
-const runPrefix = `surge-test:product-lists:${randomUUID()}:`;
-let redis: Redis | undefined;
+const { setups, sqlite, runPrefix, redis, listsIn } = await listSetups();
 const silent = pino({ level: 'silent' });
-
-beforeAll(async () => {
-  if (!hasRedis) return;
-  redis = connectRedis({ host: servers.redis.host, port: servers.redis.port, name: 'surge-product-test' });
-  await redisReady(redis);
-});
-afterAll(async () => {
-  if (redis) {
-    await dropRedisKeys(redis, runPrefix);
-    redis.disconnect();
-  }
-  await sqlite!.cleanup();
-  await mariadb!.cleanup();
-});
-
-const setups: { name: string; kind: TestDatabaseKind; inRedis: boolean }[] = [
-  { name: 'SQLite, lists in process', kind: sqlite!, inRedis: false },
-  { name: 'SQLite, lists in Redis', kind: sqlite!, inRedis: true },
-  { name: 'MariaDB, lists in Redis', kind: mariadb!, inRedis: true },
-];
 
 const idsOf = (found: readonly Keyed[]) => found.map((k) => k.id);
 
 for (const setup of setups) {
-  describe.skipIf(!setup.kind.available || (setup.inRedis && !hasRedis))(`category list invalidation on ${setup.name}`, () => {
-    const listsIn = (): ProductFixtureOptions => (setup.inRedis ? { listRedis: redis!, keyPrefix: `${runPrefix}${randomUUID()}:` } : {});
-
+  describe.skipIf(!setup.available)(`category list invalidation on ${setup.name}`, () => {
     it('shows every write that moves a list on the next page read, on every instance sharing the lists', async () => {
-      const shared = listsIn();
+      const shared = listsIn(setup);
       const writer = await openProductFixture(setup.kind, shared);
       // Lists in Redis: another instance reads what the writer wrote. In process: the writer reads.
       // (The id filter is shared too, as it is in Redis: the rows of the writer's new products must be found.)
@@ -145,9 +116,9 @@ for (const setup of setups) {
           return found;
         },
       };
-      const { keyPrefix } = listsIn();
+      const { keyPrefix } = listsIn(setup);
       const cl: CategoryLists = createCategoryLists({
-        store: createListStore({ redis: setup.inRedis ? redis : undefined, keyPrefix: keyPrefix ?? '', clock: f.clock }),
+        store: createListStore({ redis: setup.inRedis ? redis() : undefined, keyPrefix: keyPrefix ?? '', clock: f.clock }),
         lists,
         categories: createCategoryModel(f.raw, createCache({ name: 'product', clock: systemClock })),
         size: 500,
@@ -181,7 +152,7 @@ for (const setup of setups) {
 
       // The TTL: 60 s, jittered to at most 63 s.
       if (setup.inRedis) {
-        const ttl = await redis!.pttl(`${keyPrefix}product:list:${c.id}:newest`);
+        const ttl = await redis()!.pttl(`${keyPrefix}product:list:${c.id}:newest`);
         expect(ttl).toBeGreaterThan(57_000);
         expect(ttl).toBeLessThanOrEqual(63_000);
       } else {
@@ -196,11 +167,11 @@ for (const setup of setups) {
   });
 }
 
-describe.skipIf(!sqlite!.available)('category lists with Redis unreachable', () => {
+describe.skipIf(!sqlite.available)('category lists with Redis unreachable', () => {
   it('answers every page from the database, exactly', async () => {
     const down = connectRedis({ host: '127.0.0.1', port: 1, name: 'surge-product-test-down' });
     try {
-      const f = await openProductFixture(sqlite!, { listRedis: down, keyPrefix: runPrefix, listCacheSize: 500 });
+      const f = await openProductFixture(sqlite, { listRedis: down, keyPrefix: runPrefix, listCacheSize: 500 });
       const c = await f.category('书');
       const made = [];
       for (let i = 0; i < 5; i++) made.push(await f.product({ categoryId: c.id, name: `书 ${i}`, priceCents: 100 + i }));
