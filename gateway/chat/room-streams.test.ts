@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '#kit/clock';
+import { createRoomStreams, type RoomBus, type SeqFrame, type StreamMember } from './room-streams.js';
+
+/** Subjects shared by several instances' streams, delivered at once (the broadcast's in-process form). */
+function sharedBus() {
+  const subs = new Map<string, Set<(p: string) => void>>();
+  const published: string[] = [];
+  let cut = false;
+  const bus = (): RoomBus => ({
+    publish(subject, payload) {
+      published.push(payload);
+      if (cut) return;
+      for (const h of [...(subs.get(subject) ?? [])]) h(payload);
+    },
+    subscribe(subject, handler) {
+      const set = subs.get(subject) ?? new Set();
+      subs.set(subject, set);
+      set.add(handler);
+      return { unsubscribe: () => set.delete(handler) };
+    },
+  });
+  return { bus, published, subscribers: (s: string) => subs.get(s)?.size ?? 0, drop: (on: boolean) => (cut = on) };
+}
+
+/** The chat service's record: frames by seq, and how far back it answers. */
+function record(limit = 100) {
+  const frames: SeqFrame[] = [];
+  let reads = 0;
+  return {
+    frames,
+    reads: () => reads,
+    add(seq: number) {
+      const f = { seq, frame: `m${seq}` };
+      frames.push(f);
+      return f;
+    },
+    history: {
+      head: async () => frames.reduce((n, f) => Math.max(n, f.seq), 0),
+      async since(_room: number, after: number) {
+        reads++;
+        const missed = frames.filter((f) => f.seq > after).sort((a, b) => a.seq - b.seq);
+        return missed.length > limit ? { frames: [], tooFar: true } : { frames: missed, tooFar: false };
+      },
+    },
+  };
+}
+
+function member() {
+  const got: number[] = [];
+  const events: string[] = [];
+  const lost: number[] = [];
+  const m: StreamMember = { message: (seq) => void got.push(seq), event: (f) => void events.push(f), lost: (at) => void lost.push(at) };
+  return { m, got, events, lost };
+}
+
+const flush = () => new Promise((r) => setImmediate(r));
+
+describe('room streams', () => {
+  it('delivers in seq order to every member on every instance, events as they come', async () => {
+    const net = sharedBus();
+    const rec = record();
+    const clock = new ManualClock();
+    const a = createRoomStreams({ bus: net.bus(), history: rec.history, clock, subjectOf: (r) => `chat.room.${r}` });
+    const b = createRoomStreams({ bus: net.bus(), history: rec.history, clock, subjectOf: (r) => `chat.room.${r}` });
+    const [x, y, z] = [member(), member(), member()];
+    expect(await a.attach(1, x.m)).toBe(0);
+    await a.attach(1, y.m);
+    await b.attach(1, z.m);
+    for (let seq = 1; seq <= 5; seq++) (seq % 2 ? a : b).publishMessage(1, rec.add(seq).seq, `m${seq}`);
+    a.publishEvent(1, 'joined');
+    for (const who of [x, y, z]) {
+      expect(who.got).toEqual([1, 2, 3, 4, 5]);
+      expect(who.events).toEqual(['joined']);
+    }
+  });
+
+  it('holds a message that arrives ahead of its turn until the one before it comes', async () => {
+    const net = sharedBus();
+    const rec = record();
+    const clock = new ManualClock();
+    const s = createRoomStreams({ bus: net.bus(), history: rec.history, clock, subjectOf: (r) => `r.${r}` });
+    const x = member();
+    await s.attach(1, x.m);
+    rec.add(1);
+    rec.add(2);
+    rec.add(3);
+    s.publishMessage(1, 3, 'm3');
+    s.publishMessage(1, 2, 'm2');
+    expect(x.got).toEqual([]);
+    s.publishMessage(1, 1, 'm1');
+    expect(x.got).toEqual([1, 2, 3]);
+    s.publishMessage(1, 2, 'm2'); // a duplicate is dropped
+    expect(x.got).toEqual([1, 2, 3]);
+    expect(rec.reads()).toBe(0);
+  });
+
+  it('fills a gap that stays open from the history, then goes on with what waited behind it', async () => {
+    const net = sharedBus();
+    const rec = record();
+    const clock = new ManualClock();
+    const s = createRoomStreams({ bus: net.bus(), history: rec.history, clock, subjectOf: (r) => `r.${r}`, gapWaitMs: 200 });
+    const x = member();
+    await s.attach(1, x.m);
+    rec.add(1);
+    net.drop(true); // seq 1 and 2 never reach this instance
+    s.publishMessage(1, 1, 'm1');
+    rec.add(2);
+    s.publishMessage(1, 2, 'm2');
+    net.drop(false);
+    rec.add(3);
+    s.publishMessage(1, 3, 'm3');
+    expect(x.got).toEqual([]);
+    clock.advance(199);
+    expect(rec.reads()).toBe(0);
+    clock.advance(1);
+    await flush();
+    expect(x.got).toEqual([1, 2, 3]);
+    expect(rec.reads()).toBe(1);
+    rec.add(4);
+    s.publishMessage(1, 4, 'm4');
+    expect(x.got).toEqual([1, 2, 3, 4]);
+  });
+
+  it('asks the history at once when too much waits behind a gap', async () => {
+    const net = sharedBus();
+    const rec = record();
+    const clock = new ManualClock();
+    const s = createRoomStreams({ bus: net.bus(), history: rec.history, clock, subjectOf: (r) => `r.${r}`, maxPending: 3 });
+    const x = member();
+    await s.attach(1, x.m);
+    for (let seq = 1; seq <= 5; seq++) rec.add(seq);
+    for (let seq = 2; seq <= 5; seq++) s.publishMessage(1, seq, `m${seq}`);
+    await flush();
+    expect(x.got).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('tells members when the history no longer holds what was missed, then goes on from there', async () => {
+    const net = sharedBus();
+    const rec = record(2);
+    const clock = new ManualClock();
+    const s = createRoomStreams({ bus: net.bus(), history: rec.history, clock, subjectOf: (r) => `r.${r}` });
+    const x = member();
+    await s.attach(1, x.m);
+    for (let seq = 1; seq <= 6; seq++) rec.add(seq);
+    s.publishMessage(1, 6, 'm6');
+    clock.advance(200);
+    await flush();
+    await flush();
+    expect(x.lost).toEqual([0]);
+    expect(x.got).toEqual([6]);
+  });
+
+  it('starts a new member at the room head, subscribes once per room per instance and closes with the last member', async () => {
+    const net = sharedBus();
+    const rec = record();
+    const clock = new ManualClock();
+    const s = createRoomStreams({ bus: net.bus(), history: rec.history, clock, subjectOf: (r) => `r.${r}` });
+    rec.add(1);
+    rec.add(2);
+    const [x, y] = [member(), member()];
+    expect(await s.attach(7, x.m)).toBe(2);
+    expect(await s.attach(7, y.m)).toBe(2);
+    expect(net.subscribers('r.7')).toBe(1);
+    s.detach(7, x.m);
+    expect(net.subscribers('r.7')).toBe(1);
+    s.detach(7, y.m);
+    expect(net.subscribers('r.7')).toBe(0);
+    expect(s.rooms().size).toBe(0);
+  });
+
+  it('a message published while the head is read is neither lost nor doubled', async () => {
+    const net = sharedBus();
+    const rec = record();
+    const clock = new ManualClock();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const history = { ...rec.history, head: async () => (await gate, 1) };
+    const s = createRoomStreams({ bus: net.bus(), history, clock, subjectOf: (r) => `r.${r}` });
+    rec.add(1);
+    const x = member();
+    const attached = s.attach(1, x.m);
+    rec.add(2);
+    s.publishMessage(1, 2, 'm2');
+    s.publishMessage(1, 1, 'm1'); // a late copy of what the head already counts
+    release();
+    expect(await attached).toBe(2);
+    expect(x.got).toEqual([2]);
+  });
+
+  it('a head that cannot be read fails the join and leaves no stream behind', async () => {
+    const net = sharedBus();
+    const s = createRoomStreams({ bus: net.bus(), history: { head: async () => Promise.reject(new Error('chat service down')), since: async () => ({ frames: [], tooFar: false }) }, clock: new ManualClock(), subjectOf: (r) => `r.${r}` });
+    await expect(s.attach(1, member().m)).rejects.toThrow('chat service down');
+    expect(s.rooms().size).toBe(0);
+    expect(net.subscribers('r.1')).toBe(0);
+  });
+});
