@@ -5,3 +5,4 @@ export { seededRandom } from '#kit/random';
 export { testDatabases, dropDatabases, type TestDatabaseKind } from './databases.js';
 export { refusalOf, rejectionOf } from './refusal.js';
 export { dropRedisKeys } from './redis-keys.js';
+export { inProcessClient, testCallContext, contractPart } from './in-process.js';

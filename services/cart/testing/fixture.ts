@@ -2,21 +2,17 @@
 // fixture plays it: GetProducts answered from an in-memory map, by the contract (at most 100
 // ids, missing ones left out, off-shelf ones included), recording every call it served.
 import { afterAll } from 'vitest';
-import { ManualClock, systemClock } from '#kit/clock';
+import { ManualClock } from '#kit/clock';
 import { errors } from '#kit/errors';
-import { createCallContext, createClient, createInProcessTransport, RpcServer, type CallContext, type Client } from '#kit/rpc';
+import type { CallContext, Client } from '#kit/rpc';
 import type { ServiceDatabase } from '#kit/store';
-import type { TestDatabaseKind } from '#kit/testing';
+import { contractPart, inProcessClient, testCallContext, type TestDatabaseKind } from '#kit/testing';
 import type { SetItemRequest } from '#gen/surge/cart/v1/cart';
 import { ProductServiceDefinition, type Product } from '#gen/surge/product/v1/product';
 import { CartServiceDefinition, cartMigrations, defineCartService, GET_PRODUCTS_MAX_IDS, productCatalog, type CartDB, type CartService } from '../index.js';
 
 /** The one method of the product contract the cart calls, under the contract's own name. */
-const ProductLookupDefinition = {
-  name: ProductServiceDefinition.name,
-  fullName: ProductServiceDefinition.fullName,
-  methods: { getProducts: ProductServiceDefinition.methods.getProducts },
-} as const;
+const ProductLookupDefinition = contractPart(ProductServiceDefinition, ['getProducts']);
 
 /**
  * A SetItem request with every field, `checked` absent unless given: the client's codec check
@@ -71,16 +67,13 @@ export async function openCartFixture(kind: TestDatabaseKind, o: CartFixtureOpti
   const products = new Map<number, Product>();
   const productCalls: ProductCall[] = [];
 
-  const productServer = new RpcServer().register(ProductLookupDefinition, {
+  const productClient = inProcessClient(ProductLookupDefinition, {
     async getProducts(req, ctx) {
       productCalls.push({ ids: [...req.ids], requestId: ctx.metadata['x-request-id'], deadline: ctx.deadline });
       if (req.ids.length > GET_PRODUCTS_MAX_IDS) throw errors.invalid('ids', `at most ${GET_PRODUCTS_MAX_IDS} ids per call (got ${req.ids.length})`);
       return { products: req.ids.flatMap((id) => products.get(id) ?? []) };
     },
   });
-  // Deadlines on the real clock: tests move the manual one between calls.
-  const clientOptions = { clock: systemClock, defaultTimeoutMs: 30_000 };
-  const productClient = createClient(ProductLookupDefinition, createInProcessTransport(productServer, { codecCheck: true }), clientOptions);
 
   const handlers = defineCartService({
     db,
@@ -88,13 +81,11 @@ export async function openCartFixture(kind: TestDatabaseKind, o: CartFixtureOpti
     products: productCatalog(productClient),
     limits: { maxItems: o.maxItems ?? 100, maxQuantity: o.maxQuantity ?? 999 },
   });
-  const cartServer = new RpcServer().register(CartServiceDefinition, handlers);
-  const svc = createClient(CartServiceDefinition, createInProcessTransport(cartServer, { codecCheck: true }), clientOptions);
 
   return {
-    svc,
+    svc: inProcessClient(CartServiceDefinition, handlers),
     handlers,
-    ctx: () => createCallContext({ clock: systemClock, timeoutMs: 30_000 }),
+    ctx: testCallContext,
     db,
     clock,
     products,

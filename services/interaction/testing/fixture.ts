@@ -4,13 +4,13 @@ import type { Kysely } from 'kysely';
 import { afterAll } from 'vitest';
 import pino from 'pino';
 import { createCache } from '#kit/cache';
-import { ManualClock, systemClock } from '#kit/clock';
+import { ManualClock } from '#kit/clock';
 import { createIdGenerator } from '#kit/ids';
 import { createOutbox, type OutboxTables } from '#kit/outbox';
 import { createMemoryQueue, type Topic } from '#kit/queue';
-import { createClient, createInProcessTransport, RpcServer, type Client } from '#kit/rpc';
+import type { Client } from '#kit/rpc';
 import type { ServiceDatabase } from '#kit/store';
-import type { TestDatabaseKind } from '#kit/testing';
+import { inProcessClient, type TestDatabaseKind } from '#kit/testing';
 import { Code, SurgeError } from '#kit/errors';
 import { COMMENTED, defineInteractionService, FAVORITED, interactionMigrations, InteractionServiceDefinition, type InteractionDB } from '../index.js';
 
@@ -78,12 +78,7 @@ export async function openFixture(kind: TestDatabaseKind): Promise<Fixture> {
       return authors.get(videoId) ?? 900;
     },
   };
-  const server = new RpcServer().register(
-    InteractionServiceDefinition,
-    defineInteractionService({ db, cache, clock, ids: createIdGenerator({ workerId: 1, clock }), outbox, videos }),
-  );
-  // Deadlines on the real clock: tests move the manual one between calls.
-  const svc = createClient(InteractionServiceDefinition, createInProcessTransport(server, { codecCheck: true }), { clock: systemClock, defaultTimeoutMs: 30_000 });
+  const svc = inProcessClient(InteractionServiceDefinition, defineInteractionService({ db, cache, clock, ids: createIdGenerator({ workerId: 1, clock }), outbox, videos }));
 
   const pendingOutboxRows = async () => {
     const outboxDb = db.db as unknown as Kysely<OutboxTables>;

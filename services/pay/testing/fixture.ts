@@ -4,23 +4,19 @@
 // that is down), and a provider recording every charge and refund (either can be made to fail).
 // Notifications are signed as a provider signs them, with the provider's key.
 import { afterAll } from 'vitest';
-import { ManualClock, systemClock } from '#kit/clock';
+import { ManualClock } from '#kit/clock';
 import { errors } from '#kit/errors';
 import { createLogger } from '#kit/observability';
-import { createClient, createInProcessTransport, RpcServer, type Client } from '#kit/rpc';
+import type { Client } from '#kit/rpc';
 import { signRequest, SIGNATURE_HEADERS } from '#kit/signature';
 import type { ServiceDatabase } from '#kit/store';
-import type { TestDatabaseKind } from '#kit/testing';
+import { contractPart, inProcessClient, type TestDatabaseKind } from '#kit/testing';
 import { OrderServiceDefinition, type Order } from '#gen/surge/order/v1/order';
 import type { HandleNotificationReply, HandleNotificationRequest, ReconcileReport } from '#gen/surge/pay/v1/pay';
 import { definePayService, encodeNotification, orderDesk, PayServiceDefinition, payMigrations, type ChargeRequest, type PayDB, type PaymentProvider, type PayService, type RefundRequest } from '../index.js';
 
 /** The two methods of the order contract the pay service calls, under the contract's own name. */
-const OrderDeskDefinition = {
-  name: OrderServiceDefinition.name,
-  fullName: OrderServiceDefinition.fullName,
-  methods: { getOrder: OrderServiceDefinition.methods.getOrder, markPaid: OrderServiceDefinition.methods.markPaid },
-} as const;
+const OrderDeskDefinition = contractPart(OrderServiceDefinition, ['getOrder', 'markPaid']);
 
 export const NOTIFY_URL = 'http://127.0.0.1:9/api/v1/mall/pay/notify';
 export const PROVIDER_KEY = { id: 'test-provider', secret: 'pay-fixture-secret-'.padEnd(40, 's') };
@@ -113,7 +109,7 @@ export async function openPayFixture(kind: TestDatabaseKind): Promise<PayFixture
   const lines: string[] = [];
   const log = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
 
-  const orderServer = new RpcServer().register(OrderDeskDefinition, {
+  const orderClient = inProcessClient(OrderDeskDefinition, {
     async getOrder(req) {
       if (ordersDown.getOrder) throw errors.unavailable('the order service');
       const order = orders.get(req.id);
@@ -133,9 +129,6 @@ export async function openPayFixture(kind: TestDatabaseKind): Promise<PayFixture
       return { outcome: 'paid', order: paid };
     },
   });
-  // Deadlines on the real clock: tests move the manual one between calls.
-  const clientOptions = { clock: systemClock, defaultTimeoutMs: 30_000 };
-  const orderClient = createClient(OrderDeskDefinition, createInProcessTransport(orderServer, { codecCheck: true }), clientOptions);
   let ids = Date.UTC(2026, 0, 1);
   const reconciled: ReconcileReport[] = [];
   const service = definePayService({
@@ -149,8 +142,7 @@ export async function openPayFixture(kind: TestDatabaseKind): Promise<PayFixture
     reconcileEveryMs: 60_000,
     onReconciled: (report) => void reconciled.push(report),
   });
-  const payServer = new RpcServer().register(PayServiceDefinition, service.handlers);
-  const svc = createClient(PayServiceDefinition, createInProcessTransport(payServer, { codecCheck: true }), clientOptions);
+  const svc = inProcessClient(PayServiceDefinition, service.handlers);
 
   const signed: PayFixture['signed'] = (paymentId, status, amountCents, o = {}) => {
     nextNotification += 1;

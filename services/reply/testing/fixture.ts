@@ -7,19 +7,15 @@ import { createCache } from '#kit/cache';
 import { ManualClock, systemClock } from '#kit/clock';
 import { Code, SurgeError } from '#kit/errors';
 import { createIdGenerator } from '#kit/ids';
-import { createCallContext, createClient, createInProcessTransport, RpcServer, type CallContext, type Client } from '#kit/rpc';
+import type { CallContext, Client } from '#kit/rpc';
 import type { ServiceDatabase } from '#kit/store';
-import type { TestDatabaseKind } from '#kit/testing';
+import { contractPart, inProcessClient, testCallContext, type TestDatabaseKind } from '#kit/testing';
 import { OrderServiceDefinition, type Order } from '#gen/surge/order/v1/order';
 import type { CreateReviewRequest } from '#gen/surge/reply/v1/reply';
 import { defineReplyService, DEFAULT_BLOCKED_WORDS, purchaseBook, replyMigrations, ReplyServiceDefinition, type ReplyDB, type ReplyService } from '../index.js';
 
 /** The one method of the order contract the reply service calls, under the contract's own name. */
-const OrderLookupDefinition = {
-  name: OrderServiceDefinition.name,
-  fullName: OrderServiceDefinition.fullName,
-  methods: { getOrder: OrderServiceDefinition.methods.getOrder },
-} as const;
+const OrderLookupDefinition = contractPart(OrderServiceDefinition, ['getOrder']);
 
 /** One GetOrder call as the stand-in served it. */
 export interface OrderCall {
@@ -78,7 +74,7 @@ export async function openReplyFixture(kind: TestDatabaseKind, o: ReplyFixtureOp
   const orders = new Map<number, Order>();
   const orderCalls: OrderCall[] = [];
 
-  const orderServer = new RpcServer().register(OrderLookupDefinition, {
+  const orderClient = inProcessClient(OrderLookupDefinition, {
     async getOrder(req, ctx) {
       orderCalls.push({ userId: req.userId, id: req.id, requestId: ctx.metadata['x-request-id'], deadline: ctx.deadline });
       const order = orders.get(req.id);
@@ -87,9 +83,6 @@ export async function openReplyFixture(kind: TestDatabaseKind, o: ReplyFixtureOp
       return order;
     },
   });
-  // Deadlines on the real clock: tests move the manual one between calls.
-  const clientOptions = { clock: systemClock, defaultTimeoutMs: 30_000 };
-  const orderClient = createClient(OrderLookupDefinition, createInProcessTransport(orderServer, { codecCheck: true }), clientOptions);
 
   const handlers = defineReplyService({
     db,
@@ -100,13 +93,11 @@ export async function openReplyFixture(kind: TestDatabaseKind, o: ReplyFixtureOp
     purchases: purchaseBook(orderClient),
     blockedWords: o.blockedWords ?? DEFAULT_BLOCKED_WORDS,
   });
-  const replyServer = new RpcServer().register(ReplyServiceDefinition, handlers);
-  const svc = createClient(ReplyServiceDefinition, createInProcessTransport(replyServer, { codecCheck: true }), clientOptions);
 
   return {
-    svc,
+    svc: inProcessClient(ReplyServiceDefinition, handlers),
     handlers,
-    ctx: () => createCallContext({ clock: systemClock, timeoutMs: 30_000 }),
+    ctx: testCallContext,
     db,
     clock,
     orders,
