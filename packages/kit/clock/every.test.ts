@@ -2,7 +2,7 @@
 // and the next one still run, close() cancelling the timer and waiting for the run in progress.
 import { describe, expect, it } from 'vitest';
 import { Code } from '#kit/errors';
-import { ManualClock, startEvery } from './index.js';
+import { ManualClock, startEvery, type EveryOptions } from './index.js';
 
 /** A run that stays open until released, counting how many are open at once. */
 function gatedRuns() {
@@ -33,11 +33,24 @@ const noErrors = (err: unknown) => {
   throw err;
 };
 
+/** A job every 100 ms on a fresh manual clock. */
+function every100(run: () => Promise<unknown>, o: Partial<EveryOptions> = {}) {
+  const clock = new ManualClock();
+  return { clock, job: startEvery({ clock, everyMs: 100, run, onError: noErrors, ...o }) };
+}
+
+/** A job of gated runs every 100 ms, moved to its first run, which is still open. */
+function firstRunOpen() {
+  const runs = gatedRuns();
+  const { clock, job } = every100(runs.run);
+  clock.advance(100);
+  return { runs, clock, job };
+}
+
 describe('startEvery', () => {
   it('runs once at each interval, the first a whole interval after start', async () => {
-    const clock = new ManualClock();
     let runs = 0;
-    const job = startEvery({ clock, everyMs: 100, run: async () => void runs++, onError: noErrors });
+    const { clock, job } = every100(async () => void runs++);
     clock.advance(99);
     expect(runs).toBe(0);
     for (let i = 1; i <= 5; i++) {
@@ -49,9 +62,8 @@ describe('startEvery', () => {
   });
 
   it('runs at start too with runAtStart', async () => {
-    const clock = new ManualClock();
     let runs = 0;
-    const job = startEvery({ clock, everyMs: 100, run: async () => void runs++, onError: noErrors, runAtStart: true });
+    const { clock, job } = every100(async () => void runs++, { runAtStart: true });
     expect(runs).toBe(1);
     await settled();
     clock.advance(100);
@@ -60,10 +72,7 @@ describe('startEvery', () => {
   });
 
   it('never runs two at once: a tick due while a run is going is skipped, the schedule is kept', async () => {
-    const clock = new ManualClock();
-    const runs = gatedRuns();
-    const job = startEvery({ clock, everyMs: 100, run: runs.run, onError: noErrors });
-    clock.advance(100);
+    const { runs, clock, job } = firstRunOpen();
     expect(runs.started()).toBe(1);
     clock.advance(300); // three ticks while the first run is open
     await settled();
@@ -80,18 +89,13 @@ describe('startEvery', () => {
   });
 
   it('hands a failed run to onError and runs the next one as scheduled', async () => {
-    const clock = new ManualClock();
     const failures: unknown[] = [];
     let runs = 0;
-    const job = startEvery({
-      clock,
-      everyMs: 100,
-      run: async () => {
-        runs++;
-        if (runs === 1) throw new Error('database down');
-      },
-      onError: (err) => failures.push(err),
-    });
+    const failFirst = async () => {
+      runs++;
+      if (runs === 1) throw new Error('database down');
+    };
+    const { clock, job } = every100(failFirst, { onError: (err) => failures.push(err) });
     clock.advance(100);
     await settled();
     expect(failures).toEqual([new Error('database down')]);
@@ -103,10 +107,7 @@ describe('startEvery', () => {
   });
 
   it('close() cancels the timer, waits for the run in progress, and nothing runs after', async () => {
-    const clock = new ManualClock();
-    const runs = gatedRuns();
-    const job = startEvery({ clock, everyMs: 100, run: runs.run, onError: noErrors });
-    clock.advance(100);
+    const { runs, clock, job } = firstRunOpen();
     let closed = false;
     const closing = job.close().then(() => (closed = true));
     await settled();
