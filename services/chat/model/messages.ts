@@ -1,0 +1,112 @@
+// Queries on `messages`. A send is one transaction over its room's row and the new message:
+//   1. UPDATE rooms SET last_seq = last_seq + 1: the room row's lock orders the senders of one
+//      room (MariaDB row lock, held to commit; SQLite has a single writer);
+//   2. the new last_seq is read back (a transaction sees its own change, whatever the isolation);
+//   3. the message is inserted with that seq.
+// A rolled-back send rolls its increment back with it, and the next sender only reads the counter
+// after this one committed or rolled back, so seqs run 1, 2, 3 … with no gap and no repeat. The
+// unique key (room_id, seq) is the last word should a row ever be written outside this path.
+// Why not MAX(seq) + 1 with a retry on the unique key: under REPEATABLE READ two senders read the
+// same MAX and one of them retries, and under a burst into one room most of them do, again and
+// again; the counter row makes them wait their turn once instead.
+// A resend (the same room, sender and client_msg_id) is refused by the other unique key inside
+// the transaction, which then rolls back; the stored message is read and answered instead. A send
+// counts on no lookup first: resends are rare, and the key is exact where a lookup would race.
+import { errors } from '#kit/errors';
+import type { ServiceDatabase } from '#kit/store';
+import { isUniqueViolation } from '#kit/store';
+import type { ChatMessage } from '#gen/surge/chat/v1/chat';
+import type { ChatDB, MessagesTable } from './tables.js';
+
+const COLUMNS = ['id', 'room_id', 'seq', 'user_id', 'content', 'client_msg_id', 'created_at'] as const;
+
+// MariaDB returns BIGINT columns as numbers or strings: every id, seq and time goes through Number().
+const toMessage = (r: Pick<MessagesTable, (typeof COLUMNS)[number]>): ChatMessage => ({
+  id: Number(r.id),
+  roomId: Number(r.room_id),
+  seq: Number(r.seq),
+  userId: Number(r.user_id),
+  content: r.content,
+  clientMsgId: r.client_msg_id,
+  createdAt: Number(r.created_at),
+});
+
+/** A message to store: everything but its seq, which the room gives it. */
+export type NewMessage = Omit<ChatMessage, 'seq'>;
+
+export interface Appended {
+  message: ChatMessage;
+  /** True when an earlier send stored this (room, sender, client_msg_id) and nothing was written now. */
+  replayed: boolean;
+}
+
+export interface MessageModel {
+  /** Stores the message as its room's next seq, or answers the one stored under its key. Undefined when the room has no row. */
+  append(m: NewMessage): Promise<Appended | undefined>;
+  /** The room's messages with seq below `beforeSeq`, newest first, at most `limit`. */
+  before(roomId: number, beforeSeq: number, limit: number): Promise<ChatMessage[]>;
+  /** The room's messages with afterSeq < seq ≤ throughSeq, oldest first. */
+  range(roomId: number, afterSeq: number, throughSeq: number): Promise<ChatMessage[]>;
+}
+
+export function createMessageModel(store: ServiceDatabase<ChatDB>): MessageModel {
+  const db = store.db;
+
+  const stored = async (roomId: number, userId: number, clientMsgId: string) => {
+    const row = await db
+      .selectFrom('messages')
+      .select(COLUMNS)
+      .where('room_id', '=', roomId)
+      .where('user_id', '=', userId)
+      .where('client_msg_id', '=', clientMsgId)
+      .executeTakeFirst();
+    return row ? toMessage(row) : undefined;
+  };
+
+  return {
+    async append(m) {
+      try {
+        const seq = await store.transaction(async (trx) => {
+          const counted = await trx
+            .updateTable('rooms')
+            .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+            .where('id', '=', m.roomId)
+            .executeTakeFirst();
+          if (Number(counted.numUpdatedRows) === 0) return undefined;
+          const room = await trx.selectFrom('rooms').select('last_seq').where('id', '=', m.roomId).executeTakeFirstOrThrow();
+          const next = Number(room.last_seq);
+          await trx
+            .insertInto('messages')
+            .values({ id: m.id, room_id: m.roomId, seq: next, user_id: m.userId, content: m.content, client_msg_id: m.clientMsgId, created_at: m.createdAt })
+            .execute();
+          return next;
+        });
+        return seq === undefined ? undefined : { message: { ...m, seq }, replayed: false };
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        // Committed before this transaction took the room's lock, so the read below finds it.
+        const earlier = await stored(m.roomId, m.userId, m.clientMsgId);
+        // Otherwise the seq was taken: a row written outside this path, a fault to report.
+        if (!earlier) throw errors.internal(err);
+        return { message: earlier, replayed: true };
+      }
+    },
+
+    async before(roomId, beforeSeq, limit) {
+      const rows = await db.selectFrom('messages').select(COLUMNS).where('room_id', '=', roomId).where('seq', '<', beforeSeq).orderBy('seq', 'desc').limit(limit).execute();
+      return rows.map(toMessage);
+    },
+
+    async range(roomId, afterSeq, throughSeq) {
+      const rows = await db
+        .selectFrom('messages')
+        .select(COLUMNS)
+        .where('room_id', '=', roomId)
+        .where('seq', '>', afterSeq)
+        .where('seq', '<=', throughSeq)
+        .orderBy('seq', 'asc')
+        .execute();
+      return rows.map(toMessage);
+    },
+  };
+}
