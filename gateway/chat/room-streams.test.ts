@@ -50,7 +50,7 @@ function member() {
   const got: number[] = [];
   const events: string[] = [];
   const lost: number[] = [];
-  const m: StreamMember = { message: (seq) => void got.push(seq), event: (f) => void events.push(f), lost: (at) => void lost.push(at) };
+  const m: StreamMember = { userId: 1, message: (seq) => void got.push(seq), event: (f) => void events.push(f), lost: (at) => void lost.push(at) };
   return { m, got, events, lost };
 }
 

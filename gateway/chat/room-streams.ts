@@ -24,16 +24,21 @@ export interface SeqFrame {
   frame: string;
 }
 
-/** The chat service's record of a room, as the streams need it. */
+/**
+ * The chat service's record of a room, as the streams need it, read as `asUser`: one of the
+ * room's members here (who may read it), so a private room is read with a member's rights.
+ */
 export interface RoomHistory {
   /** The room's last seq now (0 before its first message). */
-  head(room: number): Promise<number>;
+  head(room: number, asUser: number): Promise<number>;
   /** Messages with seq > afterSeq, ascending, as frames; tooFar when more were missed than it answers. */
-  since(room: number, afterSeq: number): Promise<{ frames: SeqFrame[]; tooFar: boolean }>;
+  since(room: number, afterSeq: number, asUser: number): Promise<{ frames: SeqFrame[]; tooFar: boolean }>;
 }
 
 /** One connection's membership in a room, as the stream sees it. */
 export interface StreamMember {
+  /** The member's user: the stream reads the room's history with a member's rights. */
+  readonly userId: number;
   /** A message in seq order (never one at or below a seq given before). */
   message(seq: number, frame: string): void;
   /** A frame without a seq (joined, left). */
@@ -68,6 +73,8 @@ export interface RoomStreams {
   publishMessage(room: number, seq: number, frame: string): void;
   /** Publishes an event frame (joined, left). */
   publishEvent(room: number, frame: string): void;
+  /** Checks every open room against the history (after the broadcast lost its connection for a while). */
+  resync(): void;
   /** Rooms open here and their members (for presence heartbeats and tests). */
   rooms(): ReadonlyMap<number, ReadonlySet<StreamMember>>;
   close(): void;
@@ -119,18 +126,19 @@ export function createRoomStreams(o: RoomStreamsOptions): RoomStreams {
 
   /** Reads what the gap holds from the history, delivers it and what was waiting behind it. */
   const fill = async (room: number, s: Stream) => {
-    if (s.filling || s.last === undefined) return;
+    const reader = s.members.values().next().value;
+    if (s.filling || s.last === undefined || reader === undefined) return;
     s.filling = true;
     s.gapTimer?.cancel();
     s.gapTimer = undefined;
     try {
       const from = s.last;
-      const { frames, tooFar } = await o.history.since(room, from);
+      const { frames, tooFar } = await o.history.since(room, from, reader.userId);
       if (streams.get(room) !== s) return;
       if (tooFar) {
         // More was missed than the history answers: members are told, the stream moves on to
         // what it holds, or to the room's head.
-        const resume = s.pending.size > 0 ? Math.min(...s.pending.keys()) - 1 : await o.history.head(room);
+        const resume = s.pending.size > 0 ? Math.min(...s.pending.keys()) - 1 : await o.history.head(room, reader.userId);
         if (streams.get(room) !== s) return;
         for (const m of s.members) m.lost(s.last);
         s.last = Math.max(s.last, resume);
@@ -162,12 +170,12 @@ export function createRoomStreams(o: RoomStreamsOptions): RoomStreams {
     drain(room, s);
   };
 
-  const open = (room: number): Stream => {
+  const open = (room: number, asUser: number): Stream => {
     const s: Stream = { members: new Set(), last: undefined, pending: new Map(), ready: Promise.resolve(), gapTimer: undefined, filling: false, unsubscribe: () => {} };
     // Subscribed before the head is read: nothing published after the read can be missed.
     const sub = o.bus.subscribe(o.subjectOf(room), (payload) => onPayload(room, s, payload));
     s.unsubscribe = () => void sub.unsubscribe();
-    s.ready = o.history.head(room).then(
+    s.ready = o.history.head(room, asUser).then(
       (head) => {
         if (streams.get(room) !== s) return;
         s.last = head;
@@ -196,7 +204,7 @@ export function createRoomStreams(o: RoomStreamsOptions): RoomStreams {
 
   return {
     async attach(room, member) {
-      const s = streams.get(room) ?? open(room);
+      const s = streams.get(room) ?? open(room, member.userId);
       s.members.add(member);
       try {
         await s.ready;
@@ -215,6 +223,9 @@ export function createRoomStreams(o: RoomStreamsOptions): RoomStreams {
     publishMessage: (room, seq, frame) => publish(room, seq, frame),
     publishEvent: (room, frame) => publish(room, 0, frame),
     rooms: () => members,
+    resync() {
+      for (const [room, s] of streams) void fill(room, s);
+    },
     close() {
       for (const [room, s] of [...streams]) close(room, s);
     },

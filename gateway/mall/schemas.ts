@@ -1,13 +1,7 @@
 // The mall API's shapes (/api/v1/mall): snake_case JSON, amounts in integer cents, times in ms
 // since the epoch, every list a page `{<items>, next_cursor, is_end}`.
 import { Type } from 'typebox';
-import { Id, IdParam, WellFormedText } from '../schemas/common.js';
-
-/** A page size in a query string: digits only (as ids are), 1–50. */
-export const LimitParam = Type.Unsafe<number>({ allOf: [{ type: 'string', pattern: '^[1-9][0-9]?$', description: 'must be a whole number from 1 to 50' }, Type.Integer({ minimum: 1, maximum: 50 })] });
-
-/** An opaque cursor from the previous page's next_cursor. */
-export const Cursor = Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]*$', description: "must be the previous page's next_cursor" });
+import { Cursor, Id, IdParam, LimitParam, WellFormedText } from '../schemas/common.js';
 
 export const PageQuery = Type.Object({ cursor: Type.Optional(Cursor), limit: Type.Optional(LimitParam) }, { additionalProperties: false });
 

@@ -34,3 +34,9 @@ export const ID_DIGITS = '[1-9][0-9]{0,15}';
 export const IdParam = Type.Unsafe<number>({
   allOf: [{ type: 'string', pattern: `^${ID_DIGITS}$`, description: 'must be a positive integer id in decimal digits, without sign, spaces or leading zeros' }, Id],
 });
+
+/** A page size in a query string: digits only (as ids are), 1–50. */
+export const LimitParam = Type.Unsafe<number>({ allOf: [{ type: 'string', pattern: '^[1-9][0-9]?$', description: 'must be a whole number from 1 to 50' }, Type.Integer({ minimum: 1, maximum: 50 })] });
+
+/** An opaque cursor from the previous page's next_cursor. */
+export const Cursor = Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]*$', description: "must be the previous page's next_cursor" });
