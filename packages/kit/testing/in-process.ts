@@ -24,7 +24,7 @@ export function testCallContext(): CallContext {
  * Some methods of a contract under the contract's own name: the ones a service calls of another,
  * which a test's stand-in for that service implements (and nothing else).
  */
-export function contractPart<D extends ServiceDefinition, K extends keyof D['methods'] & string>(
+export function contractPart<D extends ServiceDefinition, const K extends keyof D['methods'] & string>(
   definition: D,
   methods: readonly K[],
 ): { readonly name: string; readonly fullName: string; readonly methods: Pick<D['methods'], K> } {
