@@ -3,6 +3,7 @@
 // light (contract, configuration section); a module's code is loaded only where it is hosted.
 import { checkServiceList } from '#kit/service';
 import { cartEntry } from './cart/entry.js';
+import { chatEntry } from './chat/entry.js';
 import { interactionEntry } from './interaction/entry.js';
 import { messageEntry } from './message/entry.js';
 import { orderEntry } from './order/entry.js';
@@ -13,4 +14,4 @@ import { replyEntry } from './reply/entry.js';
 import { userEntry } from './user/entry.js';
 import { videoEntry } from './video/entry.js';
 
-export const serviceList = checkServiceList([userEntry, videoEntry, interactionEntry, relationEntry, messageEntry, productEntry, cartEntry, orderEntry, payEntry, replyEntry] as const);
+export const serviceList = checkServiceList([userEntry, videoEntry, interactionEntry, relationEntry, messageEntry, productEntry, cartEntry, orderEntry, payEntry, replyEntry, chatEntry] as const);
