@@ -5,9 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createAccountKeys, createTokens } from '#kit/auth';
 import type { Clock } from '#kit/clock';
-import { createPeriodLimit } from '#kit/limit';
+import { createPeriodLimit, createTokenBucket } from '#kit/limit';
+import { createMemoryPresence, createRedisPresence } from '#kit/presence';
 import type { Metrics } from '#kit/observability';
-import { buildGateway, gatewayFaces, selectFaces, startOpsServer, type ConnectedFace, type Face, type HealthCheck, type OpsServer } from '#gateway';
+import { buildGateway, createRoomPresence, gatewayFaces, selectFaces, startOpsServer, type ChatContext, type ConnectedFace, type Face, type HealthCheck, type OpsServer } from '#gateway';
 import { ConfigError, type Config } from './config/index.js';
 import type { Infrastructure } from './infra.js';
 
@@ -37,8 +38,10 @@ export function createGateway(o: { config: Config; infra: Infrastructure; faces:
     codePerIp: limit('code-ip', l.codePerIp),
     codePerMobile: limit('code-mobile', l.codePerMobile),
   };
+  let chat: Promise<ChatContext> | undefined;
   return buildGateway({
     faces: o.faces,
+    chat: () => (chat ??= chatContext(o)),
     tokens: createTokens({ secret: config.auth.jwtSecret, ttlSeconds: config.auth.tokenTtlSeconds, clock }),
     limits,
     // Mobiles read as the user service reads them, for the per-mobile limit keys.
@@ -54,6 +57,35 @@ export function createGateway(o: { config: Config; infra: Infrastructure; faces:
     clock,
     options: { bodyLimitBytes: config.http.bodyLimitBytes, trustProxy: config.http.trustProxy, publicHosts: config.http.publicHosts, cors: config.http.cors, logRequests: config.log.requests, maxUsersPerBatch: HTTP_USERS_PER_REQUEST },
   });
+}
+
+/**
+ * The chat face's context: the broadcast between gateway instances, presence (in Redis when
+ * there is Redis) refreshed by this instance, sends limited per user over the shared limit store.
+ */
+async function chatContext(o: { config: Config; infra: Infrastructure; log: Logger; clock: Clock }): Promise<ChatContext> {
+  const { config, infra, clock } = o;
+  const c = config.chatSocket;
+  const ttlMs = c.presenceTtlSeconds * 1000;
+  const store = infra.redis ? createRedisPresence({ redis: infra.redis, keyPrefix: `${config.cache.redis.keyPrefix}presence:`, ttlMs, clock }) : createMemoryPresence({ ttlMs, clock });
+  const sends = createTokenBucket({ ratePerSec: c.sendsPerSecond, burst: c.sendsPerSecond, keyPrefix: 'gw:chat-send:', store: infra.limitStore, clock });
+  return {
+    broadcast: await infra.broadcast(),
+    presence: createRoomPresence({ presence: store, clock, onError: (err) => o.log.warn({ err }, 'chat: refreshing presence failed; entries not refreshed expire and are joined again at the next refresh') }),
+    takeSend: (userId) => sends.take(String(userId)),
+    settings: {
+      maxConnectionsPerUser: c.maxConnectionsPerUser,
+      maxRoomsPerConnection: c.maxRoomsPerConnection,
+      maxMessageChars: config.chat.maxMessageChars,
+      // A message's characters as JSON escapes at worst (\uXXXX), and the frame around them.
+      maxFrameBytes: config.chat.maxMessageChars * 6 + 1024,
+      maxBufferedBytes: c.maxBufferedBytes,
+      pingIntervalMs: c.pingIntervalSeconds * 1000,
+      idleTimeoutMs: c.idleTimeoutSeconds * 1000,
+      allowedOrigins: c.allowedOrigins,
+    },
+    clock,
+  };
 }
 
 /** Listens on http.host:http.port and returns the URL to print. */

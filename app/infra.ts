@@ -2,7 +2,9 @@
 // disk) or servers (Redis, NATS JetStream, S3). The only place that knows which is which.
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
+import { connect as connectNats } from '@nats-io/transport-node';
 import { createLocalBlobStore, createS3BlobStore, type BlobStore } from '#kit/blob';
+import { createMemoryBroadcast, createNatsBroadcast, type Broadcast } from '#kit/broadcast';
 import { createRedisCacheStore, type CacheStore } from '#kit/cache';
 import { createMemoryLimitStore, createRedisLimitStore, type LimitStore } from '#kit/limit';
 import { connectJetStreamQueue, createMemoryQueue, type Queue } from '#kit/queue';
@@ -23,6 +25,11 @@ export interface Infrastructure {
   readonly database: DatabaseConfig;
   /** Where service instances announce themselves and clients find them. */
   readonly registry: Registry;
+  /**
+   * Fan-out to every gateway instance (the chat room): in process embedded, core NATS on the
+   * servers over a connection of its own, opened by the first call (services never need it).
+   */
+  broadcast(): Promise<Broadcast>;
   readonly checks: HealthCheck[];
   close(): Promise<void>;
 }
@@ -71,6 +78,20 @@ export async function openInfrastructure(config: Config, log: Logger): Promise<I
   closers.push(() => registry.close());
   if (config.registry.driver === 'etcd') checks.push({ name: 'etcd', check: () => registry.ping() });
 
+  let broadcast: Promise<Broadcast> | undefined;
+  const openBroadcast = async (): Promise<Broadcast> => {
+    const onError = (err: unknown) => log.warn({ err }, 'broadcast: a delivery or subscription failed');
+    if (config.queue.driver !== 'nats') return createMemoryBroadcast({ onError });
+    // Reconnects forever: a gateway outlives a NATS restart (the chat streams read back what they missed).
+    const nc = await connectNats({ servers: config.queue.nats.servers, name: 'surge-broadcast', noAsyncTraces: true, maxReconnectAttempts: -1 });
+    const b = createNatsBroadcast({ connection: nc, namespace: config.queue.nats.namespace, onError });
+    closers.push(async () => {
+      await b.close();
+      await nc.close();
+    });
+    return b;
+  };
+
   log.debug({ database: database.dialect, cache: config.cache.driver, queue: config.queue.driver, blob: config.blob.driver }, 'infrastructure ready');
   return {
     cacheStore,
@@ -80,6 +101,7 @@ export async function openInfrastructure(config: Config, log: Logger): Promise<I
     blob,
     database,
     registry,
+    broadcast: () => (broadcast ??= openBroadcast()),
     checks,
     async close() {
       for (const c of closers.reverse()) await c().catch((err: unknown) => log.warn({ err }, 'closing an adapter failed'));

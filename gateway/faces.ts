@@ -3,6 +3,7 @@
 import { UserServiceDefinition } from '#gen/surge/user/v1/user';
 import { douyinRoutes } from './douyin/index.js';
 import { douyinCalls } from './douyin/clients.js';
+import { CHAT_PREFIX, chatCalls, chatFaceRoutes } from './chat/index.js';
 import { defineFace, type Face } from './face.js';
 import { MALL_PREFIX, mallCalls, mallRoutes } from './mall/index.js';
 import { userRoutes } from './routes/users.js';
@@ -35,4 +36,12 @@ export const mallFace = defineFace({
   mount: (app, d) => mallRoutes(app, { clients: d.clients }),
 });
 
-export const gatewayFaces: readonly Face[] = Object.freeze([usersFace, douyinFace, mallFace]);
+/** /api/v1/chat: the chat room's WebSocket and its rooms' routes (chat/). */
+export const chatFace = defineFace({
+  name: 'chat',
+  prefix: CHAT_PREFIX,
+  calls: chatCalls,
+  mount: async (app, d) => chatFaceRoutes(app, { ...(await d.chat()), clients: d.clients, tokens: d.tokens }),
+});
+
+export const gatewayFaces: readonly Face[] = Object.freeze([usersFace, douyinFace, mallFace, chatFace]);

@@ -7,6 +7,7 @@ import type { AccountKeys } from '#kit/auth';
 import type { BlobStore } from '#kit/blob';
 import { systemClock, type Clock } from '#kit/clock';
 import { createAccessLog, lazyChild, type Metrics } from '#kit/observability';
+import type { ChatContext } from './chat/index.js';
 import type { DouyinSettings } from './douyin/index.js';
 import type { ConnectedFace, FaceContext } from './face.js';
 import { installAuth, type TokenVerifier } from './plugins/auth.js';
@@ -32,6 +33,8 @@ export interface GatewayDeps {
   /** Uploads go here, and the gateway serves local blobs from it. */
   blob: BlobStore;
   douyin: DouyinSettings;
+  /** The chat face's context, made when the chat face mounts (it opens the broadcast). */
+  chat: () => Promise<ChatContext>;
   tokens: TokenVerifier & { sign(claims: { sub: number }): string };
   limits: { loginPerIp: Limiter; loginPerAccount: Limiter; codePerIp: Limiter; codePerMobile: Limiter };
   /** How mobiles are read for the per-mobile limits (as the user service reads them). */
@@ -85,7 +88,7 @@ export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
   installObservation(app, d.metrics, createAccessLog(d.logger, d.options.logRequests));
   await installDocs(app);
   await app.register(systemRoutes, { checks: d.checks, metrics: d.metrics, ops: d.ops });
-  const context: FaceContext = { tokens: d.tokens, limits: d.limits, accountKeys: d.accountKeys, blob: d.blob, douyin: d.douyin, maxUsersPerBatch: d.options.maxUsersPerBatch };
+  const context: FaceContext = { tokens: d.tokens, limits: d.limits, accountKeys: d.accountKeys, blob: d.blob, douyin: d.douyin, chat: d.chat, maxUsersPerBatch: d.options.maxUsersPerBatch };
   for (const { face, clients } of d.faces) await face.mount(app, { ...context, clients });
   return app;
 }

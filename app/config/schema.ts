@@ -177,6 +177,25 @@ const systemSections = {
     /** Upload bodies one address may have open before their token (a form field) is read, per gateway process. */
     uploadsPerAddress: int(4, 1),
   }),
+  /** The chat room's WebSocket (gateway/chat, docs/api/chat.md); the rooms and messages are the chat service's section. */
+  chatSocket: section({
+    /** Chat connections one user may hold on one gateway process; one more is refused (429) before the upgrade. */
+    maxConnectionsPerUser: int(5, 1, 1000),
+    /** Rooms one connection may be in at once. */
+    maxRoomsPerConnection: int(20, 1, 1000),
+    /** Messages one user may send per second, from all their connections (across gateway processes on the servers). */
+    sendsPerSecond: int(5, 1, 1000),
+    /** A connection whose unsent frames pass this many bytes reads too slowly: it is closed (4008). */
+    maxBufferedBytes: int(1 << 20, 16_384, 64 << 20),
+    /** The server pings every connection this often; one that did not answer the previous ping is dropped. */
+    pingIntervalSeconds: int(25, 1, 600),
+    /** A connection in no room for this long is closed (4000). */
+    idleTimeoutSeconds: int(60, 5, 86_400),
+    /** A connection's presence lasts this long without a refresh: a dead gateway's users are gone from rooms after it. */
+    presenceTtlSeconds: int(60, 3, 3600),
+    /** Origins (scheme://host[:port]) besides the gateway's own host whose pages may open the socket; ['*'] = any. */
+    allowedOrigins: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { default: [], maxItems: 100 }),
+  }),
   tracing: section({
     /** 'none': no spans at all (and no cost); 'otlp': spans exported to an OpenTelemetry collector. */
     exporter: Type.Union([Type.Literal('none'), Type.Literal('otlp')], { default: 'none' }),

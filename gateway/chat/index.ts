@@ -12,7 +12,7 @@ import { chatSocketRoute } from './socket.js';
 
 export { chatCalls } from './calls.js';
 export type { ChatContext, ChatDeps } from './deps.js';
-export type { RoomPresence } from './presence.js';
+export { createRoomPresence, type RoomPresence } from './presence.js';
 export type { ChatSocketSettings } from './socket.js';
 
 export const CHAT_PREFIX = '/api/v1/chat';
@@ -35,6 +35,7 @@ export async function chatFaceRoutes(app: FastifyInstance, d: ChatDeps): Promise
   app.addHook('onClose', async () => {
     stopResync();
     streams.close();
+    await d.presence.close();
   });
   await app.register(
     async (scope) => {

@@ -104,11 +104,11 @@ export function createSession(d: SessionDeps): Session & { queued(): number } {
       }
       held.length = 0;
     }
-    d.streams.publishEvent(room, frames.joined(room, d.user));
     // Presence is told after the join stands: a presence store that is down costs the room's
     // online list (an error frame says so), not the membership.
     try {
-      await d.presence.join(room, d.connId, d.user);
+      const { cameOnline } = await d.presence.join(room, d.connId, d.user);
+      if (cameOnline) d.streams.publishEvent(room, frames.joined(room, d.user));
       const online = await d.presence.online(room);
       d.out(frames.presence(room, online.users, online.count));
     } catch (err) {
@@ -142,8 +142,13 @@ export function createSession(d: SessionDeps): Session & { queued(): number } {
     joined.delete(room);
     d.streams.detach(room, j.member);
     d.out(frames.left(room, d.user));
-    await d.presence.leave(room, d.connId);
-    d.streams.publishEvent(room, frames.left(room, d.user));
+    await gone(room);
+  }
+
+  /** Tells presence the connection left the room, and the room when it was the user's last. */
+  async function gone(room: number): Promise<void> {
+    const { wentOffline } = await d.presence.leave(room, d.connId);
+    if (wentOffline) d.streams.publishEvent(room, frames.left(room, d.user));
   }
 
   async function send(room: number, content: string, clientMsgId: string): Promise<void> {
@@ -188,8 +193,8 @@ export function createSession(d: SessionDeps): Session & { queued(): number } {
       joined.clear();
       for (const [room, j] of rooms) {
         d.streams.detach(room, j.member);
-        await d.presence.leave(room, d.connId).catch(() => {});
-        d.streams.publishEvent(room, frames.left(room, d.user));
+        // Unreachable presence: the entry expires after its TTL instead.
+        await gone(room).catch(() => {});
       }
     },
   };
