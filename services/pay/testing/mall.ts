@@ -1,26 +1,22 @@
-// The mall's pay service hosted for end-to-end tests the way a process hosts it (startSystem):
+// The mall's pay service hosted for end-to-end tests the way a process hosts it (hostForTests):
 // the real product, cart, order and pay modules, each with its own database, calling each other
 // through the in-process transport with its codec check; the pay module's own simulator. The
 // gateway's notify route is not built yet, so a small local HTTP server stands in for it at
 // pay.notifyUrl: it forwards each POST (body bytes and x-surge-* headers) to HandleNotification,
 // and can hold deliveries until the test lets them through. Embedded by default; `servers` puts
 // the databases on MariaDB and the caches and delays in Redis (share a tag: instances of one system).
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+// Products, addresses and orders come from the mall shop (app/testing/mall-shop.ts).
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig, startSystem, type System } from '#app';
+import type { System } from '#app';
 import { ManualClock } from '#kit/clock';
-import { createLogger } from '#kit/observability';
 import type { Client } from '#kit/rpc';
-import { loadEntry, type ServiceEntry, type ServiceModule } from '#kit/service';
 import { signRequest, SIGNATURE_HEADERS } from '#kit/signature';
-import { OrderServiceDefinition, type Order } from '#gen/surge/order/v1/order';
+import { OrderServiceDefinition } from '#gen/surge/order/v1/order';
 import { PayServiceDefinition, type HandleNotificationReply, type HandleNotificationRequest } from '#gen/surge/pay/v1/pay';
-import { ProductServiceDefinition, type Product } from '#gen/surge/product/v1/product';
-import { serviceList } from '../../index.js';
+import { ProductServiceDefinition } from '#gen/surge/product/v1/product';
+import { hostForTests } from '../../../app/testing/host.js';
+import { mallShop, type MallShop } from '../../../app/testing/mall-shop.js';
 import { encodeNotification, type PaymentNotification } from '../notification.js';
 import { SIMULATOR_KEY_ID } from '../simulator/simulator.js';
 import { simulatorSecret } from '../simulator/secret.js';
@@ -42,7 +38,7 @@ export interface Forwarded {
   outcome: { reply: HandleNotificationReply } | { error: unknown };
 }
 
-export interface PayMall {
+export interface PayMall extends MallShop {
   system: System;
   pay: Client<typeof PayServiceDefinition>;
   orders: Client<typeof OrderServiceDefinition>;
@@ -54,11 +50,6 @@ export interface PayMall {
   release(): void;
   /** Order timeouts this instance ran. */
   expiryOf(orderId: number): Promise<ExpiryOutcome>;
-  /** A product on sale in a fresh category, 10.00 unless told. */
-  product(stock: number, priceCents?: number): Promise<Product>;
-  stockOf(productId: number): Promise<number>;
-  /** An order of one product for the user, at an address made for it. */
-  order(userId: number, productId: number, quantity?: number): Promise<Order>;
   /** A HandleNotification request signed as the simulator signs it (its key, the notify path). */
   signed(n: PaymentNotification, o?: { signedAt?: number; secret?: Uint8Array }): HandleNotificationRequest;
   close(): Promise<void>;
@@ -69,12 +60,6 @@ type ExpiryOutcome = string;
 
 const FIELD_KEY = Buffer.alloc(32, 5).toString('base64');
 
-function entryNamed(name: string): ServiceEntry {
-  const listed = (serviceList as readonly ServiceEntry[]).find((e) => e.name === name);
-  if (!listed) throw new Error(`services/index.ts lists no ${name} service`);
-  return listed;
-}
-
 /** Resolves once cond() holds, checking every 10 ms; rejects after timeoutMs. */
 export async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -84,10 +69,7 @@ export async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 
   }
 }
 
-let seq = 0;
-
 export async function startPayMall(o: PayMallOptions = {}): Promise<PayMall> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'surge-pay-'));
   const forwarded: Forwarded[] = [];
   let gate: { promise: Promise<void>; open: () => void } | undefined;
   let pay: Client<typeof PayServiceDefinition> | undefined;
@@ -113,42 +95,26 @@ export async function startPayMall(o: PayMallOptions = {}): Promise<PayMall> {
   await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
   const { port } = gateway.address() as AddressInfo;
 
-  const entries = ['product', 'cart', 'order', 'pay'].map(entryNamed);
-  const modules: ServiceModule[] = await Promise.all(entries.map(loadEntry));
-  const overrides: Record<string, unknown> = {
-    dataDir,
-    'log.level': 'silent',
-    'rpc.codecCheck': true,
-    'auth.jwtSecret': 'pay-tests-'.padEnd(40, 'x'),
-    'auth.fieldKey': FIELD_KEY,
-    'product.demoData': false,
-    'order.paymentTimeoutSeconds': o.paymentTimeoutSeconds ?? 3600,
-    'pay.notifyUrl': `http://127.0.0.1:${port}${NOTIFY_PATH}`,
-    'pay.simulatorDelayMs': o.simulatorDelayMs ?? 20,
-  };
-  if (o.servers) {
-    Object.assign(overrides, {
-      'database.driver': 'mysql',
-      'database.mysql.databasePrefix': `surgetest_${o.servers.tag}`,
-      'cache.driver': 'redis',
-      'cache.redis.keyPrefix': `surgetest:${o.servers.tag}:`,
-      'ids.workerId': o.servers.workerId,
-    });
-  }
   const expiries = new Map<number, ExpiryOutcome>();
-  const system = await startSystem(loadConfig({ env: {}, overrides }), {
-    logger: createLogger({ level: 'silent' }),
-    listen: false,
-    modules,
+  const { system, close } = await hostForTests({
+    services: ['product', 'cart', 'order', 'pay'],
+    config: {
+      'auth.fieldKey': FIELD_KEY,
+      'product.demoData': false,
+      'order.paymentTimeoutSeconds': o.paymentTimeoutSeconds ?? 3600,
+      'pay.notifyUrl': `http://127.0.0.1:${port}${NOTIFY_PATH}`,
+      'pay.simulatorDelayMs': o.simulatorDelayMs ?? 20,
+    },
     overrides: { onOrderExpired: (orderId: number, outcome: ExpiryOutcome) => void expiries.set(orderId, outcome) },
+    ...(o.servers ? { servers: o.servers } : {}),
   });
   pay = system.client(PayServiceDefinition);
   const orders = system.client(OrderServiceDefinition);
   const products = system.client(ProductServiceDefinition);
-  const addressOf = new Map<number, number>();
   const secret = simulatorSecret('', FIELD_KEY);
 
   return {
+    ...mallShop({ products, orders }),
     system,
     pay,
     orders,
@@ -167,23 +133,6 @@ export async function startPayMall(o: PayMallOptions = {}): Promise<PayMall> {
       await until(() => expiries.has(orderId), 15_000, `the payment timeout of order ${orderId}`);
       return expiries.get(orderId)!;
     },
-    async product(stock, priceCents = 1000) {
-      seq += 1;
-      const category = await products.createCategory({ name: `p${seq}-${randomBytes(2).toString('hex')}`, parentId: 0, sort: 0 });
-      return products.createProduct({ name: `product ${seq}`, categoryId: category.id, priceCents, stock, subtitle: '', detail: '', imageUrls: [`https://img.example/${seq}.jpg`] });
-    },
-    async stockOf(productId) {
-      const { products: found } = await products.getProducts({ ids: [productId] });
-      return found[0]!.stock;
-    },
-    async order(userId, productId, quantity = 1) {
-      let addressId = addressOf.get(userId);
-      if (addressId === undefined) {
-        addressId = (await orders.addAddress({ userId, name: 'Li Lei', phone: '13800138000', province: 'Zhejiang', city: 'Hangzhou', district: 'Xihu', detail: '1 Wensan Road', isDefault: false })).id;
-        addressOf.set(userId, addressId);
-      }
-      return orders.createOrder({ userId, addressId, items: [{ productId, quantity }], fromCart: false, idempotencyKey: '' });
-    },
     signed(n, so = {}) {
       const body = encodeNotification(n);
       const headers = signRequest({ method: 'POST', path: NOTIFY_PATH, body }, { id: SIMULATOR_KEY_ID, secret: so.secret ?? secret }, so.signedAt === undefined ? {} : { clock: new ManualClock(so.signedAt) });
@@ -191,9 +140,8 @@ export async function startPayMall(o: PayMallOptions = {}): Promise<PayMall> {
     },
     async close() {
       gate?.open();
-      await system.close();
+      await close();
       await new Promise<void>((resolve) => gateway.close(() => resolve()));
-      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
