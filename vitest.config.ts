@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
 // package.json "imports" map (#kit/*, #services/*, …) at .ts files instead of dist/.
 export default defineConfig({
   resolve: { conditions: ['surge-source', 'node', 'import', 'default'] },
-  ssr: { resolve: { conditions: ['surge-source', 'node', 'import', 'default'], externalConditions: ['surge-source'] } },
+  // Vitest hands these to the test processes as node --conditions; 'import' among them would make
+  // require() take a package's ESM entry (ws's wrapper.mjs, which @fastify/websocket cannot use).
+  ssr: { resolve: { conditions: ['surge-source', 'node', 'default'], externalConditions: ['surge-source'] } },
   test: {
     include: ['packages/**/*.test.ts', 'services/**/*.test.ts', 'gateway/**/*.test.ts', 'app/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
