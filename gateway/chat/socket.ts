@@ -24,6 +24,9 @@ import { createSession, MAX_QUEUED_FRAMES, type Session } from './session.js';
 /** The close codes the socket uses (docs/api/chat.md). */
 export const CLOSE = { idle: 4000, slow: 4008, flooding: 4029, goingAway: 1001 } as const;
 
+/** How long a slow reader's close may wait behind its unread frames before the socket is cut. */
+const SLOW_CLOSE_GRACE_MS = 1000;
+
 /** The sub-protocol a client offers (with `bearer.<token>`) and the server answers. */
 export const CHAT_PROTOCOL = 'surge-chat';
 
@@ -123,6 +126,9 @@ export async function chatSocketRoute(app: FastifyInstance, d: ChatSocketDeps): 
         if (socket.bufferedAmount > s.maxBufferedBytes) {
           closing = true;
           socket.close(CLOSE.slow, 'slow consumer: messages were not read in time');
+          // The close frame waits behind what the client did not read: a client that reads again
+          // gets it, one that does not is cut off instead of holding its buffer until the close times out.
+          d.clock.after(SLOW_CLOSE_GRACE_MS, () => socket.terminate());
           return false;
         }
         socket.send(frame);

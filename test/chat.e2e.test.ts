@@ -1,0 +1,257 @@
+// The chat room end to end over a real WebSocket, in embedded mode and on the real servers:
+// rooms over HTTP, messages in per-room order to every member, recovery after a reconnect with
+// since_seq (nothing missed, nothing twice), resends stored once, private rooms closed to
+// strangers, presence, and the limits (sends per second, a slow reader cut off, connections per
+// user, Origin, token).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireServer, servers } from '#kit/testing';
+import { connectChat, stalledChat, type ChatClient, type ChatFrame, type Refusal } from './chat-client.js';
+import { startTestSystem, type Mode, type TestSystem } from './harness.js';
+
+const onServers = (await requireServer(servers.mariadb)) && (await requireServer(servers.redis)) && (await requireServer(servers.nats));
+const modes: Mode[] = onServers ? ['embedded', 'servers'] : ['embedded'];
+const CHAT = '/api/v1/chat';
+
+describe.each(modes)('chat room (%s)', (mode) => {
+  let sys: TestSystem;
+  let n = 0;
+  const clients: ChatClient[] = [];
+
+  beforeAll(async () => {
+    // Sends limited high enough for the test that fills a slow reader's buffers (the kernel's
+    // socket buffers alone can hold tens of MB on loopback) with 27 KB messages.
+    sys = await startTestSystem(mode, { 'chatSocket.sendsPerSecond': 1000, 'chatSocket.maxBufferedBytes': 16_384, 'chatSocket.maxConnectionsPerUser': 3, 'chat.maxMessageChars': 10_000 });
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.close().catch(() => undefined);
+    await sys?.stop();
+  });
+
+  const call = async (method: string, url: string, token?: string, body?: unknown) => {
+    const res = await fetch(sys.url + url, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const signUp = async () => {
+    const res = await call('POST', '/api/v1/users/register', undefined, { username: `chat${Date.now().toString(36)}${n++}`, password: 'secret123' });
+    expect(res.status).toBe(201);
+    return res.body as { id: number; token: string };
+  };
+  const room = async (token: string, name: string, priv = false) => {
+    const res = await call('POST', `${CHAT}/rooms`, token, { name, private: priv });
+    expect(res.status).toBe(201);
+    return res.body.room as { id: number; epoch: string; last_seq: number };
+  };
+  const connect = async (token: string) => {
+    const c = await connectChat(sys.url, token);
+    clients.push(c);
+    return c;
+  };
+  const join = async (c: ChatClient, id: number, sinceSeq?: number) => {
+    const from = c.frames.length;
+    c.send({ type: 'join', room: id, ...(sinceSeq === undefined ? {} : { since_seq: sinceSeq }) });
+    await c.next((f) => f.type === 'presence' && f.room === id, `presence of room ${id}`, from);
+  };
+  const say = async (c: ChatClient, id: number, content: string, clientMsgId: string) => {
+    const from = c.frames.length;
+    c.send({ type: 'send', room: id, content, client_msg_id: clientMsgId });
+    const f = await c.next((x) => (x.type === 'ack' || x.type === 'error') && x.client_msg_id === clientMsgId, `answer to ${clientMsgId}`, from);
+    if (f.type === 'error') throw new Error(`send ${clientMsgId} refused: ${JSON.stringify(f)}`);
+    return f.seq as number;
+  };
+  const waitSeqs = async (c: ChatClient, id: number, count: number) => {
+    await c.next(() => c.seqs(id).length >= count, `${count} messages of room ${id}`);
+    return c.seqs(id);
+  };
+
+  it('delivers every message to every member in seq order, with the sender and masked content', async () => {
+    const [a, b] = [await signUp(), await signUp()];
+    const r = await room(a.token, '大厅 lobby');
+    const [ca, cb] = [await connect(a.token), await connect(b.token)];
+    await join(ca, r.id);
+    await join(cb, r.id);
+    // Both send at once: whatever seqs the service gives, each member sees 1..20 in order.
+    await Promise.all([...Array.from({ length: 10 }, (_, i) => say(ca, r.id, `a${i}`, `a${i}`)), ...Array.from({ length: 10 }, (_, i) => say(cb, r.id, `b${i}`, `b${i}`))]);
+    const want = Array.from({ length: 20 }, (_, i) => i + 1);
+    expect(await waitSeqs(ca, r.id, 20)).toEqual(want);
+    expect(await waitSeqs(cb, r.id, 20)).toEqual(want);
+    await say(ca, r.id, 'what the fuck 你好', 'masked');
+    const m = await cb.next((f) => f.type === 'message' && f.client_msg_id === 'masked', 'the masked message');
+    expect(m).toMatchObject({ room: r.id, seq: 21, content: 'what the **** 你好', from: { id: a.id } });
+    const history = await call('GET', `${CHAT}/rooms/${r.id}/messages?limit=50`, b.token);
+    expect(history.status).toBe(200);
+    expect(history.body.messages.map((x: { seq: number }) => x.seq)).toEqual([...want, 21].reverse());
+    expect(history.body).toMatchObject({ is_end: true, epoch: r.epoch, last_seq: 21 });
+  });
+
+  it('a member back with since_seq gets exactly what it missed, then the live messages, each once', async () => {
+    const [a, b] = [await signUp(), await signUp()];
+    const r = await room(a.token, 'recovery');
+    const ca = await connect(a.token);
+    await join(ca, r.id);
+    let cb = await connect(b.token);
+    await join(cb, r.id);
+    for (let i = 1; i <= 3; i++) await say(ca, r.id, `m${i}`, `m${i}`);
+    expect(await waitSeqs(cb, r.id, 3)).toEqual([1, 2, 3]);
+    await cb.close();
+    for (let i = 4; i <= 9; i++) await say(ca, r.id, `m${i}`, `m${i}`);
+    cb = await connect(b.token);
+    const from = cb.frames.length;
+    cb.send({ type: 'join', room: r.id, since_seq: 3 });
+    // A live message while the missed ones are read: it comes after them, once.
+    const live = say(ca, r.id, 'm10', 'm10');
+    await live;
+    expect(await waitSeqs(cb, r.id, 7)).toEqual([4, 5, 6, 7, 8, 9, 10]);
+    const joined = await cb.next((f) => f.type === 'joined' && f.last_seq !== undefined, 'join confirmation', from);
+    expect(joined).toMatchObject({ room: r.id, epoch: r.epoch });
+    await say(ca, r.id, 'm11', 'm11');
+    expect(await waitSeqs(cb, r.id, 8)).toEqual([4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
+  it('a resent send with the same client_msg_id is stored once and acknowledged with the same seq', async () => {
+    const a = await signUp();
+    const r = await room(a.token, 'resend');
+    const ca = await connect(a.token);
+    await join(ca, r.id);
+    const first = await say(ca, r.id, 'once', 'same-key');
+    const again = await say(ca, r.id, 'once more', 'same-key');
+    expect(again).toBe(first);
+    const history = await call('GET', `${CHAT}/rooms/${r.id}/messages`, a.token);
+    expect(history.body.messages).toHaveLength(1);
+    expect(history.body.messages[0]).toMatchObject({ content: 'once', client_msg_id: 'same-key' });
+  });
+
+  it("a private room is closed to a stranger: no join, no history, no sends, no listing; the owner's invitation opens it", async () => {
+    const [owner, stranger, other] = [await signUp(), await signUp(), await signUp()];
+    const r = await room(owner.token, 'secret', true);
+    const cs = await connect(stranger.token);
+    const from = cs.frames.length;
+    cs.send({ type: 'join', room: r.id });
+    const refused = await cs.next((f) => f.type === 'error' && f.room === r.id, 'the refused join', from);
+    expect(refused.code).toBe(40401);
+    cs.send({ type: 'send', room: r.id, content: 'hi', client_msg_id: 'x1' });
+    expect((await cs.next((f) => f.type === 'error' && f.client_msg_id === 'x1', 'the refused send')).code).toBe(40902);
+    expect((await call('GET', `${CHAT}/rooms/${r.id}/messages`, stranger.token)).status).toBe(404);
+    expect((await call('GET', `${CHAT}/rooms`, stranger.token)).body.rooms.map((x: { id: number }) => x.id)).not.toContain(r.id);
+    // Only the owner adds members; the stranger cannot add themselves or anyone.
+    expect((await call('POST', `${CHAT}/rooms/${r.id}/members`, stranger.token, { user_id: stranger.id })).status).toBe(404);
+    expect((await call('POST', `${CHAT}/rooms/${r.id}/members`, owner.token, { user_id: 9_007_199_254_740_991 })).status).toBe(404);
+    expect((await call('POST', `${CHAT}/rooms/${r.id}/members`, owner.token, { user_id: stranger.id })).body).toEqual({ added: true });
+    expect((await call('POST', `${CHAT}/rooms/${r.id}/members`, stranger.token, { user_id: other.id })).status).toBe(403);
+    await join(cs, r.id);
+    expect((await call('GET', `${CHAT}/rooms/${r.id}/messages`, stranger.token)).status).toBe(200);
+  });
+
+  it('presence: the room sees who is online, and who comes and goes', async () => {
+    const [a, b] = [await signUp(), await signUp()];
+    const r = await room(a.token, 'presence');
+    const ca = await connect(a.token);
+    await join(ca, r.id);
+    const cb = await connect(b.token);
+    const from = cb.frames.length;
+    cb.send({ type: 'join', room: r.id });
+    const p = await cb.next((f) => f.type === 'presence' && f.room === r.id, 'presence', from);
+    expect(p.count).toBe(2);
+    expect((p.online as { id: number }[]).map((u) => u.id).sort()).toEqual([a.id, b.id].sort());
+    await ca.next((f) => f.type === 'joined' && (f.user as { id: number }).id === b.id && f.last_seq === undefined, 'b joined');
+    await cb.close();
+    await ca.next((f) => f.type === 'left' && (f.user as { id: number }).id === b.id, 'b left');
+  });
+
+  it('limits: frames are checked, a slow reader is cut off while others keep receiving', async () => {
+    const [a, b, c] = [await signUp(), await signUp(), await signUp()];
+    const r = await room(a.token, 'limits');
+    const ca = await connect(a.token);
+    await join(ca, r.id);
+    // Frames are checked field by field before any work.
+    ca.send('{"type":"send","room":1');
+    expect(await ca.next((f) => f.type === 'error' && f.field === 'frame', 'a bad frame refused')).toMatchObject({ code: 40001 });
+    // A reader that stops reading: once the socket buffers between them are full (the kernel's
+    // alone hold tens of MB on loopback), its unsent frames pass 16 KiB and the server drops it,
+    // while b keeps receiving and is told it left. Three senders of 27 KB messages fill them.
+    const slow = await stalledChat(sys.url, c.token, r.id);
+    const cb = await connect(b.token);
+    await join(cb, r.id);
+    let dropped = false;
+    const left = cb.next((f) => f.type === 'left' && (f.user as { id: number }).id === c.id, 'the slow reader left').then(() => (dropped = true));
+    const big = '汉'.repeat(9000);
+    const flood = async (sender: ChatClient, tag: string) => {
+      for (let i = 0; !dropped && i < 3000; i++) await say(sender, r.id, big, `${tag}${i}`);
+    };
+    const senders = [ca, ...(await Promise.all([signUp(), signUp()]).then((us) => Promise.all(us.map(async (u) => {
+      const s = await connect(u.token);
+      await join(s, r.id);
+      return s;
+    }))))];
+    await Promise.all([...senders.map((s, i) => flood(s, `big${i}-`)), left]);
+    expect(dropped).toBe(true);
+    // Reading again, the slow client finds its connection closed; the close frame, when it got
+    // through behind the unread messages, says 4008.
+    expect([4008, undefined]).toContain(await slow.drain());
+    const last = await say(ca, r.id, 'after the slow one left', 'after');
+    await cb.next((f) => f.type === 'message' && f.seq === last, 'b still receives');
+  }, 120_000);
+
+  it('a client that floods frames faster than they are handled is closed (4029)', async () => {
+    const a = await signUp();
+    const r = await room(a.token, 'flood');
+    const ca = await connect(a.token);
+    await join(ca, r.id);
+    const closed = ca.closed();
+    for (let i = 0; i < 200; i++) ca.send({ type: 'send', room: r.id, content: `flood ${i}`, client_msg_id: `f${i}` });
+    expect((await closed).code).toBe(4029);
+  });
+
+  it('refuses before the upgrade: no token, a bad token, another site, too many connections', async () => {
+    const a = await signUp();
+    const refusal = (p: Promise<unknown>) => p.then(() => ({ status: 0, body: 'connected' }), (err: Refusal) => err);
+    expect((await refusal(connectChat(sys.url, ''))).status).toBe(401);
+    expect((await refusal(connectChat(sys.url, 'not-a-token'))).status).toBe(401);
+    const evil = await refusal(connectChat(sys.url, a.token, { origin: 'https://evil.example' }));
+    expect(evil.status).toBe(403);
+    expect(evil.body).toContain('Origin');
+    expect((await refusal(connectChat(sys.url, a.token, { origin: sys.url }))).status).toBe(0);
+    const byQuery = await connectChat(sys.url, a.token, { tokenIn: 'query' });
+    clients.push(byQuery);
+    const third = await connectChat(sys.url, a.token);
+    clients.push(third);
+    // The one connected with origin above is still open: that makes three.
+    expect((await refusal(connectChat(sys.url, a.token))).status).toBe(429);
+  });
+});
+
+describe.each(modes)('chat sends per user (%s)', (mode) => {
+  let sys: TestSystem;
+  beforeAll(async () => {
+    sys = await startTestSystem(mode, { 'chatSocket.sendsPerSecond': 2 });
+  });
+  afterAll(async () => sys?.stop());
+
+  it('past chatSocket.sendsPerSecond a send is refused (RateLimited) and stores nothing; the accepted ones are stored once each', async () => {
+    const reg = await fetch(`${sys.url}/api/v1/users/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `rate${Date.now().toString(36)}`, password: 'secret123' }) });
+    const { token } = (await reg.json()) as { token: string };
+    const made = await fetch(`${sys.url}${CHAT}/rooms`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'rate' }) });
+    const { room } = (await made.json()) as { room: { id: number } };
+    const c = await connectChat(sys.url, token);
+    try {
+      c.send({ type: 'join', room: room.id });
+      await c.next((f) => f.type === 'presence', 'joined');
+      const started = Date.now();
+      for (let i = 0; i < 30; i++) c.send({ type: 'send', room: room.id, content: `m${i}`, client_msg_id: `r${i}` });
+      await c.next(() => c.frames.filter((f) => f.type === 'ack' || (f.type === 'error' && typeof f.client_msg_id === 'string')).length === 30, 'an answer to each send');
+      const seconds = (Date.now() - started) / 1000;
+      const acks = c.frames.filter((f) => f.type === 'ack');
+      const refused = c.frames.filter((f) => f.type === 'error' && typeof f.client_msg_id === 'string');
+      for (const f of refused) expect(f.code).toBe(42901);
+      // A burst of 2, then 2 per second while the 30 were handled.
+      expect(acks.length).toBeGreaterThanOrEqual(2);
+      expect(acks.length).toBeLessThanOrEqual(2 + Math.ceil(2 * seconds) + 1);
+      const history = await fetch(`${sys.url}${CHAT}/rooms/${room.id}/messages?limit=50`, { headers: { authorization: `Bearer ${token}` } });
+      expect(((await history.json()) as { messages: unknown[] }).messages).toHaveLength(acks.length);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+export type { ChatFrame };
