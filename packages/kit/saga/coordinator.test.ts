@@ -3,12 +3,13 @@
 // made in order, and the stored row. Coordinators "crash" by closing while a branch call is held:
 // their lease stops being renewed, as a killed process's does (test/saga-crash.test.ts kills one).
 import { randomUUID } from 'node:crypto';
+import type { Kysely, KyselyPlugin } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { ManualClock } from '#kit/clock';
 import { Code, errors, SurgeError } from '#kit/errors';
-import type { ServiceDatabase } from '#kit/store';
+import type { Migration, ServiceDatabase } from '#kit/store';
 import { refusalOf, testDatabases } from '#kit/testing';
 import { createSagaCoordinator, defineSaga, sagaMigrations, type SagaCoordinatorOptions, type SagaTables } from './index.js';
 import { effectBranches, effectsOf, failing, gate, outOfStock, participantMigrations, type Hooks, type ParticipantTables } from './testing/participants.js';
@@ -46,6 +47,58 @@ async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 10_000)
   }
 }
 
+/** A table of the coordinating service's own, written alongside a new transaction (as order keys are). */
+interface CallerTables extends SagaTables {
+  caller_keys: { idem_key: string; gid: string };
+}
+const coordinatorMigrations: Record<string, Migration> = {
+  ...sagaMigrations,
+  '0001_caller_keys': {
+    up: (db: Kysely<any>) =>
+      db.schema.createTable('caller_keys').addColumn('idem_key', 'varchar(64)', (c) => c.primaryKey()).addColumn('gid', 'varchar(64)', (c) => c.notNull()).execute(),
+  },
+};
+
+/**
+ * The database with its writes counted: statements other than SELECT, and commits (a
+ * transaction, or a write outside one). Only for tests driving one transaction at a time.
+ */
+function countingWrites<DB>(sdb: ServiceDatabase<DB>): { db: ServiceDatabase<DB>; counts: { writes: number; commits: number } } {
+  const counts = { writes: 0, commits: 0 };
+  let inside = 0;
+  const plugin: KyselyPlugin = {
+    transformQuery({ node }) {
+      if (node.kind !== 'SelectQueryNode') {
+        counts.writes++;
+        if (inside === 0) counts.commits++;
+      }
+      return node;
+    },
+    transformResult: async ({ result }) => result,
+  };
+  const db = sdb.db.withPlugin(plugin);
+  const counted: ServiceDatabase<DB> = {
+    db,
+    dialect: sdb.dialect,
+    async transaction(fn) {
+      inside++;
+      try {
+        const result = await db.transaction().execute(fn);
+        counts.commits++;
+        return result;
+      } finally {
+        inside--;
+      }
+    },
+    ping: () => sdb.ping(),
+    insertReturningId: (table, values, o) => sdb.insertReturningId(table, values, { executor: o?.executor ?? db }),
+    insertIgnore: (table, values, o) => sdb.insertIgnore(table, values, { executor: o?.executor ?? db }),
+    upsert: (table, values, o) => sdb.upsert(table, values, { ...o, executor: o.executor ?? db }),
+    close: async () => undefined,
+  };
+  return { db: counted, counts };
+}
+
 for (const kind of await testDatabases()) {
   describe.skipIf(!kind.available)(`saga coordinator on ${kind.name}`, () => {
     const closers: (() => Promise<unknown>)[] = [];
@@ -56,7 +109,7 @@ for (const kind of await testDatabases()) {
 
     /** Fresh databases for one test: the coordinator's and one participant's. */
     async function setup() {
-      const coordinatorDb = await kind.open<SagaTables>('orders', sagaMigrations);
+      const coordinatorDb = await kind.open<CallerTables>('orders', coordinatorMigrations);
       const participantDb = (await kind.open<ParticipantTables>('stock', participantMigrations)) as ServiceDatabase<ParticipantTables>;
       const clock = new ManualClock();
       const calls: string[] = [];
@@ -88,6 +141,74 @@ for (const kind of await testDatabases()) {
       expect(stored.finished_at).toBeLessThanOrEqual(t.clock.now());
       expect(await t.branchRows(outcome.gid)).toEqual(['stock:done/none', 'order:done/none']);
       expect(await registry.metrics()).toMatch(/surge_saga_transactions_total\{saga="order.create",outcome="succeeded"\} 1/);
+    });
+
+    it('straight through, the row is written in one commit per branch plus its creation: each step\'s first call counted by the write before it, the last move finishing it', async () => {
+      const t = await setup();
+      const { db, counts } = countingWrites(t.coordinatorDb);
+      const attempts: number[] = [];
+      const seen = { before: (call: { attempt: number }) => void attempts.push(call.attempt) };
+      const def = t.saga({ 'stock.action': seen, 'order.action': seen });
+      // No clock moves here, so no lease renewal adds a write.
+      const outcome = await t.coordinator([def], { db }).run(def, payload);
+      expect(outcome.status).toBe('succeeded');
+      expect(attempts).toEqual([1, 1]);
+      expect(await t.effects(outcome.gid)).toEqual(['order.action', 'stock.action']);
+      expect(await t.row(outcome.gid)).toMatchObject({ status: 'succeeded', owner: '', lease_until: 0, step: 2, attempts: 0 });
+      expect(await t.branchRows(outcome.gid)).toEqual(['stock:done/none', 'order:done/none']);
+      // The creation (the row, its branch rows) and two moves; a MariaDB move is one joined UPDATE.
+      expect(counts.commits).toBe(3);
+      expect(counts.writes).toBe(t.coordinatorDb.dialect === 'mysql' ? 4 : 6);
+    });
+
+    it('a move whose owner lost the transaction changes neither the cursor nor the branch row', async () => {
+      const t = await setup();
+      const held = gate();
+      const def = t.saga({ 'stock.action': { after: held.hook } });
+      const a = t.coordinator([def]);
+      const running = a.run(def, payload);
+      await held.reached;
+      const gid = (await t.coordinatorDb.db.selectFrom('surge_saga').select('gid').executeTakeFirstOrThrow()).gid;
+      // Another instance took it (as a claim after an expired lease does), while the call was in flight.
+      await t.coordinatorDb.db.updateTable('surge_saga').set({ owner: 'someone-else' }).where('gid', '=', gid).execute();
+      held.release();
+      expect(await running).toEqual({ gid, status: 'pending' });
+      expect(await t.row(gid)).toMatchObject({ status: 'running', owner: 'someone-else', step: 0, attempts: 1 });
+      expect(await t.branchRows(gid)).toEqual(['stock:pending/none', 'order:pending/none']);
+    });
+
+    it('alongside: the caller\'s writes commit with a new transaction\'s row, or neither when they throw; not called for a gid that exists', async () => {
+      const t = await setup();
+      const def = t.saga();
+      const c = t.coordinator([def]);
+      const keyOf = (gid: string, key: string) => async (trx: Kysely<any>) => {
+        const inserted = await t.coordinatorDb.insertIgnore('caller_keys', { idem_key: key, gid }, { executor: trx });
+        if (!inserted) throw new SurgeError(Code.AlreadyExists, `key ${key} is taken`);
+      };
+      const keys = () => t.coordinatorDb.db.selectFrom('caller_keys').selectAll().orderBy('idem_key').execute();
+      expect(await c.run(def, payload, { gid: 'g-1', alongside: keyOf('g-1', 'k-1') })).toEqual({ gid: 'g-1', status: 'succeeded' });
+      expect(await keys()).toEqual([{ idem_key: 'k-1', gid: 'g-1' }]);
+
+      // The key is taken: no transaction, no branch called, the error passes through.
+      await expect(c.run(def, payload, { gid: 'g-2', alongside: keyOf('g-2', 'k-1') })).rejects.toMatchObject({ code: Code.AlreadyExists });
+      expect(await t.coordinatorDb.db.selectFrom('surge_saga').select('gid').where('gid', '=', 'g-2').execute()).toEqual([]);
+      expect(await t.coordinatorDb.db.selectFrom('surge_saga_branch').select('gid').where('gid', '=', 'g-2').execute()).toEqual([]);
+      expect(t.calls).toEqual(['stock.action', 'order.action']);
+
+      // A gid that exists: its outcome, and the caller's writes are not made.
+      let called = false;
+      expect(await c.run(def, payload, { gid: 'g-1', alongside: async () => void (called = true) })).toEqual({ gid: 'g-1', status: 'succeeded' });
+      expect(called).toBe(false);
+
+      // Eight transactions racing for one key: exactly one is written and driven.
+      const raced = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => c.run(def, payload, { gid: `r-${i}`, alongside: keyOf(`r-${i}`, 'k-race') })));
+      const won = raced.filter((r) => r.status === 'fulfilled');
+      expect(won).toHaveLength(1);
+      expect(raced.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.code === Code.AlreadyExists)).toBe(true);
+      const winner = (won[0] as PromiseFulfilledResult<{ gid: string; status: string }>).value;
+      expect(winner.status).toBe('succeeded');
+      expect((await keys()).find((k) => k.idem_key === 'k-race')).toEqual({ idem_key: 'k-race', gid: winner.gid });
+      expect((await t.coordinatorDb.db.selectFrom('surge_saga').select('gid').where('gid', 'like', 'r-%').execute()).map((r) => r.gid)).toEqual([winner.gid]);
     });
 
     it('a business refusal compensates every branch that may have run, in reverse, the refused one included (a no-op through its barrier)', async () => {
@@ -237,6 +358,8 @@ for (const kind of await testDatabases()) {
       const running = a.run(defA, payload);
       await held.reached;
       const crashed = a.close(); // renewals stop; the held call is still in flight, as in a hung process
+      // The held call was counted before it was made (by the move past the stock branch).
+      expect(await t.coordinatorDb.db.selectFrom('surge_saga').select(['step', 'attempts']).executeTakeFirstOrThrow()).toEqual({ step: 1, attempts: 1 });
       const b = t.coordinator([t.saga()]);
       t.clock.advance(LEASE - 1);
       expect(await b.resumeExpired()).toEqual([]); // not before the lease ran out

@@ -6,6 +6,7 @@
 // operator's side.
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import type { Kysely } from 'kysely';
 import { Counter, type Registry } from 'prom-client';
 import { startEvery, type EveryJob } from '#kit/clock';
 import { Code, SurgeError, errors } from '#kit/errors';
@@ -23,8 +24,11 @@ export interface SagaCoordinator {
    * it ended ('pending' when this instance stopped first: another resumes it). The row is written
    * before the first branch runs, so a crash at any point leaves it to be resumed. A gid (default
    * a random UUID) that exists already starts nothing: the outcome is that transaction's.
+   * alongside: the caller's own writes in the coordinator's database (an idempotency key), made in
+   * the local transaction that writes the new row, so both commit or neither; not called when the
+   * gid exists. When it throws, nothing is written and run() rejects with its error.
    */
-  run<P>(saga: SagaDefinition<P>, payload: P, options?: { gid?: string }): Promise<SagaOutcome>;
+  run<P>(saga: SagaDefinition<P>, payload: P, options?: { gid?: string; alongside?: (trx: Kysely<any>) => Promise<void> }): Promise<SagaOutcome>;
   /** Starts the background loop: resume expired leases every pollMs (at once too), prune once a minute. */
   start(): void;
   /** Claims the transactions whose lease ran out now and drives them; resolves when those drives end. */
@@ -60,8 +64,9 @@ export function createSagaCoordinator(options: SagaCoordinatorOptions): SagaCoor
     if (closing.signal.aborted) throw new SurgeError(Code.Unavailable, 'the saga coordinator is closed', { details: { dependency: 'saga coordinator' } });
   };
 
-  const launch = (row: SagaRow, saga: SagaDefinition<unknown>): Promise<SagaOutcome> => {
-    const driven = drive(row, saga, deps).finally(() => driving.delete(row.gid));
+  /** counted: the row already counts its next call (run() wrote it so). */
+  const launch = (row: SagaRow, saga: SagaDefinition<unknown>, counted = false): Promise<SagaOutcome> => {
+    const driven = drive(row, saga, deps, counted).finally(() => driving.delete(row.gid));
     driving.set(row.gid, driven);
     return driven;
   };
@@ -107,13 +112,16 @@ export function createSagaCoordinator(options: SagaCoordinatorOptions): SagaCoor
       const gid = runOptions.gid === undefined ? randomUUID() : checkRefPart('gid', runOptions.gid);
       const json = encodePayload(payload, o.maxPayloadBytes);
       const now = o.clock.now();
-      const created = await store.create({ gid, saga: saga.name, payload: json, owner: o.owner, leaseUntil: now + o.leaseMs, now, branches: saga.branches.map((b) => b.name) });
+      const created = await store.create({
+        gid, saga: saga.name, payload: json, owner: o.owner, leaseUntil: now + o.leaseMs, now, branches: saga.branches.map((b) => b.name),
+        ...(runOptions.alongside ? { alongside: runOptions.alongside } : {}),
+      });
       if (!created) {
         const existing = await store.load(gid);
         if (!existing || existing.saga !== saga.name) throw errors.exists('gid');
         return outcomeOfRow(existing);
       }
-      return launch(created, saga as SagaDefinition<unknown>);
+      return launch(created, saga as SagaDefinition<unknown>, true);
     },
 
     start() {

@@ -17,7 +17,10 @@ export interface SagaTables {
     phase: SagaPhase;
     /** Index of the branch whose operation runs next (−1 once every compensation ran). */
     step: number;
-    /** Attempts started at this step; counted before each call, so a crash mid-call counts too. */
+    /**
+     * Attempts started at this step; counted before each call, so a crash mid-call counts too (a
+     * step's first call by the write that reaches the step: the row's creation, the previous move).
+     */
     attempts: number;
     /** The payload as JSON, bounded by maxPayloadBytes. */
     payload: string;

@@ -2,8 +2,10 @@
 // its owner (`WHERE owner = ?`), so an instance whose lease was taken changes nothing after; a
 // claim is one conditional UPDATE whose WHERE re-checks that the lease ran out, so of two
 // instances claiming the same row exactly one sees a row affected (both dialects re-read the row
-// under its write lock before updating it).
-import type { Kysely, Updateable } from 'kysely';
+// under its write lock before updating it). A driven transaction costs few statements: run()'s row
+// counts the first call as it is written, each move counts the next step's first call, and the
+// last move finishes it; on MariaDB a move is one multi-table UPDATE.
+import { sql, type Kysely, type Updateable } from 'kysely';
 import type { ServiceDatabase } from '#kit/store';
 import type { SagaPhase, SagaStatus, SagaTables } from './migrations.js';
 
@@ -21,6 +23,8 @@ export interface NewSaga {
   leaseUntil: number;
   now: number;
   branches: readonly string[];
+  /** The caller's writes, committed with the row when it is new (a throw rolls both back). */
+  alongside?: (trx: Kysely<any>) => Promise<void>;
 }
 
 /** One branch row's change, written in the same transaction as the cursor's move. */
@@ -37,16 +41,21 @@ export class SagaStore {
     this.db = sdb.db as Kysely<SagaTables>;
   }
 
-  /** Writes the transaction and its branches before any branch runs; its row, or undefined when the gid exists. */
+  /**
+   * Writes the transaction and its branches before any branch runs, the first branch's first call
+   * already counted (its creator makes that call at once); its row, or undefined when the gid
+   * exists (then nothing is written, the caller's writes neither).
+   */
   create(s: NewSaga): Promise<SagaRow | undefined> {
     return this.sdb.transaction(async (trx) => {
       const row: SagaRow = {
-        gid: s.gid, saga: s.saga, status: 'running', phase: 'action', step: 0, attempts: 0, payload: s.payload,
+        gid: s.gid, saga: s.saga, status: 'running', phase: 'action', step: 0, attempts: 1, payload: s.payload,
         owner: s.owner, lease_until: s.leaseUntil, error_code: 0, error: '', reason_code: 0, reason: '',
         created_at: s.now, updated_at: s.now, finished_at: 0,
       };
       const inserted = await this.sdb.insertIgnore('surge_saga', row as never, { executor: trx });
       if (!inserted) return undefined;
+      await s.alongside?.(trx);
       await (trx as unknown as Kysely<SagaTables>)
         .insertInto('surge_saga_branch')
         .values(s.branches.map((name, idx) => ({ gid: s.gid, idx, name, action: 'pending', compensation: 'none', updated_at: s.now })))
@@ -65,8 +74,13 @@ export class SagaStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  /** Moves the cursor (and settles a branch row) in one transaction; false when the lease was lost. */
+  /**
+   * Moves the cursor (and settles a branch row) atomically; false when the lease was lost. MariaDB:
+   * one UPDATE of both rows joined, which changes neither unless the owner still holds the
+   * transaction. SQLite: two UPDATEs in one transaction, rolled back when the first finds no row.
+   */
   async move(gid: string, owner: string, set: SagaUpdate, branch: BranchChange, now: number): Promise<boolean> {
+    if (this.sdb.dialect === 'mysql') return this.moveJoined(gid, owner, set, branch, now);
     try {
       await this.sdb.transaction(async (trx) => {
         const tx = trx as unknown as Kysely<SagaTables>;
@@ -80,6 +94,19 @@ export class SagaStore {
       if (err instanceof LeaseLost) return false;
       throw err;
     }
+  }
+
+  private async moveJoined(gid: string, owner: string, set: SagaUpdate, branch: BranchChange, now: number): Promise<boolean> {
+    const assign = (alias: 's' | 'b', values: Record<string, unknown>) =>
+      Object.entries(values)
+        .filter(([, value]) => value !== undefined)
+        .map(([column, value]) => sql`${sql.ref(`${alias}.${column}`)} = ${value}`);
+    const settled = branch.column === 'action' ? { action: branch.value, updated_at: now } : { compensation: branch.value, updated_at: now };
+    const result = await sql`update surge_saga s join surge_saga_branch b on b.gid = s.gid and b.idx = ${branch.idx}
+      set ${sql.join([...assign('s', set), ...assign('b', settled)])}
+      where s.gid = ${gid} and s.owner = ${owner} and s.status = 'running'`.execute(this.db);
+    // Both rows or neither: the join yields the pair only while the owner holds a running row.
+    return Number(result.numAffectedRows ?? 0n) > 0;
   }
 
   /** Running transactions of these sagas whose lease ran out, oldest lease first. */
