@@ -8,7 +8,7 @@ import type { AddressModel } from './model/addresses.js';
 import type { OrderModel } from './model/orders.js';
 import type { RequestModel } from './model/requests.js';
 import type { PaymentTimeouts } from './payment-timeouts.js';
-import type { OrderPayload } from './saga.js';
+import type { OrderPayload, WrittenOrders } from './saga.js';
 import type { StockLedger } from './stock.js';
 
 export interface OrderDeps {
@@ -19,6 +19,8 @@ export interface OrderDeps {
   /** Runs (or answers) the transaction that creates an order. */
   readonly coordinator: SagaCoordinator;
   readonly saga: SagaDefinition<OrderPayload>;
+  /** Orders the saga's order branch wrote here, for the CreateOrder call that started them. */
+  readonly written: WrittenOrders;
   /** The product service's stock: a cancelled order's items go back under its saga's stock branch. */
   readonly stock: StockLedger;
   /** The cart service: the checked lines of an order "from cart", removed once it exists. */

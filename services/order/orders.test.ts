@@ -96,6 +96,22 @@ describe('CreateOrder', () => {
     expect(await mall.stockOf(p.id)).toBe(10);
   });
 
+  it('a key repeated after its address was deleted, or from an emptied cart, answers the same order', async () => {
+    const p = await mall.product(10);
+    const buyer = user();
+    const address = await mall.address(buyer);
+    const ask = (key: string, fromCart = false) =>
+      mall.orders.createOrder({ userId: buyer, addressId: address.id, items: fromCart ? [] : [{ productId: p.id, quantity: 1 }], fromCart, idempotencyKey: key });
+    await mall.cart.setItem({ userId: buyer, productId: p.id, quantity: 2, checked: true });
+    const fromCart = await ask('cart-key', true);
+    expect(await ask('cart-key', true)).toEqual(fromCart);
+    const first = await ask('address-key');
+    await mall.orders.deleteAddress({ userId: buyer, id: address.id });
+    expect(await ask('address-key')).toEqual(first);
+    expect((await rejectionOf(ask('fresh-key'), Code.NotFound)).details).toMatchObject({ field: 'address_id' });
+    expect(await mall.stockOf(p.id)).toBe(10 - 2 - 1);
+  });
+
   it('from_cart orders the checked lines and removes them from the cart; an empty cart is refused', async () => {
     const a = await mall.product(10);
     const b = await mall.product(10);

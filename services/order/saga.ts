@@ -8,7 +8,7 @@ import { errors } from '#kit/errors';
 import { defineSaga, withBarrier, type BranchRef, type SagaDefinition } from '#kit/saga';
 import type { ServiceDatabase } from '#kit/store';
 import type { AddressSnapshot } from '#gen/surge/order/v1/order';
-import type { LineRow, OrderModel, OrderRow } from './model/orders.js';
+import type { LineRow, OrderModel, OrderRow, StoredOrder } from './model/orders.js';
 import type { OrderDB } from './model/tables.js';
 import type { PaymentTimeouts } from './payment-timeouts.js';
 import type { ItemRequest } from './rules.js';
@@ -54,12 +54,35 @@ export class ReservedQuotes {
   }
 }
 
+/**
+ * Orders the order branch wrote in this process, handed to the CreateOrder call that started
+ * their transaction so it answers without reading them back. Only gids a call watches are kept
+ * (watch, then take once it is answered), so orders written by resumed transactions leave
+ * nothing behind.
+ */
+export class WrittenOrders {
+  private readonly byGid = new Map<string, StoredOrder | undefined>();
+  watch(gid: string): void {
+    this.byGid.set(gid, undefined);
+  }
+  put(gid: string, order: StoredOrder): void {
+    if (this.byGid.has(gid)) this.byGid.set(gid, order);
+  }
+  /** The order written under gid, if watched and written here; forgets the gid either way. */
+  take(gid: string): StoredOrder | undefined {
+    const order = this.byGid.get(gid);
+    this.byGid.delete(gid);
+    return order;
+  }
+}
+
 export interface OrderSagaDeps {
   db: ServiceDatabase<OrderDB>;
   orders: OrderModel;
   stock: StockLedger;
   timeouts: PaymentTimeouts;
   quotes: ReservedQuotes;
+  written: WrittenOrders;
   clock: Clock;
 }
 
@@ -80,7 +103,9 @@ export function defineOrderSaga(d: OrderSagaDeps): SagaDefinition<OrderPayload> 
       async action(p, call) {
         const reserved = d.quotes.take(call.gid) ?? (await d.stock.reserve(stockRef(call.gid), p.userId, p.items));
         const { order, lines } = orderOf(p, call.gid, reserved, d.clock.now());
-        await withBarrier(d.db, call, 'action', (trx) => d.orders.insert(trx, order, lines), { clock: d.clock });
+        const wrote = await withBarrier(d.db, call, 'action', (trx) => d.orders.insert(trx, order, lines), { clock: d.clock });
+        // Only the rows this call committed: a repeat's prices may differ from those stored.
+        if (wrote.ran) d.written.put(call.gid, { order, lines });
         // Also after a repeat (ran: false): the first attempt may have failed right here.
         await d.timeouts.schedule(p.orderId, p.createdAt);
       },

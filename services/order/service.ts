@@ -31,7 +31,7 @@ import { createOrderModel } from './model/orders.js';
 import { createRequestModel } from './model/requests.js';
 import type { OrderDB } from './model/tables.js';
 import { paymentTimeouts, rescheduleUnpaid, startTimeoutWorker } from './payment-timeouts.js';
-import { defineOrderSaga, ReservedQuotes } from './saga.js';
+import { defineOrderSaga, ReservedQuotes, WrittenOrders } from './saga.js';
 import type { StockLedger } from './stock.js';
 
 export interface OrderServiceOptions {
@@ -76,7 +76,8 @@ export function defineOrderService(o: OrderServiceOptions): OrderService {
   const orders = createOrderModel(o.db);
   // A producer: it schedules and cancels; the worker started by start() runs the jobs.
   const timeouts = paymentTimeouts(createDelayScheduler({ store: o.delayStore, name: 'order', clock: o.clock }), o.paymentTimeoutMs);
-  const saga = defineOrderSaga({ db: o.db, orders, stock: o.stock, timeouts, quotes: new ReservedQuotes(), clock: o.clock });
+  const written = new WrittenOrders();
+  const saga = defineOrderSaga({ db: o.db, orders, stock: o.stock, timeouts, quotes: new ReservedQuotes(), written, clock: o.clock });
   const coordinator = createSagaCoordinator({ db: o.db, sagas: [saga], owner: o.owner, log: o.log, clock: o.clock, ...(o.sagaLeaseMs ? { leaseMs: o.sagaLeaseMs } : {}) });
   const d: OrderDeps = {
     addresses: createAddressModel(o.db),
@@ -84,6 +85,7 @@ export function defineOrderService(o: OrderServiceOptions): OrderService {
     requests: createRequestModel(o.db),
     coordinator,
     saga,
+    written,
     stock: o.stock,
     cart: o.cart,
     timeouts,

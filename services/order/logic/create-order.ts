@@ -1,7 +1,10 @@
+import type { Kysely } from 'kysely';
 import { Code, SurgeError, errors } from '#kit/errors';
 import type { CallContext } from '#kit/rpc';
 import type { CreateOrderRequest, Order } from '#gen/surge/order/v1/order';
 import type { OrderDeps } from '../deps.js';
+import type { RequestRow } from '../model/requests.js';
+import type { OrderDB } from '../model/tables.js';
 import { refusals } from '../refusals.js';
 import { checkId, checkItems, checkKey, MAX_ORDER_ITEMS, type ItemRequest } from '../rules.js';
 import { gidOf, type OrderPayload } from '../saga.js';
@@ -10,14 +13,20 @@ import { snapshotOf, toOrder } from './view.js';
 /** How often a request waits on a transaction another request (or instance) is driving. */
 const WAIT_STEP_MS = 50;
 
+/** Thrown inside the saga's creation when the idempotency key is taken, to write nothing. */
+class KeyTaken extends Error {}
+
 /**
  * Places an order through the saga 'order.create': stock reserved at the product service, then
  * the order written here, unpaid, with its payment timeout. Input, the address and the cart are
  * checked first; a stock refusal (out of stock, off shelf) compensates and is the answer.
- * With an idempotency key, (user, key) is recorded with the order id and the saga's payload
- * before the saga starts: the same key again answers that one order (waiting while its saga
- * runs), or the same refusal, and never starts a second. from_cart: the ordered products leave
- * the cart afterwards, best effort (a failure is logged; the order stands).
+ * With an idempotency key, (user, key) is recorded with the order id and the saga's payload in
+ * the local transaction that writes the saga's row: the same key again answers that one order
+ * (waiting while its saga runs), or the same refusal, and never starts a second. The key is
+ * looked up before anything else only where a repeat could be answered differently (from_cart: the
+ * cart is emptied by then; a missing address); otherwise a repeat finds it taken when it tries to
+ * record it. from_cart: the ordered products leave the cart afterwards, best effort (a failure is
+ * logged; the order stands).
  */
 export async function createOrder(d: OrderDeps, req: CreateOrderRequest, ctx: CallContext): Promise<Order> {
   const userId = checkId('user_id', req.userId);
@@ -26,29 +35,32 @@ export async function createOrder(d: OrderDeps, req: CreateOrderRequest, ctx: Ca
   if (req.fromCart && req.items.length > 0) throw errors.invalid('items', 'give items or from_cart, not both');
   const requested = req.fromCart ? undefined : checkItems(req.items);
 
-  if (key !== '') {
-    const earlier = await d.requests.find(userId, key);
-    if (earlier) return settle(d, JSON.parse(earlier.payload) as OrderPayload, earlier.gid, ctx);
+  const earlier = () => (key === '' ? Promise.resolve(undefined) : d.requests.find(userId, key));
+  if (req.fromCart) {
+    const found = await earlier();
+    if (found) return answerEarlier(d, found, ctx);
   }
-
   const address = await d.addresses.get(userId, addressId);
-  if (!address) throw refusals.noAddress('address_id');
+  if (!address) {
+    const found = await earlier();
+    if (found) return answerEarlier(d, found, ctx);
+    throw refusals.noAddress('address_id');
+  }
   const items = requested ?? (await itemsFromCart(d, userId, ctx));
   const orderId = d.ids.next();
   const gid = gidOf(orderId);
   const payload: OrderPayload = { orderId, userId, createdAt: d.clock.now(), items, address: snapshotOf(address) };
 
-  if (key !== '') {
-    const claimed = await d.requests.claim({ user_id: userId, idem_key: key, order_id: orderId, gid, payload: JSON.stringify(payload), created_at: payload.createdAt });
-    if (!claimed) {
-      // A request with the same key got there first: its order is the answer.
-      const winner = await d.requests.find(userId, key);
-      if (!winner) throw errors.internal(new Error(`idempotency key of user ${userId} neither inserted nor found`));
-      return settle(d, JSON.parse(winner.payload) as OrderPayload, winner.gid, ctx);
-    }
+  let order: Order;
+  try {
+    order = await place(d, payload, gid, key, ctx);
+  } catch (err) {
+    if (!(err instanceof KeyTaken)) throw err;
+    // A request with the same key got there first: its order is the answer.
+    const winner = await earlier();
+    if (!winner) throw errors.internal(new Error(`idempotency key of user ${userId} neither inserted nor found`));
+    return answerEarlier(d, winner, ctx);
   }
-
-  const order = await settle(d, payload, gid, ctx);
   if (req.fromCart) {
     await d.cart.remove(userId, items.map((i) => i.productId), ctx).catch((err: unknown) => {
       // Safe to carry on: the order exists; the products merely stay in the cart.
@@ -67,16 +79,39 @@ async function itemsFromCart(d: OrderDeps, userId: number, ctx: CallContext): Pr
 }
 
 /**
+ * Starts the new order's transaction, its idempotency key (if any) written with the saga's row
+ * (KeyTaken when the key is another request's: then neither is written). The order the branch
+ * wrote in this process is the answer as it was written, without reading it back.
+ */
+async function place(d: OrderDeps, payload: OrderPayload, gid: string, key: string, ctx: CallContext): Promise<Order> {
+  const request: RequestRow = { user_id: payload.userId, idem_key: key, order_id: payload.orderId, gid, payload: JSON.stringify(payload), created_at: payload.createdAt };
+  const claimKey = async (trx: Kysely<any>) => {
+    if (!(await d.requests.claim(request, trx as Kysely<OrderDB>))) throw new KeyTaken();
+  };
+  d.written.watch(gid);
+  try {
+    return await settle(d, payload, gid, ctx, key === '' ? undefined : claimKey);
+  } finally {
+    d.written.take(gid);
+  }
+}
+
+/** An earlier request's transaction, answered (or started, for a key whose saga row never came). */
+function answerEarlier(d: OrderDeps, request: RequestRow, ctx: CallContext): Promise<Order> {
+  return settle(d, JSON.parse(request.payload) as OrderPayload, request.gid, ctx);
+}
+
+/**
  * Runs the order's transaction, or answers it when it exists (run() of a gid that exists starts
  * nothing); while another request or instance drives it, asks again until it ends or this call's
- * deadline is near.
+ * deadline is near. alongside: written with the saga's row when this call creates it.
  */
-async function settle(d: OrderDeps, payload: OrderPayload, gid: string, ctx: CallContext): Promise<Order> {
+async function settle(d: OrderDeps, payload: OrderPayload, gid: string, ctx: CallContext, alongside?: (trx: Kysely<any>) => Promise<void>): Promise<Order> {
   for (;;) {
-    const outcome = await d.coordinator.run(d.saga, payload, { gid });
+    const outcome = await d.coordinator.run(d.saga, payload, { gid, ...(alongside ? { alongside } : {}) });
     switch (outcome.status) {
       case 'succeeded': {
-        const stored = await d.orders.get(payload.orderId);
+        const stored = d.written.take(gid) ?? (await d.orders.get(payload.orderId));
         if (!stored) throw errors.internal(new Error(`transaction ${gid} succeeded without order ${payload.orderId}`));
         return toOrder(stored);
       }

@@ -63,9 +63,10 @@ export interface OrderLinesTable {
 }
 
 /**
- * Idempotency: one row per (user, key), written before the saga starts with the order id, the
- * gid and the saga's payload, so a repeat (even after a crash between this row and the saga's)
- * answers, or starts, that one transaction and never a second.
+ * Idempotency: one row per (user, key) with the order id, the gid and the saga's payload,
+ * written in the local transaction that writes the saga's row, so a repeat answers that one
+ * transaction and never starts a second. (Rows written before the saga's own transaction by
+ * earlier versions may lack their saga after a crash: a repeat starts it with this payload.)
  */
 export interface OrderRequestsTable {
   user_id: number;
