@@ -53,6 +53,10 @@ export interface Cluster {
   readonly etcd: TestEtcd;
   /** The gateway's base URL (http://127.0.0.1:<port>). */
   readonly base: string;
+  /** Gateway processes still running, the first one (at `base`) first. */
+  gateways(): GatewayProcess[];
+  /** Starts one more gateway on a port of its own; resolves once it listens. */
+  startGateway(extraEnv?: Record<string, string>): Promise<GatewayProcess>;
   /** Unique per run: database, key prefix and namespace names derive from it. */
   readonly tag: string;
   /** The environment every process gets. */
@@ -77,6 +81,12 @@ export interface Cluster {
   registerUser(username: string): Promise<number>;
   /** Stops every process and etcd; drops the run's databases, its NATS stream and its Redis keys. */
   close(): Promise<void>;
+}
+
+export interface GatewayProcess {
+  proc: ChildProcess;
+  /** http://127.0.0.1:<port> */
+  base: string;
 }
 
 export interface ClusterOptions {
@@ -144,12 +154,22 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const i = running.findIndex((u) => u.proc === proc);
     if (i >= 0) running.splice(i, 1);
   };
+  const gateways: GatewayProcess[] = [];
+  const startGateway = async (gatewayPort: number, extraEnv: Record<string, string> = {}): Promise<GatewayProcess> => {
+    const { proc } = await start(['gateway'], /^surge gateway:/, { SURGE__http__port: String(gatewayPort), ...extraEnv });
+    const g = { proc, base: `http://127.0.0.1:${gatewayPort}` };
+    gateways.push(g);
+    proc.once('exit', () => gateways.splice(gateways.indexOf(g), 1));
+    return g;
+  };
 
   const cluster: Cluster = {
     etcd,
     base: `http://127.0.0.1:${port}`,
     tag,
     env,
+    gateways: () => [...gateways],
+    startGateway: (extraEnv) => startGateway(20000 + Math.floor(Math.random() * 20000), extraEnv),
     users: () => cluster.instances('user'),
     startUser: (extraEnv) => cluster.startService('user', extraEnv),
     instances: (service) => running.filter((p) => p.service === service),
@@ -193,7 +213,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   try {
     const counts = { user: options.users ?? 2, ...options.services };
     await Promise.all(Object.entries(counts).flatMap(([service, n]) => Array.from({ length: n }, () => cluster.startService(service))));
-    await start(['gateway'], /^surge gateway:/);
+    await startGateway(port);
   } catch (err) {
     await cluster.close().catch(() => undefined);
     throw err;
