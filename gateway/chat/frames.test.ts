@@ -8,10 +8,12 @@ const parse = (v: unknown) => parseClientFrame(typeof v === 'string' ? v : JSON.
 describe('chat frames', () => {
   it('reads each client frame', () => {
     expect(parse({ type: 'ping' })).toEqual({ type: 'ping' });
-    expect(parse({ type: 'join', room: 5 })).toEqual({ type: 'join', room: 5, sinceSeq: undefined });
-    expect(parse({ type: 'join', room: 5, since_seq: 0 })).toEqual({ type: 'join', room: 5, sinceSeq: 0 });
+    expect(parse({ type: 'join', room: 5 })).toEqual({ type: 'join', room: 5, sinceSeq: undefined, epoch: undefined });
+    expect(parse({ type: 'join', room: 5, since_seq: 0 })).toEqual({ type: 'join', room: 5, sinceSeq: 0, epoch: undefined });
+    expect(parse({ type: 'join', room: 5, since_seq: 9, epoch: 'aRqe_pbs-BA' })).toEqual({ type: 'join', room: 5, sinceSeq: 9, epoch: 'aRqe_pbs-BA' });
     expect(parse({ type: 'leave', room: 5 })).toEqual({ type: 'leave', room: 5 });
     expect(parse({ type: 'send', room: 5, content: '  你好\r\nworld ', client_msg_id: 'a-1_Z' })).toEqual({ type: 'send', room: 5, content: '你好\nworld', clientMsgId: 'a-1_Z' });
+    expect(parse({ type: 'send', room: 5, content: 'x', client_msg_id: 'uuid:1.2' })).toMatchObject({ clientMsgId: 'uuid:1.2' });
   });
 
   const bad: [string, unknown, string][] = [
@@ -31,6 +33,10 @@ describe('chat frames', () => {
     ['a room past 2^53', { type: 'join', room: 2 ** 53 }, 'room'],
     ['since_seq negative', { type: 'join', room: 1, since_seq: -1 }, 'since_seq'],
     ['since_seq as text', { type: 'join', room: 1, since_seq: '4' }, 'since_seq'],
+    ['an epoch without since_seq', { type: 'join', room: 1, epoch: 'abc' }, 'epoch'],
+    ['an epoch with other characters', { type: 'join', room: 1, since_seq: 1, epoch: 'a b' }, 'epoch'],
+    ['an epoch too long', { type: 'join', room: 1, since_seq: 1, epoch: 'a'.repeat(33) }, 'epoch'],
+    ['an epoch as a number', { type: 'join', room: 1, since_seq: 1, epoch: 5 }, 'epoch'],
     ['no content', { type: 'send', room: 1, client_msg_id: 'a' }, 'content'],
     ['content not text', { type: 'send', room: 1, content: 5, client_msg_id: 'a' }, 'content'],
     ['content of spaces', { type: 'send', room: 1, content: '   ', client_msg_id: 'a' }, 'content'],

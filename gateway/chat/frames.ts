@@ -4,7 +4,7 @@ import { Code, SurgeError, errors } from '#kit/errors';
 import { checkText } from '#kit/rules';
 
 export type ClientFrame =
-  | { type: 'join'; room: number; sinceSeq: number | undefined }
+  | { type: 'join'; room: number; sinceSeq: number | undefined; epoch: string | undefined }
   | { type: 'leave'; room: number }
   | { type: 'send'; room: number; content: string; clientMsgId: string }
   | { type: 'ping' };
@@ -14,9 +14,12 @@ export interface FrameLimits {
   maxMessageChars: number;
 }
 
-const CLIENT_MSG_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** As the chat service takes it. */
+const CLIENT_MSG_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+/** A room's epoch as the joined frame gave it. */
+const EPOCH = /^[A-Za-z0-9_-]{1,32}$/;
 const KEYS: Record<ClientFrame['type'], readonly string[]> = {
-  join: ['type', 'room', 'since_seq'],
+  join: ['type', 'room', 'since_seq', 'epoch'],
   leave: ['type', 'room'],
   send: ['type', 'room', 'content', 'client_msg_id'],
   ping: ['type'],
@@ -40,11 +43,14 @@ export function parseClientFrame(text: string, limits: FrameLimits): ClientFrame
       return { type };
     case 'leave':
       return { type, room: id('room', f.room) };
-    case 'join':
-      return { type, room: id('room', f.room), sinceSeq: f.since_seq === undefined ? undefined : seq('since_seq', f.since_seq) };
+    case 'join': {
+      if (f.epoch !== undefined && (typeof f.epoch !== 'string' || !EPOCH.test(f.epoch))) throw errors.invalid('epoch', "must be the room's epoch as the joined frame gave it");
+      if (f.epoch !== undefined && f.since_seq === undefined) throw errors.invalid('epoch', 'goes with since_seq: the epoch says which history the seq belongs to');
+      return { type, room: id('room', f.room), sinceSeq: f.since_seq === undefined ? undefined : seq('since_seq', f.since_seq), epoch: f.epoch as string | undefined };
+    }
     case 'send': {
       if (typeof f.content !== 'string') throw errors.invalid('content', 'must be a string');
-      if (typeof f.client_msg_id !== 'string' || !CLIENT_MSG_ID.test(f.client_msg_id)) throw errors.invalid('client_msg_id', 'must be 1–64 letters, digits, - or _');
+      if (typeof f.client_msg_id !== 'string' || !CLIENT_MSG_ID.test(f.client_msg_id)) throw errors.invalid('client_msg_id', 'must be 1–64 letters, digits, ., :, - or _');
       return { type, room: id('room', f.room), content: checkText('content', f.content, { max: limits.maxMessageChars, multiline: true }), clientMsgId: f.client_msg_id };
     }
   }

@@ -55,7 +55,7 @@ export function createSession(d: SessionDeps): Session & { queued(): number } {
     d.out(frames.error(SurgeError.from(err), about));
   };
 
-  async function join(room: number, sinceSeq: number | undefined): Promise<void> {
+  async function join(room: number, sinceSeq: number | undefined, epoch: string | undefined): Promise<void> {
     if (joined.has(room)) throw new SurgeError(Code.FailedPrecondition, `room ${room}: already joined on this connection; leave it first`, { details: { field: 'room' } });
     if (joined.size >= d.maxRooms) throw new SurgeError(Code.RateLimited, `room: a connection may be in at most ${d.maxRooms} rooms`, { details: { field: 'room' } });
     // Access first: a private room the caller is not in reads as missing.
@@ -90,7 +90,7 @@ export function createSession(d: SessionDeps): Session & { queued(): number } {
     d.out(JSON.stringify({ type: 'joined', room, user: d.user, last_seq: head, epoch: info.epoch }));
     if (sinceSeq !== undefined) {
       try {
-        last = await recover(room, sinceSeq, head);
+        last = await recover(room, sinceSeq, epoch ?? '', head);
       } catch (err) {
         fail(err, { room });
         last = head;
@@ -116,11 +116,18 @@ export function createSession(d: SessionDeps): Session & { queued(): number } {
     }
   }
 
-  /** Sends what the client missed after sinceSeq up to at least head; resolves the last seq sent. */
-  async function recover(room: number, sinceSeq: number, head: number): Promise<number> {
+  /**
+   * Sends what the client missed after sinceSeq up to at least head; resolves the last seq sent.
+   * Seqs of another epoch (or past the room's head) belong to another history: reload.
+   */
+  async function recover(room: number, sinceSeq: number, epoch: string, head: number): Promise<number> {
     let from = sinceSeq;
+    if (from > head) {
+      d.out(frames.error(reloadError(room, sinceSeq), { room, reload: true }));
+      return head;
+    }
     while (from < head) {
-      const page = await d.chat.since({ userId: d.user.id, roomId: room, sinceSeq: from, epoch: '', limit: 100 });
+      const page = await d.chat.since({ userId: d.user.id, roomId: room, sinceSeq: from, epoch, limit: 100 });
       if (page.tooFar) {
         d.out(frames.error(reloadError(room, sinceSeq), { room, reload: true }));
         return head;
@@ -168,7 +175,7 @@ export function createSession(d: SessionDeps): Session & { queued(): number } {
         d.out(frames.pong());
         return Promise.resolve();
       case 'join':
-        return join(frame.room, frame.sinceSeq).catch((err: unknown) => fail(err, { room: frame.room }));
+        return join(frame.room, frame.sinceSeq, frame.epoch).catch((err: unknown) => fail(err, { room: frame.room }));
       case 'leave':
         return leave(frame.room).catch((err: unknown) => fail(err, { room: frame.room }));
       case 'send':
