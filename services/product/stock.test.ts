@@ -75,6 +75,27 @@ for (const kind of await testDatabases()) {
       expect(await stockOf(f, other.id)).toEqual({ stock: 1000 - won.length, sales: won.length });
     });
 
+    it("one buyer's concurrent reservations in one category all commit (no deadlock on the taste row) and their tastes add up; releases take them back", async () => {
+      const f = await openProductFixture(kind);
+      const c = await f.category('零食');
+      const other = await f.category('饮料');
+      const snacks = [];
+      for (let i = 0; i < 4; i++) snacks.push(await f.product({ categoryId: c.id, name: `薯片 ${i}`, stock: 100 }));
+      const drink = await f.product({ categoryId: other.id, name: '可乐', stock: 100 });
+      const weights = async () =>
+        (await f.raw.db.selectFrom('user_categories').select(['category_id', 'weight']).where('user_id', '=', 42).orderBy('category_id').execute()).map((r) => [Number(r.category_id), Number(r.weight)]);
+      const req = (i: number): StockRequest => ({ gid: `taste-${i}`, branch: 'stock', userId: 42, items: [{ productId: snacks[i % 4]!.id, quantity: 1 }, ...(i % 2 ? [{ productId: drink.id, quantity: 1 }] : [])] });
+      // Twelve at once on rows that do not exist yet, then twelve more on rows that do.
+      for (const round of [0, 1]) {
+        const outcomes = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => f.rpc.reserveStock(req(round * 12 + i))));
+        expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+      }
+      expect(await weights()).toEqual([[c.id, 24 * 3], [other.id, 12 * 3]]);
+      await Promise.all(Array.from({ length: 24 }, (_, i) => f.rpc.releaseStock(req(i))));
+      expect(await weights()).toEqual([[c.id, 0], [other.id, 0]]);
+      expect(await stockOf(f, drink.id)).toEqual({ stock: 100, sales: 0 });
+    });
+
     it('a repeat changes nothing; a release gives back once; a release before its reservation blocks that reservation', async () => {
       const f = await openProductFixture(kind);
       const c = await f.category('耳机');

@@ -19,16 +19,36 @@ export interface TasteModel {
   has(userId: number): Promise<boolean>;
 }
 
+type TasteRow = ProductDB['user_categories'];
+
+/**
+ * Adds each row's weight to the stored one, or inserts the row: one statement that takes each
+ * row's lock for writing at once (rows in category order), so concurrent purchases by one buyer
+ * add up and queue behind each other. (INSERT IGNORE then UPDATE deadlocked on MariaDB: both
+ * transactions took the existing row's shared lock, then each waited for the other to make it
+ * exclusive.) The weight is computed by the database from the stored value, never in process.
+ * kit/store's upsert overwrites with the new values, so the add is spelled per dialect here.
+ */
+async function addWeights(dialect: 'sqlite' | 'mysql', trx: Kysely<ProductDB>, rows: readonly TasteRow[]): Promise<void> {
+  const insert = trx.insertInto('user_categories').values([...rows]);
+  if (dialect === 'mysql') {
+    await insert.onDuplicateKeyUpdate({ weight: sql<number>`weight + values(weight)`, updated_at: sql<number>`values(updated_at)` }).execute();
+  } else {
+    await insert.onConflict((oc) => oc.columns(['user_id', 'category_id']).doUpdateSet({ weight: sql<number>`weight + excluded.weight`, updated_at: sql<number>`excluded.updated_at` })).execute();
+  }
+}
+
 export function createTasteModel(store: ServiceDatabase<ProductDB>): TasteModel {
   return {
     async add(trx, userId, changes, now) {
       const merged = new Map<number, number>();
       for (const c of changes) merged.set(c.categoryId, (merged.get(c.categoryId) ?? 0) + c.delta);
-      for (const [categoryId, delta] of [...merged].sort((a, b) => a[0] - b[0])) {
-        if (delta === 0) continue;
-        // The row first (a no-op when it exists), then one atomic UPDATE: concurrent changes add
-        // up, where an upsert writing a computed value would lose one of them.
-        if (delta > 0) await store.insertIgnore('user_categories', { user_id: userId, category_id: categoryId, weight: 0, updated_at: now }, { executor: trx });
+      const inOrder = [...merged].filter(([, delta]) => delta !== 0).sort((a, b) => a[0] - b[0]);
+      const raised = inOrder.filter(([, delta]) => delta > 0).map(([categoryId, delta]) => ({ user_id: userId, category_id: categoryId, weight: delta, updated_at: now }));
+      if (raised.length > 0) await addWeights(store.dialect, trx, raised);
+      for (const [categoryId, delta] of inOrder) {
+        if (delta > 0) continue;
+        // Lowered: a row that is missing has nothing to take away.
         await trx
           .updateTable('user_categories')
           .set({ weight: sql<number>`case when weight + ${delta} < 0 then 0 else weight + ${delta} end`, updated_at: now })
