@@ -125,3 +125,73 @@ describe('cache', () => {
     expect(field(() => createCache({ fallback: { ratePerSec: 0 } }))).toBe('fallback.ratePerSec');
   });
 });
+
+describe('a load that overlaps a delete of its key (delete-after-write races)', () => {
+  /** A database row and a load that waits for the test's word after reading it. */
+  function slowRow() {
+    let version = 1;
+    let release!: () => void;
+    let gate = Promise.resolve();
+    return {
+      write: () => void version++,
+      hold: () => (gate = new Promise<void>((r) => (release = r))),
+      release: () => release(),
+      load: async () => {
+        const read = version;
+        await gate;
+        return { version: read };
+      },
+    };
+  }
+
+  it('take: the old row answers the caller that loaded it, is cached nowhere, and a take after the delete loads afresh', async () => {
+    const clock = new ManualClock();
+    const { store, inner } = countingStore(clock);
+    const cache = createCache({ store, clock, redeleteAfterMs: 0 });
+    const row = slowRow();
+    row.hold();
+    const before = cache.take('row:1', row.load); // reads version 1, then waits
+    await new Promise((r) => setImmediate(r));
+    row.write(); // the write commits…
+    await cache.del('row:1'); // …and deletes after it
+    const after = cache.take('row:1', row.load); // must not join the load that read version 1
+    row.release();
+    expect(await before).toEqual({ version: 1 });
+    expect(await after).toEqual({ version: 2 });
+    expect(await cache.take('row:1', async () => ({ version: -1 }))).toEqual({ version: 2 });
+    expect(JSON.parse((await inner.get('row:1'))!)).toEqual({ version: 2 });
+  });
+
+  it('takeMany: keys deleted while the page loaded are not cached; the others are', async () => {
+    const clock = new ManualClock();
+    const { store, inner } = countingStore(clock);
+    const cache = createCache({ store, clock, redeleteAfterMs: 0 });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const page = cache.takeMany<number>(['a', 'b'], async (missing) => {
+      await gate;
+      return new Map(missing.map((k) => [k, 1]));
+    });
+    await new Promise((r) => setImmediate(r));
+    await cache.del('b');
+    release();
+    expect([...(await page).entries()]).toEqual([['a', 1], ['b', 1]]);
+    expect(await inner.get('a')).toBeDefined();
+    expect(await inner.get('b')).toBeUndefined();
+    expect(await cache.take('b', async () => 2)).toBe(2);
+  });
+
+  it('the store gets the delete again redeleteAfterMs later: an old value another process wrote back meanwhile is dropped', async () => {
+    const clock = new ManualClock();
+    const { store, inner } = countingStore(clock);
+    const cache = createCache({ store, clock, redeleteAfterMs: 1000, local: false });
+    await cache.del('row:1');
+    // Another process's load read the row before the write and writes it back after the delete.
+    await inner.set('row:1', JSON.stringify({ version: 1 }), 600_000);
+    expect(await cache.take('row:1', async () => ({ version: 2 }))).toEqual({ version: 1 });
+    clock.advance(1000);
+    await new Promise((r) => setImmediate(r));
+    expect(await inner.get('row:1')).toBeUndefined();
+    expect(await cache.take('row:1', async () => ({ version: 2 }))).toEqual({ version: 2 });
+  });
+});

@@ -1,7 +1,9 @@
 // Cache-aside (as go-zero core/stores/cache cachenode) with a local tier in front:
 //   local LRU → store (Redis) → singleflight-guarded load() → write back with a jittered TTL.
 // Guards: singleflight (breakdown), a not-found placeholder (penetration), ±jitter on every
-// TTL (avalanche), delete-after-write, and, when the store is down, load() straight from the
+// TTL (avalanche), delete-after-write (a load that overlaps a delete of its key answers its
+// caller but caches nothing, and the store gets the delete again a moment later for loads in
+// other processes), and, when the store is down, load() straight from the
 // database but only through a token bucket, so an outage of Redis does not become one of the
 // database (go-zero fails fast instead; we serve what the database can bear and refuse the rest).
 import { errors } from '#kit/errors';
@@ -24,6 +26,8 @@ class CacheAside implements Cache {
   private closed = false;
   /** Deletes that failed while the store was down; replayed before it is used again. */
   private readonly pendingDeletes = new Set<string>();
+  /** Loads in progress by key; del() marks them stale, and a stale load caches nothing. */
+  private readonly loading = new Map<string, { stale: boolean }>();
 
   constructor(options: CacheOptions) {
     this.o = resolveCacheOptions(options);
@@ -76,17 +80,23 @@ class CacheAside implements Cache {
       }
     }
     if (pending.length > 0) {
-      await this.admit(degraded);
-      const loaded = await load(pending);
-      const writes: Write[] = pending.map((k) => {
-        const value = loaded.get(k);
-        return value === undefined ? [k, NOT_FOUND, this.notFoundTtl()] : [k, { found: true, value }, this.ttl(options)];
-      });
-      for (const [k, entry, ttl] of writes) {
-        this.localSet(k, entry, ttl);
-        if (entry.found) out.set(k, entry.value as T);
+      const loadingKeys = pending;
+      const marks = this.startLoading(loadingKeys);
+      try {
+        await this.admit(degraded);
+        const loaded = await load(pending);
+        const writes: Write[] = [];
+        pending.forEach((k, i) => {
+          const value = loaded.get(k);
+          if (value !== undefined) out.set(k, value);
+          // Deleted while it loaded: the value may predate the write, so it answers this caller only.
+          if (!marks[i]!.stale) writes.push(value === undefined ? [k, NOT_FOUND, this.notFoundTtl()] : [k, { found: true, value }, this.ttl(options)]);
+        });
+        for (const [k, entry, ttl] of writes) this.localSet(k, entry, ttl);
+        if (!degraded && writes.length > 0) await this.writeBack(writes);
+      } finally {
+        this.doneLoading(loadingKeys, marks);
       }
-      if (!degraded) await this.writeBack(writes);
     }
     return out;
   }
@@ -114,12 +124,22 @@ class CacheAside implements Cache {
   }
 
   async del(...keys: string[]): Promise<void> {
-    for (const k of keys) this.local?.delete(k);
+    for (const k of keys) {
+      this.local?.delete(k);
+      const mark = this.loading.get(k);
+      if (mark) {
+        mark.stale = true;
+        this.loading.delete(k);
+      }
+      // A caller from now on loads afresh instead of joining a load that may have read the old row.
+      this.flight.forget(k);
+    }
     const store = this.o.store;
     if (!store || keys.length === 0) return;
     if (this.storeUp) {
       try {
         await store.del(keys);
+        this.redeleteLater(keys);
         return;
       } catch {
         this.markDown();
@@ -139,6 +159,16 @@ class CacheAside implements Cache {
     }
   }
 
+  /** The second delete (redeleteAfterMs); a failure is the store's outage, handled as any other. */
+  private redeleteLater(keys: readonly string[]): void {
+    const store = this.o.store;
+    if (!store || this.o.redeleteAfterMs === 0 || this.closed) return;
+    this.o.clock.after(this.o.redeleteAfterMs, () => {
+      if (this.closed || !this.storeUp) return;
+      store.del([...keys]).catch(() => this.markDown());
+    });
+  }
+
   async ping(): Promise<void> {
     await this.o.store?.ping();
   }
@@ -153,27 +183,48 @@ class CacheAside implements Cache {
   // ---- one key: store, then load -------------------------------------------------------------
 
   private async fill(key: string, load: () => Promise<unknown>, options: TakeOptions | undefined): Promise<Entry> {
-    const store = this.o.store;
-    let degraded = !!store && !this.storeUp;
-    if (store && !degraded) {
-      try {
-        const entry = decode(await store.get(key));
-        if (entry) {
-          this.emit('store-hit');
-          this.localSet(key, entry);
-          return entry;
+    const mark = this.startLoading([key])[0]!;
+    try {
+      const store = this.o.store;
+      let degraded = !!store && !this.storeUp;
+      if (store && !degraded) {
+        try {
+          const entry = decode(await store.get(key));
+          if (entry) {
+            this.emit('store-hit');
+            if (!mark.stale) this.localSet(key, entry);
+            return entry;
+          }
+        } catch {
+          this.markDown();
+          degraded = true;
         }
-      } catch {
-        this.markDown();
-        degraded = true;
       }
+      await this.admit(degraded);
+      const value = await load();
+      const write: Write = value === undefined ? [key, NOT_FOUND, this.notFoundTtl()] : [key, { found: true, value }, this.ttl(options)];
+      // Deleted while it loaded: the value may predate the write, so it answers this caller only.
+      if (mark.stale) return write[1];
+      this.localSet(...write);
+      if (!degraded) await this.writeBack([write]);
+      return write[1];
+    } finally {
+      this.doneLoading([key], [mark]);
     }
-    await this.admit(degraded);
-    const value = await load();
-    const write: Write = value === undefined ? [key, NOT_FOUND, this.notFoundTtl()] : [key, { found: true, value }, this.ttl(options)];
-    this.localSet(...write);
-    if (!degraded) await this.writeBack([write]);
-    return write[1];
+  }
+
+  private startLoading(keys: readonly string[]): { stale: boolean }[] {
+    return keys.map((k) => {
+      const mark = { stale: false };
+      this.loading.set(k, mark);
+      return mark;
+    });
+  }
+
+  private doneLoading(keys: readonly string[], marks: readonly { stale: boolean }[]): void {
+    keys.forEach((k, i) => {
+      if (this.loading.get(k) === marks[i]) this.loading.delete(k);
+    });
   }
 
   /** The failure policy's gate: with the store down, only fallback.ratePerSec loads a second reach the database. */

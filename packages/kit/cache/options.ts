@@ -39,6 +39,13 @@ export interface CacheOptions {
   probeIntervalMs?: number;
   /** Default 10_000: deletes that failed while the store was down, kept to replay when it is back. */
   maxPendingDeletes?: number;
+  /**
+   * Default 1000 ms: a delete is sent to the store again this long after the first, for a fill in
+   * another process that read the database before the write committed and wrote its old value
+   * back after the first delete (a fill in this process is kept from writing by the delete
+   * itself). 0: no second delete.
+   */
+  redeleteAfterMs?: number;
   /** Default systemClock: TTLs of the local tier, the probe timer and the fallback bucket. */
   clock?: Clock;
   /** Default Math.random: the TTL jitter. */
@@ -57,6 +64,7 @@ export interface ResolvedCacheOptions {
   fallback: { ratePerSec: number; burst: number };
   probeIntervalMs: number;
   maxPendingDeletes: number;
+  redeleteAfterMs: number;
   clock: Clock;
   random: () => number;
   onEvent: ((event: CacheEvent, cacheName: string) => void) | undefined;
@@ -65,6 +73,12 @@ export interface ResolvedCacheOptions {
 function positiveInt(field: string, value: number | undefined, fallback: number): number {
   const v = value ?? fallback;
   if (!Number.isInteger(v) || v < 1) throw errors.invalid(field, 'must be a positive integer');
+  return v;
+}
+
+function nonNegativeInt(field: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback;
+  if (!Number.isInteger(v) || v < 0) throw errors.invalid(field, 'must be a whole number ≥ 0');
   return v;
 }
 
@@ -88,6 +102,7 @@ export function resolveCacheOptions(options: CacheOptions = {}): ResolvedCacheOp
     fallback: { ratePerSec, burst: positiveInt('fallback.burst', options.fallback?.burst, Math.max(1, Math.ceil(ratePerSec))) },
     probeIntervalMs: positiveInt('probeIntervalMs', options.probeIntervalMs, 100),
     maxPendingDeletes: positiveInt('maxPendingDeletes', options.maxPendingDeletes, 10_000),
+    redeleteAfterMs: nonNegativeInt('redeleteAfterMs', options.redeleteAfterMs, 1000),
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,
     onEvent: options.onEvent,

@@ -41,4 +41,21 @@ describe('SingleFlight', () => {
     await expect(flight.do('k', () => { throw new Error('sync'); })).rejects.toThrow('sync');
     expect(flight.inFlight).toBe(0);
   });
+
+  it('forget: later callers start a new run; the forgotten run still answers its own callers and frees nothing of the new one', async () => {
+    const flight = new SingleFlight<string>();
+    let release!: (v: string) => void;
+    const gate = new Promise<string>((r) => (release = r));
+    const old = flight.do('k', () => gate);
+    flight.forget('k');
+    let releaseNew!: (v: string) => void;
+    const newGate = new Promise<string>((r) => (releaseNew = r));
+    const fresh = flight.do('k', () => newGate);
+    const joined = flight.do('k', async () => 'never runs');
+    release('old');
+    expect(await old).toBe('old');
+    expect(flight.inFlight).toBe(1);
+    releaseNew('new');
+    expect(await Promise.all([fresh, joined])).toEqual(['new', 'new']);
+  });
 });

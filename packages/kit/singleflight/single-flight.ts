@@ -16,11 +16,22 @@ export class SingleFlight<V> {
     if (running) return running;
     // fn starts a microtask later, after the flight is registered, so even a synchronous throw
     // settles through finally() and frees the key.
-    const flight = Promise.resolve()
+    const flight: Promise<V> = Promise.resolve()
       .then(fn)
-      .finally(() => this.flights.delete(key));
+      .finally(() => {
+        // A run forgotten meanwhile must not free the key from the run that replaced it.
+        if (this.flights.get(key) === flight) this.flights.delete(key);
+      });
     this.flights.set(key, flight);
     return flight;
+  }
+
+  /**
+   * Callers from now on start a new run instead of joining the one in flight (whose callers still
+   * get its result): for when what that run read has just been changed.
+   */
+  forget(key: string): void {
+    this.flights.delete(key);
   }
 
   /** Number of keys with a run in flight (for metrics and tests). */
