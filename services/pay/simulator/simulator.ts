@@ -3,6 +3,7 @@
 // real provider's callback arrives), "paid" unless the charge asked simulate "fail". Refunds
 // succeed at once and are kept by payment id, so asking twice refunds once.
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Clock, Timer } from '#kit/clock';
 import { encodeNotification } from '../notification.js';
@@ -36,6 +37,8 @@ export function createSimulatorProvider(o: SimulatorOptions): SimulatorProvider 
   const url = new URL(o.notifyUrl);
   const key = { id: SIMULATOR_KEY_ID, secret: o.secret };
   const stop = new AbortController();
+  // Every delivery in flight listens for close: any number of them is normal, not a leak.
+  setMaxListeners(0, stop.signal);
   const timers = new Set<Timer>();
   const deliveries = new Set<Promise<void>>();
   const refunded = new Set<number>();
