@@ -42,9 +42,9 @@ describe('gRPC interop from the .proto alone', () => {
 
   it('serves the real UserService: repeated int64 ids above 2^32, in order, missing left out', async () => {
     const noCounters = { backgroundImage: '', followCount: 0, followerCount: 0, workCount: 0, favoriteCount: 0, totalFavorited: 0 };
-    // A plain client with defaults on sees every field: int64 as a decimal string, except that
-    // proto-loader fills an absent (zero) int64 with the number 0.
-    const wireCounters = { backgroundImage: '', followCount: 0, followerCount: 0, workCount: 0, favoriteCount: 0, totalFavorited: 0 };
+    // A plain client with defaults on sees every field: int64 as a decimal string, an absent
+    // (zero) one as "0" (protobufjs with the long package, as a Node process loads it).
+    const wireCounters = { backgroundImage: '', followCount: '0', followerCount: '0', workCount: '0', favoriteCount: '0', totalFavorited: '0' };
     const users = new Map<number, User>([
       [2 ** 32 + 1, { id: 2 ** 32 + 1, username: 'li', name: '李雷', avatar: '', signature: '你好', createdAt: 1_700_000_000_123, ...noCounters }],
       [2 ** 53 - 1, { id: 2 ** 53 - 1, username: 'han', name: '韩梅梅', avatar: 'a.png', signature: '', createdAt: 1, ...noCounters, backgroundImage: 'b.png', followerCount: 2 ** 40, totalFavorited: 3 }],
