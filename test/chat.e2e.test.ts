@@ -106,6 +106,15 @@ describe.each(modes)('chat room (%s)', (mode) => {
     expect(joined).toMatchObject({ room: r.id, epoch: r.epoch });
     await say(ca, r.id, 'm11', 'm11');
     expect(await waitSeqs(cb, r.id, 8)).toEqual([4, 5, 6, 7, 8, 9, 10, 11]);
+    // Seqs of another history (another epoch) are told to reload, even at the room's head.
+    const other = await connect(b.token);
+    const at = other.frames.length;
+    other.send({ type: 'join', room: r.id, since_seq: 11, epoch: 'another-epoch' });
+    expect(await other.next((f) => f.type === 'error' && f.room === r.id, 'reload', at)).toMatchObject({ reload: true, code: 40902 });
+    // A send refused before any work still says which send it was.
+    const before = other.frames.length;
+    other.send({ type: 'send', room: r.id, content: '   ', client_msg_id: 'empty' });
+    expect(await other.next((f) => f.type === 'error' && f.client_msg_id === 'empty', 'refused send', before)).toMatchObject({ room: r.id, field: 'content' });
   });
 
   it('a resent send with the same client_msg_id is stored once and acknowledged with the same seq', async () => {
@@ -128,7 +137,7 @@ describe.each(modes)('chat room (%s)', (mode) => {
     const from = cs.frames.length;
     cs.send({ type: 'join', room: r.id });
     const refused = await cs.next((f) => f.type === 'error' && f.room === r.id, 'the refused join', from);
-    expect(refused.code).toBe(40401);
+    expect(refused).toMatchObject({ code: 40401, field: 'room' });
     cs.send({ type: 'send', room: r.id, content: 'hi', client_msg_id: 'x1' });
     expect((await cs.next((f) => f.type === 'error' && f.client_msg_id === 'x1', 'the refused send')).code).toBe(40902);
     expect((await call('GET', `${CHAT}/rooms/${r.id}/messages`, stranger.token)).status).toBe(404);

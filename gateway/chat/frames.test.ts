@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Code, SurgeError } from '#kit/errors';
-import { frames, parseClientFrame } from './frames.js';
+import { aboutFrame, frames, parseClientFrame } from './frames.js';
 
 const limits = { maxMessageChars: 20 };
 const parse = (v: unknown) => parseClientFrame(typeof v === 'string' ? v : JSON.stringify(v), limits);
@@ -24,6 +24,7 @@ describe('chat frames', () => {
     ['no type', { room: 1 }, 'type'],
     ['an unknown type', { type: 'subscribe', room: 1 }, 'type'],
     ['an unknown field', { type: 'join', room: 1, admin: true }, 'admin'],
+    ['an unknown field with a long name (echoed cut)', { type: 'ping', ['k'.repeat(5000)]: 1 }, `${'k'.repeat(40)}…`],
     ['a field of another frame', { type: 'leave', room: 1, content: 'x' }, 'content'],
     ['no room', { type: 'join' }, 'room'],
     ['room 0', { type: 'join', room: 0 }, 'room'],
@@ -65,5 +66,13 @@ describe('chat frames', () => {
     expect(JSON.parse(frames.message({ room: 1, seq: 2, id: 3, from, content: '你好\n"x"', createdAt: 4, clientMsgId: 'c1' }))).toEqual({ type: 'message', room: 1, seq: 2, id: 3, from, content: '你好\n"x"', created_at: 4, client_msg_id: 'c1' });
     expect(JSON.parse(frames.message({ room: 1, seq: 2, id: 3, from, content: 'x', createdAt: 4, clientMsgId: '' }))).not.toHaveProperty('client_msg_id');
     expect(JSON.parse(frames.error(new SurgeError(Code.InvalidArgument, 'room: bad', { details: { field: 'room' } }), { room: 4 }))).toEqual({ type: 'error', code: Code.InvalidArgument, message: 'room: bad', field: 'room', room: 4 });
+    expect(JSON.parse(frames.error(new SurgeError(Code.RateLimited, 'too many', { details: { retryAfter: 2 } }), { room: 4, clientMsgId: 'c' }))).toEqual({ type: 'error', code: Code.RateLimited, message: 'too many', room: 4, client_msg_id: 'c', retry_after: 2 });
+  });
+
+  it('says which frame an error answers when its room and client_msg_id can be read', () => {
+    expect(aboutFrame(JSON.stringify({ type: 'send', room: 7, content: '', client_msg_id: 'c-1' }))).toEqual({ room: 7, clientMsgId: 'c-1' });
+    expect(aboutFrame(JSON.stringify({ type: 'send', room: -7, client_msg_id: 'bad id' }))).toEqual({});
+    expect(aboutFrame('{"type":')).toEqual({});
+    expect(aboutFrame('null')).toEqual({});
   });
 });

@@ -25,6 +25,23 @@ const KEYS: Record<ClientFrame['type'], readonly string[]> = {
   ping: ['type'],
 };
 
+/**
+ * What a refused frame was about, as far as it can be read: its room and client_msg_id when they
+ * are well-formed, so the client knows which of its frames the error answers.
+ */
+export function aboutFrame(text: string): { room?: number; clientMsgId?: string } {
+  try {
+    const f = JSON.parse(text) as Record<string, unknown>;
+    if (typeof f !== 'object' || f === null) return {};
+    return {
+      ...(typeof f.room === 'number' && Number.isSafeInteger(f.room) && f.room > 0 ? { room: f.room } : {}),
+      ...(typeof f.client_msg_id === 'string' && CLIENT_MSG_ID.test(f.client_msg_id) ? { clientMsgId: f.client_msg_id } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
 /** The client frame in `text`, or InvalidArgument naming the field. `text` is bounded by the socket's maxPayload. */
 export function parseClientFrame(text: string, limits: FrameLimits): ClientFrame {
   let raw: unknown;
@@ -37,7 +54,10 @@ export function parseClientFrame(text: string, limits: FrameLimits): ClientFrame
   const f = raw as Record<string, unknown>;
   const type = f.type;
   if (type !== 'join' && type !== 'leave' && type !== 'send' && type !== 'ping') throw errors.invalid('type', 'must be join, leave, send or ping');
-  for (const key of Object.keys(f)) if (!KEYS[type].includes(key)) throw errors.invalid(key, `is not a field of a ${type} frame`);
+  for (const key of Object.keys(f)) {
+    // The name is the client's: echoed back at most 40 characters of it.
+    if (!KEYS[type].includes(key)) throw errors.invalid(key.length > 40 ? `${key.slice(0, 40)}…` : key, `is not a field of a ${type} frame`);
+  }
   switch (type) {
     case 'ping':
       return { type };
@@ -92,9 +112,18 @@ export const frames = {
   presence: (room: number, online: Author[], count: number) => s({ type: 'presence', room, online, count }),
   ack: (clientMsgId: string, seq: number, room: number) => s({ type: 'ack', client_msg_id: clientMsgId, seq, room }),
   pong: () => '{"type":"pong"}',
-  /** An error about one frame: its code (docs/errors.md), what went wrong, and what it was about. */
+  /** An error about one frame: its code (docs/errors.md), what went wrong, what it was about, and when to retry (seconds). */
   error: (e: SurgeError, about: { room?: number; clientMsgId?: string; reload?: boolean } = {}) =>
-    s({ type: 'error', code: e.code, message: e.message, ...(e.details?.field ? { field: e.details.field } : {}), ...(about.room ? { room: about.room } : {}), ...(about.clientMsgId ? { client_msg_id: about.clientMsgId } : {}), ...(about.reload ? { reload: true } : {}) }),
+    s({
+      type: 'error',
+      code: e.code,
+      message: e.message,
+      ...(e.details?.field ? { field: e.details.field } : {}),
+      ...(about.room ? { room: about.room } : {}),
+      ...(about.clientMsgId ? { client_msg_id: about.clientMsgId } : {}),
+      ...(about.reload ? { reload: true } : {}),
+      ...(typeof e.details?.retryAfter === 'number' ? { retry_after: e.details.retryAfter } : {}),
+    }),
 };
 
 /** The error a room's recovery answers when the history no longer holds what the client missed. */

@@ -38,6 +38,12 @@ export interface Session {
   readonly rooms: ReadonlySet<number>;
 }
 
+/** The chat service names a room `room_id`; a frame names it `room`. */
+function asFrameError(e: SurgeError): SurgeError {
+  if (e.details?.field !== 'room_id') return e;
+  return new SurgeError(e.code, e.message.replace(/^room_id\b/, 'room'), { details: { ...e.details, field: 'room' } });
+}
+
 /** Frames waiting behind the one being handled; past this the client is flooding. */
 export const MAX_QUEUED_FRAMES = 64;
 
@@ -52,7 +58,7 @@ export function createSession(d: SessionDeps): Session & { queued(): number } {
   let ended = false;
 
   const fail = (err: unknown, about: { room?: number; clientMsgId?: string; reload?: boolean } = {}) => {
-    d.out(frames.error(SurgeError.from(err), about));
+    d.out(frames.error(asFrameError(SurgeError.from(err)), about));
   };
 
   async function join(room: number, sinceSeq: number | undefined, epoch: string | undefined): Promise<void> {
@@ -61,12 +67,13 @@ export function createSession(d: SessionDeps): Session & { queued(): number } {
     // Access first: a private room the caller is not in reads as missing.
     const info = await d.chat.getRoom({ userId: d.user.id, roomId: room });
     let last = 0;
-    let recovering = sinceSeq !== undefined;
+    // Live messages wait until the joined frame and any recovery have gone out, then follow them.
+    let holding = true;
     const held: [number, string][] = [];
     const member: StreamMember = {
       userId: d.user.id,
       message(seq, frame) {
-        if (recovering) held.push([seq, frame]);
+        if (holding) held.push([seq, frame]);
         else if (seq > last) {
           last = seq;
           d.out(frame);
@@ -89,21 +96,28 @@ export function createSession(d: SessionDeps): Session & { queued(): number } {
     last = sinceSeq ?? head;
     d.out(JSON.stringify({ type: 'joined', room, user: d.user, last_seq: head, epoch: info.epoch }));
     if (sinceSeq !== undefined) {
-      try {
-        last = await recover(room, sinceSeq, epoch ?? '', head);
-      } catch (err) {
-        fail(err, { room });
+      if (epoch !== undefined && epoch !== info.epoch) {
+        // Seqs of another history: whatever the numbers, none of them can be trusted here.
+        d.out(frames.error(reloadError(room, sinceSeq), { room, reload: true }));
         last = head;
-      }
-      recovering = false;
-      for (const [seq, frame] of held) {
-        if (seq > last) {
-          last = seq;
-          d.out(frame);
+      } else {
+        try {
+          last = await recover(room, sinceSeq, epoch ?? '', head);
+        } catch (err) {
+          // What was missed could not be read: the client must reload rather than skip it unknowingly.
+          fail(err, { room, reload: true });
+          last = head;
         }
       }
-      held.length = 0;
     }
+    holding = false;
+    for (const [seq, frame] of held) {
+      if (seq > last) {
+        last = seq;
+        d.out(frame);
+      }
+    }
+    held.length = 0;
     // Presence is told after the join stands: a presence store that is down costs the room's
     // online list (an error frame says so), not the membership.
     try {

@@ -15,7 +15,7 @@ import type { Client } from '#kit/rpc';
 import type { ChatServiceDefinition } from '#gen/surge/chat/v1/chat';
 import type { UserServiceDefinition } from '#gen/surge/user/v1/user';
 import type { TokenVerifier } from '../plugins/auth.js';
-import { frames, parseClientFrame, type Author } from './frames.js';
+import { aboutFrame, frames, parseClientFrame, type Author } from './frames.js';
 import type { Authors } from './authors.js';
 import type { RoomPresence } from './presence.js';
 import type { RoomStreams } from './room-streams.js';
@@ -57,6 +57,7 @@ export interface ChatSocketDeps {
 
 interface Live {
   socket: WebSocket;
+  out(frame: string): boolean;
   session: Session & { queued(): number };
   userId: number;
   alive: boolean;
@@ -137,7 +138,10 @@ export async function chatSocketRoute(app: FastifyInstance, d: ChatSocketDeps): 
       let c: Live | undefined;
       // Frames that arrive while the user's profile is read are kept, in order.
       socket.on('message', (data, isBinary) => {
-        if (!c) return void pending.push(isBinary ? '' : data.toString());
+        if (!c) {
+          if (pending.length >= MAX_QUEUED_FRAMES) return void socket.close(CLOSE.flooding, 'too many frames in flight');
+          return void pending.push(isBinary ? '' : data.toString());
+        }
         receive(c, isBinary ? '' : data.toString());
       });
       socket.on('pong', () => {
@@ -167,7 +171,7 @@ export async function chatSocketRoute(app: FastifyInstance, d: ChatSocketDeps): 
             maxRooms: s.maxRoomsPerConnection,
             out,
           });
-          c = { socket, session, userId, alive: true, lastActive: d.clock.now() };
+          c = { socket, out, session, userId, alive: true, lastActive: d.clock.now() };
           live.add(c);
           for (const text of pending.splice(0)) receive(c, text);
         },
@@ -184,7 +188,8 @@ export async function chatSocketRoute(app: FastifyInstance, d: ChatSocketDeps): 
       if (text === '') throw new SurgeError(Code.InvalidArgument, 'frame: must be a text frame of JSON', { details: { field: 'frame' } });
       frame = parseClientFrame(text, { maxMessageChars: s.maxMessageChars });
     } catch (err) {
-      c.socket.send(frames.error(SurgeError.from(err)));
+      // Through out(): a client that sends bad frames and reads nothing is a slow reader too.
+      c.out(frames.error(SurgeError.from(err), aboutFrame(text)));
       return;
     }
     c.session.handle(frame);
