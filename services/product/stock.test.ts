@@ -79,7 +79,7 @@ for (const kind of await testDatabases()) {
       const f = await openProductFixture(kind);
       const c = await f.category('零食');
       const other = await f.category('饮料');
-      const snacks = [];
+      const snacks: Awaited<ReturnType<typeof f.product>>[] = [];
       for (let i = 0; i < 4; i++) snacks.push(await f.product({ categoryId: c.id, name: `薯片 ${i}`, stock: 100 }));
       const drink = await f.product({ categoryId: other.id, name: '可乐', stock: 100 });
       const weights = async () =>
