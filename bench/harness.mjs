@@ -159,9 +159,12 @@ export function createHarness() {
      * `servers` (one process on MariaDB, Redis and NATS) or `distributed` (every service and the
      * gateway in processes of their own on the real servers, found through a bench-owned etcd).
      * `env` adds settings; `nodeArgs` (e.g. --cpu-prof) go to the process that serves HTTP.
-     * Resolves once /healthz answers 200 (in distributed mode: every service registered).
+     * `gateways` (distributed mode only) starts that many gateway processes, each on a port of
+     * its own with the same settings. Resolves once /healthz answers 200 on every gateway (in
+     * distributed mode: every service registered).
      */
-    async startSurge({ mode, dataDir, tag, env = {}, nodeArgs = [] }) {
+    async startSurge({ mode, dataDir, tag, env = {}, nodeArgs = [], gateways = 1 }) {
+      if (gateways > 1 && mode !== 'distributed') throw new Error(`${gateways} gateways need distributed mode (not ${mode})`);
       const surgeEnv = { PORT: String(await freePort()), HOST: '127.0.0.1', SURGE_DATA: dataDir, ...env };
       if (mode !== 'embedded') Object.assign(surgeEnv, await h.serversEnv(tag));
       const procs = [];
@@ -178,10 +181,14 @@ export function createHarness() {
       } else {
         gateway = await h.startProcess('surge', join(root, 'dist', 'app', 'main.js'), surgeEnv, dataDir, nodeArgs);
       }
-      await waitReady(gateway, '/healthz', procs);
-      procs.push(gateway);
+      const more = [];
+      for (let i = 2; i <= gateways; i++) {
+        more.push(await h.startProcess(`gateway${i}`, join(root, 'dist', 'app', 'cli.js'), { ...surgeEnv, PORT: String(await freePort()) }, dataDir, nodeArgs, ['gateway']));
+      }
+      for (const g of [gateway, ...more]) await waitReady(g, '/healthz', procs);
+      procs.push(gateway, ...more);
       // env: the settings every process got, for commands run against this system (surge seed).
-      return { url: gateway.url, gateway, procs, env: surgeEnv };
+      return { url: gateway.url, gateway, gateways: [gateway, ...more], procs, env: surgeEnv };
     },
 
     /**
