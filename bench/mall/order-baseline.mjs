@@ -25,9 +25,9 @@
 // (the product rows and the category lists in Redis); no payment-timeout job (a delayed job in
 // Redis); no attempt, lease and cursor bookkeeping between steps (the saga row and branch rows
 // end in the same state, reached here by three UPDATEs in the one commit, by the coordinator with
-// seven UPDATEs over five commits); no reading the order back after it is written; no request
-// log. The saga path commits nine times per order (the key, the saga's creation, two attempt
-// counts, two branch transactions, two cursor moves, the end), this one once.
+// two moves, each one UPDATE on MariaDB); no request log. The saga path commits five times per
+// order (the saga's creation with its key, two branch transactions, two moves, the last of which
+// finishes the transaction), this one once.
 //
 // Environment: PORT, ORDER_BASELINE_DB (the database), ORDER_BASELINE_JWT_SECRET, ORDER_BASELINE_POOL.
 import { createHmac, timingSafeEqual } from 'node:crypto';
