@@ -15,8 +15,8 @@ import { performance, monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
 const PROTOCOL = 'surge-chat';
-/** Sockets being opened at once: more only overflow the server's accept queue. */
-const CONNECTING_AT_ONCE = 64;
+/** Sockets being opened, or joins waiting for their answer, at once: more only queue in the server. */
+const AT_ONCE = 64;
 
 let sockets = [];
 const send = (msg) => process.send?.(msg);
@@ -56,6 +56,7 @@ function open(url, token, i, room, onFrame, stats) {
     if (c.closing) return;
     stats.closed++;
     stats.closeSample ??= `${code} ${reason.toString()}`;
+    stats.onProblem?.();
   });
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(c));
@@ -68,7 +69,7 @@ function open(url, token, i, room, onFrame, stats) {
   });
 }
 
-/** Opens `count` sockets, CONNECTING_AT_ONCE at a time. */
+/** Opens `count` sockets, AT_ONCE at a time. */
 async function openAll(count, make, deadlineMs) {
   const out = new Array(count);
   let next = 0;
@@ -80,26 +81,40 @@ async function openAll(count, make, deadlineMs) {
       out[i] = await make(i);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CONNECTING_AT_ONCE, count) }, worker));
+  await Promise.all(Array.from({ length: Math.min(AT_ONCE, count) }, worker));
   return out;
 }
 
-/** Sends every client's join and resolves once each has its room's presence frame. */
-function joinAll(clients, deadlineMs) {
+/**
+ * Sends every client's join, AT_ONCE in flight, and resolves once each has its room's presence
+ * frame; an error frame or a closed socket meanwhile stops it. Joins are paced as connects are:
+ * the run measures the rooms' steady fan-out, not a burst of every member joining at once.
+ */
+function joinAll(clients, stats, deadlineMs) {
   return new Promise((resolve, reject) => {
+    let next = 0;
     let waiting = clients.length;
-    const timer = setTimeout(() => reject(new Error(`${waiting} of ${clients.length} clients had not joined their room within ${deadlineMs / 1000} s`)), deadlineMs);
-    for (const c of clients) {
+    const timer = setTimeout(() => fail(`${waiting} of ${clients.length} clients had not joined their room within ${deadlineMs / 1000} s`), deadlineMs);
+    const fail = (why) => {
+      clearTimeout(timer);
+      reject(new Error(why));
+    };
+    const joinNext = () => {
+      if (next >= clients.length) return;
+      const c = clients[next++];
       c.onReady = () => {
         if (--waiting === 0) {
           clearTimeout(timer);
-          resolve();
+          return resolve();
         }
+        joinNext();
       };
       c.ws.send(JSON.stringify({ type: 'join', room: c.room }));
-    }
-    if (clients.length === 0) resolve();
-  });
+    };
+    stats.onProblem = () => fail(`while joining: ${stats.errors} error frames (first: ${stats.errorSample}), ${stats.closed} sockets closed (first: ${stats.closeSample})`);
+    if (clients.length === 0) return resolve();
+    for (let i = 0; i < AT_ONCE; i++) joinNext();
+  }).finally(() => (stats.onProblem = undefined));
 }
 
 /** Closes every socket, then cuts those still open after a few seconds. */
@@ -168,6 +183,7 @@ async function fanout(o) {
       case 'error':
         stats.errors++;
         stats.errorSample ??= JSON.stringify(f).slice(0, 300);
+        stats.onProblem?.();
         return;
     }
   };
@@ -177,7 +193,7 @@ async function fanout(o) {
   const connectSeconds = (performance.now() - connectStarted) / 1000;
   say(`${o.clients} sockets open in ${connectSeconds.toFixed(1)} s`);
   const joinStarted = performance.now();
-  await joinAll(sockets, o.phaseTimeoutSeconds * 1000);
+  await joinAll(sockets, stats, o.phaseTimeoutSeconds * 1000);
   const joinSeconds = (performance.now() - joinStarted) / 1000;
   say(`all joined in ${joinSeconds.toFixed(1)} s`);
   // The joins' own frames (joined events for every member) settle before the load starts.
@@ -291,6 +307,7 @@ async function idle(o) {
     } else if (f.type === 'error') {
       stats.errors++;
       stats.errorSample ??= JSON.stringify(f).slice(0, 300);
+      stats.onProblem?.();
     }
   };
   const started = performance.now();
@@ -299,7 +316,7 @@ async function idle(o) {
   send({ event: 'connected', connectSeconds });
   await command('join');
   const joinStarted = performance.now();
-  await joinAll(sockets, o.phaseTimeoutSeconds * 1000);
+  await joinAll(sockets, stats, o.phaseTimeoutSeconds * 1000);
   send({ event: 'joined', joinSeconds: (performance.now() - joinStarted) / 1000 });
   await command('close');
   const problems = { errors: stats.errors, errorSample: stats.errorSample, closed: stats.closed, closeSample: stats.closeSample };

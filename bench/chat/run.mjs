@@ -7,7 +7,7 @@
 // one costs. See bench/README.md.
 //
 //   node bench/chat/run.mjs [--mode embedded|servers|distributed|both|all] [--rounds N] [--duration S]
-//                           [--clients N] [--rooms M] [--interval-ms MS] [--cpu-prof DIR]
+//                           [--clients N] [--rooms M] [--interval-ms MS] [--cpu-prof DIR] [--env SURGE_NAME=value]…
 //   node bench/chat/run.mjs --idle 10000
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -42,6 +42,7 @@ function surgeEnv(extra = {}) {
     SURGE__chatSocket__sendsPerSecond: '1000',
     SURGE__chat__maxRoomsPerUser: '10000',
     ...extra,
+    ...opts.env,
   };
 }
 
@@ -326,7 +327,7 @@ const ms = (x) => (Number.isFinite(x) ? x.toFixed(2) : '-');
 const mb = (bytes) => (bytes / 2 ** 20).toFixed(1);
 
 function parseArgs(argv) {
-  const o = { mode: 'embedded', rounds: 5, duration: 10, warmup: 3, drain: 10, clients: 2000, rooms: 20, intervalMs: 100, contentChars: 64, idle: 0, cpuProfDir: undefined };
+  const o = { mode: 'embedded', rounds: 5, duration: 10, warmup: 3, drain: 10, clients: 2000, rooms: 20, intervalMs: 100, contentChars: 64, idle: 0, cpuProfDir: undefined, env: {} };
   const int = (key, flag) => (v) => (o[key] = positiveInt(flag, v, usage));
   parseFlags(
     argv,
@@ -342,6 +343,11 @@ function parseArgs(argv) {
       '--content-chars': int('contentChars', '--content-chars'),
       '--idle': int('idle', '--idle'),
       '--cpu-prof': (v) => (o.cpuProfDir = v),
+      '--env': (v) => {
+        const at = v.indexOf('=');
+        if (!v.startsWith('SURGE') || at < 0) usage('--env takes SURGE_NAME=value');
+        o.env[v.slice(0, at)] = v.slice(at + 1);
+      },
     },
     usage,
   );
@@ -355,7 +361,7 @@ function parseArgs(argv) {
 function usage(problem) {
   console.error(
     `bench: ${problem}\nusage: node bench/chat/run.mjs [--mode embedded|servers|distributed|both|all] [--rounds N] [--duration S] [--warmup S] [--drain S]\n` +
-      `                         [--clients N] [--rooms M] [--interval-ms MS] [--content-chars C] [--cpu-prof DIR]\n` +
+      `                         [--clients N] [--rooms M] [--interval-ms MS] [--content-chars C] [--cpu-prof DIR] [--env SURGE_NAME=value]…\n` +
       `       node bench/chat/run.mjs --idle N [--rooms M]`,
   );
   process.exit(64);
