@@ -192,6 +192,9 @@ function loadProcess(name, command, runSeconds, onEvent = () => {}) {
   });
 }
 
+/** The longest a sign-up or a room's creation may take before the run stops. */
+const CALL_TIMEOUT_MS = 30_000;
+
 /** Registers `count` users through the API, a few sign-ups in flight (hashing runs on libuv's 4 threads). */
 async function registerUsers(base, count, tag) {
   const users = new Array(count);
@@ -199,7 +202,7 @@ async function registerUsers(base, count, tag) {
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      const res = await fetch(`${base}/api/v1/users/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `c${tag}_${i}`, password: `pw-${tag}` }) });
+      const res = await fetch(`${base}/api/v1/users/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `c${tag}_${i}`, password: `pw-${tag}` }), signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
       const body = await res.text();
       if (res.status !== 201) throw new Error(`registering user ${i} answered ${res.status}: ${body.slice(0, 300)}`);
       users[i] = JSON.parse(body);
@@ -213,7 +216,7 @@ async function registerUsers(base, count, tag) {
 async function makeRooms(base, users, count) {
   const rooms = [];
   for (let r = 0; r < count; r++) {
-    const res = await fetch(`${base}${CHAT}/rooms`, { method: 'POST', headers: { authorization: `Bearer ${users[r % users.length].token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: `bench ${r}` }) });
+    const res = await fetch(`${base}${CHAT}/rooms`, { method: 'POST', headers: { authorization: `Bearer ${users[r % users.length].token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: `bench ${r}` }), signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
     const body = await res.text();
     if (res.status !== 201) throw new Error(`making room ${r} answered ${res.status}: ${body.slice(0, 300)}`);
     rooms.push(JSON.parse(body).room.id);
