@@ -5,6 +5,7 @@ import type {
   CompiledQuery, DatabaseConnection, Dialect, DialectAdapter, Driver, Kysely, QueryCompiler, QueryResult,
   TransactionSettings, DatabaseIntrospector,
 } from 'kysely';
+import { retryDeadlocks } from './deadlock.js';
 import { toStoreError } from './errors.js';
 
 async function mapped<T>(run: () => Promise<T>): Promise<T> {
@@ -16,11 +17,17 @@ async function mapped<T>(run: () => Promise<T>): Promise<T> {
 }
 
 class MappedConnection implements DatabaseConnection {
+  /** Set between begin and commit/rollback: a deadlock inside rolled back more than this statement. */
+  inTransaction = false;
+
   constructor(readonly inner: DatabaseConnection) {}
 
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     // inner may throw synchronously (better-sqlite3 prepare): mapped() catches both.
-    return mapped(() => this.inner.executeQuery<R>(query));
+    const run = () => mapped(() => this.inner.executeQuery<R>(query));
+    // A statement on its own was its own transaction: running it again is safe. In a
+    // transaction the whole of it must run again (ServiceDatabase.transaction does).
+    return this.inTransaction ? run() : retryDeadlocks(run);
   }
 
   async *streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
@@ -58,15 +65,22 @@ class MappedDriver implements Driver {
     });
   }
 
+  private marked(c: DatabaseConnection, inTransaction: boolean): void {
+    if (c instanceof MappedConnection) c.inTransaction = inTransaction;
+  }
+
   beginTransaction(c: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    this.marked(c, true);
     return mapped(() => this.inner.beginTransaction(this.unwrap(c), settings));
   }
 
   commitTransaction(c: DatabaseConnection): Promise<void> {
+    this.marked(c, false);
     return mapped(() => this.inner.commitTransaction(this.unwrap(c)));
   }
 
   rollbackTransaction(c: DatabaseConnection): Promise<void> {
+    this.marked(c, false);
     return mapped(() => this.inner.rollbackTransaction(this.unwrap(c)));
   }
 
@@ -83,6 +97,7 @@ class MappedDriver implements Driver {
   }
 
   releaseConnection(c: DatabaseConnection): Promise<void> {
+    this.marked(c, false);
     return mapped(() => this.inner.releaseConnection(this.unwrap(c)));
   }
 

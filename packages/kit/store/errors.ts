@@ -17,6 +17,10 @@ const MYSQL_UNAVAILABLE = new Set([
 // SQLite codes meaning "the file is locked or cannot be reached right now": retryable.
 const SQLITE_UNAVAILABLE_PREFIXES = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SQLITE_FULL'];
 
+// InnoDB picked this transaction as a deadlock's victim and rolled all of it back: running the
+// transaction again from its start is safe, and is what MariaDB asks of the application.
+const MYSQL_DEADLOCK_ERRNO = 1213;
+
 const UNIQUE_CODES = new Set(['ER_DUP_ENTRY', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
 const MYSQL_DUP_ENTRY_ERRNO = 1062;
 
@@ -42,6 +46,16 @@ export function isUniqueViolation(err: unknown): boolean {
   return (raw as { errno?: unknown } | null)?.errno === MYSQL_DUP_ENTRY_ERRNO;
 }
 
+/**
+ * True when err (a driver error, or the SurgeError the store made of it) says the database
+ * rolled the whole transaction back to break a deadlock. The store runs it again itself
+ * (see ServiceDatabase.transaction); one still failing after its retries is Unavailable.
+ */
+export function isDeadlock(err: unknown): boolean {
+  const raw = driverError(err);
+  return driverCode(raw) === 'ER_LOCK_DEADLOCK' || (raw as { errno?: unknown } | null)?.errno === MYSQL_DEADLOCK_ERRNO;
+}
+
 /** True when the driver error means the database did not answer (refused, lost, timed out, locked). */
 export function isUnavailableError(err: unknown): boolean {
   if (err instanceof SurgeError) return err.code === Code.Unavailable;
@@ -65,6 +79,6 @@ export function toStoreError(err: unknown): SurgeError {
     // knows the field rethrows errors.exists('<field>') after isUniqueViolation().
     return new SurgeError(Code.AlreadyExists, 'a unique value is already taken', { cause: err });
   }
-  if (isUnavailableError(err)) return errors.unavailable(DATABASE, err);
+  if (isUnavailableError(err) || isDeadlock(err)) return errors.unavailable(DATABASE, err);
   return errors.internal(err);
 }

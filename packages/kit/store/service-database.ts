@@ -3,6 +3,7 @@
 // that hide dialect differences.
 import { type Dialect, Kysely, type LogEvent, type Transaction, sql } from 'kysely';
 import { errors, SurgeError } from '#kit/errors';
+import { retryDeadlocks } from './deadlock.js';
 import { DATABASE } from './errors.js';
 import { runMigrations } from './migrate.js';
 import { ensureMysqlDatabase, mysqlDialect } from './mysql.js';
@@ -58,7 +59,7 @@ class KyselyServiceDatabase<DB> implements ServiceDatabase<DB> {
   ) {}
 
   transaction<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(fn);
+    return retryDeadlocks(() => this.db.transaction().execute(fn));
   }
 
   async ping(): Promise<void> {

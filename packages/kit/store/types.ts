@@ -74,7 +74,11 @@ export interface UpsertOptions<DB, T extends keyof DB & string> extends Executor
 export interface ServiceDatabase<DB> {
   readonly db: Kysely<DB>;
   readonly dialect: 'sqlite' | 'mysql';
-  /** Runs fn in one transaction: commit when it resolves, roll back when it throws (the error passes through). */
+  /**
+   * Runs fn in one transaction: commit when it resolves, roll back when it throws (the error
+   * passes through). When MariaDB picks the transaction as a deadlock's victim, fn runs again
+   * from the start (up to 4 runs in all): keep effects outside the database until it resolves.
+   */
   transaction<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
   /** Resolves when the database answers; SurgeError(Unavailable, dependency 'database') otherwise. */
   ping(): Promise<void>;
