@@ -64,7 +64,7 @@ export async function chatRoutes(fastify: FastifyInstance, d: ChatRoutesDeps): P
     preHandler: app.authenticate,
     handler: async (request) => {
       const page = await chat.history({ userId: request.userId, roomId: request.params.id, beforeSeq: request.query.before_seq ?? 0, limit: request.query.limit ?? 0 }, callOptions(request));
-      const who = await d.authors(page.messages.map((m) => m.userId));
+      const who = await d.authors(page.messages.map((m) => m.userId), callOptions(request));
       return { messages: page.messages.map((m) => messageView(m, authorOf(who, m.userId))), is_end: page.isEnd, epoch: page.epoch, last_seq: page.lastSeq };
     },
   });

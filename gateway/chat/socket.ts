@@ -2,14 +2,15 @@
 // (the Sec-WebSocket-Protocol offer `surge-chat, bearer.<token>`, or ?token=), the Origin (a
 // browser page of another site may not open a socket with its visitor's token), and the user's
 // connections on this instance. After it: text frames only, each bounded by maxPayload, parsed and
-// handled in order by the connection's session; a ping from the server at every interval, and a
-// connection that did not answer the previous one is dropped; a client that reads too slowly (its
-// unsent bytes past maxBufferedBytes) is closed with 4008 instead of growing this process's memory.
+// handled in order by the connection's session; a ping from the server once per interval (spread
+// over it: heartbeat.ts), and a connection that did not answer the previous one is dropped; a
+// client that reads too slowly (its unsent bytes past maxBufferedBytes) is closed with 4008
+// instead of growing this process's memory.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { WebSocket } from 'ws';
-import type { Clock, Timer } from '#kit/clock';
+import type { Clock } from '#kit/clock';
 import { Code, SurgeError } from '#kit/errors';
 import type { Client } from '#kit/rpc';
 import type { ChatServiceDefinition } from '#gen/surge/chat/v1/chat';
@@ -19,6 +20,7 @@ import { aboutFrame, frames, parseClientFrame, type Author } from './frames.js';
 import type { Authors } from './authors.js';
 import type { RoomPresence } from './presence.js';
 import type { RoomStreams } from './room-streams.js';
+import { startHeartbeat } from './heartbeat.js';
 import { createSession, MAX_QUEUED_FRAMES, type Session } from './session.js';
 
 /** The close codes the socket uses (docs/api/chat.md). */
@@ -74,7 +76,6 @@ export async function chatSocketRoute(app: FastifyInstance, d: ChatSocketDeps): 
   const s = d.settings;
   const instance = randomBytes(6).toString('hex');
   let nextConn = 0;
-  const live = new Set<Live>();
   const perUser = new Map<number, number>();
 
   await app.register(websocket, {
@@ -86,24 +87,19 @@ export async function chatSocketRoute(app: FastifyInstance, d: ChatSocketDeps): 
     },
   });
 
-  const heartbeat = every(d.clock, s.pingIntervalMs, () => {
-    const now = d.clock.now();
-    for (const c of live) {
-      if (!c.alive) {
-        c.socket.terminate();
-        continue;
-      }
-      if (c.session.rooms.size === 0 && now - c.lastActive > s.idleTimeoutMs) {
-        c.socket.close(CLOSE.idle, 'idle: no room joined');
-        continue;
-      }
+  const heartbeat = startHeartbeat<Live>({
+    clock: d.clock,
+    intervalMs: s.pingIntervalMs,
+    visit(c, now) {
+      if (!c.alive) return void c.socket.terminate();
+      if (c.session.rooms.size === 0 && now - c.lastActive > s.idleTimeoutMs) return void c.socket.close(CLOSE.idle, 'idle: no room joined');
       c.alive = false;
       c.socket.ping();
-    }
+    },
   });
   app.addHook('onClose', async () => {
-    heartbeat.cancel();
-    for (const c of live) c.socket.close(CLOSE.goingAway, 'server shutting down');
+    await heartbeat.close();
+    for (const c of [...heartbeat.all()]) c.socket.close(CLOSE.goingAway, 'server shutting down');
   });
 
   app.get('/ws', {
@@ -152,7 +148,7 @@ export async function chatSocketRoute(app: FastifyInstance, d: ChatSocketDeps): 
         perUser.set(userId, (perUser.get(userId) ?? 1) - 1);
         if (perUser.get(userId) === 0) perUser.delete(userId);
         if (c) {
-          live.delete(c);
+          heartbeat.delete(c);
           void c.session.end();
         }
       });
@@ -172,7 +168,7 @@ export async function chatSocketRoute(app: FastifyInstance, d: ChatSocketDeps): 
             out,
           });
           c = { socket, out, session, userId, alive: true, lastActive: d.clock.now() };
-          live.add(c);
+          heartbeat.add(c);
           for (const text of pending.splice(0)) receive(c, text);
         },
         () => socket.close(1011, 'the user service did not answer; reconnect'),
@@ -222,22 +218,4 @@ function checkOrigin(request: FastifyRequest, allowed: readonly string[]): void 
   }
   if (host !== '' && host === request.headers.host) return;
   throw new SurgeError(Code.PermissionDenied, `Origin: ${JSON.stringify(origin.slice(0, 100))} may not open a chat socket here`, { details: { field: 'Origin' } });
-}
-
-/** Runs fn every ms on the clock until cancelled. */
-function every(clock: Clock, ms: number, fn: () => void): { cancel(): void } {
-  let timer: Timer | undefined;
-  let stopped = false;
-  const tick = () => {
-    if (stopped) return;
-    fn();
-    timer = clock.after(ms, tick);
-  };
-  timer = clock.after(ms, tick);
-  return {
-    cancel() {
-      stopped = true;
-      timer?.cancel();
-    },
-  };
 }

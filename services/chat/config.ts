@@ -1,11 +1,7 @@
 // The chat service's configuration section (`chat`). Schema only: every process loads it.
-import { Type, type Static } from 'typebox';
-import { SurgeError } from '#kit/errors';
+import type { Static } from 'typebox';
 import { settings } from '#kit/service';
-import { createWordFilter } from '#kit/wordfilter';
-
-/** Most words the filter is given: the automaton is built once per process, and a list past this is a mistake. */
-export const BLOCKED_WORDS_CEILING = 10_000;
+import { blockedWordsProblems, blockedWordsSetting } from '#kit/wordfilter';
 
 /**
  * The longest message any setting allows: a Since or History page is up to 100 messages, and at
@@ -14,18 +10,11 @@ export const BLOCKED_WORDS_CEILING = 10_000;
  */
 export const MESSAGE_CHARS_CEILING = 10_000;
 
-/**
- * The default list: a few words no community wants in a room, in English and Chinese (the same
- * as the review service's). Sites keep their own list in the config file; [] turns masking off.
- */
-export const DEFAULT_BLOCKED_WORDS = ['fuck', 'shit', 'bitch', '傻逼', '操你妈', '他妈的'] as const;
+export { DEFAULT_BLOCKED_WORDS } from '#kit/wordfilter';
 
 export const chatConfig = settings.section({
-  /**
-   * Words masked with '*' in a message's content before it is stored (#kit/wordfilter: any case,
-   * full-width and other compatibility forms, invisible characters between letters).
-   */
-  blockedWords: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { default: [...DEFAULT_BLOCKED_WORDS], maxItems: BLOCKED_WORDS_CEILING }),
+  /** Words masked with '*' in a message's content before it is stored. */
+  blockedWords: blockedWordsSetting(),
   /**
    * The most messages a reconnecting client may have missed and still be brought up to date
    * (Since); past it the client is told to reload. Bounds what one reconnect costs the database.
@@ -41,17 +30,5 @@ export const chatConfig = settings.section({
 
 export type ChatConfig = Static<typeof chatConfig>;
 
-/**
- * What the schema cannot say: each word must leave something to match once the filter drops its
- * invisible characters (a word of only U+200B would match nothing). Checked at start, so the
- * module never fails on its first message instead.
- */
-export function chatConfigProblems(chat: ChatConfig): string[] {
-  try {
-    createWordFilter({ words: chat.blockedWords });
-    return [];
-  } catch (err) {
-    const why = err instanceof SurgeError ? err.message : String(err);
-    return [`chat.blockedWords: ${why}; remove the word or write it with visible letters`];
-  }
-}
+/** What the schema cannot say, checked at start (blockedWordsProblems). */
+export const chatConfigProblems = (chat: ChatConfig): string[] => blockedWordsProblems('chat.blockedWords', chat.blockedWords);

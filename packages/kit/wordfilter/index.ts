@@ -3,3 +3,4 @@
 // Unicode compatibility normalization and configurable noise characters skipped between letters.
 export { createWordFilter, type WordFilter, type WordMatch } from './filter.js';
 export { INVISIBLE_CHARACTERS, SPACES_AND_PUNCTUATION, type WordFilterOptions } from './options.js';
+export { BLOCKED_WORDS_CEILING, blockedWordsProblems, blockedWordsSetting, DEFAULT_BLOCKED_WORDS } from './setting.js';
