@@ -10,7 +10,7 @@ import { ensureMysqlDatabase, mysqlDialect } from './mysql.js';
 import { resolveServiceDatabaseOptions } from './options.js';
 import { openSqlite } from './sqlite.js';
 import type { OpenServiceDatabaseOptions, QueryEvent, ServiceDatabase } from './types.js';
-import { insertIgnore, insertReturningId, upsert } from './writes.js';
+import { increment, insertIgnore, insertReturningId, upsert } from './writes.js';
 
 function queryLogger(onQuery: (e: QueryEvent) => void) {
   return (event: LogEvent) => {
@@ -79,6 +79,9 @@ class KyselyServiceDatabase<DB> implements ServiceDatabase<DB> {
 
   upsert: ServiceDatabase<DB>['upsert'] = (table, values, options) =>
     upsert(this.dialect, options.executor ?? this.db, table, values as Record<string, unknown>, options.conflict, options.update);
+
+  increment: ServiceDatabase<DB>['increment'] = (table, column, where, options) =>
+    increment(this.dialect, options?.executor ?? this.db, table, column, where as never);
 
   close(): Promise<void> {
     // Idempotent: a service's shutdown hook and a test's afterAll may both call it.

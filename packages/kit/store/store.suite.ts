@@ -169,6 +169,22 @@ export function storeSuite(name: string, makeTarget: () => Promise<SuiteTarget>)
       expect(rows).toEqual([{ name: 'likes', value: 2 }, { name: 'views', value: 5 }]);
     });
 
+    it('increment hands out 1, 2, 3 … to concurrent transactions, from 0 too, and undefined for no row', async () => {
+      const sdb = await fresh();
+      await sdb.db.insertInto('counters').values([{ name: 'seq', value: 0 }, { name: 'other', value: 40 }]).execute();
+      const taken = await Promise.all(
+        Array.from({ length: 12 }, () => sdb.transaction((trx) => sdb.increment('counters', 'value', (eb) => eb('name', '=', 'seq'), { executor: trx }))),
+      );
+      expect([...taken].sort((a, b) => a! - b!)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      expect(await sdb.increment('counters', 'value', (eb) => eb('name', '=', 'other'))).toBe(41);
+      expect(await sdb.increment('counters', 'value', (eb) => eb('name', '=', 'missing'))).toBeUndefined();
+      // A matched row whose new value is 0 (not taken for "no row").
+      await sdb.db.updateTable('counters').set({ value: -1 }).where('name', '=', 'other').execute();
+      expect(await sdb.increment('counters', 'value', (eb) => eb('name', '=', 'other'))).toBe(0);
+      const rows = await sdb.db.selectFrom('counters').selectAll().orderBy('name').execute();
+      expect(rows).toEqual([{ name: 'other', value: 0 }, { name: 'seq', value: 12 }]);
+    });
+
     it('reports every statement to onQuery with its SQL and duration', async () => {
       const sdb = await fresh();
       const events: QueryEvent[] = [];

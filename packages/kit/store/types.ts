@@ -1,7 +1,7 @@
 // The store's public shapes: where a service's database lives, its migrations, and the
 // handle service code gets back. Service code writes one set of Kysely queries for both
 // dialects and uses the helpers here where the SQL differs.
-import type { Insertable, Kysely, Transaction, Updateable } from 'kysely';
+import type { Expression, ExpressionBuilder, Insertable, Kysely, SqlBool, Transaction, Updateable } from 'kysely';
 import type { Clock } from '#kit/clock';
 
 /** Embedded mode: one SQLite file per service, `<dir>/<service>.sqlite`. */
@@ -91,5 +91,16 @@ export interface ServiceDatabase<DB> {
   insertIgnore<T extends keyof DB & string>(table: T, values: Insertable<DB[T]>, options?: ExecutorOption<DB>): Promise<boolean>;
   /** Inserts one row, or updates the `update` columns of the row holding the same `conflict` key. */
   upsert<T extends keyof DB & string>(table: T, values: Insertable<DB[T]>, options: UpsertOptions<DB, T>): Promise<void>;
+  /**
+   * Adds 1 to an integer column of the one row `where` picks and resolves its new value, in one
+   * statement (a counter that hands out numbers: a room's next message seq). Undefined when no
+   * row matched. In a transaction the row stays locked to its end, so the numbers never repeat.
+   */
+  increment<T extends keyof DB & string>(
+    table: T,
+    column: keyof DB[T] & string,
+    where: (eb: ExpressionBuilder<DB, T>) => Expression<SqlBool>,
+    options?: ExecutorOption<DB>,
+  ): Promise<number | undefined>;
   close(): Promise<void>;
 }

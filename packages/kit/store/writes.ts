@@ -4,7 +4,9 @@
 //   insert-ignore:       SQLite ON CONFLICT DO NOTHING (only key conflicts) / MySQL INSERT IGNORE.
 //   upsert:              SQLite ON CONFLICT (cols) DO UPDATE SET c = excluded.c /
 //                        MySQL ON DUPLICATE KEY UPDATE c = VALUES(c).
-import { type Kysely, sql } from 'kysely';
+//   increment:           SQLite UPDATE … RETURNING / MySQL c = LAST_INSERT_ID(c + 1), whose value
+//                        the server's OK packet carries: one statement (one round trip) either way.
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import { SurgeError, Code } from '#kit/errors';
 
 type Dialect = 'sqlite' | 'mysql';
@@ -52,4 +54,22 @@ export async function upsert(
     const set = Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)]));
     await insert.onConflict((oc) => oc.columns([...conflict]).doUpdateSet(set)).execute();
   }
+}
+
+export async function increment(
+  dialect: Dialect,
+  db: Kysely<any>,
+  table: string,
+  column: string,
+  where: (eb: ExpressionBuilder<any, any>) => Expression<SqlBool>,
+): Promise<number | undefined> {
+  const update = untyped(db).updateTable(table).where(where);
+  if (dialect === 'sqlite') {
+    const row = await update.set({ [column]: sql`${sql.ref(column)} + 1` }).returning(sql.ref(column).as('value')).executeTakeFirst();
+    return row === undefined ? undefined : Number(row.value);
+  }
+  const result = await db.executeQuery(update.set({ [column]: sql`last_insert_id(${sql.ref(column)} + 1)` }).compile());
+  if (!result.numAffectedRows) return undefined;
+  // Kysely reports an insert id of 0 as none.
+  return Number(result.insertId ?? 0n);
 }

@@ -1,8 +1,10 @@
 // Queries on `messages`. A send is one transaction over its room's row and the new message:
-//   1. UPDATE rooms SET last_seq = last_seq + 1: the room row's lock orders the senders of one
-//      room (MariaDB row lock, held to commit; SQLite has a single writer);
-//   2. the new last_seq is read back (a transaction sees its own change, whatever the isolation);
-//   3. the message is inserted with that seq.
+//   1. the room's counter is incremented and its new value read, in one statement (the store's
+//      increment: UPDATE … RETURNING on SQLite, LAST_INSERT_ID(last_seq + 1) on MariaDB), whose
+//      WHERE is also the sender's right to the room: a public room, or a private one the sender
+//      owns or is a member of. The room row's lock orders the senders of one room (MariaDB row
+//      lock, held to commit; SQLite has a single writer);
+//   2. the message is inserted with that seq.
 // A rolled-back send rolls its increment back with it, and the next sender only reads the counter
 // after this one committed or rolled back, so seqs run 1, 2, 3 … with no gap and no repeat. The
 // unique key (room_id, seq) is the last word should a row ever be written outside this path.
@@ -41,7 +43,11 @@ export interface Appended {
 }
 
 export interface MessageModel {
-  /** Stores the message as its room's next seq, or answers the one stored under its key. Undefined when the room has no row. */
+  /**
+   * Stores the message as its room's next seq, or answers the one stored under its key.
+   * Undefined when the room has no row or the sender may not see it (a private room they are
+   * neither owner nor member of).
+   */
   append(m: NewMessage): Promise<Appended | undefined>;
   /** The room's messages with seq below `beforeSeq`, newest first, at most `limit`. */
   before(roomId: number, beforeSeq: number, limit: number): Promise<ChatMessage[]>;
@@ -67,14 +73,15 @@ export function createMessageModel(store: ServiceDatabase<ChatDB>): MessageModel
     async append(m) {
       try {
         const seq = await store.transaction(async (trx) => {
-          const counted = await trx
-            .updateTable('rooms')
-            .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
-            .where('id', '=', m.roomId)
-            .executeTakeFirst();
-          if (Number(counted.numUpdatedRows) === 0) return undefined;
-          const room = await trx.selectFrom('rooms').select('last_seq').where('id', '=', m.roomId).executeTakeFirstOrThrow();
-          const next = Number(room.last_seq);
+          const next = await store.increment('rooms', 'last_seq', (eb) => eb.and([
+            eb('id', '=', m.roomId),
+            eb.or([
+              eb('is_private', '=', 0),
+              eb('owner_id', '=', m.userId),
+              eb.exists(eb.selectFrom('room_members').select('room_id').where('room_id', '=', m.roomId).where('user_id', '=', m.userId)),
+            ]),
+          ]), { executor: trx });
+          if (next === undefined) return undefined;
           await trx
             .insertInto('messages')
             .values({ id: m.id, room_id: m.roomId, seq: next, user_id: m.userId, content: m.content, client_msg_id: m.clientMsgId, created_at: m.createdAt })
