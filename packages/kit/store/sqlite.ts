@@ -1,6 +1,7 @@
 // Embedded mode: one better-sqlite3 connection per service file, through Kysely's SqliteDialect.
 // WAL lets readers run beside the one writer; synchronous=NORMAL is durable across process
 // crashes in WAL mode (only an OS crash can lose the last commits), at a fraction of FULL's fsyncs.
+// Checkpoints run on a worker thread (sqlite-checkpoints.ts), not inside a commit.
 import { mkdirSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { type Dialect, type Kysely, SqliteAdapter, SqliteDialect, sql } from 'kysely';
@@ -9,6 +10,7 @@ import { SurgeError } from '#kit/errors';
 import { errorMappingDialect } from './error-mapping-dialect.js';
 import { toStoreError } from './errors.js';
 import type { ResolvedSqlite } from './options.js';
+import { checkpointInBackground } from './sqlite-checkpoints.js';
 
 /** Pause between attempts at another process's migration lock. */
 const LOCK_RETRY_MS = 20;
@@ -82,8 +84,12 @@ export function openSqlite(target: ResolvedSqlite, clock: Clock): SqliteHandle {
     throw toStoreError(err);
   }
   const opened = database;
+  const checkpoints = target.file === ':memory:'
+    ? undefined
+    : checkpointInBackground({ file: target.file, autocheckpoint: (pages) => opened.exec(`PRAGMA wal_autocheckpoint = ${pages}`) });
+  const connection = reusingStatements(opened, () => checkpoints?.stop());
   return {
-    dialect: errorMappingDialect(new SqliteDialect({ database: reusingStatements(opened) }), new SqliteLockingAdapter(clock)),
+    dialect: errorMappingDialect(new SqliteDialect({ database: connection }), new SqliteLockingAdapter(clock)),
     setBusyTimeout: (ms) => {
       opened.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(ms))}`);
     },
@@ -102,7 +108,7 @@ const STATEMENTS_KEPT = 1000;
  * is safe because better-sqlite3 runs each statement to completion synchronously; nothing in
  * Surge streams a query (Kysely's stream() would iterate one, and a second use would fail).
  */
-function reusingStatements(db: Database.Database): { prepare(sql: string): Database.Statement; close(): void } {
+function reusingStatements(db: Database.Database, beforeClose: () => void): { prepare(sql: string): Database.Statement; close(): void } {
   const kept = new Map<string, Database.Statement>();
   return {
     prepare(sql) {
@@ -113,6 +119,9 @@ function reusingStatements(db: Database.Database): { prepare(sql: string): Datab
       if (kept.size > STATEMENTS_KEPT) kept.delete(kept.keys().next().value!);
       return statement;
     },
-    close: () => db.close(),
+    close: () => {
+      beforeClose();
+      db.close();
+    },
   };
 }
