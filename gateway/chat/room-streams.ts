@@ -69,7 +69,7 @@ export interface RoomStreams {
   attach(room: number, member: StreamMember): Promise<number>;
   /** Removes the member; the room's stream closes with its last member. */
   detach(room: number, member: StreamMember): void;
-  /** Publishes a stored message (to every instance, this one included). */
+  /** Publishes a stored message to every instance, and delivers it to this one's members at once. */
   publishMessage(room: number, seq: number, frame: string): void;
   /** Publishes an event frame (joined, left). */
   publishEvent(room: number, frame: string): void;
@@ -160,6 +160,11 @@ export function createRoomStreams(o: RoomStreamsOptions): RoomStreams {
       for (const m of s.members) m.event(frame);
       return;
     }
+    accept(room, s, seq, frame);
+  };
+
+  /** A sequenced message into the stream: delivered when next, held when ahead, dropped when seen. */
+  const accept = (room: number, s: Stream, seq: number, frame: string) => {
     if (s.last === undefined) {
       s.pending.set(seq, frame);
       return;
@@ -220,7 +225,13 @@ export function createRoomStreams(o: RoomStreamsOptions): RoomStreams {
       s.members.delete(member);
       if (s.members.size === 0) close(room, s);
     },
-    publishMessage: (room, seq, frame) => publish(room, seq, frame),
+    publishMessage(room, seq, frame) {
+      publish(room, seq, frame);
+      // This instance's members need not wait for the broker's echo (a hop through NATS on the
+      // servers): delivered now, the echo is then a seq already seen and dropped.
+      const s = streams.get(room);
+      if (s) accept(room, s, seq, frame);
+    },
     publishEvent: (room, frame) => publish(room, 0, frame),
     rooms: () => members,
     resync() {
