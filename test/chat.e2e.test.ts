@@ -4,6 +4,7 @@
 // strangers, presence, and the limits (sends per second, a slow reader cut off, connections per
 // user, Origin, token).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTokens } from '#kit/auth';
 import { requireServer, servers } from '#kit/testing';
 import { connectChat, stalledChat, type ChatClient, type ChatFrame, type Refusal } from './chat-client.js';
 import { startTestSystem, type Mode, type TestSystem } from './harness.js';
@@ -257,6 +258,37 @@ describe.each(modes)('chat sends per user (%s)', (mode) => {
       expect(acks.length).toBeLessThanOrEqual(2 + Math.ceil(2 * seconds) + 1);
       const history = await fetch(`${sys.url}${CHAT}/rooms/${room.id}/messages?limit=50`, { headers: { authorization: `Bearer ${token}` } });
       expect(((await history.json()) as { messages: unknown[] }).messages).toHaveLength(acks.length);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+describe.each(modes)('chat token expiry (%s)', (mode) => {
+  const secret = 'chat-expiry-secret-'.padEnd(40, 'x');
+  let sys: TestSystem;
+  beforeAll(async () => {
+    sys = await startTestSystem(mode, { 'auth.jwtSecret': secret, 'chatSocket.pingIntervalSeconds': 1 });
+  });
+  afterAll(async () => sys?.stop());
+
+  it('a socket opened with a token closes with 4001 once the token expires, though it is busy in a room', async () => {
+    const reg = await fetch(`${sys.url}/api/v1/users/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `exp${Date.now().toString(36)}`, password: 'secret123' }) });
+    const { id, token } = (await reg.json()) as { id: number; token: string };
+    const made = await fetch(`${sys.url}${CHAT}/rooms`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'expiry' }) });
+    const { room } = (await made.json()) as { room: { id: number } };
+    // The same secret as the system's, a two-second life.
+    const brief = createTokens({ secret, ttlSeconds: 2 }).sign({ sub: id });
+    const c = await connectChat(sys.url, brief);
+    try {
+      c.send({ type: 'join', room: room.id });
+      await c.next((f) => f.type === 'presence', 'joined');
+      const opened = Date.now();
+      const { code, reason } = await c.closed();
+      expect(code).toBe(4001);
+      expect(reason).toMatch(/token expired/);
+      // Not before the token's end (2 s, to the second it was signed in).
+      expect(Date.now() - opened).toBeGreaterThan(900);
     } finally {
       await c.close();
     }

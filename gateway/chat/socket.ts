@@ -24,7 +24,7 @@ import { startHeartbeat } from './heartbeat.js';
 import { createSession, MAX_QUEUED_FRAMES, type Session } from './session.js';
 
 /** The close codes the socket uses (docs/api/chat.md). */
-export const CLOSE = { idle: 4000, slow: 4008, flooding: 4029, goingAway: 1001 } as const;
+export const CLOSE = { idle: 4000, tokenExpired: 4001, slow: 4008, flooding: 4029, goingAway: 1001 } as const;
 
 /** How long a slow reader's close may wait behind its unread frames before the socket is cut. */
 const SLOW_CLOSE_GRACE_MS = 1000;
@@ -64,11 +64,14 @@ interface Live {
   userId: number;
   alive: boolean;
   lastActive: number;
+  /** When the token the socket was opened with expires (ms since the epoch): the socket closes then. */
+  expiresAt: number;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     chatUserId?: number;
+    chatTokenExpiresAt?: number;
   }
 }
 
@@ -92,6 +95,8 @@ export async function chatSocketRoute(app: FastifyInstance, d: ChatSocketDeps): 
     intervalMs: s.pingIntervalMs,
     visit(c, now) {
       if (!c.alive) return void c.socket.terminate();
+      // The token was checked once, at the upgrade: a socket outlives it by one ping interval at most.
+      if (now >= c.expiresAt) return void c.socket.close(CLOSE.tokenExpired, 'token expired: reconnect with a fresh token');
       if (c.session.rooms.size === 0 && now - c.lastActive > s.idleTimeoutMs) return void c.socket.close(CLOSE.idle, 'idle: no room joined');
       c.alive = false;
       c.socket.ping();
@@ -106,11 +111,13 @@ export async function chatSocketRoute(app: FastifyInstance, d: ChatSocketDeps): 
     schema: { tags: ['chat'], summary: 'The chat WebSocket (frames in docs/api/chat.md)', hide: true },
     preValidation: async (request: FastifyRequest) => {
       checkOrigin(request, s.allowedOrigins);
-      const userId = d.tokens.verify(tokenOf(request)).sub;
+      const claims = d.tokens.verify(tokenOf(request));
+      const userId = claims.sub;
       if ((perUser.get(userId) ?? 0) >= s.maxConnectionsPerUser) {
         throw new SurgeError(Code.RateLimited, `a user may hold at most ${s.maxConnectionsPerUser} chat connections on one server`, { details: { retryAfter: 5 } });
       }
       request.chatUserId = userId;
+      request.chatTokenExpiresAt = claims.exp === undefined ? Infinity : claims.exp * 1000;
     },
     websocket: true,
   }, (socket: WebSocket, request: FastifyRequest) => {
@@ -167,7 +174,7 @@ export async function chatSocketRoute(app: FastifyInstance, d: ChatSocketDeps): 
             maxRooms: s.maxRoomsPerConnection,
             out,
           });
-          c = { socket, out, session, userId, alive: true, lastActive: d.clock.now() };
+          c = { socket, out, session, userId, alive: true, lastActive: d.clock.now(), expiresAt: request.chatTokenExpiresAt ?? Infinity };
           heartbeat.add(c);
           for (const text of pending.splice(0)) receive(c, text);
         },

@@ -5,7 +5,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Code, SurgeError } from '#kit/errors';
 
 export interface TokenVerifier {
-  verify(token: string): { sub: number };
+  /** The caller's id, and when the token expires (seconds since the epoch) if it says. */
+  verify(token: string): { sub: number; exp?: number };
 }
 
 declare module 'fastify' {
