@@ -26,12 +26,14 @@ export async function openServiceDatabase<DB>(options: OpenServiceDatabaseOption
 
   let dialect: Dialect;
   let afterMigrations = () => {};
+  let released = () => Promise.resolve();
   if (target.dialect === 'sqlite') {
     const sqlite = openSqlite(target, clock);
     dialect = sqlite.dialect;
     // busy_timeout 0 while migrating: see SqliteLockingAdapter.
     sqlite.setBusyTimeout(0);
     afterMigrations = () => sqlite.setBusyTimeout(target.busyTimeoutMs);
+    released = () => sqlite.released();
   } else {
     await ensureMysqlDatabase(target);
     dialect = mysqlDialect(target);
@@ -42,12 +44,12 @@ export async function openServiceDatabase<DB>(options: OpenServiceDatabaseOption
     await runMigrations(db as Kysely<any>, resolved.migrations, clock);
     afterMigrations();
   } catch (err) {
-    await db.destroy().catch(() => {
+    await db.destroy().then(released, () => {
       // The open already failed; the error being thrown says why, a failing close adds nothing.
     });
     throw err instanceof SurgeError ? err : errors.internal(err);
   }
-  return new KyselyServiceDatabase<DB>(db, target.dialect);
+  return new KyselyServiceDatabase<DB>(db, target.dialect, released);
 }
 
 class KyselyServiceDatabase<DB> implements ServiceDatabase<DB> {
@@ -56,6 +58,8 @@ class KyselyServiceDatabase<DB> implements ServiceDatabase<DB> {
   constructor(
     readonly db: Kysely<DB>,
     readonly dialect: 'sqlite' | 'mysql',
+    /** Resolves once nothing else holds the database open (SQLite's checkpoint worker). */
+    private readonly released: () => Promise<void>,
   ) {}
 
   transaction<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
@@ -85,7 +89,7 @@ class KyselyServiceDatabase<DB> implements ServiceDatabase<DB> {
 
   close(): Promise<void> {
     // Idempotent: a service's shutdown hook and a test's afterAll may both call it.
-    this.closing ??= this.db.destroy();
+    this.closing ??= this.db.destroy().then(this.released);
     return this.closing;
   }
 }

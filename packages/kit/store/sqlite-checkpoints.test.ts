@@ -1,6 +1,6 @@
 // The WAL is checkpointed by the worker thread, not inside a commit, and a file the worker cannot
 // take goes back to SQLite's automatic checkpoint.
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,9 @@ describe('SQLite checkpoints on a worker thread', () => {
     } finally {
       await sdb.close();
     }
+    // Closed means let go by the worker too: the last connection's close removed the WAL.
+    expect(existsSync(join(dir, 'notes.sqlite-wal'))).toBe(false);
+    expect(existsSync(join(dir, 'notes.sqlite-shm'))).toBe(false);
   });
 
   it('a file the worker cannot open goes back to the automatic checkpoint', async () => {

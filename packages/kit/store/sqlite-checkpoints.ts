@@ -47,7 +47,7 @@ parentPort.on('message', (m) => {
       held.db.close();
       open.delete(m.remove);
     }
-    if (open.size === 0) parentPort.postMessage({ idle: true });
+    parentPort.postMessage({ removed: m.id, idle: open.size === 0 });
   }
 });
 setInterval(() => {
@@ -62,8 +62,14 @@ setInterval(() => {
 }, workerData.everyMs);
 `;
 
+/** How long closing a store waits for the worker to let go of the file (it closes its connection). */
+const RELEASE_WAIT_MS = 5000;
+
 let worker: Worker | undefined;
 const files = new Set<CheckpointedFile>();
+/** Stops waiting for the worker's word that it closed its connection, by request id. */
+const releasing = new Map<number, () => void>();
+let nextRequest = 0;
 
 function fallBack(file: CheckpointedFile): void {
   files.delete(file);
@@ -81,14 +87,20 @@ function startWorker(): Worker {
   });
   // The worker never keeps the process alive: closing the stores stops it, exiting ends it.
   w.unref();
-  w.on('message', (m: { failed?: string; idle?: boolean }) => {
+  w.on('message', (m: { failed?: string; removed?: number; idle?: boolean }) => {
     if (m.failed !== undefined) for (const f of [...files]) if (f.file === m.failed) fallBack(f);
-    if (m.idle && files.size === 0 && worker === w) {
+    if (m.removed !== undefined) {
+      releasing.get(m.removed)?.();
+      releasing.delete(m.removed);
+    }
+    if (m.idle === true && files.size === 0 && worker === w) {
       worker = undefined;
       void w.terminate();
     }
   });
   const lost = () => {
+    for (const done of releasing.values()) done();
+    releasing.clear();
     if (worker !== w) return;
     worker = undefined;
     for (const f of [...files]) fallBack(f);
@@ -98,8 +110,12 @@ function startWorker(): Worker {
   return w;
 }
 
-/** Checkpoints the file on the worker from now on; the handle's stop() hands it back before the connection closes. */
-export function checkpointInBackground(file: CheckpointedFile): { stop(): void } {
+/**
+ * Checkpoints the file on the worker from now on. stop() hands it back: called as the connection
+ * closes, it resolves once the worker has closed its own connection to the file (whose close
+ * then checkpoints the WAL and removes it), so a closed store leaves no file behind it open.
+ */
+export function checkpointInBackground(file: CheckpointedFile): { stop(): Promise<void> } {
   file.autocheckpoint(0);
   files.add(file);
   worker ??= startWorker();
@@ -107,8 +123,20 @@ export function checkpointInBackground(file: CheckpointedFile): { stop(): void }
   const w = worker;
   return {
     stop() {
-      if (!files.delete(file)) return;
-      if (worker === w) w.postMessage({ remove: file.file });
+      if (!files.delete(file) || worker !== w) return Promise.resolve();
+      const id = ++nextRequest;
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          releasing.delete(id);
+          resolve();
+        }, RELEASE_WAIT_MS);
+        timer.unref();
+        releasing.set(id, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        w.postMessage({ remove: file.file, id });
+      });
     },
   };
 }

@@ -65,6 +65,8 @@ export interface SqliteHandle {
   dialect: Dialect;
   /** Sets busy_timeout: 0 while migrating (see SqliteLockingAdapter), the configured value after. */
   setBusyTimeout(ms: number): void;
+  /** After the connection closed: resolves once the checkpoint worker let go of the file too. */
+  released(): Promise<void>;
 }
 
 export function openSqlite(target: ResolvedSqlite, clock: Clock): SqliteHandle {
@@ -87,8 +89,12 @@ export function openSqlite(target: ResolvedSqlite, clock: Clock): SqliteHandle {
   const checkpoints = target.file === ':memory:'
     ? undefined
     : checkpointInBackground({ file: target.file, autocheckpoint: (pages) => opened.exec(`PRAGMA wal_autocheckpoint = ${pages}`) });
-  const connection = reusingStatements(opened, () => checkpoints?.stop());
+  let released: Promise<void> = Promise.resolve();
+  const connection = reusingStatements(opened, () => {
+    if (checkpoints) released = checkpoints.stop();
+  });
   return {
+    released: () => released,
     dialect: errorMappingDialect(new SqliteDialect({ database: connection }), new SqliteLockingAdapter(clock)),
     setBusyTimeout: (ms) => {
       opened.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(ms))}`);
