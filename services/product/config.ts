@@ -22,6 +22,12 @@ export const productConfig = settings.section({
    * no query; pages past them come from the database. 0 turns the cache off.
    */
   listCacheSize: settings.int(500, 0, 10_000),
+  /**
+   * With Redis: how long an instance answers a category list from its own copy before asking
+   * Redis again (ms). Any instance's write drops the copies at once (Redis pub/sub); a drop missed
+   * while the subscription was down lasts this long at most. 0 turns the copies off.
+   */
+  listLocalTtlMs: settings.int(5000, 0, 60_000),
 });
 
 export type ProductConfig = Static<typeof productConfig>;

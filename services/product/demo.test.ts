@@ -20,7 +20,7 @@ const [sqlite] = await testDatabases();
 afterAll(() => sqlite!.cleanup());
 
 const config = (over: Partial<ProductSections['product']> = {}): ProductSections => ({
-  product: { demoData: true, homeRefreshSeconds: 30, rankingSize: 10, barrierRetentionDays: 30, bloomExpectedItems: 100_000, listCacheSize: 500, ...over },
+  product: { demoData: true, homeRefreshSeconds: 30, rankingSize: 10, barrierRetentionDays: 30, bloomExpectedItems: 100_000, listCacheSize: 500, listLocalTtlMs: 5000, ...over },
 });
 
 async function start(o: { embedded: boolean; config: ProductSections; db?: ModuleContext<ProductDB>['db'] }) {

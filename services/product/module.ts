@@ -8,6 +8,7 @@ import type { ProductConfig } from './config.js';
 import { seedDemoCatalog } from './demo/seed.js';
 import { createProductIdFilter } from './model/id-filter.js';
 import { productMigrations } from './model/migrations.js';
+import { redisBumpFeed } from './model/list-bumps-redis.js';
 import { fillProductFilter } from './model/products.js';
 import type { ProductDB } from './model/tables.js';
 import { defineProductService } from './service.js';
@@ -46,6 +47,8 @@ export const productModule = defineServiceModule({
       listRedis: ctx.redis,
       keyPrefix: ctx.keyPrefix,
       listCacheSize: p.listCacheSize,
+      ...(ctx.redis ? { listLocal: { ttlMs: p.listLocalTtlMs, feed: redisBumpFeed(ctx.redis, ctx.keyPrefix) } } : {}),
+      listStoreClosed: (close) => ctx.defer(close),
     });
   },
 });

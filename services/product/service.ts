@@ -28,6 +28,7 @@ import { createFavoriteModel } from './model/favorites.js';
 import { createRefreshingValue } from './model/home-blocks.js';
 import { readHome } from './model/home.js';
 import { createListStore, type ListRedis } from './model/list-store.js';
+import type { BumpFeed } from './model/list-store-local.js';
 import { createListModel } from './model/lists.js';
 import { createProductModel } from './model/products.js';
 import { createStockModel } from './model/stock.js';
@@ -52,6 +53,10 @@ export interface ProductServiceOptions {
   rankingSize?: number;
   /** Where the category lists are cached: a Redis shared by the instances (connectRedis), or undefined (default) for this process only. */
   listRedis?: ListRedis;
+  /** With listRedis: each instance's own copy of the lists it served (list-store-local.ts); the caller closes the feed's subscription through listStoreClosed. */
+  listLocal?: { ttlMs: number; feed: BumpFeed };
+  /** Receives the list store's close, for the module's shutdown. */
+  listStoreClosed?: (close: () => Promise<void>) => void;
   /** The system's key prefix for the lists' Redis keys. Default 'surge:'. */
   keyPrefix?: string;
   /** Ids cached per category list and order (product.listCacheSize); 0 turns the cache off. Default 500: 25 pages of 20. */
@@ -67,16 +72,24 @@ export function defineProductService(o: ProductServiceOptions): ProductService {
   const rankingSize = o.rankingSize ?? 10;
   const categories = createCategoryModel(o.db, o.cache);
   const lists = createListModel(o.db.db);
+  const listCacheSize = o.listCacheSize ?? 500;
+  const listStore = createListStore({
+    redis: o.listRedis,
+    keyPrefix: o.keyPrefix ?? 'surge:',
+    clock: o.clock,
+    ...(o.listLocal ? { local: { ...o.listLocal, size: listCacheSize } } : {}),
+  });
+  o.listStoreClosed?.(() => listStore.close());
   const d: ProductDeps = {
     store: o.db,
     products: createProductModel(o.db, o.cache, o.productIds, o.log),
     categories,
     lists,
     categoryLists: createCategoryLists({
-      store: createListStore({ redis: o.listRedis, keyPrefix: o.keyPrefix ?? 'surge:', clock: o.clock }),
+      store: listStore,
       lists,
       categories,
-      size: o.listCacheSize ?? 500,
+      size: listCacheSize,
       ttlMs: o.listCacheTtlMs ?? 60_000,
       log: o.log,
     }),

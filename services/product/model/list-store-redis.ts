@@ -18,7 +18,8 @@
 //   read:  GET generation · ZRANGEBYSCORE key -1 -1 (the marker) · [ZRANGEBYSCORE key k k (ties
 //          of the cursor's key, filtered here by id; at most the list's size)] · the range after k
 //   write: DEL key · ZADD key -1 marker s1 id1 … · PEXPIRE key ttl                 (one MULTI)
-//   bump:  INCR generation · DEL every order's key, per category                   (one MULTI)
+//   bump:  INCR generation · DEL every order's key, per category · PUBLISH the ids on
+//          `<prefix>product:list:bumped`, which every instance's local tier hears  (one MULTI)
 import { redisErrorToSurge } from '#kit/redis';
 import type { CachedSlice, ListRef, ListStore } from './list-entries.js';
 import { directionOf, LIST_ORDERS, type After, type Keyed } from './lists.js';
@@ -27,6 +28,9 @@ import { directionOf, LIST_ORDERS, type After, type Keyed } from './lists.js';
 export interface ListRedis {
   multi(commands: (string | number)[][]): { exec(): Promise<[error: Error | null, result: unknown][] | null> };
 }
+
+/** The channel a bump is published on. */
+export const bumpChannel = (keyPrefix: string) => `${keyPrefix}product:list:bumped`;
 
 const ID_DIGITS = 16; // Number.MAX_SAFE_INTEGER has 16 digits
 const MARKER_SCORE = -1;
@@ -106,7 +110,10 @@ export function createRedisListStore(redis: ListRedis, keyPrefix: string): ListS
 
     async bump(categoryIds) {
       if (categoryIds.length === 0) return;
-      await run(categoryIds.flatMap((id) => [['incr', generationKey(id)], ['del', ...LIST_ORDERS.map((order) => listKey(id, order))]]));
+      await run([
+        ...categoryIds.flatMap((id) => [['incr', generationKey(id)], ['del', ...LIST_ORDERS.map((order) => listKey(id, order))]]),
+        ['publish', bumpChannel(keyPrefix), JSON.stringify(categoryIds)],
+      ]);
     },
   };
 }
