@@ -4,7 +4,7 @@
 // Every failure leaves as SurgeError(Unavailable) naming the dependency; with connectRedis's
 // settings it arrives at once while Redis is unreachable, which is what lets the cache fall back.
 import type { Redis } from '#kit/redis';
-import { redisErrorToSurge } from '#kit/redis';
+import { redisErrorToSurge, subscribeArrays, type ArraySubscription } from '#kit/redis';
 import { errors } from '#kit/errors';
 import type { CacheStore } from './types.js';
 
@@ -41,29 +41,16 @@ export function createRedisCacheStore(options: RedisCacheStoreOptions): RedisCac
   };
 
   const listeners: ((keys: readonly string[]) => void)[] = [];
-  let subscriber: Redis | undefined;
+  let subscriber: ArraySubscription | undefined;
   let subscription: Promise<void> = Promise.resolve();
 
+  // Deletes published while the subscriber is disconnected are missed: the local tier's short TTL bounds that.
   const subscribe = () => {
-    // Its own connection: a subscribed connection can run no other command. It may queue its one
-    // SUBSCRIBE until connected and waits for Redis forever; ioredis re-subscribes on reconnect.
-    // Deletes published while it is disconnected are missed: the local tier's short TTL bounds that.
-    const sub = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, lazyConnect: false });
-    sub.on('error', () => {}); // failures show up as missed deletes, bounded as above
-    sub.on('message', (ch: string, message: string) => {
-      if (ch !== channel) return;
-      let keys: unknown;
-      try {
-        keys = JSON.parse(message);
-      } catch {
-        return; // not ours: another publisher on the channel; nothing to drop
-      }
-      if (!Array.isArray(keys)) return;
+    subscriber = subscribeArrays(redis, channel, (keys) => {
       const list = keys.filter((k): k is string => typeof k === 'string');
       for (const l of listeners) l(list);
     });
-    subscription = sub.subscribe(channel).then(() => undefined, fail);
-    subscriber = sub;
+    subscription = subscriber.subscribed.catch(fail);
   };
 
   return {
@@ -106,7 +93,7 @@ export function createRedisCacheStore(options: RedisCacheStoreOptions): RedisCac
     subscribed: () => subscription,
     async close() {
       listeners.length = 0;
-      subscriber?.disconnect();
+      subscriber?.close();
       subscriber = undefined;
     },
   };
