@@ -93,6 +93,9 @@ describe('CreateOrder', () => {
     await mall.updateProduct({ id: p.id, stock: 10 });
     const again = await rejectionOf(ask(), Code.FailedPrecondition);
     expect(again.message).toBe(first.message);
+    // The details too (the product the refusal names), not only the words.
+    expect(first.details).toBeDefined();
+    expect(again.details).toEqual(first.details);
     expect(await mall.stockOf(p.id)).toBe(10);
   });
 

@@ -224,6 +224,11 @@ for (const kind of await testDatabases()) {
       expect(await t.effects(outcome.gid)).toEqual(['order.action', 'order.compensate', 'stock.action', 'stock.compensate']);
       expect(await t.branchRows(outcome.gid)).toEqual(['stock:done/done', 'order:done/done', 'ship:refused/done', 'notify:pending/none']);
       expect(await t.row(outcome.gid)).toMatchObject({ status: 'compensated', phase: 'compensate', step: -1, reason_code: Code.FailedPrecondition });
+      // A replay of the gid (another instance, after a restart) answers the same refusal, its details included.
+      const replayed = await t.coordinator([def]).run(def, payload, { gid: outcome.gid });
+      expect(replayed.status).toBe('compensated');
+      if (replayed.status !== 'compensated') return;
+      expect(replayed.reason).toMatchObject({ code: Code.FailedPrecondition, message: 'sku-1: out of stock', details: { field: 'qty' } });
     });
 
     it('a refused action that had committed before answering is compensated too', async () => {

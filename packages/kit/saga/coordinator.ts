@@ -152,7 +152,7 @@ export function createSagaCoordinator(options: SagaCoordinatorOptions): SagaCoor
         branch: o.sagas.get(row.saga)?.branches[row.step]?.name ?? `#${row.step}`,
         attempts: row.attempts,
         error: storedError(row.error_code, row.error),
-        reason: row.reason_code === 0 ? undefined : storedError(row.reason_code, row.reason),
+        reason: row.reason_code === 0 ? undefined : storedError(row.reason_code, row.reason, row.reason_details),
         createdAt: row.created_at,
         updatedAt: row.updated_at,
       }));

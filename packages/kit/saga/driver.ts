@@ -51,7 +51,7 @@ async function steps(row: SagaRow, saga: SagaDefinition<unknown>, deps: DriveDep
   const { gid } = row;
   const pending: SagaOutcome = { gid, status: 'pending' };
   let { phase, step, attempts } = row;
-  let reason = row.reason_code === 0 ? undefined : storedError(row.reason_code, row.reason);
+  let reason = row.reason_code === 0 ? undefined : storedError(row.reason_code, row.reason, row.reason_details);
   let lastError = row.error_code === 0 ? undefined : storedError(row.error_code, row.error);
 
   const finished = (status: 'succeeded' | 'compensated'): SagaOutcome => {
@@ -139,7 +139,7 @@ async function steps(row: SagaRow, saga: SagaDefinition<unknown>, deps: DriveDep
       // Compensate from this branch down: it may have committed before its answer was lost. The
       // move counts the compensation's first call, as above.
       const refusal = describeFailure(failure);
-      const set = { phase: 'compensate' as const, attempts: 1, lease_until: now + o.leaseMs, reason_code: refusal.code, reason: refusal.message, error_code: 0, error: '', updated_at: now };
+      const set = { phase: 'compensate' as const, attempts: 1, lease_until: now + o.leaseMs, reason_code: refusal.code, reason: refusal.message, reason_details: refusal.details, error_code: 0, error: '', updated_at: now };
       if (!(await store.move(gid, o.owner, set, { idx: step, column: 'action', value: 'refused' }, now))) return pending;
       phase = 'compensate';
       attempts = 1;

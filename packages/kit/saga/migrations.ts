@@ -34,6 +34,8 @@ export interface SagaTables {
     /** The business refusal that turned the transaction to compensating (0 / '' when none). */
     reason_code: number;
     reason: string;
+    /** The refusal's details as JSON ('' when none or too long to keep): a replay answers them too. */
+    reason_details: string;
     created_at: number;
     updated_at: number;
     /** Wall ms it reached succeeded or compensated; 0 before. */
@@ -90,6 +92,14 @@ export const sagaMigrations: Record<string, Migration> = {
     async down(db: Kysely<any>) {
       await db.schema.dropTable('surge_saga_branch').execute();
       await db.schema.dropTable('surge_saga').execute();
+    },
+  },
+  kit_saga_0002_reason_details: {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('surge_saga').addColumn('reason_details', 'varchar(1000)', (c) => c.notNull().defaultTo('')).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('surge_saga').dropColumn('reason_details').execute();
     },
   },
 };

@@ -1,5 +1,5 @@
 // What run(), retry() and the resume loop report for one transaction.
-import { SurgeError } from '#kit/errors';
+import { SurgeError, type ErrorDetails } from '#kit/errors';
 import type { SagaPhase, SagaRow } from './store.js';
 
 export type SagaOutcome =
@@ -31,7 +31,17 @@ export interface StuckSaga {
   readonly updatedAt: number;
 }
 
-export const storedError = (code: number, message: string): SurgeError => SurgeError.fromWire(code, message);
+/** A failure as a row keeps it; details as describeFailure wrote them ('' or unreadable: none). */
+export function storedError(code: number, message: string, details = ''): SurgeError {
+  let parsed: unknown;
+  try {
+    parsed = details === '' ? undefined : JSON.parse(details);
+  } catch {
+    parsed = undefined;
+  }
+  const object = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as ErrorDetails) : undefined;
+  return SurgeError.fromWire(code, message, object);
+}
 
 /** The outcome a stored row already shows (a run() of a gid that exists). */
 export function outcomeOfRow(row: SagaRow): SagaOutcome {
@@ -39,7 +49,7 @@ export function outcomeOfRow(row: SagaRow): SagaOutcome {
     case 'succeeded':
       return { gid: row.gid, status: 'succeeded' };
     case 'compensated':
-      return { gid: row.gid, status: 'compensated', reason: storedError(row.reason_code, row.reason) };
+      return { gid: row.gid, status: 'compensated', reason: storedError(row.reason_code, row.reason, row.reason_details) };
     case 'stuck':
       return { gid: row.gid, status: 'stuck', error: storedError(row.error_code, row.error) };
     default:

@@ -50,7 +50,7 @@ export class SagaStore {
     return this.sdb.transaction(async (trx) => {
       const row: SagaRow = {
         gid: s.gid, saga: s.saga, status: 'running', phase: 'action', step: 0, attempts: 1, payload: s.payload,
-        owner: s.owner, lease_until: s.leaseUntil, error_code: 0, error: '', reason_code: 0, reason: '',
+        owner: s.owner, lease_until: s.leaseUntil, error_code: 0, error: '', reason_code: 0, reason: '', reason_details: '',
         created_at: s.now, updated_at: s.now, finished_at: 0,
       };
       const inserted = await this.sdb.insertIgnore('surge_saga', row as never, { executor: trx });
