@@ -1,5 +1,6 @@
 // Runs a service's migrations on open with Kysely's Migrator and an in-code provider.
-// Names sort in run order ('0001_create_users' < '0002_add_email'). Two processes opening the
+// Names sort in run order ('0001_create_users' < '0002_add_email'); a pending one sorting before
+// one already run still runs (the sets merged from the kit make that happen). Two processes opening the
 // same database at once migrate once: MySQL through Kysely's GET_LOCK, SQLite through the
 // BEGIN IMMEDIATE lock in sqlite.ts.
 import { type Kysely, type MigrationProvider, Migrator } from 'kysely';
@@ -17,7 +18,11 @@ const BUSY_PAUSE_MS = 50;
 
 export async function runMigrations(db: Kysely<any>, migrations: Record<string, Migration>, clock: Clock): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations };
-  const migrator = new Migrator({ db, provider });
+  // A service's set merges its own migrations with the kit's (kit_outbox_…, kit_saga_…,
+  // kit_saga_barrier_…), so a newer one of a set can sort between two a database has already
+  // run. Kysely would refuse to start such a database ("corrupted migrations"); each pending one
+  // runs instead, in name order, which keeps every set's own order.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   for (let attempt = 1; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest();
     if (error === undefined) return;

@@ -87,6 +87,20 @@ export function storeSuite(name: string, makeTarget: () => Promise<SuiteTarget>)
       expect(rows.map((r) => r.username)).toEqual(['kept']);
     });
 
+    it('a migration added later runs even when its name sorts before ones already run (a kit table gaining a column)', async () => {
+      const runs = { count: 0 };
+      const first = await open('merged', runs);
+      await first.close();
+      // A service's set merges its own with the kit's (kit_saga_…, kit_saga_barrier_…): a newer
+      // kit migration can sort between two the database has already run.
+      let added = 0;
+      const later = { ...userMigrations(runs), '0001_b_added_later': { async up() { added++; } } };
+      const again = await openServiceDatabase<Schema>({ config: target.config, service: 'merged', migrations: later });
+      toClose.push(again);
+      expect(added).toBe(1);
+      expect(runs.count).toBe(1);
+    });
+
     it('two concurrent opens of one database migrate once', async () => {
       const runs = { count: 0 };
       const [a, b] = await Promise.all([open('twin', runs), open('twin', runs)]);
