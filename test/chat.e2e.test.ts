@@ -295,4 +295,30 @@ describe.each(modes)('chat token expiry (%s)', (mode) => {
   });
 });
 
+describe('chat sockets in the access log (embedded)', () => {
+  let sys: TestSystem;
+  beforeAll(async () => {
+    sys = await startTestSystem('embedded', {}, { captureLog: true });
+  });
+  afterAll(async () => sys?.stop());
+
+  it('a socket writes one access-log line when it closes: status 101, its user and close code, the token redacted', async () => {
+    const reg = await fetch(`${sys.url}/api/v1/users/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `log${Date.now().toString(36)}`, password: 'secret123' }) });
+    const { id, token } = (await reg.json()) as { id: number; token: string };
+    const c = await connectChat(sys.url, token, { tokenIn: 'query' });
+    await c.close();
+    let line: Record<string, unknown> | undefined;
+    for (let i = 0; i < 200 && !line; i++) {
+      const found = (await sys.logText()).split('\n').find((l) => l.includes('"status":101'));
+      if (found) line = JSON.parse(found) as Record<string, unknown>;
+      else await new Promise((r) => setTimeout(r, 10));
+    }
+    // The test client closes without a code: 1005, "no status received".
+    expect(line).toMatchObject({ method: 'GET', route: `${CHAT}/ws`, status: 101, user: id, close: 1005, msg: 'request' });
+    expect(line!.ms).toBeGreaterThan(0);
+    expect(line!.url).toBe(`${CHAT}/ws?token=[redacted]`);
+    expect(await sys.logText()).not.toContain(token);
+  });
+});
+
 export type { ChatFrame };

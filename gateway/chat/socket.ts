@@ -16,6 +16,7 @@ import type { Client } from '#kit/rpc';
 import type { ChatServiceDefinition } from '#gen/surge/chat/v1/chat';
 import type { UserServiceDefinition } from '#gen/surge/user/v1/user';
 import type { TokenVerifier } from '../plugins/auth.js';
+import { loggableUrl } from '../plugins/log-url.js';
 import { aboutFrame, frames, parseClientFrame, type Author } from './frames.js';
 import type { Authors } from './authors.js';
 import type { RoomPresence } from './presence.js';
@@ -122,6 +123,7 @@ export async function chatSocketRoute(app: FastifyInstance, d: ChatSocketDeps): 
     websocket: true,
   }, (socket: WebSocket, request: FastifyRequest) => {
       const userId = request.chatUserId!;
+      const opened = performance.now();
       perUser.set(userId, (perUser.get(userId) ?? 0) + 1);
       const pending: string[] = [];
       let closing = false;
@@ -150,7 +152,9 @@ export async function chatSocketRoute(app: FastifyInstance, d: ChatSocketDeps): 
       socket.on('pong', () => {
         if (c) c.alive = true;
       });
-      socket.on('close', () => {
+      socket.on('close', (code: number) => {
+        // The upgrade's access-log line, written at the end: onResponse never sees a socket.
+        app.accessLog({ reqId: String(request.id), method: request.method, route: request.routeOptions.url ?? request.url, url: loggableUrl(request.url), status: 101, ms: Math.round((performance.now() - opened) * 100) / 100, user: userId, close: code });
         closing = true;
         perUser.set(userId, (perUser.get(userId) ?? 1) - 1);
         if (perUser.get(userId) === 0) perUser.delete(userId);

@@ -4,7 +4,15 @@ import type { FastifyInstance } from 'fastify';
 import type { AccessLog, Metrics } from '#kit/observability';
 import { loggableUrl } from './log-url.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The access log's writer, for exchanges that end outside onResponse (a WebSocket's close). */
+    accessLog: AccessLog;
+  }
+}
+
 export function installObservation(app: FastifyInstance, metrics: Metrics, accessLog: AccessLog): void {
+  app.decorate('accessLog', accessLog);
   app.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
     done(null, payload);

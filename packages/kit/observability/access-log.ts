@@ -13,6 +13,8 @@ export interface AccessEntry {
   ms: number;
   /** The signed-in user, 0 when none. */
   user: number;
+  /** A WebSocket's close code: its line is written when it closes (status 101, ms its whole life). */
+  close?: number;
 }
 
 export type AccessLog = (e: AccessEntry) => void;
@@ -34,6 +36,6 @@ export function createAccessLog(logger: Logger, enabled = true): AccessLog {
   };
   return (e) => {
     if (pending === '') setImmediate(flush);
-    pending += `${head}${Date.now()}${fixed},"reqId":${s(e.reqId)},"method":${s(e.method)},"route":${s(e.route)},"url":${s(e.url)},"status":${e.status},"ms":${e.ms}${e.user ? `,"user":${e.user}` : ''},"msg":"request"}\n`;
+    pending += `${head}${Date.now()}${fixed},"reqId":${s(e.reqId)},"method":${s(e.method)},"route":${s(e.route)},"url":${s(e.url)},"status":${e.status},"ms":${e.ms}${e.user ? `,"user":${e.user}` : ''}${e.close !== undefined ? `,"close":${e.close}` : ''},"msg":"request"}\n`;
   };
 }
