@@ -9,6 +9,7 @@ import { seedDemoCatalog } from './demo/seed.js';
 import { createProductIdFilter } from './model/id-filter.js';
 import { productMigrations } from './model/migrations.js';
 import { redisBumpFeed } from './model/list-bumps-redis.js';
+import { createListStore } from './model/list-store.js';
 import { fillProductFilter } from './model/products.js';
 import type { ProductDB } from './model/tables.js';
 import { defineProductService } from './service.js';
@@ -35,6 +36,13 @@ export const productModule = defineServiceModule({
     await fillProductFilter(ctx.db, productIds);
     const pruning = startBarrierPruning({ db: ctx.db, clock: ctx.clock, log: ctx.log, retentionMs: p.barrierRetentionDays * 86_400_000 });
     ctx.defer(() => pruning.close());
+    const listStore = createListStore({
+      redis: ctx.redis,
+      keyPrefix: ctx.keyPrefix,
+      clock: ctx.clock,
+      ...(ctx.redis ? { local: { ttlMs: p.listLocalTtlMs, size: p.listCacheSize, feed: redisBumpFeed(ctx.redis, ctx.keyPrefix) } } : {}),
+    });
+    ctx.defer(() => listStore.close());
     return defineProductService({
       db: ctx.db,
       cache: ctx.cache(),
@@ -44,11 +52,8 @@ export const productModule = defineServiceModule({
       log: ctx.log,
       homeRefreshMs: p.homeRefreshSeconds * 1000,
       rankingSize: p.rankingSize,
-      listRedis: ctx.redis,
-      keyPrefix: ctx.keyPrefix,
+      listStore,
       listCacheSize: p.listCacheSize,
-      ...(ctx.redis ? { listLocal: { ttlMs: p.listLocalTtlMs, feed: redisBumpFeed(ctx.redis, ctx.keyPrefix) } } : {}),
-      listStoreClosed: (close) => ctx.defer(close),
     });
   },
 });

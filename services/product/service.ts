@@ -27,8 +27,8 @@ import { createCategoryLists } from './model/category-lists.js';
 import { createFavoriteModel } from './model/favorites.js';
 import { createRefreshingValue } from './model/home-blocks.js';
 import { readHome } from './model/home.js';
-import { createListStore, type ListRedis } from './model/list-store.js';
-import type { BumpFeed } from './model/list-store-local.js';
+import type { ListStore } from './model/list-entries.js';
+import { createMemoryListStore } from './model/list-store-memory.js';
 import { createListModel } from './model/lists.js';
 import { createProductModel } from './model/products.js';
 import { createStockModel } from './model/stock.js';
@@ -51,14 +51,11 @@ export interface ProductServiceOptions {
   homeRefreshMs?: number;
   /** Best sellers on the home page. Default 10. */
   rankingSize?: number;
-  /** Where the category lists are cached: a Redis shared by the instances (connectRedis), or undefined (default) for this process only. */
-  listRedis?: ListRedis;
-  /** With listRedis: each instance's own copy of the lists it served (list-store-local.ts); the caller closes the feed's subscription through listStoreClosed. */
-  listLocal?: { ttlMs: number; feed: BumpFeed };
-  /** Receives the list store's close, for the module's shutdown. */
-  listStoreClosed?: (close: () => Promise<void>) => void;
-  /** The system's key prefix for the lists' Redis keys. Default 'surge:'. */
-  keyPrefix?: string;
+  /**
+   * Where the category lists are cached (createListStore: in Redis, with or without each
+   * instance's own copy, or in this process); the caller closes it. Default: this process only.
+   */
+  listStore?: ListStore;
   /** Ids cached per category list and order (product.listCacheSize); 0 turns the cache off. Default 500: 25 pages of 20. */
   listCacheSize?: number;
   /** How long a cached list is kept, before ±5% jitter: a safety net, writes drop lists at once. Default 60_000 ms. */
@@ -72,24 +69,16 @@ export function defineProductService(o: ProductServiceOptions): ProductService {
   const rankingSize = o.rankingSize ?? 10;
   const categories = createCategoryModel(o.db, o.cache);
   const lists = createListModel(o.db.db);
-  const listCacheSize = o.listCacheSize ?? 500;
-  const listStore = createListStore({
-    redis: o.listRedis,
-    keyPrefix: o.keyPrefix ?? 'surge:',
-    clock: o.clock,
-    ...(o.listLocal ? { local: { ...o.listLocal, size: listCacheSize } } : {}),
-  });
-  o.listStoreClosed?.(() => listStore.close());
   const d: ProductDeps = {
     store: o.db,
     products: createProductModel(o.db, o.cache, o.productIds, o.log),
     categories,
     lists,
     categoryLists: createCategoryLists({
-      store: listStore,
+      store: o.listStore ?? createMemoryListStore(o.clock),
       lists,
       categories,
-      size: listCacheSize,
+      size: o.listCacheSize ?? 500,
       ttlMs: o.listCacheTtlMs ?? 60_000,
       log: o.log,
     }),

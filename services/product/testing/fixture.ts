@@ -12,7 +12,7 @@ import type { ServiceDatabase } from '#kit/store';
 import type { TestDatabaseKind } from '#kit/testing';
 import type { Category, CreateProductRequest, Product } from '#gen/surge/product/v1/product';
 import { productMigrations } from '../model/migrations.js';
-import type { ListRedis } from '../model/list-store.js';
+import { createListStore, type ListRedis } from '../model/list-store.js';
 import { fillProductFilter } from '../model/products.js';
 import type { ProductDB } from '../model/tables.js';
 import { defineProductService, type ProductService } from '../service.js';
@@ -78,8 +78,7 @@ async function build(raw: ServiceDatabase<ProductDB>, o: ProductFixtureOptions, 
     log: pino({ level: 'silent' }),
     ...(o.homeRefreshMs === undefined ? {} : { homeRefreshMs: o.homeRefreshMs }),
     ...(o.rankingSize === undefined ? {} : { rankingSize: o.rankingSize }),
-    ...(o.listRedis === undefined ? {} : { listRedis: o.listRedis }),
-    ...(o.keyPrefix === undefined ? {} : { keyPrefix: o.keyPrefix }),
+    ...(o.listRedis === undefined ? {} : { listStore: createListStore({ redis: o.listRedis, keyPrefix: o.keyPrefix ?? 'surge:', clock }) }),
     ...(o.listCacheSize === undefined ? {} : { listCacheSize: o.listCacheSize }),
   });
   const ctx = () => createCallContext({ clock: systemClock, timeoutMs: 30_000 });
