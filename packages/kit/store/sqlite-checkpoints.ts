@@ -38,8 +38,8 @@ parentPort.on('message', (m) => {
       db.exec('PRAGMA busy_timeout = 0');
       db.exec('PRAGMA synchronous = NORMAL');
       open.set(m.add, { db, refs: 1 });
-    } catch (err) {
-      parentPort.postMessage({ failed: m.add, why: String(err && err.message) });
+    } catch {
+      parentPort.postMessage({ failed: m.add });
     }
   } else if (m.remove !== undefined) {
     const held = open.get(m.remove);
@@ -56,7 +56,7 @@ setInterval(() => {
       db.exec('PRAGMA wal_checkpoint(PASSIVE)');
     } catch (err) {
       // SQLITE_BUSY: another checkpoint is running (a second process on the file); next time.
-      if (!String(err && err.code).startsWith('SQLITE_BUSY')) parentPort.postMessage({ failed: file, why: String(err && err.message) });
+      if (!String(err && err.code).startsWith('SQLITE_BUSY')) parentPort.postMessage({ failed: file });
     }
   }
 }, workerData.everyMs);
