@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '#kit/clock';
 import { createLogger } from '#kit/observability';
+import { Registry } from 'prom-client';
 import { createClient, createInProcessTransport, RpcServer, type ServiceDefinition } from '#kit/rpc';
 import { defineServiceModule, type ModuleContext } from '#kit/service';
 import { EchoServiceDefinition } from '#gen/surge/echo/v1/echo';
@@ -38,7 +39,7 @@ describe('hostModules', () => {
   const hostContext = (): HostContext => {
     const server = new RpcServer();
     const transport = createInProcessTransport(server);
-    return { config, infra, server, clock: systemClock, log, workerId: 1, clients: (definition) => createClient(definition, transport) };
+    return { config, infra, server, clock: systemClock, log, workerId: 1, clients: (definition) => createClient(definition, transport), metrics: new Registry() };
   };
 
   it('registers every module before any consumer starts, and closes consumers first, in reverse', async () => {

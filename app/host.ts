@@ -4,6 +4,7 @@
 // process's RpcServer, and starts consumers only once every module of the process is registered.
 // Nothing here knows one service from another.
 import type { Logger } from 'pino';
+import type { Registry as MetricsRegistry } from 'prom-client';
 import { createCache, type Cache } from '#kit/cache';
 import type { Clock } from '#kit/clock';
 import { createIdGenerator } from '#kit/ids';
@@ -12,6 +13,7 @@ import type { RpcServer, ServiceDefinition, ServiceImpl } from '#kit/rpc';
 import { connectClients, type ClientMaker, type HealthCheck, type ModuleContext, type ServiceModule } from '#kit/service';
 import { openServiceDatabase, type QueryEvent } from '#kit/store';
 import { isEmbedded, type Config } from './config/index.js';
+import { cacheMetrics, readOutboxBacklog } from './metrics.js';
 import type { Infrastructure } from './infra.js';
 
 /** Stand-ins for tests and embedders: a hook that sees every SQL statement, and module overrides by name (the user module's `codeSender`). */
@@ -30,6 +32,8 @@ export interface HostContext {
   workerId: number;
   /** Makes a client for a service a module calls: in-process in one process, remote across processes. */
   clients: ClientMaker;
+  /** The process's metrics registry: the modules' outboxes, caches and own collectors report there. */
+  metrics: MetricsRegistry;
   overrides?: HostOverrides;
 }
 
@@ -39,10 +43,11 @@ export interface HostedService {
   close(): Promise<void>;
 }
 
-/** A cache for one service, over the shared store when there is one. */
-export function serviceCache(c: Pick<HostContext, 'config' | 'infra' | 'clock'>, name: string): Cache {
+/** A cache for one service, over the shared store when there is one; with a registry, its store state and fallback loads are metrics. */
+export function serviceCache(c: Pick<HostContext, 'config' | 'infra' | 'clock'> & { metrics?: MetricsRegistry }, name: string): Cache {
   const k = c.config.cache;
   return createCache({
+    ...(c.metrics ? { onEvent: cacheMetrics(c.metrics) } : {}),
     name,
     store: c.infra.cacheStore,
     ttlMs: k.ttlSeconds * 1000,
@@ -104,7 +109,11 @@ async function open(module: ServiceModule, c: HostContext): Promise<Opened> {
       outbox() {
         if (!outbox) {
           const made = (outbox = createOutbox({ db, queue: c.infra.queue, clock: c.clock, log }));
-          closers.push(() => made.close());
+          const unread = readOutboxBacklog(c.metrics, name, made, c.clock);
+          closers.push(async () => {
+            unread();
+            await made.close();
+          });
         }
         return outbox;
       },
@@ -118,6 +127,7 @@ async function open(module: ServiceModule, c: HostContext): Promise<Opened> {
       keyPrefix: c.config.cache.redis.keyPrefix,
       embedded: isEmbedded(c.config),
       clients: await connectClients(module.calls, c.clients),
+      metrics: c.metrics,
       overrides: c.overrides ?? {},
       defer: (fn) => void closers.push(fn),
     };

@@ -12,6 +12,7 @@ import { clientTracingInterceptor, serverTracingInterceptor, tracedQueue } from 
 import { isEmbedded, startWithLocalSecrets, type Config } from './config/index.js';
 import { createGateway, facesFor, listen, listenOps } from './gateway.js';
 import { openInfrastructure } from './infra.js';
+import { readProcessMetrics } from './metrics.js';
 import { hostModules, type HostContext, type HostedService, type HostOverrides } from './host.js';
 import { loadModules } from './modules.js';
 import { tracingFor } from './tracing.js';
@@ -59,8 +60,9 @@ export async function startSystem(given: Config, options: StartOptions = {}): Pr
     const client = <D extends ServiceDefinition>(definition: D): Client<D> =>
       createClient(definition, transport, { defaultTimeoutMs: config.rpc.timeoutMs, clock, interceptors: [clientTracingInterceptor(tracer)] });
     const modules = options.modules ? checkModules(options.modules) : await loadModules();
-    const ctx: HostContext = { config, infra, server, clock, log, workerId: config.ids.workerId, clients: client, overrides: options.overrides };
+    const ctx: HostContext = { config, infra, server, clock, log, workerId: config.ids.workerId, clients: client, metrics: metrics.registry, overrides: options.overrides };
     hosted.push(...(await hostModules(modules, ctx)));
+    const unread = readProcessMetrics(metrics.registry, { config, queue: infra.queue });
 
     const checks = [...hosted.flatMap((h) => h.checks), ...infra.checks];
     const app = await createGateway({ config, infra, faces: await connectFaces(faces, client), checks, metrics, log, clock, tracer });
@@ -84,6 +86,7 @@ export async function startSystem(given: Config, options: StartOptions = {}): Pr
       async close() {
         await app.close();
         await ops?.close();
+        unread();
         for (const h of hosted.reverse()) await h.close();
         await infra.close();
         await tracing.shutdown();

@@ -10,6 +10,7 @@ import { connectFaces, type HealthCheck } from '#gateway';
 import { rpcTls, startWithLocalSecrets, type Config } from '../config/index.js';
 import { createGateway, facesFor, listen, listenOps } from '../gateway.js';
 import { openInfrastructure } from '../infra.js';
+import { readProcessMetrics } from '../metrics.js';
 import { tracingFor } from '../tracing.js';
 
 export interface GatewayProcess {
@@ -46,6 +47,7 @@ export async function startGatewayProcess(given: Config, options: { logger?: Log
     return remote.client;
   });
   const allChecks = [...checks, ...infra.checks];
+  const unread = readProcessMetrics(metrics.registry, { config, queue: infra.queue });
   const app = await createGateway({ config, infra, faces: connected, checks: allChecks, metrics, log, clock, tracer: tracing.tracer });
   // Readiness for load balancers: serving and not shutting down. Deliberately not /healthz: one
   // service without instances, or Redis down, must not take every gateway out of rotation while
@@ -66,6 +68,7 @@ export async function startGatewayProcess(given: Config, options: { logger?: Log
       await app.close();
       await ops?.close();
       await Promise.all(remotes.map((r) => r.close()));
+      unread();
       await infra.close();
       await tracing.shutdown();
       log.flush?.();

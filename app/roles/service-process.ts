@@ -17,6 +17,7 @@ import { serverTracingInterceptor, tracedQueue } from '#kit/tracing';
 import { startOpsServer, type HealthCheck } from '#gateway';
 import { rpcTls, startWithLocalSecrets, type Config } from '../config/index.js';
 import { hostModules } from '../host.js';
+import { readProcessMetrics } from '../metrics.js';
 import { openInfrastructure } from '../infra.js';
 import { entryNamed, loadModules } from '../modules.js';
 import { tracingFor } from '../tracing.js';
@@ -74,8 +75,10 @@ export async function startServiceProcess(given: Config, name: string, options: 
       });
       return remote.client;
     };
-    const hosted = (await hostModules([module!], { config, infra, server, clock, log, workerId: claim.workerId, clients }))[0]!;
+    const hosted = (await hostModules([module!], { config, infra, server, clock, log, workerId: claim.workerId, clients, metrics: metrics.registry }))[0]!;
     undo.push(() => hosted.close());
+    const unread = readProcessMetrics(metrics.registry, { config, queue: infra.queue });
+    undo.push(async () => unread());
 
     const r = config.rpc;
     const framed = await startFramedServer(server, { host: r.host, port: r.framedPort, clock, tls });
@@ -100,6 +103,7 @@ export async function startServiceProcess(given: Config, name: string, options: 
         // just before the delete still land; then stop taking calls and drain.
         await clock.sleep(Math.min(DEREGISTER_GRACE_MS, r.drainMs));
         await Promise.all([framed.close({ drainMs: r.drainMs }), grpc.close({ drainMs: r.drainMs })]);
+        unread();
         await hosted.close();
         await Promise.all(remotes.map((r) => r.close()));
         await claim.release().catch(() => undefined);

@@ -64,6 +64,7 @@ export const orderModule = defineServiceModule({
       delayStore: ctx.redis ? createRedisDelayStore({ redis: ctx.redis, namespace: 'order', keyPrefix: `${ctx.keyPrefix}delay:` }) : createMemoryDelayStore(),
       paymentTimeoutMs: ctx.config.order.paymentTimeoutSeconds * 1000,
       owner: instanceName(),
+      metrics: ctx.metrics,
       ...(onOrderExpired ? { onExpired: onOrderExpired } : {}),
     });
     built.set(ctx, service);

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '#kit/clock';
 import { createDelayScheduler, type DelayStore } from '#kit/delay';
 import type { ServiceImpl } from '#kit/rpc';
+import type { Registry } from 'prom-client';
 import { createSagaCoordinator, type SagaCoordinator } from '#kit/saga';
 import type { Closable } from '#kit/service';
 import type { ServiceDatabase } from '#kit/store';
@@ -53,6 +54,8 @@ export interface OrderServiceOptions {
   owner: string;
   /** Default 30000 ms: how long after an instance dies another resumes its transactions. */
   sagaLeaseMs?: number;
+  /** Where the saga's metrics go (the process's /metrics); default a private registry. */
+  metrics?: Registry;
   /** Sees each payment timeout this instance ran (tests wait on it). */
   onExpired?: (orderId: number, outcome: ExpiryOutcome) => void;
 }
@@ -78,7 +81,7 @@ export function defineOrderService(o: OrderServiceOptions): OrderService {
   const timeouts = paymentTimeouts(createDelayScheduler({ store: o.delayStore, name: 'order', clock: o.clock }), o.paymentTimeoutMs);
   const written = new WrittenOrders();
   const saga = defineOrderSaga({ db: o.db, orders, stock: o.stock, timeouts, quotes: new ReservedQuotes(), written, clock: o.clock });
-  const coordinator = createSagaCoordinator({ db: o.db, sagas: [saga], owner: o.owner, log: o.log, clock: o.clock, ...(o.sagaLeaseMs ? { leaseMs: o.sagaLeaseMs } : {}) });
+  const coordinator = createSagaCoordinator({ db: o.db, sagas: [saga], owner: o.owner, log: o.log, clock: o.clock, ...(o.metrics ? { registry: o.metrics } : {}), ...(o.sagaLeaseMs ? { leaseMs: o.sagaLeaseMs } : {}) });
   const d: OrderDeps = {
     addresses: createAddressModel(o.db),
     orders,

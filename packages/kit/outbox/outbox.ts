@@ -26,6 +26,8 @@ export interface Outbox {
   add<T>(trx: Transaction<any>, topic: string | Topic<T>, data: T): Promise<void>;
   /** Publishes what is pending now; call after the transaction commits (the relay also polls). */
   flush(): void;
+  /** Rows not yet relayed and when the oldest was written (ms since the epoch; undefined when none), for metrics. */
+  backlog(): Promise<{ rows: number; oldestAt: number | undefined }>;
   /** Stops the relay after the round in progress (pending rows wait for the next start). */
   close(): Promise<void>;
 }
@@ -95,6 +97,11 @@ export function createOutbox(o: OutboxOptions): Outbox {
       await (trx as unknown as Transaction<OutboxTables>).insertInto('surge_outbox').values(row).execute();
     },
     flush: run,
+    async backlog() {
+      const r = await db.selectFrom('surge_outbox').select((eb) => [eb.fn.countAll<number | string>().as('rows'), eb.fn.min('created_at').as('oldest')]).executeTakeFirst();
+      const rows = Number(r?.rows ?? 0);
+      return { rows, oldestAt: rows > 0 && r?.oldest != null ? Number(r.oldest) : undefined };
+    },
     async close() {
       closed = true;
       clearInterval(timer);

@@ -2,6 +2,7 @@
 // dead letters and idempotent consumers, over an in-process adapter or NATS JetStream.
 export {
   type Queue,
+  type GroupBacklog,
   type QueueMessage,
   type PublishOptions,
   type SubscribeOptions,

@@ -35,18 +35,20 @@ export interface SubscriberQueue {
 
 export class JetStreamSubscriber implements Subscription {
   private readonly inFlight: InFlight;
-  private readonly durable: string;
+  readonly durable: string;
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
   private closing: Promise<void> | undefined;
+  /** Messages this subscriber sent to the dead-letter topic. */
+  deadLetters = 0;
 
   constructor(
     private readonly queue: SubscriberQueue,
-    private readonly topic: string,
+    readonly topic: string,
     /** The subscribed topic's codec: a typed topic decodes with its own, whatever the queue's default. */
     private readonly codec: Codec,
-    private readonly group: string,
+    readonly group: string,
     private readonly handler: MessageHandler<unknown>,
     private readonly options: ResolvedSubscribeOptions,
     private readonly onClosed: () => void,
@@ -141,6 +143,7 @@ export class JetStreamSubscriber implements Subscription {
     try {
       // Its own msgID: a redelivery after a crash between publish and ack does not dead-letter twice.
       await this.queue.publishEnvelope(deadLetter(env, this.group, attempt, error), `${env.id}:dead:${this.group}`);
+      this.deadLetters++;
       this.settle(m, () => m.ack());
     } catch (err) {
       // Keep the message rather than lose it: it comes back and the dead letter is tried again.

@@ -10,7 +10,7 @@ import { type Codec, type Envelope, envelopeHeader, jsonCodec, type Topic, topic
 import { apiCode, DEPENDENCY, fromNats, isApiError } from './nats-errors.js';
 import { checkGroup, checkPublishOptions, checkTopic, positiveMs, resolveSubscribeOptions } from './options.js';
 import { JetStreamSubscriber } from './jetstream-subscriber.js';
-import type { MessageHandler, PublishOptions, Queue, SubscribeOptions, Subscription } from './types.js';
+import type { GroupBacklog, MessageHandler, PublishOptions, Queue, SubscribeOptions, Subscription } from './types.js';
 
 export interface JetStreamQueueOptions {
   /** NATS server URL(s), e.g. 'nats://127.0.0.1:4222'. Required. */
@@ -187,6 +187,26 @@ export class JetStreamQueue implements Queue {
     this.assertOpen();
     try {
       await this.jsm.getAccountInfo();
+    } catch (err) {
+      throw errors.unavailable(DEPENDENCY, err);
+    }
+  }
+
+  /** One consumer-info request per group this process subscribed (the server's count, shared by every subscriber of the group). */
+  async backlog(): Promise<GroupBacklog[]> {
+    const byDurable = new Map<string, { topic: string; group: string; deadLetters: number }>();
+    for (const s of this.subscribers) {
+      const seen = byDurable.get(s.durable);
+      if (seen) seen.deadLetters += s.deadLetters;
+      else byDurable.set(s.durable, { topic: s.topic, group: s.group, deadLetters: s.deadLetters });
+    }
+    try {
+      return await Promise.all(
+        [...byDurable].map(async ([durable, g]) => {
+          const info = await this.jsm.consumers.info(this.stream, durable);
+          return { ...g, pending: info.num_pending, unacked: info.num_ack_pending };
+        }),
+      );
     } catch (err) {
       throw errors.unavailable(DEPENDENCY, err);
     }

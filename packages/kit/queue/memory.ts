@@ -8,7 +8,7 @@ import { type Codec, type Envelope, jsonCodec, type Topic, topicOf } from './cod
 import { deadLetter, runDelivery } from './delivery.js';
 import { InFlight } from './in-flight.js';
 import { checkGroup, checkPublishOptions, checkTopic, positiveMs, resolveSubscribeOptions, type ResolvedSubscribeOptions } from './options.js';
-import type { MessageHandler, PublishOptions, Queue, SubscribeOptions, Subscription } from './types.js';
+import type { GroupBacklog, MessageHandler, PublishOptions, Queue, SubscribeOptions, Subscription } from './types.js';
 
 export interface MemoryQueueOptions {
   /** Back-off timers, the dedup window and publishedAt. Default systemClock; tests pass a ManualClock. */
@@ -93,6 +93,10 @@ class MemoryQueue implements Queue {
     this.assertOpen();
   }
 
+  async backlog(): Promise<GroupBacklog[]> {
+    return [...this.groups].flatMap(([topic, byName]) => [...byName.values()].filter((g) => g.subscribed).map((g) => ({ topic, group: g.name, ...g.counts() })));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -124,10 +128,20 @@ class Group {
   private readonly ready: Pending[] = [];
   private readonly members: MemorySubscriber[] = [];
   private next = 0; // round-robin position
+  /** Ever had a subscriber here (dead-letter groups made by routing alone are not reported). */
+  subscribed = false;
+  private retrying = 0;
+  unacked = 0;
+  deadLetters = 0;
+
+  counts(): { pending: number; unacked: number; deadLetters: number } {
+    return { pending: this.ready.length + this.retrying, unacked: this.unacked, deadLetters: this.deadLetters };
+  }
 
   constructor(readonly queue: MemoryQueue, readonly name: string) {}
 
   add(sub: MemorySubscriber): void {
+    this.subscribed = true;
     this.members.push(sub);
     this.pump();
   }
@@ -166,8 +180,10 @@ class Group {
   retryLater(p: Pending, delayMs: number): void {
     const q = this.queue;
     if (q.closed) return;
+    this.retrying++;
     const timer = q.options.clock.after(delayMs, () => {
       q.timers.delete(timer);
+      this.retrying--;
       this.enqueue(p);
     });
     q.timers.add(timer);
@@ -195,6 +211,7 @@ class MemorySubscriber implements Subscription {
 
   start(p: Pending): void {
     this.inFlight.tryTake();
+    this.group.unacked++;
     p.deliveries++;
     void this.run(p);
   }
@@ -206,8 +223,12 @@ class MemorySubscriber implements Subscription {
       await Promise.resolve();
       const outcome = await runDelivery(p.env, p.deliveries, this.handler, this.options, this.codec);
       if (outcome.kind === 'retry') this.group.retryLater(p, outcome.delayMs);
-      else if (outcome.kind === 'dead') queue.route(deadLetter(p.env, this.group.name, p.deliveries, outcome.error));
+      else if (outcome.kind === 'dead') {
+        this.group.deadLetters++;
+        queue.route(deadLetter(p.env, this.group.name, p.deliveries, outcome.error));
+      }
     } finally {
+      this.group.unacked--;
       this.inFlight.release();
       this.group.pump();
     }

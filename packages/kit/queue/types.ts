@@ -85,8 +85,22 @@ export interface Queue {
   subscribe<T>(topic: string | Topic<T>, group: string, handler: MessageHandler<T>, options?: SubscribeOptions): Promise<Subscription>;
   /** Rejects with SurgeError(Unavailable, dependency 'nats') when the server does not answer. */
   ping(): Promise<void>;
+  /** The state of every consumer group this process subscribed to, for metrics and operators. */
+  backlog(): Promise<GroupBacklog[]>;
   /** Drains: stops taking messages, waits for in-flight handlers, then releases the connection. */
   close(): Promise<void>;
+}
+
+/** One consumer group of a topic, as the process that subscribed it sees the broker. */
+export interface GroupBacklog {
+  readonly topic: string;
+  readonly group: string;
+  /** Messages not yet handed to any subscriber of the group (JetStream num_pending; in memory, retries waiting included). */
+  readonly pending: number;
+  /** Handed to a subscriber, not yet acknowledged. */
+  readonly unacked: number;
+  /** Messages this process sent to the dead-letter topic for the group since it started. */
+  readonly deadLetters: number;
 }
 
 /** Where a message goes after its last attempt. The one place the suffix is named. */

@@ -25,7 +25,7 @@ import { BreakerGroup } from '#kit/breaker';
 import type { Clock } from '#kit/clock';
 import type { Instance, Registry, Watcher } from '#kit/discovery';
 import { Code, SurgeError } from '#kit/errors';
-import type { Metrics } from '#kit/observability';
+import { readGauge, sharedCounter, type Metrics } from '#kit/observability';
 import {
   createClient,
   createFramedTransport,
@@ -38,6 +38,11 @@ import {
   type Transport,
   type UnaryCall,
 } from '#kit/rpc';
+
+/** Calls a breaker refused before they left this process (the picker may still have sent them elsewhere). */
+const BREAKER_REJECTIONS = { name: 'surge_breaker_rejections_total', help: 'Calls to a service that a client-side breaker refused (one breaker per instance and method).', labelNames: ['target', 'method'] } as const;
+/** What the registry says about a called service, as this process sees it. */
+const REGISTRY_INSTANCES = { name: 'surge_registry_instances', help: 'Instances of a called service (target) registered in the registry, as this process sees them.', labelNames: ['target'] } as const;
 
 export interface RemoteClient<D extends ServiceDefinition> {
   readonly client: Client<D>;
@@ -77,6 +82,7 @@ export async function remoteClient<D extends ServiceDefinition>(definition: D, s
   const random = o.random ?? Math.random;
   const picker = createP2cPicker<BalancedInstance>({ key: (i) => i.id, clock: o.clock, name: service });
   const breakers = new BreakerGroup({ breaker: { clock: o.clock } });
+  const rejections = sharedCounter(o.metrics.registry, BREAKER_REJECTIONS);
   const open = new Map<string, Connection>();
   /** Errors of calls that never left this process, with the instance that refused them. */
   const unsent = new WeakMap<SurgeError, string>();
@@ -119,6 +125,7 @@ export async function remoteClient<D extends ServiceDefinition>(definition: D, s
           })
           .catch((caught: unknown) => {
             const err = SurgeError.from(caught);
+            if (!handed && err.code === Code.BreakerOpen) rejections.inc({ target: service, method: call.method });
             throw !handed || neverSent(err) ? refused(err) : err;
           });
       },
@@ -169,6 +176,7 @@ export async function remoteClient<D extends ServiceDefinition>(definition: D, s
   };
 
   const watcher: Watcher = await o.registry.watch(service, onChange);
+  const unread = readGauge(o.metrics.registry, REGISTRY_INSTANCES, () => [{ labels: { target: service }, value: watcher.current().length }]);
   const client = createClient(definition, transport, {
     defaultTimeoutMs: o.timeoutMs,
     clock: o.clock,
@@ -178,6 +186,7 @@ export async function remoteClient<D extends ServiceDefinition>(definition: D, s
     client,
     instances: () => watcher.current(),
     async close() {
+      unread();
       await watcher.close();
       for (const c of open.values()) {
         c.unwatch();

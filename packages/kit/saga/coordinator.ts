@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Kysely } from 'kysely';
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { readGauge, sharedCounter } from '#kit/observability';
 import { startEvery, type EveryJob } from '#kit/clock';
 import { Code, SurgeError, errors } from '#kit/errors';
 import { checkLimit } from '#kit/rules';
@@ -55,6 +56,11 @@ export function createSagaCoordinator(options: SagaCoordinatorOptions): SagaCoor
   setMaxListeners(0, closing.signal);
   const driving = new Map<string, Promise<SagaOutcome>>();
   const finished = transactionsCounter(o.registry);
+  // Every saga of this coordinator reports, at 0 when none waits: an alert compares, it never guesses from absence.
+  const unread = readGauge(o.registry, STUCK, async () => {
+    const counts = await store.countStuck();
+    return [...o.sagas.keys()].map((saga) => ({ labels: { saga }, value: counts.get(saga) ?? 0 }));
+  });
   const deps: DriveDeps = { store, options: o, closing: closing.signal, count: (saga, outcome) => finished.inc({ saga, outcome }) };
   let loop: EveryJob | undefined;
   let started = false;
@@ -175,6 +181,7 @@ export function createSagaCoordinator(options: SagaCoordinatorOptions): SagaCoor
     },
 
     async close() {
+      unread();
       closing.abort();
       await loop?.close();
       await Promise.allSettled([...driving.values()]);
@@ -195,14 +202,7 @@ function encodePayload(payload: unknown, maxBytes: number): string {
 }
 
 /** surge_saga_transactions_total, shared by the coordinators registered on one registry. */
-function transactionsCounter(registry: Registry): Counter<'saga' | 'outcome'> {
-  const name = 'surge_saga_transactions_total';
-  const existing = registry.getSingleMetric(name);
-  if (existing) return existing as Counter<'saga' | 'outcome'>;
-  return new Counter({
-    name,
-    help: 'Saga transactions this process ended, by saga and outcome (succeeded, compensated, stuck: waiting for an operator).',
-    labelNames: ['saga', 'outcome'] as const,
-    registers: [registry],
-  });
-}
+const transactionsCounter = (registry: Registry) =>
+  sharedCounter(registry, { name: 'surge_saga_transactions_total', help: 'Saga transactions this process ended, by saga and outcome (succeeded, compensated, stuck: waiting for an operator).', labelNames: ['saga', 'outcome'] });
+
+const STUCK = { name: 'surge_saga_stuck_transactions', help: 'Saga transactions waiting for an operator (status stuck) in this coordinator\'s database, by saga.', labelNames: ['saga'] } as const;

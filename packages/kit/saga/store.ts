@@ -149,6 +149,12 @@ export class SagaStore {
     return this.load(gid);
   }
 
+  /** Stuck transactions per saga (sagas with none are absent). */
+  async countStuck(): Promise<Map<string, number>> {
+    const rows = await this.db.selectFrom('surge_saga').select((eb) => ['saga', eb.fn.countAll<number | string>().as('n')]).where('status', '=', 'stuck').groupBy('saga').execute();
+    return new Map(rows.map((r) => [r.saga, Number(r.n)]));
+  }
+
   stuck(limit: number): Promise<SagaRow[]> {
     return this.db.selectFrom('surge_saga').selectAll().where('status', '=', 'stuck').orderBy('updated_at').orderBy('gid').limit(limit).execute();
   }

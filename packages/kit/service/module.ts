@@ -8,6 +8,7 @@
 //      the process is registered before any consumer starts, so a consumer may call any of them);
 //   3. `consumers(ctx)`, when present, subscribes to the topics the module consumes;
 //   4. on close: consumers, then whatever the module deferred, then cache, outbox and database.
+import type { Registry as MetricsRegistry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { BlobStore } from '#kit/blob';
 import type { Cache } from '#kit/cache';
@@ -64,6 +65,8 @@ export interface ModuleContext<DB = unknown, S = unknown, C extends Calls = Call
   readonly embedded: boolean;
   /** One typed client per service the module declared in `calls`. */
   readonly clients: Clients<C>;
+  /** The process's metrics registry, where the module's own collectors register (they appear on its /metrics). */
+  readonly metrics: MetricsRegistry;
   /** Stand-ins given by tests and embedders (e.g. an SMS sender), by name; empty otherwise. */
   readonly overrides: Readonly<Record<string, unknown>>;
   /** Registers something to close when the module closes (closed in reverse order). */

@@ -55,6 +55,7 @@ export function tracedQueue(queue: Queue, tracer: Tracer, options: QueueTracingO
     },
 
     ping: () => queue.ping(),
+    backlog: () => queue.backlog(),
     close: () => queue.close(),
   };
 }
