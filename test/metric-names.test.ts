@@ -1,11 +1,18 @@
 // Every metric name the Grafana dashboards (deploy/grafana) and the Prometheus rules
 // (deploy/prometheus/rules) query is one a running Surge exports: a renamed or never-added
 // metric would otherwise leave a panel empty or an alert that can never fire, and nothing
-// would say so. The names come from the real system's /metrics page after a few requests.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+// would say so. The names come from the /metrics pages of the real processes: the embedded
+// system (every service module, the gateway, the queue's groups) after a request, and one
+// `surge serve` process with rpc.tls on, for what only a process calling others through the
+// registry exports (registry instances, breaker rejections) and the certificate's expiry.
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../app/config/index.js';
+import { startServiceProcess, type ServiceProcess } from '../app/roles/service-process.js';
+import { makeTestPki, type TestPki } from '../packages/kit/rpc/tls/testing/test-pki.js';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { exportedNames, metricNamesInPromQL, metricNamesInVariableQuery, queriesInDashboard, readRuleFile, unknownNames, withoutGrafanaVariables, type QuerySite } from './promql-names.js';
 
@@ -90,20 +97,38 @@ describe('reading metric names from PromQL', () => {
 });
 
 describe('metric names the dashboards and rules query', () => {
-  let sys: TestSystem;
-  let exported: Set<string>;
+  let sys: TestSystem | undefined;
+  let pki: TestPki | undefined;
+  let serviceDir: string | undefined;
+  let service: ServiceProcess | undefined;
+  const exported = new Set<string>();
 
   beforeAll(async () => {
     sys = await startTestSystem('embedded');
     // A request through the gateway and the user service, so the HTTP and RPC series exist.
-    const res = await fetch(`${sys.url}/api/v1/users/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'metrics_names', password: 'Passw0rd!x' }) });
+    const res = await fetch(`${sys.url}/api/v1/users/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'metrics_names', password: 'secret123' }) });
     expect(res.status).toBe(201);
-    exported = exportedNames(await (await fetch(`${sys.opsUrl || sys.url}/metrics`)).text());
-  });
-  afterAll(async () => sys?.stop());
+    for (const name of exportedNames(await (await fetch(`${sys.opsUrl || sys.url}/metrics`)).text())) exported.add(name);
 
-  it('reads a page that holds the metrics every process exports', () => {
-    for (const name of ['surge_http_request_duration_seconds_bucket', 'surge_rpc_errors_total', 'surge_process_resident_memory_bytes']) expect(exported).toContain(name);
+    // The interaction service calls the video service, so its process holds a remote client.
+    pki = makeTestPki();
+    serviceDir = mkdtempSync(join(tmpdir(), 'surge-metric-names-'));
+    const tls = pki.a.process;
+    const config = loadConfig({ env: {}, overrides: { dataDir: serviceDir, 'log.level': 'silent', 'rpc.tls.enabled': true, 'rpc.tls.ca': pki.a.caPath, 'rpc.tls.cert': tls.certPath, 'rpc.tls.key': tls.keyPath } });
+    service = await startServiceProcess(config, 'interaction');
+    for (const name of exportedNames(await (await fetch(service.metricsUrl)).text())) exported.add(name);
+  });
+  afterAll(async () => {
+    await service?.close();
+    await sys?.stop();
+    pki?.remove();
+    if (serviceDir) rmSync(serviceDir, { recursive: true, force: true });
+  });
+
+  it('reads pages that hold the metrics of the embedded system and of a service process', () => {
+    for (const name of ['surge_http_request_duration_seconds_bucket', 'surge_rpc_errors_total', 'surge_process_resident_memory_bytes', 'surge_queue_pending_messages', 'surge_registry_instances', 'surge_tls_certificate_expiry_timestamp_seconds']) {
+      expect(exported).toContain(name);
+    }
   });
 
   it('queries only metrics Surge, Prometheus or the exporters make', () => {
