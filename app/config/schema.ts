@@ -163,6 +163,18 @@ const systemSections = {
     /** SIGUSR2 writes a CPU profile this long, then a heap snapshot, to <dataDir>/profiles (app/roles/profiling.ts). */
     profileSeconds: int(10, 1, 300),
   }),
+  /** `surge up --monitoring`: Prometheus and Alertmanager on this machine (app/monitoring, deploy/prometheus). */
+  monitoring: section({
+    /** Prometheus's port on loopback (not 9090: Debian's own Prometheus service takes that one where systemd starts it). */
+    prometheusPort: int(9190, 1, 65535),
+    alertmanagerPort: int(9193, 1, 65535),
+    /** How often every target is scraped and every rule evaluated. */
+    scrapeIntervalSeconds: int(5, 1, 300),
+    /** Also scrape Redis and MariaDB through Debian's prometheus-redis-exporter and prometheus-mysqld-exporter (installed when missing). */
+    exporters: Type.Boolean({ default: true }),
+    /** First of the two ports the exporters listen on (Redis, then MariaDB), on loopback. */
+    exporterPort: int(9195, 1, 65534),
+  }),
   douyin: section({
     /** Comment dates (MM-DD) are shown in this IANA time zone, where the client's users are. */
     timeZone: str('Asia/Shanghai', { minLength: 1 }),
