@@ -41,3 +41,24 @@ export async function runLoad({ next, concurrency = 4, durationMs = 5000, total 
   await Promise.all(Array.from({ length: concurrency }, loop));
   return { calls: latenciesMs.length, statuses, latenciesMs, errors, seconds: (performance.now() - started) / 1000 };
 }
+
+/**
+ * autocannon (a dev dependency) in a child process of its own, so the load generator does not
+ * share the drill's event loop: `connections` keep-alive connections for `seconds`. Resolves with
+ * its JSON result (latency.p50/p99 in ms, requests.total, non2xx, errors, …).
+ */
+export async function autocannon({ url, connections = 16, seconds = 5, method = 'GET', headers = {}, body }) {
+  const { execFile } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const bin = fileURLToPath(new URL('../../node_modules/autocannon/autocannon.js', import.meta.url));
+  const args = [bin, '-j', '-n', '-c', String(connections), '-d', String(seconds), '-m', method];
+  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
+  if (body !== undefined) args.push('-b', body);
+  args.push(url);
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { maxBuffer: 16 * 1024 * 1024, timeout: (seconds + 30) * 1000 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`autocannon failed: ${err.message} ${stderr}`));
+      resolve(JSON.parse(stdout));
+    });
+  });
+}
