@@ -1,13 +1,18 @@
 // `surge up`: the whole system as separate processes on this machine: etcd (started here when
 // it is installed and not running), every service (`--scale user=2` for more instances), then
-// the gateway. Prints where each listens; Ctrl-C or SIGTERM stops the gateway first, then the
-// services (each deregisters and drains), then the etcd it started.
+// the gateway; with `--monitoring`, Prometheus and Alertmanager too (app/monitoring), scraping
+// every instance the registry lists. Prints where each listens; Ctrl-C or SIGTERM stops the
+// monitoring first (no alerts about a deliberate stop), then the gateway, then the services
+// (each deregisters and drains), then the etcd it started.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connectEtcdRegistry } from '#kit/discovery';
 import { ConfigError, loadConfig, withLocalSecrets, type Config } from '../config/index.js';
+import { forgetEndpoints, startMonitoring } from '../monitoring/stack.js';
+import { writeTargetFiles } from '../monitoring/targets.js';
 import { serviceList } from '../modules.js';
 
 const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
@@ -37,7 +42,8 @@ export async function up(args: string[]): Promise<void> {
   const config = loadConfig({ env });
   if (config.registry.driver !== 'etcd') throw new ConfigError(`registry.driver: ${file} must use etcd for surge up`);
 
-  const fleet: Fleet = { children: [], stopping: false };
+  const monitoring = args.includes('--monitoring');
+  const fleet: Fleet = { children: [], stopping: false, closers: [] };
   const stopAll = async () => {
     if (fleet.stopping) return;
     await stopFleet(fleet);
@@ -52,7 +58,8 @@ export async function up(args: string[]): Promise<void> {
     // Every start settles before deciding, so a failed one never leaves a half-started sibling behind.
     const failed = (await Promise.allSettled(started)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
-    await startChild(fleet, 'gateway', ['gateway'], env, /^surge gateway: /);
+    const gatewayLine = await startChild(fleet, 'gateway', ['gateway'], env, /^surge gateway: /);
+    if (monitoring) await startMonitoringOf(config, dataDir, fleet, gatewayMetricsOf(gatewayLine), valueOf(args, '--rules') ?? 'deploy/prometheus/rules');
   } catch (err) {
     // Nothing is left running when the system cannot start as a whole.
     if (!fleet.stopping) await stopFleet(fleet);
@@ -62,19 +69,47 @@ export async function up(args: string[]): Promise<void> {
   say('all started; Ctrl-C stops everything');
 }
 
-/** The processes `up` started, and whether it is stopping them. */
+/** The processes `up` started, whether it is stopping them, and what else it closes first. */
 interface Fleet {
-  children: { name: string; proc: ChildProcess }[];
+  children: { name: string; proc: ChildProcess; monitoring?: boolean }[];
   stopping: boolean;
+  closers: (() => Promise<void>)[];
 }
 
-/** Gateway first (no new requests), then services (deregister + drain), then etcd. */
+/** Monitoring first, then the gateway (no new requests), then services (deregister + drain), then etcd. */
 async function stopFleet(fleet: Fleet): Promise<void> {
   fleet.stopping = true;
+  for (const close of fleet.closers.reverse()) await close().catch(() => undefined);
   const { children } = fleet;
-  for (const group of [children.filter((c) => c.name === 'gateway'), children.filter((c) => c.name !== 'gateway' && c.name !== 'etcd'), children.filter((c) => c.name === 'etcd')]) {
+  const service = (c: Fleet['children'][number]) => !c.monitoring && c.name !== 'gateway' && c.name !== 'etcd';
+  for (const group of [children.filter((c) => c.monitoring), children.filter((c) => c.name === 'gateway'), children.filter(service), children.filter((c) => c.name === 'etcd')]) {
     await Promise.all(group.map((c) => terminate(c.proc)));
   }
+}
+
+/** Prometheus, Alertmanager and the exporters, with the file targets kept from etcd; says where they listen. */
+async function startMonitoringOf(config: Config, dataDir: string, fleet: Fleet, gateway: { address: string; metricsPath: string }, rulesDir: string): Promise<void> {
+  const e = config.registry.etcd;
+  const registry = await connectEtcdRegistry({ hosts: e.hosts, prefix: e.prefix, leaseTtlSeconds: e.leaseTtlSeconds });
+  fleet.closers.push(() => registry.close());
+  const targetsDir = join(dataDir, 'monitoring', 'targets');
+  const targets = await writeTargetFiles({ registry, services: serviceList.map((m) => m.name), dir: targetsDir, gateway });
+  fleet.closers.push(() => targets.close());
+  const m = await startMonitoring({ config, dataDir, rulesDir: resolve(rulesDir), targetsDir, say });
+  fleet.children.push(...m.children.map((c) => ({ ...c, monitoring: true })));
+  fleet.closers.push(async () => forgetEndpoints(dataDir));
+  say(`prometheus: ${m.prometheusUrl} (targets ${m.prometheusUrl}/targets, alerts ${m.prometheusUrl}/alerts; rules from ${resolve(rulesDir)})`);
+  say(`alertmanager: ${m.alertmanagerUrl}`);
+}
+
+/** The gateway's /metrics as a scrape target, from its ready line ("… (metrics http://host:port/metrics, …"). */
+export function gatewayMetricsOf(line: string): { address: string; metricsPath: string } {
+  const url = /\(metrics (https?:\/\/[^\s,)]+)/.exec(line)?.[1];
+  if (!url) throw new Error(`the gateway's ready line names no metrics URL: ${line}`);
+  const u = new URL(url);
+  // A gateway bound to every address is scraped on loopback.
+  const host = u.hostname === '0.0.0.0' || u.hostname === '[::]' ? '127.0.0.1' : u.hostname;
+  return { address: `${host}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`, metricsPath: u.pathname };
 }
 
 /** etcd on the configured address: the one already answering there, else one started here (data under the data dir). */
@@ -87,17 +122,20 @@ async function startEtcdIfNeeded(config: Config, dataDir: string, fleet: Fleet):
   if (!existsSync(ETCD)) throw new ConfigError(`registry.etcd.hosts: nothing answers on ${etcdHost}:${etcdPort} and etcd is not installed (apt-get install -y etcd-server)`);
   const dir = join(dataDir, 'etcd');
   mkdirSync(dir, { recursive: true });
-  const proc = spawn(ETCD, ['--data-dir', dir, '--listen-client-urls', `http://${etcdHost}:${etcdPort}`, '--advertise-client-urls', `http://${etcdHost}:${etcdPort}`, '--listen-peer-urls', 'http://127.0.0.1:2380'], { stdio: 'ignore' });
+  // The peer port next to the client port (2380 for the default 2379), so a second system on other ports starts its own etcd beside the first.
+  const peer = `http://127.0.0.1:${Number(etcdPort) + 1}`;
+  const proc = spawn(ETCD, ['--data-dir', dir, '--listen-client-urls', `http://${etcdHost}:${etcdPort}`, '--advertise-client-urls', `http://${etcdHost}:${etcdPort}`, '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer, '--initial-cluster', `default=${peer}`], { stdio: 'ignore' });
   fleet.children.push({ name: 'etcd', proc });
   for (let i = 0; i < 100 && !(await reachable(etcdHost!, Number(etcdPort))); i++) {
-    if (proc.exitCode !== null) throw new Error(`etcd exited with code ${proc.exitCode} at start (is port 2380 taken?)`);
+    if (proc.exitCode !== null) throw new Error(`etcd exited with code ${proc.exitCode} at start (is port ${Number(etcdPort) + 1} taken?)`);
     await sleep(100);
   }
   if (!(await reachable(etcdHost!, Number(etcdPort)))) throw new Error(`etcd did not answer on ${etcdHost}:${etcdPort} within 10 s`);
   say(`etcd: started on ${etcdHost}:${etcdPort} (data in ${dir})`);
 }
 
-function startChild(fleet: Fleet, name: string, args: string[], env: NodeJS.ProcessEnv, readyLine: RegExp): Promise<void> {
+/** Resolves with the child's ready line once it prints one. */
+function startChild(fleet: Fleet, name: string, args: string[], env: NodeJS.ProcessEnv, readyLine: RegExp): Promise<string> {
   const proc = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   fleet.children.push({ name, proc });
   let ready = false;
@@ -111,7 +149,7 @@ function startChild(fleet: Fleet, name: string, args: string[], env: NodeJS.Proc
         if (readyLine.test(line)) {
           ready = true;
           say(line.replace(/^surge /, ''));
-          resolveStart();
+          resolveStart(line);
         } else if (!line.startsWith('{')) say(`${name}: ${line}`);
       }
     });
