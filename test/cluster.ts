@@ -222,7 +222,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 }
 
 /** What a run leaves on the servers: its databases, its JetStream stream, its Redis keys. */
-async function dropRunData(tag: string): Promise<void> {
+export async function dropRunData(tag: string): Promise<void> {
   const conn = await mysql.createConnection({ host: servers.mariadb.host, port: servers.mariadb.port, user: 'root', password: '' });
   try {
     const [rows] = await conn.query(`SHOW DATABASES LIKE 'surgetest\\_${tag}\\_%'`);
