@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { inCI } from '#kit/testing';
+import { prometheusConfig } from '../app/monitoring/prometheus-config.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const rulesDir = join(root, 'deploy/prometheus/rules');
@@ -44,6 +45,20 @@ describe.skipIf(!hasPromtool)('Prometheus alert rules', () => {
   });
 
   const scratch = mkdtempSync(join(tmpdir(), 'surge-rules-'));
+
+  it('surge up\'s prometheus.yml and the cluster\'s scrape job pass promtool check config', () => {
+    writeFileSync(join(scratch, 'token'), 'x'.repeat(32));
+    const local = prometheusConfig({ scrapeIntervalSeconds: 5, ruleFiles: [join(rulesDir, '*.yml')], targetFiles: join(scratch, 'targets/*.json'), alertmanager: '127.0.0.1:9193', exporters: { redis: '127.0.0.1:9195', mariadb: '127.0.0.1:9196' }, opsTokenFile: join(scratch, 'token') });
+    const cluster = (parse(readFileSync(join(root, 'deploy/k8s/monitoring/prometheus-scrape-configmap.yaml'), 'utf8')) as { data: Record<string, string> }).data['surge-scrape.yml']!;
+    // Debian builds Prometheus without Kubernetes discovery: the one-line discovery block is swapped for a static one, the relabelling is checked as it is.
+    expect(cluster).toContain('kubernetes_sd_configs:\n      - role: pod\n');
+    const clusterHere = cluster.replace('/etc/prometheus/rules/*.yml', join(rulesDir, '*.yml')).replace('kubernetes_sd_configs:\n      - role: pod\n', 'static_configs:\n      - targets: []\n');
+    for (const [name, text] of [['local.yml', local], ['cluster.yml', clusterHere]] as const) {
+      writeFileSync(join(scratch, name), text);
+      const r = promtool('check', 'config', join(scratch, name));
+      expect(r.status, `${name}: ${r.stdout}${r.stderr}`).toBe(0);
+    }
+  });
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   it('the unit tests fail when a rule changes under them (a budget doubled)', () => {
