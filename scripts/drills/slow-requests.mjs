@@ -82,7 +82,7 @@ await withStack({ services: { user: 1, message: 1 }, gatewayEnv: { SURGE__http__
   const client = (l) => `p50 ${l.latency.p50} ms, p99 ${l.latency.p99} ms, ${Math.round(l.requests.average)} req/s, non-2xx ${l.non2xx}`;
   show(`client (autocannon): ${client(slow.load)}`);
 
-  step('1. Which route? The gateway\'s route histograms (p50 / p99 over the load window)');
+  step('1. Which route? The gateway\'s route histograms (every route it served since it started)');
   const cell = (f) => `${ms(f.p50)} / ${ms(f.p99)}`;
   const routes = new Map();
   for (const s of select(slow.after.gateway, 'surge_http_request_duration_seconds_count')) routes.set(`${s.labels.method} ${s.labels.route}`, s.labels);
@@ -90,7 +90,8 @@ await withStack({ services: { user: 1, message: 1 }, gatewayEnv: { SURGE__http__
     const bk = buckets(slow.after.gateway, 'surge_http_request_duration_seconds', { method: labels.method, route: labels.route });
     return [name, countOf(bk), `${ms(quantile(0.5, bk))} / ${ms(quantile(0.99, bk))}`];
   })]);
-  show('GET /douyin/message/chat/ is the slow one.');
+  show('GET /douyin/message/chat/ is the slow one. (Quantiles from buckets are interpolated inside a bucket, here');
+  show('0.1-0.25 s and 0.25-0.5 s: read them as "in this range", next to the client\'s own figures above.)');
 
   step('2. Which call? The route makes two RPCs; the gateway times each (client side), the service its own (server side)');
   table([['signal', 'process', 'p50 / p99', 'calls'], ...SIGNALS.map((s, i) => [s.name, s.at, cell(slow.figures[i]), slow.figures[i].calls])]);

@@ -268,13 +268,20 @@ export async function withStack(options, drill) {
   let closing;
   const close = () => (closing ??= stack.close());
   const onSignal = () => void close().then(() => process.exit(130));
+  // A stray rejection (a load loop still running, say) must not end the process before the run's data is dropped.
+  const onStray = (err) => {
+    process.stderr.write(`drill: ${err?.stack ?? err}\n`);
+    void close().then(() => process.exit(1));
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  process.on('unhandledRejection', onStray);
   try {
     return await drill(stack);
   } finally {
     await close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('unhandledRejection', onStray);
   }
 }
