@@ -3,6 +3,9 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import Fastify from 'fastify';
 import { Code } from '#kit/errors';
 import { createTracing } from '#kit/tracing';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { createMetrics, type AccessEntry } from '#kit/observability';
+import { installObservation } from '../gateway/plugins/observe.js';
 import { installTracing } from '../gateway/plugins/tracing.js';
 import { EchoServiceDefinition } from '#gen/surge/echo/v1/echo';
 import { idOf, only, parentOf, startTracedPath, traceOf, TOPIC, type TransportKind } from './traced-path.js';
@@ -146,6 +149,35 @@ describe('gateway tracing', () => {
       expect(unmatched.attributes['http.route']).toBeUndefined();
     } finally {
       await p.close();
+    }
+  });
+});
+
+describe('the trace id an operator follows', () => {
+  it('is in every reply (x-trace-id, errors included) and in the access-log line; with tracing off, in neither', async () => {
+    for (const on of [true, false]) {
+      const exporter = new InMemorySpanExporter();
+      const tracing = on ? createTracing({ serviceName: 'svc', exporter }) : createTracing({ serviceName: 'svc', exporter: 'none', sampleRatio: 0 });
+      const app = Fastify();
+      const lines: AccessEntry[] = [];
+      installTracing(app, tracing.tracer);
+      installObservation(app, createMetrics({ defaultMetrics: false }), (e) => lines.push(e));
+      app.get('/boom', async () => {
+        throw new Error('no');
+      });
+      const res = await app.inject({ url: '/boom' });
+      expect(res.statusCode).toBe(500);
+      if (on) {
+        await tracing.flush();
+        const [span] = exporter.getFinishedSpans();
+        expect(res.headers['x-trace-id']).toBe(span!.spanContext().traceId);
+        expect(lines[0]!.trace).toBe(span!.spanContext().traceId);
+      } else {
+        expect(res.headers['x-trace-id']).toBeUndefined();
+        expect(lines[0]!.trace).toBeFalsy();
+      }
+      await app.close();
+      await tracing.shutdown();
     }
   });
 });

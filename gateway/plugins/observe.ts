@@ -15,13 +15,15 @@ export function installObservation(app: FastifyInstance, metrics: Metrics, acces
   app.decorate('accessLog', accessLog);
   app.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
+    // With tracing on, every reply (errors included) names its trace: what an operator searches the tracing backend for.
+    if (request.traceId) void reply.header('x-trace-id', request.traceId);
     done(null, payload);
   });
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const ms = reply.elapsedTime;
     metrics.observeHttp(request.method, route, reply.statusCode, ms / 1000);
-    accessLog({ reqId: request.id, method: request.method, route, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(ms * 100) / 100, user: request.userId });
+    accessLog({ reqId: request.id, method: request.method, route, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(ms * 100) / 100, user: request.userId, trace: request.traceId });
     done();
   });
 }

@@ -15,6 +15,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** traceparent (and tracestate) naming this request's span, for the metadata of its RPC calls. */
     traceMetadata(): Readonly<Record<string, string>>;
+    /** The trace this request's span belongs to ('' with tracing off): in its access-log line and its x-trace-id header. */
+    traceId: string;
     [SPAN]: Span | null;
     [METADATA]: Readonly<Record<string, string>> | null;
   }
@@ -22,6 +24,7 @@ declare module 'fastify' {
 
 export function installTracing(app: FastifyInstance, tracer: Tracer): void {
   app.decorateRequest(METADATA, null);
+  app.decorateRequest('traceId', '');
   if (isTracingOff(tracer)) {
     app.decorateRequest('traceMetadata', function (this: FastifyRequest) {
       return (this[METADATA] ??= traceHeaders(this.headers));
@@ -40,7 +43,10 @@ export function installTracing(app: FastifyInstance, tracer: Tracer): void {
     const attributes: Record<string, string> = { 'http.request.method': request.method };
     if (route !== undefined) attributes['http.route'] = route;
     // No route matched (a 404): the method alone, so unknown URLs do not each make a span name.
-    request[SPAN] = tracer.startSpan(route === undefined ? request.method : `${request.method} ${route}`, { kind: SpanKind.SERVER, attributes }, extractTraceContext(request.headers));
+    const span = tracer.startSpan(route === undefined ? request.method : `${request.method} ${route}`, { kind: SpanKind.SERVER, attributes }, extractTraceContext(request.headers));
+    request[SPAN] = span;
+    // Sampled out, the span is a no-op: no trace to follow, so none is named.
+    if (span.isRecording()) request.traceId = span.spanContext().traceId;
     done();
   });
 

@@ -15,6 +15,8 @@ export interface AccessEntry {
   user: number;
   /** A WebSocket's close code: its line is written when it closes (status 101, ms its whole life). */
   close?: number;
+  /** The request's trace id when tracing records it ('' or absent otherwise). */
+  trace?: string;
 }
 
 export type AccessLog = (e: AccessEntry) => void;
@@ -36,6 +38,6 @@ export function createAccessLog(logger: Logger, enabled = true): AccessLog {
   };
   return (e) => {
     if (pending === '') setImmediate(flush);
-    pending += `${head}${Date.now()}${fixed},"reqId":${s(e.reqId)},"method":${s(e.method)},"route":${s(e.route)},"url":${s(e.url)},"status":${e.status},"ms":${e.ms}${e.user ? `,"user":${e.user}` : ''}${e.close !== undefined ? `,"close":${e.close}` : ''},"msg":"request"}\n`;
+    pending += `${head}${Date.now()}${fixed},"reqId":${s(e.reqId)},"method":${s(e.method)},"route":${s(e.route)},"url":${s(e.url)},"status":${e.status},"ms":${e.ms}${e.user ? `,"user":${e.user}` : ''}${e.close !== undefined ? `,"close":${e.close}` : ''}${e.trace ? `,"trace":"${e.trace}"` : ''},"msg":"request"}\n`;
   };
 }
