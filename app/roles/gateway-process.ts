@@ -2,7 +2,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '#kit/clock';
-import { errors } from '#kit/errors';
 import { createLogger, createMetrics } from '#kit/observability';
 import { remoteClient, type RemoteClient } from '#kit/remote';
 import type { ServiceDefinition } from '#kit/rpc';
@@ -12,6 +11,7 @@ import { createGateway, facesFor, listen, listenOps } from '../gateway.js';
 import { openInfrastructure } from '../infra.js';
 import { readProcessMetrics } from '../metrics.js';
 import { tracingFor } from '../tracing.js';
+import { instancesCheck } from './instances-check.js';
 
 export interface GatewayProcess {
   readonly url: string;
@@ -38,12 +38,7 @@ export async function startGatewayProcess(given: Config, options: { logger?: Log
   const connected = await connectFaces(faces, async (definition, service) => {
     const remote = await remoteClient(definition, service, common);
     remotes.push(remote as unknown as RemoteClient<ServiceDefinition>);
-    checks.push({
-      name: `${service} service`,
-      check: async () => {
-        if (remote.instances().length === 0) throw errors.unavailable(`${service} service (no instance registered)`);
-      },
-    });
+    checks.push(instancesCheck(service, () => remote.instances()));
     return remote.client;
   });
   const allChecks = [...checks, ...infra.checks];

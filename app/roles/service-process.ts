@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '#kit/clock';
 import type { Instance, Registration, WorkerClaim } from '#kit/discovery';
-import { errors } from '#kit/errors';
 import { MAX_WORKER_ID } from '#kit/ids';
 import { createLogger, createMetrics } from '#kit/observability';
 import { remoteClient, type RemoteClient } from '#kit/remote';
@@ -21,6 +20,7 @@ import { readProcessMetrics } from '../metrics.js';
 import { openInfrastructure } from '../infra.js';
 import { entryNamed, loadModules } from '../modules.js';
 import { tracingFor } from '../tracing.js';
+import { instancesCheck } from './instances-check.js';
 
 /** How long a deregistered instance keeps serving before it drains: a watch event's trip to every client. */
 const DEREGISTER_GRACE_MS = 1000;
@@ -67,12 +67,7 @@ export async function startServiceProcess(given: Config, name: string, options: 
     const clients = async <D extends ServiceDefinition>(definition: D, service: string): Promise<Client<D>> => {
       const remote = await remoteClient(definition, service, remoteOptions);
       remotes.push(remote as unknown as RemoteClient<ServiceDefinition>);
-      callChecks.push({
-        name: `${service} service`,
-        check: async () => {
-          if (remote.instances().length === 0) throw errors.unavailable(`${service} service (no instance registered)`);
-        },
-      });
+      callChecks.push(instancesCheck(service, () => remote.instances()));
       return remote.client;
     };
     const hosted = (await hostModules([module!], { config, infra, server, clock, log, workerId: claim.workerId, clients, metrics: metrics.registry }))[0]!;
