@@ -5,7 +5,6 @@ export { fillProductFilter } from './model/products.js';
 export { createProductIdFilter, type ProductIdFilterOptions } from './model/id-filter.js';
 export { seedDemoCatalog, catalogIsEmpty, type SeedDemoOptions, type SeedDemoReport } from './demo/seed.js';
 export { DEMO_IMAGE_COUNT, demoImageUrl } from './demo/catalog.js';
-export { documentTerms, queryTerms } from './model/tokenize.js';
 export { MAX_BATCH as MAX_PRODUCTS_PER_BATCH } from './rules.js';
 export { ProductServiceDefinition } from '#gen/surge/product/v1/product';
 export { productModule } from './module.js';

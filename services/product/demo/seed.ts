@@ -7,7 +7,7 @@ import type { BloomFilter } from '#kit/bloom';
 import type { Clock } from '#kit/clock';
 import type { ServiceDatabase } from '#kit/store';
 import type { ProductDB, ProductsTable, ProductTermsTable } from '../model/tables.js';
-import { productTerms } from '../model/tokenize.js';
+import { productTerms } from '../model/terms.js';
 import { DEMO_BANNERS, DEMO_CATEGORIES, IMAGES_PER_LEAF, demoImageUrl } from './catalog.js';
 import { seededRandom } from '#kit/random';
 

@@ -2,11 +2,11 @@ import { errors } from '#kit/errors';
 import type { ProductPage, SearchRequest } from '#gen/surge/product/v1/product';
 import type { ProductDeps } from '../deps.js';
 import { decodeCursor } from '../model/cursor.js';
-import { queryTerms } from '../model/tokenize.js';
+import { queryTerms } from '#kit/search';
 import { checkLimit, checkQuery } from '../rules.js';
 import { productPage } from './page.js';
 
-/** On-sale products holding every term of q (model/tokenize.ts), best match first, then best sellers. */
+/** On-sale products holding every term of q (#kit/search), best match first, then best sellers. */
 export async function search(d: ProductDeps, req: SearchRequest): Promise<ProductPage> {
   const q = checkQuery(req.q);
   const limit = checkLimit(req.limit);

@@ -2,8 +2,10 @@
 // matches, and a user's tastes. Each reads limit + 1 (id, sort keys) from an index, so a page
 // knows whether it is the last; the rows themselves come from the row cache.
 import { sql, type Kysely } from 'kysely';
+import { matchingAll } from '#kit/search';
 import type { ProductDB } from './tables.js';
 import { after, type Direction } from './paging.js';
+import { PRODUCT_TERMS } from './terms.js';
 
 export type ListOrder = 'newest' | 'price_asc' | 'price_desc' | 'sales';
 
@@ -52,16 +54,9 @@ export function createListModel(db: Kysely<ProductDB>): ListModel {
     },
 
     async search(terms, from, limit) {
-      // Products holding every term: one row per (term, product), so a full match counts them all.
-      const matches = db
-        .selectFrom('product_terms')
-        .select(['product_id', (eb) => eb.fn.sum<number>('weight').as('score')])
-        .where('term', 'in', [...terms])
-        .groupBy('product_id')
-        .having((eb) => eb(eb.fn.countAll(), '=', terms.length));
       let q = db
-        .selectFrom(matches.as('m'))
-        .innerJoin('products as p', 'p.id', 'm.product_id')
+        .selectFrom(matchingAll(db, PRODUCT_TERMS, terms).as('m'))
+        .innerJoin('products as p', 'p.id', 'm.doc_id')
         .select(['p.id', 'p.sales', sql<number>`m.score`.as('score')])
         .where('p.status', '=', 'on_sale');
       if (from) q = q.where((eb) => after(eb, ['m.score', 'p.sales', 'p.id'], [...from.keys, from.id], 'desc'));

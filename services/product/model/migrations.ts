@@ -1,16 +1,9 @@
 // The product service's tables, plus the saga barrier's (its stock branches run behind it).
 // Runs on SQLite and MariaDB alike.
-import { sql, MysqlAdapter, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { barrierMigrations } from '#kit/saga';
+import { termColumnType } from '#kit/search';
 import type { Migration } from '#kit/store';
-
-/**
- * A search term's column. MariaDB's default utf8mb4_unicode_ci would call "cafe" and "café"
- * one key (and refuse the second as a duplicate); terms are already NFKC and lower case, so the
- * column compares bytes (utf8mb4_bin), as SQLite's TEXT does.
- */
-const termType = (db: Kysely<any>) =>
-  db.getExecutor().adapter instanceof MysqlAdapter ? sql`varchar(64) character set utf8mb4 collate utf8mb4_bin` : sql`varchar(64)`;
 
 export const productMigrations: Record<string, Migration> = {
   ...barrierMigrations,
@@ -49,7 +42,7 @@ export const productMigrations: Record<string, Migration> = {
 
       await db.schema
         .createTable('product_terms')
-        .addColumn('term', termType(db), (c) => c.notNull())
+        .addColumn('term', termColumnType(db), (c) => c.notNull())
         .addColumn('product_id', 'bigint', (c) => c.notNull())
         .addColumn('weight', 'integer', (c) => c.notNull())
         .addPrimaryKeyConstraint('product_terms_key', ['term', 'product_id'])

@@ -12,7 +12,8 @@ import { Code, SurgeError } from '#kit/errors';
 import { createRowCache, type ServiceDatabase } from '#kit/store';
 import type { Product } from '#gen/surge/product/v1/product';
 import type { ProductDB, ProductsTable } from './tables.js';
-import { productTerms } from './tokenize.js';
+import { writeTerms as writeIndexRows } from '#kit/search';
+import { PRODUCT_TERMS, productTerms } from './terms.js';
 
 const COLUMNS = ['id', 'name', 'subtitle', 'category_id', 'image_urls', 'price_cents', 'stock', 'sales', 'status', 'detail', 'created_at'] as const;
 
@@ -56,9 +57,7 @@ export interface ProductModel {
 
 /** The search index rows of one product, replacing any it had, in the caller's transaction. */
 export async function writeTerms(trx: Kysely<ProductDB>, productId: number, name: string, subtitle: string): Promise<void> {
-  await trx.deleteFrom('product_terms').where('product_id', '=', productId).execute();
-  const rows = [...productTerms(name, subtitle)].map(([term, weight]) => ({ term, product_id: productId, weight }));
-  for (let i = 0; i < rows.length; i += 500) await trx.insertInto('product_terms').values(rows.slice(i, i + 500)).execute();
+  await writeIndexRows(trx, PRODUCT_TERMS, productId, productTerms(name, subtitle));
 }
 
 /** Ids read per query while filling the filter. */

@@ -30,7 +30,7 @@ export interface ProductsTable {
   updated_at: number;
 }
 
-/** The search index: one row per (term, product), tokenize.ts says which terms and weights. */
+/** The search index: one row per (term, product), terms.ts says which terms and weights. */
 export interface ProductTermsTable {
   term: string;
   product_id: number;

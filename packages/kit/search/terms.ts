@@ -1,5 +1,6 @@
-// Search terms of a text, the same for a product's name and subtitle (on write) and for a query
-// (on read), so both databases can search Chinese and Latin text with a plain index table:
+// Search terms of a text, the same for a document (a product's name, an article's title and body,
+// on write) and for a query (on read), so both databases can search Chinese and Latin text with a
+// plain index table (docs/decisions.md, product search):
 //   - NFKC, then lower case: full-width ＡＢＣ and half-width abc, Ⅸ and ix are one word;
 //   - Latin, digit and other alphabetic runs are words, split where letters meet digits
 //     ("iPhone15" → iphone, 15), so a model number typed either way is found;
@@ -44,7 +45,7 @@ export function documentTerms(text: string): Set<string> {
   return terms;
 }
 
-/** The terms a query asks for, each of which a product must hold: words, CJK bigrams, or the lone CJK character of a one-character run. */
+/** The terms a query asks for, each of which a document must hold: words, CJK bigrams, or the lone CJK character of a one-character run. */
 export function queryTerms(text: string): string[] {
   const terms = new Set<string>();
   for (const run of normalize(text).match(RUN) ?? []) {
@@ -57,16 +58,4 @@ export function queryTerms(text: string): string[] {
     for (let i = 0; i + 1 < chars.length; i++) terms.add(chars[i]! + chars[i + 1]!);
   }
   return [...terms];
-}
-
-/** How much a term found in the name and the subtitle weighs: the name counts more. */
-export const NAME_WEIGHT = 2;
-export const SUBTITLE_WEIGHT = 1;
-
-/** A product's index rows: each term once, weighing NAME_WEIGHT if in the name plus SUBTITLE_WEIGHT if in the subtitle. */
-export function productTerms(name: string, subtitle: string): Map<string, number> {
-  const weights = new Map<string, number>();
-  for (const t of documentTerms(name)) weights.set(t, NAME_WEIGHT);
-  for (const t of documentTerms(subtitle)) weights.set(t, (weights.get(t) ?? 0) + SUBTITLE_WEIGHT);
-  return weights;
 }
