@@ -1,12 +1,12 @@
 // Profile counters from events, on SQLite and MariaDB: each event counts once however often it
-// is delivered, concurrent events all count, counters never go below zero, and a cached profile
-// shows the new counts.
+// is delivered, concurrent events all count, counters end exact in whatever order the events
+// arrive and are never shown below zero, and a cached profile shows the new counts.
 import { afterAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { createCache } from '#kit/cache';
 import { systemClock } from '#kit/clock';
-import { bytesCodec, createMemoryQueue, deadLetterHeader, type QueueMessage } from '#kit/queue';
-import { testDatabases } from '#kit/testing';
+import { bytesCodec, createMemoryQueue, deadLetterHeader, type QueueMessage, type Topic } from '#kit/queue';
+import { seededRandom, testDatabases } from '#kit/testing';
 import { FAVORITED } from '../interaction/events.js';
 import { RELATION_FOLLOWED } from '../relation/events.js';
 import { VIDEO_PUBLISHED } from '../video/events.js';
@@ -86,6 +86,47 @@ for (const kind of await testDatabases()) {
       expect(await users.profile(1)).toMatchObject({ followerCount: 0 });
     });
   
+    it('ends exact when an unlike or unfollow is applied before its like or follow, and in the usual order', async () => {
+      const { queue, users, db } = await setup();
+      /** Publishes the event and waits until this group has applied it: the order of application is the order of calls. */
+      const applied = async <T>(topic: Topic<T>, event: T, key: string) => {
+        await queue.publish(topic, event, { dedupKey: key });
+        await waitFor(async () => (await db.db.selectFrom('surge_applied_events').select('id').where('id', '=', `user:${key}`).executeTakeFirst()) !== undefined);
+      };
+      await applied(FAVORITED, { userId: 1, videoId: 10, authorId: 2, delta: -1 }, 'unlike-first');
+      await applied(RELATION_FOLLOWED, { followerId: 1, followeeId: 2, delta: -1 }, 'unfollow-first');
+      expect(await users.profile(1)).toMatchObject({ favoriteCount: 0, followCount: 0 }); // -1 stored, 0 shown
+      expect(await users.profile(2)).toMatchObject({ totalFavorited: 0, followerCount: 0 });
+      await applied(FAVORITED, { userId: 1, videoId: 10, authorId: 2, delta: 1 }, 'like-second');
+      await applied(RELATION_FOLLOWED, { followerId: 1, followeeId: 2, delta: 1 }, 'follow-second');
+      expect(await users.profile(1)).toMatchObject({ favoriteCount: 0, followCount: 0 });
+      expect(await users.profile(2)).toMatchObject({ totalFavorited: 0, followerCount: 0 });
+      // The usual order, from another fan: 1 between, 0 after.
+      await applied(FAVORITED, { userId: 3, videoId: 10, authorId: 2, delta: 1 }, 'like');
+      await applied(RELATION_FOLLOWED, { followerId: 3, followeeId: 2, delta: 1 }, 'follow');
+      expect(await users.profile(2)).toMatchObject({ totalFavorited: 1, followerCount: 1 });
+      expect(await users.profile(3)).toMatchObject({ favoriteCount: 1, followCount: 1 });
+      await applied(FAVORITED, { userId: 3, videoId: 10, authorId: 2, delta: -1 }, 'unlike');
+      await applied(RELATION_FOLLOWED, { followerId: 3, followeeId: 2, delta: -1 }, 'unfollow');
+      expect(await users.profile(2)).toMatchObject({ totalFavorited: 0, followerCount: 0 });
+      expect(await users.profile(3)).toMatchObject({ favoriteCount: 0, followCount: 0 });
+    });
+
+    it('converges on the net counts for likes and follows published in a shuffled order', async () => {
+      const { queue, users, db } = await setup();
+      // User 3 likes videos 200..219 of user 2 and follows and unfollows user 2 and user 1; each pair
+      // goes +1, -1, +1, and the odd videos (and user 1) end with one more -1: net 10 likes, one follow.
+      const likes = Array.from({ length: 20 }, (_, i) => [1, -1, 1, ...(i % 2 ? [-1] : [])].map((delta) => ({ userId: 3, videoId: 200 + i, authorId: 2, delta })));
+      const follows = [2, 1].map((followeeId) => [1, -1, 1, ...(followeeId === 1 ? [-1] : [])].map((delta) => ({ followerId: 3, followeeId, delta })));
+      const events = [...likes.flat().map((e) => () => queue.publish(FAVORITED, e)), ...follows.flat().map((e) => () => queue.publish(RELATION_FOLLOWED, e))];
+      const random = seededRandom(11);
+      for (const publish of events.sort(() => random() - 0.5)) await publish();
+      await waitFor(async () => (await db.db.selectFrom('surge_applied_events').select('id').execute()).length === events.length);
+      expect(await users.profile(3)).toMatchObject({ favoriteCount: 10, followCount: 1 });
+      expect(await users.profile(2)).toMatchObject({ totalFavorited: 10, followerCount: 1 });
+      expect(await users.profile(1)).toMatchObject({ followerCount: 0 });
+    });
+
     it('dead-letters an event without its ids on the first delivery and counts nothing from it', async () => {
       const { queue, users, db } = await setup();
       const dead: QueueMessage<Uint8Array>[] = [];

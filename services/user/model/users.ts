@@ -14,6 +14,13 @@ const PROFILE_COLUMNS = [
 
 type ProfileRow = Pick<Selectable<UsersTable>, (typeof PROFILE_COLUMNS)[number]>;
 
+/**
+ * A counter as served. Stored counters are the plain sum of their events' deltas, which dips
+ * below 0 while an unlike or unfollow is applied ahead of its like or follow (events are not
+ * ordered); the sum is exact once both are in, and meanwhile a profile shows 0 (decision 70).
+ */
+const shown = (stored: number): number => Math.max(0, Number(stored));
+
 const toUser = (r: ProfileRow): User => ({
   id: Number(r.id),
   username: r.username ?? '',
@@ -22,11 +29,11 @@ const toUser = (r: ProfileRow): User => ({
   signature: r.signature,
   createdAt: Number(r.created_at),
   backgroundImage: r.background_image,
-  followCount: Number(r.follow_count),
-  followerCount: Number(r.follower_count),
-  workCount: Number(r.work_count),
-  favoriteCount: Number(r.favorite_count),
-  totalFavorited: Number(r.total_favorited),
+  followCount: shown(r.follow_count),
+  followerCount: shown(r.follower_count),
+  workCount: shown(r.work_count),
+  favoriteCount: shown(r.favorite_count),
+  totalFavorited: shown(r.total_favorited),
 });
 
 export type NewUser = Pick<UsersTable, 'id' | 'username' | 'password_hash' | 'mobile_enc' | 'mobile_idx' | 'name' | 'avatar' | 'signature' | 'created_at'>;
@@ -52,7 +59,10 @@ export interface UserModel {
   profile(id: number): Promise<User | undefined>;
   profiles(ids: readonly number[]): Promise<User[]>;
   updateProfile(id: number, patch: Partial<Pick<UsersTable, 'name' | 'avatar' | 'signature'>>, now: number): Promise<boolean>;
-  /** Adds each delta to its counter (never below 0) in the caller's transaction; invalidate after commit. */
+  /**
+   * Adds each delta to its counter, unclamped (shown as max(0, n)), in the caller's transaction,
+   * one statement per change; invalidate after commit.
+   */
   addCounters(trx: Kysely<UserDB>, changes: readonly CounterChange[]): Promise<void>;
   /** Drops the cached profiles of these users (after a counter change commits). */
   invalidate(ids: readonly number[]): Promise<void>;
@@ -123,10 +133,10 @@ export function createUserModel(store: ServiceDatabase<UserDB>, cache: Cache): U
     },
 
     async addCounters(trx, changes) {
+      // No floor here: an unlike applied before its like would be lost to it, and the like that
+      // follows would leave the count one too high for good. Reads clamp instead (shown).
       for (const { id, column, delta } of changes) {
-        // greatest(…, 0): a late unlike after a lost like must not show -1. SQLite spells it max().
-        const floor = store.dialect === 'mysql' ? sql`greatest(${sql.ref(column)} + ${delta}, 0)` : sql`max(${sql.ref(column)} + ${delta}, 0)`;
-        await trx.updateTable('users').set({ [column]: floor }).where('id', '=', id).execute();
+        await trx.updateTable('users').set({ [column]: sql<number>`${sql.ref(column)} + ${delta}` }).where('id', '=', id).execute();
       }
     },
 

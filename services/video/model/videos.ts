@@ -10,6 +10,13 @@ import type { VideoDB, VideosTable } from './tables.js';
 const COLUMNS = ['id', 'author_id', 'title', 'play_key', 'cover_key', 'published_at', 'favorite_count', 'comment_count'] as const;
 
 // MariaDB returns bigint columns as strings: every number goes through Number().
+/**
+ * A counter as served. Stored counters are the plain sum of their events' deltas, which dips
+ * below 0 while an unlike or a comment's delete is applied ahead of its like or post (events are
+ * not ordered); the sum is exact once both are in, and meanwhile the video shows 0 (decision 70).
+ */
+const shown = (stored: number): number => Math.max(0, Number(stored));
+
 const toVideo = (r: VideosTable): Video => ({
   id: Number(r.id),
   authorId: Number(r.author_id),
@@ -17,8 +24,8 @@ const toVideo = (r: VideosTable): Video => ({
   playKey: r.play_key,
   coverKey: r.cover_key,
   publishedAt: Number(r.published_at),
-  favoriteCount: Number(r.favorite_count),
-  commentCount: Number(r.comment_count),
+  favoriteCount: shown(r.favorite_count),
+  commentCount: shown(r.comment_count),
 });
 
 export type NewVideo = Omit<VideosTable, 'favorite_count' | 'comment_count'>;
@@ -38,7 +45,7 @@ export interface VideoModel {
   newest(limit: number): Promise<FeedEntry[]>;
   /** Whole rows published strictly before `before` (Infinity: no bound), newest first: the feed without its index. */
   pageBefore(before: number, limit: number): Promise<Video[]>;
-  /** counter += delta, never below 0, in the caller's transaction. */
+  /** counter += delta, unclamped (shown as max(0, n)), in the caller's transaction. */
   addToCounter(trx: Transaction<VideoDB>, id: number, counter: Counter, delta: number): Promise<void>;
   /** Delete after write: drops the cached row once a change has committed. */
   invalidate(id: number): Promise<void>;
@@ -83,10 +90,11 @@ export function createVideoModel(store: ServiceDatabase<VideoDB>, cache: Cache):
     },
 
     async addToCounter(trx, id, counter, delta) {
-      const col = sql.ref(counter);
+      // No floor here: an unlike applied before its like would be lost to it, and the like that
+      // follows would leave the count one too high for good. Reads clamp instead (shown).
       await trx
         .updateTable('videos')
-        .set({ [counter]: sql<number>`case when ${col} + ${delta} < 0 then 0 else ${col} + ${delta} end` })
+        .set({ [counter]: sql<number>`${sql.ref(counter)} + ${delta}` })
         .where('id', '=', id)
         .execute();
     },
