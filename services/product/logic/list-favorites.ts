@@ -1,7 +1,7 @@
 import type { ListFavoritesRequest, ProductPage } from '#gen/surge/product/v1/product';
 import type { ProductDeps } from '../deps.js';
 import { decodeCursor, encodeCursor } from '../model/cursor.js';
-import { pageOf } from '../model/paging.js';
+import { pageOf } from '#kit/paging';
 import { checkId, checkLimit } from '../rules.js';
 
 /** A user's favorites, newest first; off-shelf ones included (shown as such), as a cart shows them. */

@@ -4,7 +4,7 @@ import type { ProductPage } from '#gen/surge/product/v1/product';
 import type { ProductDeps } from '../deps.js';
 import { encodeCursor, type CursorKind } from '../model/cursor.js';
 import type { Keyed } from '../model/lists.js';
-import { pageOf } from '../model/paging.js';
+import { pageOf } from '#kit/paging';
 
 export async function productPage(d: ProductDeps, found: readonly Keyed[], limit: number, kind: CursorKind): Promise<ProductPage> {
   const { rows, isEnd } = pageOf(found, limit);

@@ -2,7 +2,7 @@
 // and each change moves the user's taste for the product's category in the same transaction.
 import type { ServiceDatabase } from '#kit/store';
 import type { ProductDB } from './tables.js';
-import { after, type Direction } from './paging.js';
+import { after, type Direction } from '#kit/paging';
 import { TASTE, type TasteModel } from './tastes.js';
 
 export interface FavoriteEntry {

@@ -2,9 +2,9 @@
 // matches, and a user's tastes. Each reads limit + 1 (id, sort keys) from an index, so a page
 // knows whether it is the last; the rows themselves come from the row cache.
 import { sql, type Kysely } from 'kysely';
+import { after, type Direction } from '#kit/paging';
 import { matchingAll } from '#kit/search';
 import type { ProductDB } from './tables.js';
-import { after, type Direction } from './paging.js';
 import { PRODUCT_TERMS } from './terms.js';
 
 export type ListOrder = 'newest' | 'price_asc' | 'price_desc' | 'sales';
