@@ -2,6 +2,7 @@
 // `surge serve <name>` one of them, `surge up` every one as a process of its own. An entry is
 // light (contract, configuration section); a module's code is loaded only where it is hosted.
 import { checkServiceList } from '#kit/service';
+import { articleEntry } from './article/entry.js';
 import { cartEntry } from './cart/entry.js';
 import { chatEntry } from './chat/entry.js';
 import { interactionEntry } from './interaction/entry.js';
@@ -14,4 +15,4 @@ import { replyEntry } from './reply/entry.js';
 import { userEntry } from './user/entry.js';
 import { videoEntry } from './video/entry.js';
 
-export const serviceList = checkServiceList([userEntry, videoEntry, interactionEntry, relationEntry, messageEntry, productEntry, cartEntry, orderEntry, payEntry, replyEntry, chatEntry] as const);
+export const serviceList = checkServiceList([userEntry, videoEntry, interactionEntry, relationEntry, messageEntry, productEntry, cartEntry, orderEntry, payEntry, replyEntry, chatEntry, articleEntry] as const);

@@ -1,0 +1,15 @@
+import type { DeleteArticleReply, DeleteArticleRequest } from '#gen/surge/article/v1/article';
+import type { ArticleDeps } from '../deps.js';
+import { refusals } from '../refusals.js';
+import { checkId } from '../rules.js';
+
+/** The author deletes an article: gone from detail, lists and search at once. Another user's article is PermissionDenied. */
+export async function deleteArticle(d: ArticleDeps, req: DeleteArticleRequest): Promise<DeleteArticleReply> {
+  const id = checkId('id', req.id);
+  const authorId = checkId('author_id', req.authorId);
+  const removed = await d.articles.remove(id, (row) => {
+    if (row.authorId !== authorId) throw refusals.notAuthor('delete');
+  });
+  if (!removed) throw refusals.notFound(id);
+  return {};
+}

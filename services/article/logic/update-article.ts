@@ -1,0 +1,26 @@
+import type { Article, UpdateArticleRequest } from '#gen/surge/article/v1/article';
+import type { ArticleDeps } from '../deps.js';
+import type { ArticlePatch } from '../model/articles.js';
+import { refusals } from '../refusals.js';
+import { checkContent, checkCoverUrl, checkId, checkTags, checkTitle } from '../rules.js';
+
+/**
+ * The author changes the fields present (each checked and masked as on creation); the article
+ * after the change. Another user's article is PermissionDenied, checked in the write's own
+ * transaction so the row cannot change hands between the check and the write.
+ */
+export async function updateArticle(d: ArticleDeps, req: UpdateArticleRequest): Promise<Article> {
+  const id = checkId('id', req.id);
+  const authorId = checkId('author_id', req.authorId);
+  const patch: ArticlePatch = {};
+  if (req.title !== undefined) patch.title = d.words.mask(checkTitle(req.title));
+  if (req.content !== undefined) patch.content = d.words.mask(checkContent(req.content));
+  if (req.coverUrl !== undefined) patch.cover_url = checkCoverUrl(req.coverUrl);
+  if (req.replaceTags) patch.tags = checkTags(req.tags);
+  else if (req.tags.length > 0) patch.tags = checkTags(req.tags);
+  const changed = await d.articles.update(id, patch, d.clock.now(), (before) => {
+    if (before.authorId !== authorId) throw refusals.notAuthor('edit');
+  });
+  if (!changed) throw refusals.notFound(id);
+  return changed.after;
+}

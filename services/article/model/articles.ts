@@ -1,0 +1,112 @@
+// Article rows: whole rows through the row cache (article:id:<id>), so a detail read is one cache
+// round trip; a miss (and an id that never existed, cached as not found) reaches the database
+// once. Writes keep the search index (article_terms) in the article's own transaction and drop the
+// cached row after commit (delete after write).
+import type { Kysely } from 'kysely';
+import type { Cache } from '#kit/cache';
+import { deleteTerms, writeTerms } from '#kit/search';
+import { createRowCache, type ServiceDatabase } from '#kit/store';
+import type { Article } from '#gen/surge/article/v1/article';
+import type { ArticleDB, ArticlesTable } from './tables.js';
+import { ARTICLE_TERMS, articleTerms } from './terms.js';
+
+const COLUMNS = ['id', 'author_id', 'title', 'content', 'cover_url', 'tags', 'like_count', 'comment_count', 'view_count', 'status', 'created_at', 'updated_at'] as const;
+
+type ArticleRow = Pick<ArticlesTable, (typeof COLUMNS)[number]>;
+
+// MariaDB returns bigint columns as strings: every number goes through Number().
+const toArticle = (r: ArticleRow): Article => ({
+  id: Number(r.id),
+  authorId: Number(r.author_id),
+  title: r.title,
+  content: r.content,
+  coverUrl: r.cover_url,
+  tags: JSON.parse(r.tags) as string[],
+  likeCount: Number(r.like_count),
+  commentCount: Number(r.comment_count),
+  viewCount: Number(r.view_count),
+  status: r.status,
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+});
+
+/** An article as first written: its counters start at 0. */
+export type NewArticle = Pick<ArticlesTable, 'id' | 'author_id' | 'title' | 'content' | 'cover_url' | 'status' | 'created_at'> & { tags: readonly string[] };
+
+export interface ArticlePatch {
+  title?: string;
+  content?: string;
+  cover_url?: string;
+  tags?: readonly string[];
+}
+
+export interface ArticleModel {
+  /** Rows in the order of ids, missing ones left out: one cache round trip, one query for the misses. */
+  byIds(ids: readonly number[]): Promise<Article[]>;
+  /** The row and its search terms, in one transaction. */
+  insert(row: NewArticle): Promise<Article>;
+  /**
+   * Applies the patch when `allowed(before)` holds (re-indexing a changed title, tags or body), in
+   * one transaction: the row before and after it; undefined when there is no such article.
+   */
+  update(id: number, patch: ArticlePatch, now: number, allowed: (before: Article) => void): Promise<{ before: Article; after: Article } | undefined>;
+  /** Deletes the row and its terms when `allowed(row)` holds: the deleted row, or undefined when there was none. */
+  remove(id: number, allowed: (row: Article) => void): Promise<Article | undefined>;
+}
+
+export function createArticleModel(store: ServiceDatabase<ArticleDB>, cache: Cache): ArticleModel {
+  const rows = createRowCache<Article>({ cache, prefix: 'article' });
+
+  const readIn = async (on: Kysely<ArticleDB>, wanted: readonly number[]): Promise<Article[]> => {
+    if (wanted.length === 0) return [];
+    const found = new Map((await on.selectFrom('articles').select(COLUMNS).where('id', 'in', [...wanted]).execute()).map((r) => [Number(r.id), toArticle(r)]));
+    return wanted.flatMap((id) => found.get(id) ?? []);
+  };
+
+  return {
+    byIds: (wanted) => rows.byIds(wanted, (missing) => readIn(store.db, missing)),
+
+    async insert(row) {
+      const stored: ArticlesTable = { ...row, tags: JSON.stringify(row.tags), like_count: 0, comment_count: 0, view_count: 0, updated_at: row.created_at };
+      await store.transaction(async (trx) => {
+        await trx.insertInto('articles').values(stored).execute();
+        await writeTerms(trx, ARTICLE_TERMS, row.id, articleTerms(row.title, row.tags, row.content));
+      });
+      // A not-found placeholder may be cached for this id (looked up before it existed).
+      await rows.invalidate({ id: row.id });
+      return toArticle(stored);
+    },
+
+    async update(id, patch, now, allowed) {
+      const updated = await store.transaction(async (trx) => {
+        const before = (await readIn(trx, [id]))[0];
+        if (!before) return undefined;
+        allowed(before);
+        const { tags, ...columns } = patch;
+        const set = { ...columns, ...(tags ? { tags: JSON.stringify(tags) } : {}) };
+        if (Object.keys(set).length === 0) return { before, after: before };
+        await trx.updateTable('articles').set({ ...set, updated_at: now }).where('id', '=', id).execute();
+        const after = (await readIn(trx, [id]))[0]!;
+        if (after.title !== before.title || after.content !== before.content || after.tags.join('\n') !== before.tags.join('\n')) {
+          await writeTerms(trx, ARTICLE_TERMS, id, articleTerms(after.title, after.tags, after.content));
+        }
+        return { before, after };
+      });
+      if (updated) await rows.invalidate({ id });
+      return updated;
+    },
+
+    async remove(id, allowed) {
+      const removed = await store.transaction(async (trx) => {
+        const row = (await readIn(trx, [id]))[0];
+        if (!row) return undefined;
+        allowed(row);
+        await deleteTerms(trx, ARTICLE_TERMS, id);
+        await trx.deleteFrom('articles').where('id', '=', id).execute();
+        return row;
+      });
+      if (removed) await rows.invalidate({ id });
+      return removed;
+    },
+  };
+}

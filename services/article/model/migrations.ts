@@ -1,0 +1,43 @@
+// The article service's tables. Runs on SQLite and MariaDB alike.
+import type { Kysely } from 'kysely';
+import { termColumnType } from '#kit/search';
+import type { Migration } from '#kit/store';
+
+export const articleMigrations: Record<string, Migration> = {
+  '0001_create_articles': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('articles')
+        .addColumn('id', 'bigint', (c) => c.primaryKey())
+        .addColumn('author_id', 'bigint', (c) => c.notNull())
+        .addColumn('title', 'varchar(400)', (c) => c.notNull())
+        .addColumn('content', 'text', (c) => c.notNull())
+        .addColumn('cover_url', 'varchar(512)', (c) => c.notNull())
+        .addColumn('tags', 'varchar(1000)', (c) => c.notNull())
+        .addColumn('like_count', 'bigint', (c) => c.notNull())
+        .addColumn('comment_count', 'bigint', (c) => c.notNull())
+        .addColumn('view_count', 'bigint', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // One index per author list order: each page is a range scan of one author's rows.
+      await db.schema.createIndex('articles_author_newest').on('articles').columns(['author_id', 'status', 'created_at', 'id']).execute();
+      await db.schema.createIndex('articles_author_likes').on('articles').columns(['author_id', 'status', 'like_count', 'id']).execute();
+
+      await db.schema
+        .createTable('article_terms')
+        .addColumn('term', termColumnType(db), (c) => c.notNull())
+        .addColumn('article_id', 'bigint', (c) => c.notNull())
+        .addColumn('weight', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('article_terms_key', ['term', 'article_id'])
+        .execute();
+      // An article's terms, to replace them on edit and drop them on delete.
+      await db.schema.createIndex('article_terms_by_article').on('article_terms').column('article_id').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('article_terms').execute();
+      await db.schema.dropTable('articles').execute();
+    },
+  },
+};

@@ -1,0 +1,51 @@
+// Wires the article service: the article and list models over the service's own database and
+// cache, the word filter over the configured words, then one handler per RPC method, each a use
+// case in logic/.
+import type { Cache } from '#kit/cache';
+import type { Clock } from '#kit/clock';
+import type { ServiceImpl } from '#kit/rpc';
+import type { ServiceDatabase } from '#kit/store';
+import { createWordFilter } from '#kit/wordfilter';
+import { ArticleServiceDefinition } from '#gen/surge/article/v1/article';
+import type { ArticleDeps } from './deps.js';
+import { createArticle } from './logic/create-article.js';
+import { deleteArticle } from './logic/delete-article.js';
+import { getArticles } from './logic/get-articles.js';
+import { listByAuthor } from './logic/list-by-author.js';
+import { search } from './logic/search.js';
+import { updateArticle } from './logic/update-article.js';
+import { createArticleModel } from './model/articles.js';
+import { createListModel } from './model/lists.js';
+import type { ArticleDB } from './model/tables.js';
+
+export interface ArticleServiceOptions {
+  /** Opened with articleMigrations. */
+  db: ServiceDatabase<ArticleDB>;
+  /** Holds the article rows a detail page and every list read. */
+  cache: Cache;
+  clock: Clock;
+  /** Snowflake ids for articles (createIdGenerator from #kit/ids). */
+  ids: { next(): number };
+  /** The words masked in titles and bodies (article.blockedWords); [] masks nothing. */
+  blockedWords: readonly string[];
+}
+
+export type ArticleService = ServiceImpl<typeof ArticleServiceDefinition>;
+
+export function defineArticleService(o: ArticleServiceOptions): ArticleService {
+  const d: ArticleDeps = {
+    articles: createArticleModel(o.db, o.cache),
+    lists: createListModel(o.db.db),
+    words: createWordFilter({ words: o.blockedWords }),
+    ids: o.ids,
+    clock: o.clock,
+  };
+  return {
+    createArticle: (req) => createArticle(d, req),
+    updateArticle: (req) => updateArticle(d, req),
+    deleteArticle: (req) => deleteArticle(d, req),
+    getArticles: (req) => getArticles(d, req),
+    listByAuthor: (req) => listByAuthor(d, req),
+    search: (req) => search(d, req),
+  };
+}
