@@ -76,6 +76,7 @@ async function chatContext(o: { config: Config; infra: Infrastructure; log: Logg
     settings: {
       maxConnectionsPerUser: c.maxConnectionsPerUser,
       maxRoomsPerConnection: c.maxRoomsPerConnection,
+      joinEventsMaxOnline: c.joinEventsMaxOnline,
       maxMessageChars: config.chat.maxMessageChars,
       // A message's characters as JSON escapes at worst (\uXXXX), and the frame around them.
       maxFrameBytes: config.chat.maxMessageChars * 6 + 1024,

@@ -21,7 +21,7 @@ describe.each(modes)('chat room (%s)', (mode) => {
   beforeAll(async () => {
     // Sends limited high enough for the test that fills a slow reader's buffers (the kernel's
     // socket buffers alone can hold tens of MB on loopback) with 27 KB messages.
-    sys = await startTestSystem(mode, { 'chatSocket.sendsPerSecond': 1000, 'chatSocket.maxBufferedBytes': 16_384, 'chatSocket.maxConnectionsPerUser': 3, 'chat.maxMessageChars': 10_000 });
+    sys = await startTestSystem(mode, { 'chatSocket.sendsPerSecond': 1000, 'chatSocket.maxBufferedBytes': 16_384, 'chatSocket.maxConnectionsPerUser': 3, 'chat.maxMessageChars': 10_000, 'chatSocket.joinEventsMaxOnline': 5 });
   });
   afterAll(async () => {
     for (const c of clients) await c.close().catch(() => undefined);
@@ -166,6 +166,36 @@ describe.each(modes)('chat room (%s)', (mode) => {
     await ca.next((f) => f.type === 'joined' && (f.user as { id: number }).id === b.id && f.last_seq === undefined, 'b joined');
     await cb.close();
     await ca.next((f) => f.type === 'left' && (f.user as { id: number }).id === b.id, 'b left');
+  });
+
+  it('a crowded room announces no arrivals: joined and left only while at most chatSocket.joinEventsMaxOnline (5) are online', async () => {
+    const users = [];
+    for (let i = 0; i < 6; i++) users.push(await signUp());
+    const [a, b, , , e, f] = users as [(typeof users)[0], ...typeof users];
+    const r = await room(a.token, 'crowd');
+    const conns = [];
+    for (const u of users.slice(0, 5)) {
+      const c = await connect(u.token);
+      await join(c, r.id);
+      conns.push(c);
+    }
+    const ca = conns[0]!;
+    await ca.next((x) => x.type === 'joined' && (x.user as { id: number }).id === e!.id && x.last_seq === undefined, 'e joined (5 online)');
+    const cf = await connect(f!.token);
+    await join(cf, r.id); // 6 online: not announced
+    // b leaves, 6 → 5: not announced. Frames are handled in order, so the pong says the leave is done.
+    const cb = conns[1]!;
+    const from = cb.frames.length;
+    cb.send({ type: 'leave', room: r.id });
+    cb.send({ type: 'ping' });
+    await cb.next((x) => x.type === 'pong', 'pong after the leave', from);
+    await cf.close(); // f leaves, 5 → 4: announced, after the two that were not
+    await ca.next((x) => x.type === 'left' && (x.user as { id: number }).id === f!.id, 'f left');
+    const about = (id: number, type: string) => ca.frames.filter((x) => x.type === type && x.room === r.id && (x.user as { id: number } | undefined)?.id === id);
+    expect(about(f!.id, 'joined')).toEqual([]);
+    expect(about(b!.id, 'left')).toEqual([]);
+    expect(about(b!.id, 'joined')).toHaveLength(1);
+    for (const c of [cb, ...conns.slice(2)]) await c.close();
   });
 
   it('limits: frames are checked, a slow reader is cut off while others keep receiving', async () => {

@@ -203,6 +203,12 @@ const systemSections = {
     pingIntervalSeconds: int(25, 1, 600),
     /** A connection in no room for this long is closed (4000). */
     idleTimeoutSeconds: int(60, 5, 86_400),
+    /**
+     * "joined" and "left" go to the room's members while it has at most this many users online;
+     * past it, members learn who is there from presence frames only (a crowd joining a room would
+     * otherwise send every arrival to everyone: N² frames). 0: never.
+     */
+    joinEventsMaxOnline: int(100, 0, 100_000),
     /** A connection's presence lasts this long without a refresh: a dead gateway's users are gone from rooms after it. */
     presenceTtlSeconds: int(60, 3, 3600),
     /** Origins (scheme://host[:port]) besides the gateway's own host whose pages may open the socket; ['*'] = any. */

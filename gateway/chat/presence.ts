@@ -15,6 +15,8 @@ export interface RoomPresence {
   leave(room: number, connId: string): Promise<{ wentOffline: boolean }>;
   /** Distinct users online (at most `limit` of them) and their exact count. */
   online(room: number): Promise<{ users: Author[]; count: number }>;
+  /** The exact count of distinct users online. */
+  count(room: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export function createRoomPresence(o: { presence: Presence; clock: Clock; onErro
       const [users, count] = await Promise.all([p.online(String(room), { limit: ONLINE_LIMIT }), p.count(String(room))]);
       return { users: users.map((u) => (u.info as unknown as Author | undefined) ?? { id: Number(u.userId), name: '', avatar: '' }), count };
     },
+    count: (room) => p.count(String(room)),
     close: () => heartbeat.close(),
   };
 }

@@ -26,6 +26,8 @@ export interface SessionDeps {
   /** Resolves whether this user may send now (chatSocket.sendsPerSecond, per user across instances). */
   takeSend(): Promise<{ allowed: boolean; retryAfterMs: number }>;
   readonly maxRooms: number;
+  /** "joined"/"left" are published while the room has at most this many users online, the user included (chatSocket.joinEventsMaxOnline). */
+  readonly joinEventsMaxOnline: number;
   /** Sends a frame; false once the connection is being closed (a slow reader). */
   out(frame: string): boolean;
 }
@@ -122,8 +124,8 @@ export function createSession(d: SessionDeps): Session & { queued(): number } {
     // online list (an error frame says so), not the membership.
     try {
       const { cameOnline } = await d.presence.join(room, d.connId, d.user);
-      if (cameOnline) d.streams.publishEvent(room, frames.joined(room, d.user));
       const online = await d.presence.online(room);
+      if (cameOnline && online.count <= d.joinEventsMaxOnline) d.streams.publishEvent(room, frames.joined(room, d.user));
       d.out(frames.presence(room, online.users, online.count));
     } catch (err) {
       fail(err, { room });
@@ -169,7 +171,8 @@ export function createSession(d: SessionDeps): Session & { queued(): number } {
   /** Tells presence the connection left the room, and the room when it was the user's last. */
   async function gone(room: number): Promise<void> {
     const { wentOffline } = await d.presence.leave(room, d.connId);
-    if (wentOffline) d.streams.publishEvent(room, frames.left(room, d.user));
+    // Counted as the join was: with the leaving user, so a room announces a user's leave only if it would have announced the join.
+    if (wentOffline && d.joinEventsMaxOnline > 0 && (await d.presence.count(room)) + 1 <= d.joinEventsMaxOnline) d.streams.publishEvent(room, frames.left(room, d.user));
   }
 
   async function send(room: number, content: string, clientMsgId: string): Promise<void> {

@@ -36,6 +36,8 @@ export const CHAT_PROTOCOL = 'surge-chat';
 export interface ChatSocketSettings {
   maxConnectionsPerUser: number;
   maxRoomsPerConnection: number;
+  /** chatSocket.joinEventsMaxOnline. */
+  joinEventsMaxOnline: number;
   maxFrameBytes: number;
   maxMessageChars: number;
   maxBufferedBytes: number;
@@ -176,6 +178,7 @@ export async function chatSocketRoute(app: FastifyInstance, d: ChatSocketDeps): 
             authors: d.authors,
             takeSend: () => d.takeSend(userId),
             maxRooms: s.maxRoomsPerConnection,
+            joinEventsMaxOnline: s.joinEventsMaxOnline,
             out,
           });
           c = { socket, out, session, userId, alive: true, lastActive: d.clock.now(), expiresAt: request.chatTokenExpiresAt ?? Infinity };
