@@ -1,6 +1,9 @@
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger.js';
+import { createLogger, FLUSH_EVERY_MS } from './logger.js';
 
 /** A logger writing into memory, and the lines it wrote. */
 function memoryLogger() {
@@ -51,6 +54,21 @@ function carriers(): [name: string, err: Error][] {
 }
 
 describe('logger', () => {
+  it('writes a quiet process\'s last line within its flush period, without waiting for 4 KB more', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'surge-log-'));
+    const file = join(dir, 'out.log');
+    const fd = openSync(file, 'w');
+    try {
+      createLogger({ destination: fd }).info({ route: '/x' }, 'one line');
+      const until = Date.now() + FLUSH_EVERY_MS * 10;
+      while (!readFileSync(file, 'utf8').includes('one line') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(readFileSync(file, 'utf8')).toContain('"msg":"one line"');
+    } finally {
+      // The fd stays open: the destination's flush timer may still write to it (to the removed file, harmlessly).
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the leak check finds a secret in a serialized Buffer and in a quoted JSON snippet (control)', () => {
     expect(leaks(JSON.stringify({ raw: Buffer.from(`a=${SECRET}`) }))).toBe(true);
     expect(leaks('..."assword": hunter2-th"...')).toBe(true);

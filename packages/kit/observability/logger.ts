@@ -14,9 +14,14 @@ export interface LoggerOptions {
   destination?: { write(line: string): unknown } | number;
 }
 
+/** The longest a written line waits in the destination's buffer. */
+export const FLUSH_EVERY_MS = 1000;
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   const dest = options.destination;
-  const stream = typeof dest === 'object' ? dest : pino.destination({ dest: dest ?? 1, sync: false, minLength: 4096 });
+  // Lines are written in batches of 4 KB, and at least every second: a quiet process's last
+  // lines (a gateway's access log between bursts) must not wait for the next burst to be seen.
+  const stream = typeof dest === 'object' ? dest : pino.destination({ dest: dest ?? 1, sync: false, minLength: 4096, periodicFlush: FLUSH_EVERY_MS });
   return pino(
     {
       level: options.level ?? 'info',
