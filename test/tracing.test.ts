@@ -154,6 +154,16 @@ describe('gateway tracing', () => {
 });
 
 describe('the trace id an operator follows', () => {
+  it('names the instance that recorded each span (service.instance.id), so a trace shows which instance served a call', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = createTracing({ serviceName: 'surge-user', instanceId: 'user-host-42-abc', exporter });
+    tracing.tracer.startSpan('x').end();
+    await tracing.flush();
+    expect(exporter.getFinishedSpans()[0]!.resource.attributes).toMatchObject({ 'service.name': 'surge-user', 'service.instance.id': 'user-host-42-abc' });
+    await tracing.shutdown();
+    expect(() => createTracing({ serviceName: 's', instanceId: ' ', exporter })).toThrow(/instanceId/);
+  });
+
   it('is in every reply (x-trace-id, errors included) and in the access-log line; with tracing off, in neither', async () => {
     for (const on of [true, false]) {
       const exporter = new InMemorySpanExporter();

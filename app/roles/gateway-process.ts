@@ -1,4 +1,5 @@
 // `surge gateway`: the HTTP edge in its own process, calling services found in the registry.
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '#kit/clock';
@@ -28,7 +29,7 @@ export async function startGatewayProcess(given: Config, options: { logger?: Log
   const faces = facesFor(config);
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics({ labels: { service: 'gateway' } });
-  const tracing = tracingFor(config, 'surge-gateway');
+  const tracing = tracingFor(config, 'surge-gateway', `gateway-${hostname()}-${process.pid}`);
   const infra = await openInfrastructure(config, log);
   const common = { registry: infra.registry, clock, log, metrics, timeoutMs: config.rpc.timeoutMs, tracer: tracing.tracer, tls };
   const remotes: RemoteClient<ServiceDefinition>[] = [];

@@ -40,10 +40,10 @@ export async function startServiceProcess(given: Config, name: string, options: 
   const tls = rpcTls(config);
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics({ labels: { service: name } });
-  const tracing = tracingFor(config, `surge-${name}`);
+  const instanceId = `${name}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const tracing = tracingFor(config, `surge-${name}`, instanceId);
   const opened = await openInfrastructure(config, log);
   const infra = { ...opened, queue: tracedQueue(opened.queue, tracing.tracer) };
-  const instanceId = `${name}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const undo: (() => Promise<unknown>)[] = [() => tracing.shutdown(), () => infra.close()];
   try {
     const claim: WorkerClaim = await infra.registry.claimWorkerId(name, instanceId, MAX_WORKER_ID);

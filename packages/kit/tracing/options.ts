@@ -7,6 +7,11 @@ export interface TracingOptions {
   /** `service.name` on every span this process records; names the process in the trace view. Required. */
   serviceName: string;
   /**
+   * `service.instance.id` on every span: which instance of the service recorded it, so a trace
+   * names the instance that served each call (several instances share one serviceName). Default none.
+   */
+  instanceId?: string;
+  /**
    * Where finished spans go. Default 'none': spans are still made and their context still travels
    * in metadata and headers, so downstream processes that do export see one trace; nothing leaves
    * this process. 'otlp' sends them to an OpenTelemetry collector over OTLP/HTTP; a SpanExporter
@@ -34,6 +39,7 @@ export interface TracingOptions {
 
 export interface ResolvedTracingOptions {
   readonly serviceName: string;
+  readonly instanceId: string | undefined;
   readonly exporter: 'none' | 'otlp' | SpanExporter;
   readonly otlpUrl: string;
   readonly sampleRatio: number;
@@ -47,6 +53,7 @@ export const DEFAULT_OTLP_URL = 'http://127.0.0.1:4318/v1/traces';
 
 export function resolveTracingOptions(o: TracingOptions): ResolvedTracingOptions {
   if (typeof o?.serviceName !== 'string' || o.serviceName.trim() === '') throw errors.invalid('serviceName', 'a non-empty string naming this process (user-service, gateway)');
+  if (o.instanceId !== undefined && (typeof o.instanceId !== 'string' || o.instanceId.trim() === '')) throw errors.invalid('instanceId', 'a non-empty string naming this instance');
   const exporter = o.exporter ?? 'none';
   if (exporter !== 'none' && exporter !== 'otlp' && !isExporter(exporter)) throw errors.invalid('exporter', "'none', 'otlp' or a SpanExporter (an object with export() and shutdown())");
   const otlpUrl = o.otlpUrl ?? DEFAULT_OTLP_URL;
@@ -57,7 +64,7 @@ export function resolveTracingOptions(o: TracingOptions): ResolvedTracingOptions
   if (typeof batch !== 'boolean') throw errors.invalid('batch', 'true or false');
   const random = o.random ?? Math.random;
   if (typeof random !== 'function') throw errors.invalid('random', 'a function returning a number in [0, 1)');
-  return Object.freeze({ serviceName: o.serviceName, exporter, otlpUrl, sampleRatio, batch, random, off: exporter === 'none' && sampleRatio === 0 });
+  return Object.freeze({ serviceName: o.serviceName, instanceId: o.instanceId, exporter, otlpUrl, sampleRatio, batch, random, off: exporter === 'none' && sampleRatio === 0 });
 }
 
 function isExporter(x: unknown): x is SpanExporter {

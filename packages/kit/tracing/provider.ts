@@ -45,7 +45,7 @@ export function createTracing(options: TracingOptions): Tracing {
 
   const exporter: SpanExporter = o.exporter === 'otlp' ? new OTLPTraceExporter({ url: o.otlpUrl }) : o.exporter;
   const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': o.serviceName }),
+    resource: resourceFromAttributes({ 'service.name': o.serviceName, ...(o.instanceId ? { 'service.instance.id': o.instanceId } : {}) }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(o.sampleRatio) }),
     idGenerator,
     spanProcessors: [o.batch ? new BatchSpanProcessor(exporter) : new SimpleSpanProcessor(exporter)],
