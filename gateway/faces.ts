@@ -4,6 +4,7 @@ import { UserServiceDefinition } from '#gen/surge/user/v1/user';
 import { douyinRoutes } from './douyin/index.js';
 import { douyinCalls } from './douyin/clients.js';
 import { CHAT_PREFIX, chatCalls, chatFaceRoutes } from './chat/index.js';
+import { COMMUNITY_PREFIX, communityCalls, communityRoutes } from './community/index.js';
 import { defineFace, type Face } from './face.js';
 import { MALL_PREFIX, mallCalls, mallRoutes } from './mall/index.js';
 import { userRoutes } from './routes/users.js';
@@ -44,4 +45,12 @@ export const chatFace = defineFace({
   mount: async (app, d) => chatFaceRoutes(app, { ...(await d.chat()), clients: d.clients, tokens: d.tokens }),
 });
 
-export const gatewayFaces: readonly Face[] = Object.freeze([usersFace, douyinFace, mallFace, chatFace]);
+/** /api/v1/community: the community's articles and image uploads (community/). */
+export const communityFace = defineFace({
+  name: 'community',
+  prefix: COMMUNITY_PREFIX,
+  calls: communityCalls,
+  mount: (app, d) => communityRoutes(app, { clients: d.clients, blob: d.blob }),
+});
+
+export const gatewayFaces: readonly Face[] = Object.freeze([usersFace, douyinFace, mallFace, chatFace, communityFace]);

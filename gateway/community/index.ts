@@ -1,0 +1,21 @@
+// The community API under /api/v1/community (docs/api/community.md): articles (publish, edit and
+// delete one's own; detail, an author's list, search) and image uploads. Likes, comments, follows,
+// the feed, Q&A, notifications and membership come in later slices.
+import type { FastifyInstance } from 'fastify';
+import type { CommunityDeps } from './deps.js';
+import { COMMUNITY_PREFIX } from './prefix.js';
+import { articleRoutes } from './routes/articles.js';
+import { uploadRoutes } from './routes/uploads.js';
+
+export { communityCalls } from './calls.js';
+export type { CommunityDeps } from './deps.js';
+export { COMMUNITY_PREFIX };
+
+export async function communityRoutes(app: FastifyInstance, d: CommunityDeps): Promise<void> {
+  await app.register(
+    async (scope) => {
+      for (const routes of [articleRoutes, uploadRoutes]) await routes(scope, d);
+    },
+    { prefix: COMMUNITY_PREFIX },
+  );
+}

@@ -1,0 +1,2 @@
+/** Where the community's routes live. */
+export const COMMUNITY_PREFIX = '/api/v1/community';

@@ -1,0 +1,91 @@
+// Articles: anyone reads one, an author's list and search results; a signed-in user publishes, and
+// edits and deletes their own (the article service refuses another user's with 403).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { errors } from '#kit/errors';
+import type { ArticlePage as Page } from '#gen/surge/article/v1/article';
+import { callOptions } from '../../routes/users.js';
+import { errorReplies } from '../../schemas/common.js';
+import type { CommunityDeps } from '../deps.js';
+import { checkCoverUrl } from '../images.js';
+import { ArticlePage, ArticlePatch, ArticleReply, AuthorArticlesQuery, IdParams, NewArticle, SearchQuery } from '../schemas.js';
+import { articleSummaryView, articleView } from '../views.js';
+import { authorsOf } from './authors.js';
+
+const tags = ['community'];
+const security = [{ bearer: [] }];
+
+export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const { articles, users } = d.clients;
+
+  /** One article with its author. */
+  const shown = async (article: Parameters<typeof articleView>[0], request: FastifyRequest) => ({ article: articleView(article, (await authorsOf(users, [article], request)).get(article.authorId)) });
+
+  /** A page of articles with their authors. */
+  const pageShown = async (page: Page, request: FastifyRequest) => {
+    const authors = await authorsOf(users, page.articles, request);
+    return { articles: page.articles.map((a) => articleSummaryView(a, authors.get(a.authorId))), next_cursor: page.nextCursor, is_end: page.isEnd };
+  };
+
+  app.post('/articles', {
+    schema: { tags, summary: 'Publish an article (Markdown body, optional cover and tags)', security, body: NewArticle, response: { 201: ArticleReply, ...errorReplies(400, 401) } },
+    preHandler: app.authenticate,
+    handler: async (request, reply) => {
+      const b = request.body;
+      const coverUrl = await checkCoverUrl(d.blob, b.cover_url ?? '');
+      const article = await articles.createArticle({ authorId: request.userId, title: b.title, content: b.content, coverUrl, tags: b.tags ?? [] }, callOptions(request));
+      return reply.code(201).send(await shown(article, request));
+    },
+  });
+
+  app.patch('/articles/:id', {
+    schema: { tags, summary: 'Edit my article: the fields given change; tags given replace its tags', security, params: IdParams, body: ArticlePatch, response: { 200: ArticleReply, ...errorReplies(400, 401, 403, 404) } },
+    preHandler: app.authenticate,
+    handler: async (request) => {
+      const b = request.body;
+      const coverUrl = b.cover_url === undefined ? undefined : await checkCoverUrl(d.blob, b.cover_url ?? '');
+      const article = await articles.updateArticle(
+        { id: request.params.id, authorId: request.userId, title: b.title, content: b.content, coverUrl, tags: b.tags ?? [], replaceTags: b.tags !== undefined },
+        callOptions(request),
+      );
+      return shown(article, request);
+    },
+  });
+
+  app.delete('/articles/:id', {
+    schema: { tags, summary: 'Delete my article', security, params: IdParams, response: { 204: { type: 'null' }, ...errorReplies(400, 401, 403, 404) } },
+    preHandler: app.authenticate,
+    handler: async (request, reply) => {
+      await articles.deleteArticle({ id: request.params.id, authorId: request.userId }, callOptions(request));
+      return reply.code(204).send(null);
+    },
+  });
+
+  app.get('/articles/:id', {
+    schema: { tags, summary: 'One article with its author and counts', security: [{ bearer: [] }, {}], params: IdParams, response: { 200: ArticleReply, ...errorReplies(400, 401, 404) } },
+    // Signed in or not: `liked` will be the caller's once likes exist.
+    preHandler: app.identify,
+    handler: async (request) => {
+      const [article] = (await articles.getArticles({ ids: [request.params.id] }, callOptions(request))).articles;
+      if (!article) throw errors.notFound('article');
+      return shown(article, request);
+    },
+  });
+
+  app.get('/users/:id/articles', {
+    schema: { tags, summary: "A user's articles, newest first or by likes", params: IdParams, querystring: AuthorArticlesQuery, response: { 200: ArticlePage, ...errorReplies(400) } },
+    handler: async (request) => {
+      const q = request.query;
+      return pageShown(await articles.listByAuthor({ authorId: request.params.id, sort: q.sort ?? 'newest', cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request)), request);
+    },
+  });
+
+  app.get('/search', {
+    schema: { tags, summary: 'Articles matching every word of q (Chinese and Latin text), best match first', querystring: SearchQuery, response: { 200: ArticlePage, ...errorReplies(400) } },
+    handler: async (request) => {
+      const q = request.query;
+      return pageShown(await articles.search({ q: q.q, cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request)), request);
+    },
+  });
+}
