@@ -192,4 +192,11 @@ describe.each(modes)('community articles (%s)', (mode) => {
     expect((await call('DELETE', `${COMMUNITY}/articles/${phone.id}`, { token: alice.token })).status).toBe(204);
     expect(await ids(`手机 ${tag}`)).toEqual([inBody.id]);
   });
+
+  it('is in the OpenAPI document, every route', async () => {
+    const api = await call('GET', '/openapi.json');
+    expect(Object.keys(api.body.paths)).toEqual(
+      expect.arrayContaining([`${COMMUNITY}/articles`, `${COMMUNITY}/articles/{id}`, `${COMMUNITY}/users/{id}/articles`, `${COMMUNITY}/search`, `${COMMUNITY}/uploads`, `${COMMUNITY}/images/{file}`]),
+    );
+  });
 });
