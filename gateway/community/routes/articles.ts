@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { errors } from '#kit/errors';
-import type { ArticlePage as Page } from '#gen/surge/article/v1/article';
+import type { Article, ArticlePage as Page } from '#gen/surge/article/v1/article';
 import { callOptions } from '../../routes/users.js';
 import { errorReplies } from '../../schemas/common.js';
 import type { CommunityDeps } from '../deps.js';
@@ -20,7 +20,7 @@ export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps):
   const { articles, users } = d.clients;
 
   /** One article with its author. */
-  const shown = async (article: Parameters<typeof articleView>[0], request: FastifyRequest) => ({ article: articleView(article, (await authorsOf(users, [article], request)).get(article.authorId)) });
+  const shown = async (article: Article, request: FastifyRequest) => ({ article: articleView(article, (await authorsOf(users, [article], request)).get(article.authorId)) });
 
   /** A page of articles with their authors. */
   const pageShown = async (page: Page, request: FastifyRequest) => {

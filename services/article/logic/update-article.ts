@@ -16,8 +16,8 @@ export async function updateArticle(d: ArticleDeps, req: UpdateArticleRequest): 
   if (req.title !== undefined) patch.title = d.words.mask(checkTitle(req.title));
   if (req.content !== undefined) patch.content = d.words.mask(checkContent(req.content));
   if (req.coverUrl !== undefined) patch.cover_url = checkCoverUrl(req.coverUrl);
-  if (req.replaceTags) patch.tags = checkTags(req.tags);
-  else if (req.tags.length > 0) patch.tags = checkTags(req.tags);
+  // Tags given replace the article's; replace_tags with none given clears them.
+  if (req.replaceTags || req.tags.length > 0) patch.tags = checkTags(req.tags);
   const changed = await d.articles.update(id, patch, d.clock.now(), (before) => {
     if (before.authorId !== authorId) throw refusals.notAuthor('edit');
   });
