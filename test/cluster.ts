@@ -7,6 +7,7 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { connect as connectNats } from '@nats-io/transport-node';
@@ -103,7 +104,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   execFileSync(process.execPath, ['scripts/ensure.mjs'], { cwd: root, stdio: 'ignore' });
   const tag = `t${randomBytes(4).toString('hex')}`;
   // The gateway's port: given (a test that tells another process where the gateway is), or any.
-  const port = Number(options.env?.SURGE__http__port) || 20000 + Math.floor(Math.random() * 20000);
+  const port = Number(options.env?.SURGE__http__port) || (await freeListenPort());
   const etcd = await startEtcd();
   const procs = new Set<ChildProcess>();
   const running: ServiceProcess[] = [];
@@ -169,7 +170,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     tag,
     env,
     gateways: () => [...gateways],
-    startGateway: (extraEnv) => startGateway(20000 + Math.floor(Math.random() * 20000), extraEnv),
+    startGateway: async (extraEnv) => startGateway(await freeListenPort(), extraEnv),
     users: () => cluster.instances('user'),
     startUser: (extraEnv) => cluster.startService('user', extraEnv),
     instances: (service) => running.filter((p) => p.service === service),
@@ -318,6 +319,21 @@ export async function served(metricsUrl: string, method: string): Promise<{ coun
     return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
   };
   return { count: pick('surge_rpc_duration_seconds_count'), seconds: pick('surge_rpc_duration_seconds_sum') };
+}
+
+/**
+ * A port for a process to listen on, free now and below Linux's ephemeral range (32768–60999):
+ * one inside it can be taken by any outgoing connection between the pick and the listen.
+ */
+export async function freeListenPort(): Promise<number> {
+  for (;;) {
+    const port = 10_000 + Math.floor(Math.random() * 22_000);
+    const free = await new Promise<boolean>((res) => {
+      const s = createServer().once('error', () => res(false));
+      s.listen(port, '0.0.0.0', () => s.close(() => res(true)));
+    });
+    if (free) return port;
+  }
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

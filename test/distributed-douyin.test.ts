@@ -126,7 +126,8 @@ describe.skipIf(!ready)('distributed Douyin: every service its own process', () 
     const loops = Array.from({ length: CONCURRENCY }, async () => {
       while (next < FANS) {
         const i = next++;
-        status[i] = await like(fans[i]!);
+        // Overloaded is the survivor's shedder on a busy machine saying "nothing done, retry later": a client retries it.
+        while ((status[i] = await like(fans[i]!)) === Code.Overloaded) await sleep(20);
         answered++;
       }
     });
@@ -147,7 +148,7 @@ describe.skipIf(!ready)('distributed Douyin: every service its own process', () 
     const unanswered = fans.filter((_, i) => status[i] !== 0);
     // Only calls already sent to the dead instance may fail (at most one per loop, plus one racing
     // the close of its connection); everything else goes to the survivor.
-    expect(unanswered.length).toBeLessThanOrEqual(2 * CONCURRENCY);
+    expect(unanswered.length, `codes of the unanswered: ${fans.map((_, i) => status[i]).filter((c) => c !== 0).join(', ')}`).toBeLessThanOrEqual(2 * CONCURRENCY);
 
     // Reads that check state: the survivor serves double its load just after the kill, and on a busy
     // machine its shedder may answer Overloaded, which means "retry later": so these reads do.

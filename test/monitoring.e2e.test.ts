@@ -150,7 +150,8 @@ async function freePorts(): Promise<number[]> {
     });
   const ports: number[] = [];
   while (ports.length < 5) {
-    const p = 20000 + Math.floor(Math.random() * 30000);
+    // Below Linux's ephemeral range (32768–60999), where an outgoing connection could take it.
+    const p = 10_000 + Math.floor(Math.random() * 22_000);
     if (ports.includes(p) || ports.includes(p + 1) || ports.includes(p - 1)) continue;
     if ((await free(p)) && (await free(p + 1))) ports.push(p);
   }
