@@ -37,6 +37,7 @@ export function createGateway(o: { config: Config; infra: Infrastructure; faces:
     loginPerAccount: limit('login-account', l.loginPerAccount),
     codePerIp: limit('code-ip', l.codePerIp),
     codePerMobile: limit('code-mobile', l.codePerMobile),
+    imageUploadsPerUser: limit('image-uploads', l.imageUploadsPerUser),
   };
   let chat: Promise<ChatContext> | undefined;
   return buildGateway({

@@ -18,7 +18,7 @@ import type { Limiter } from './plugins/limits.js';
 /** What the gateway gives every face: its tokens, limits and stores, and the faces' settings. */
 export interface FaceContext {
   readonly tokens: TokenVerifier & { sign(claims: { sub: number }): string };
-  readonly limits: { readonly loginPerIp: Limiter; readonly loginPerAccount: Limiter; readonly codePerIp: Limiter; readonly codePerMobile: Limiter };
+  readonly limits: { readonly loginPerIp: Limiter; readonly loginPerAccount: Limiter; readonly codePerIp: Limiter; readonly codePerMobile: Limiter; readonly imageUploadsPerUser: Limiter };
   /** How mobiles are read for the per-mobile limits (as the user service reads them). */
   readonly accountKeys: Pick<AccountKeys, 'checkMobile'>;
   /** Uploads go here, and the gateway serves local blobs from it. */

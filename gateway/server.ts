@@ -16,7 +16,6 @@ import { installDocs } from './plugins/docs.js';
 import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH } from './plugins/edge-errors.js';
 import { installErrorHandling } from './plugins/errors.js';
 import { installJsonBody } from './plugins/json-body.js';
-import type { Limiter } from './plugins/limits.js';
 import { installObservation } from './plugins/observe.js';
 import { installPublicOrigin } from './plugins/public-origin.js';
 import { installRequestGuard } from './plugins/request-guard.js';
@@ -36,7 +35,7 @@ export interface GatewayDeps {
   /** The chat face's context, made when the chat face mounts (it opens the broadcast). */
   chat: () => Promise<ChatContext>;
   tokens: TokenVerifier & { sign(claims: { sub: number }): string };
-  limits: { loginPerIp: Limiter; loginPerAccount: Limiter; codePerIp: Limiter; codePerMobile: Limiter };
+  limits: FaceContext['limits'];
   /** How mobiles are read for the per-mobile limits (as the user service reads them). */
   accountKeys: Pick<AccountKeys, 'checkMobile'>;
   checks: readonly HealthCheck[];

@@ -144,6 +144,8 @@ const systemSections = {
     codePerIp: period(5, 60),
     /** Codes to one mobile in a short period, on top of the user service's daily quota. */
     codePerMobile: period(1, 60),
+    /** Images one user may upload to the community (POST /api/v1/community/uploads) per period. */
+    imageUploadsPerUser: period(30, 3600),
   }),
   /**
    * Who may read the ops pages, /metrics and /healthz (counters, dependency names and their errors).

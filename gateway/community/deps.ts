@@ -2,9 +2,12 @@
 // blob store uploaded images go to.
 import type { BlobStore } from '#kit/blob';
 import type { Clients } from '#kit/service';
+import type { Limiter } from '../plugins/limits.js';
 import type { communityCalls } from './calls.js';
 
 export interface CommunityDeps {
   readonly clients: Clients<typeof communityCalls>;
   readonly blob: BlobStore;
+  /** Image uploads per user (limits.imageUploadsPerUser), taken before the body is read. */
+  readonly uploadLimit: Limiter;
 }

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { errors } from '#kit/errors';
 import { IMAGE_FORMATS, IMAGE_SNIFF_BYTES, sniffImage } from '#kit/media';
+import { limitBy } from '../../plugins/limits.js';
 import { errorReplies } from '../../schemas/common.js';
 import type { CommunityDeps } from '../deps.js';
 import { imageKey, imageUrl, MAX_IMAGE_BYTES, newImageFile } from '../images.js';
@@ -26,10 +27,11 @@ export async function uploadRoutes(fastify: FastifyInstance, d: CommunityDeps): 
         tags,
         summary: `Upload an image (PNG, JPEG, WebP or GIF, at most ${MAX_IMAGE_BYTES / 1024 / 1024} MiB) as the request body`,
         security: [{ bearer: [] }],
-        response: { 201: UploadReply, ...errorReplies(400, 401, 413) },
+        response: { 201: UploadReply, ...errorReplies(400, 401, 413, 429) },
       },
       bodyLimit: MAX_IMAGE_BYTES,
-      preHandler: app.authenticate,
+      // Who uploads, and whether they may, is settled from the headers before a byte of the body is read.
+      onRequest: [app.authenticate, limitBy(d.uploadLimit, 'image uploads', (request) => `user:${request.userId}`)],
       handler: async (request, reply) => {
         const body = request.body;
         if (!Buffer.isBuffer(body) || body.length === 0) throw errors.invalid('body', NOT_AN_IMAGE);
