@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import type { Registry } from 'prom-client';
 import type { CacheEvent } from '#kit/cache';
 import type { Clock } from '#kit/clock';
-import { readCounter, readGauge, sharedCounter, sharedGauge } from '#kit/observability';
+import { onePerScrape, readCounter, readGauge, sharedCounter, sharedGauge } from '#kit/observability';
 import type { Outbox } from '#kit/outbox';
 import type { GroupBacklog, Queue } from '#kit/queue';
 import { isEmbedded, type Config } from './config/index.js';
@@ -20,9 +20,8 @@ const OUTBOX_AGE = { name: 'surge_outbox_oldest_pending_age_seconds', help: 'Age
 
 /** The module's outbox backlog on the registry; returns the function that stops reporting it. */
 export function readOutboxBacklog(registry: Registry, owner: string, outbox: Outbox, clock: Clock): () => void {
-  // One query serves both gauges of a scrape: the second reader reuses the first's answer.
-  let last: Promise<{ rows: number; oldestAt: number | undefined }> | undefined;
-  const read = () => (last ??= outbox.backlog().finally(() => setImmediate(() => (last = undefined))));
+  // One query serves both gauges of a scrape.
+  const read = onePerScrape(() => outbox.backlog());
   const stops = [
     readGauge(registry, OUTBOX_ROWS, async () => [{ labels: { owner }, value: (await read()).rows }]),
     readGauge(registry, OUTBOX_AGE, async () => {
@@ -62,18 +61,18 @@ const QUEUE = {
 
 function readQueueBacklog(registry: Registry, queue: Queue): () => void {
   // The three metrics of one scrape share one backlog() call (a consumer-info request per group on JetStream).
-  let last: ReturnType<Queue['backlog']> | undefined;
-  const read = () => (last ??= queue.backlog().finally(() => setImmediate(() => (last = undefined))));
+  const read = onePerScrape(() => queue.backlog());
   const per = (value: (g: GroupBacklog) => number) => async () => (await read()).map((g) => ({ labels: { topic: g.topic, group: g.group }, value: value(g) }));
   const stops = [readGauge(registry, QUEUE.pending, per((g) => g.pending)), readGauge(registry, QUEUE.unacked, per((g) => g.unacked)), readCounter(registry, QUEUE.dead, per((g) => g.deadLetters))];
   return () => stops.forEach((stop) => stop());
 }
 
 function readDisk(registry: Registry, path: string): () => void {
-  const read = async () => {
+  // One statfs serves both gauges of a scrape.
+  const read = onePerScrape(async () => {
     const s = await statfs(path);
     return { free: s.bavail * s.bsize, size: s.blocks * s.bsize };
-  };
+  });
   const stops = [
     readGauge(registry, { name: 'surge_disk_free_bytes', help: 'Bytes free to this process on the file system of the data dir (SQLite, local blobs, profiles).', labelNames: ['path'] }, async () => [{ labels: { path }, value: (await read()).free }]),
     readGauge(registry, { name: 'surge_disk_size_bytes', help: 'Size of the file system holding the data dir.', labelNames: ['path'] }, async () => [{ labels: { path }, value: (await read()).size }]),

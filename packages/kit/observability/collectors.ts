@@ -34,6 +34,16 @@ export function sharedGauge<L extends string>(registry: Registry, spec: MetricSp
   return new Gauge({ name: spec.name, help: spec.help, labelNames: spec.labelNames, registers: [registry] });
 }
 
+/**
+ * One reading shared by every metric that a single read feeds (an outbox's row count and its
+ * oldest row's age come from one query): callers in the same scrape get the same promise; the
+ * next scrape reads again.
+ */
+export function onePerScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let current: Promise<T> | undefined;
+  return () => (current ??= read().finally(() => setImmediate(() => (current = undefined))));
+}
+
 const readersOf = new WeakMap<object, Set<GaugeReader<string>>>();
 
 /**
