@@ -16,11 +16,11 @@ const firstChars = (text: string, n: number): string => {
   return chars.length <= n ? text : chars.slice(0, n).join('');
 };
 
-// liked is false until the likes service exists; like, comment and view counts are the stored columns.
-export const articleView = (a: Article, author: Author) => ({
+// What a list item and the detail both show. liked is false until the likes service exists; like,
+// comment and view counts are the stored columns.
+const articleFields = (a: Article, author: Author) => ({
   id: a.id,
   title: a.title,
-  content: a.content,
   cover_url: a.coverUrl === '' ? null : a.coverUrl,
   tags: a.tags,
   author: authorView(a.authorId, author),
@@ -29,19 +29,8 @@ export const articleView = (a: Article, author: Author) => ({
   view_count: a.viewCount,
   liked: false,
   created_at: a.createdAt,
-  updated_at: a.updatedAt,
 });
 
-export const articleSummaryView = (a: Article, author: Author) => ({
-  id: a.id,
-  title: a.title,
-  summary: firstChars(a.content, SUMMARY_CHARS),
-  cover_url: a.coverUrl === '' ? null : a.coverUrl,
-  tags: a.tags,
-  author: authorView(a.authorId, author),
-  like_count: a.likeCount,
-  comment_count: a.commentCount,
-  view_count: a.viewCount,
-  liked: false,
-  created_at: a.createdAt,
-});
+export const articleView = (a: Article, author: Author) => ({ ...articleFields(a, author), content: a.content, updated_at: a.updatedAt });
+
+export const articleSummaryView = (a: Article, author: Author) => ({ ...articleFields(a, author), summary: firstChars(a.content, SUMMARY_CHARS) });
