@@ -23,8 +23,8 @@ for (const kind of await testDatabases()) {
         expect(c).toEqual({ id: expect.any(Number), userId: 1, videoId: 10, content: 'first!', createdAt: f.clock.now() });
         expect(decodeId(c.id).workerId).toBe(1);
         const [row] = await f.db.db.selectFrom('comments').selectAll().execute();
-        expect({ ...row, id: Number(row!.id), user_id: Number(row!.user_id), video_id: Number(row!.video_id), created_at: Number(row!.created_at) }).toEqual({
-          id: c.id, user_id: 1, video_id: 10, content: 'first!', created_at: c.createdAt,
+        expect({ ...row, id: Number(row!.id), user_id: Number(row!.user_id), target_id: Number(row!.target_id), created_at: Number(row!.created_at), owner_id: Number(row!.owner_id), root_id: Number(row!.root_id), reply_to_user_id: Number(row!.reply_to_user_id), reply_count: Number(row!.reply_count) }).toEqual({
+          id: c.id, user_id: 1, biz: 'video', target_id: 10, content: 'first!', created_at: c.createdAt, owner_id: 900, root_id: 0, reply_to_user_id: 0, reply_count: 0,
         });
         const events = await f.settle();
         expect(events.map((e) => [e.topic, e.data])).toEqual([['interaction.commented', { videoId: 10, delta: 1 }]]);
@@ -81,7 +81,7 @@ for (const kind of await testDatabases()) {
         const a = await post(f, 1, 10, 'a');
         expect((await f.svc.listComments({ videoId: 10, limit: 0 })).comments).toEqual([a]);
         // A row written behind the service's back is not seen: the list came from the cache.
-        await f.db.db.insertInto('comments').values({ id: 5, video_id: 10, user_id: 9, content: 'hidden', created_at: 1 }).execute();
+        await f.db.db.insertInto('comments').values({ id: 5, biz: 'video', target_id: 10, user_id: 9, content: 'hidden', created_at: 1, owner_id: 900, root_id: 0, reply_to_user_id: 0, reply_count: 0 }).execute();
         expect((await f.svc.listComments({ videoId: 10, limit: 0 })).comments).toEqual([a]);
         f.clock.advance(1000);
         const b = await post(f, 2, 10, 'b');
@@ -93,7 +93,7 @@ for (const kind of await testDatabases()) {
 
       it('returns at most 1000 whatever the limit', async () => {
         const f = await open();
-        const rows = Array.from({ length: 1001 }, (_, i) => ({ id: i + 1, video_id: 10, user_id: 1, content: `c${i + 1}`, created_at: 1_000 + i }));
+        const rows = Array.from({ length: 1001 }, (_, i) => ({ id: i + 1, biz: 'video', target_id: 10, user_id: 1, content: `c${i + 1}`, created_at: 1_000 + i, owner_id: 900, root_id: 0, reply_to_user_id: 0, reply_count: 0 }));
         for (let i = 0; i < rows.length; i += 250) await f.db.db.insertInto('comments').values(rows.slice(i, i + 250)).execute();
         const { comments } = await f.svc.listComments({ videoId: 10, limit: 5000 });
         expect(comments).toHaveLength(1000);

@@ -26,9 +26,9 @@ for (const kind of await testDatabases()) {
       it('a like stores the row with its author and time and publishes favorited +1', async () => {
         const f = await open();
         expect(await like(f, 1, 10, 7)).toEqual({ changed: true });
-        const rows = await f.db.db.selectFrom('favorites').selectAll().execute();
-        expect(rows.map((r) => ({ user_id: Number(r.user_id), video_id: Number(r.video_id), author_id: Number(r.author_id), created_at: Number(r.created_at) }))).toEqual([
-          { user_id: 1, video_id: 10, author_id: 7, created_at: f.clock.now() },
+        const rows = await f.db.db.selectFrom('likes').selectAll().execute();
+        expect(rows.map((r) => ({ user_id: Number(r.user_id), biz: r.biz, target_id: Number(r.target_id), owner_id: Number(r.owner_id), created_at: Number(r.created_at) }))).toEqual([
+          { user_id: 1, biz: 'video', target_id: 10, owner_id: 7, created_at: f.clock.now() },
         ]);
         const events = await f.settle();
         expect(events.map((e) => [e.topic, e.data])).toEqual([['interaction.favorited', { userId: 1, videoId: 10, authorId: 7, delta: 1 }]]);
@@ -48,7 +48,7 @@ for (const kind of await testDatabases()) {
         const f = await open();
         await like(f, 1, 10, 7);
         expect(await unlike(f, 1, 10)).toEqual({ changed: true });
-        expect(await f.db.db.selectFrom('favorites').selectAll().execute()).toEqual([]);
+        expect(await f.db.db.selectFrom('likes').selectAll().execute()).toEqual([]);
         const events = await f.settle();
         expect(byDelta(events)).toEqual([
           { userId: 1, videoId: 10, authorId: 7, delta: -1 },
@@ -81,7 +81,7 @@ for (const kind of await testDatabases()) {
         const f = await open();
         const replies = await Promise.all(Array.from({ length: 50 }, () => like(f, 1, 10)));
         expect(replies.filter((r) => r.changed)).toHaveLength(1);
-        expect(await f.db.db.selectFrom('favorites').selectAll().execute()).toHaveLength(1);
+        expect(await f.db.db.selectFrom('likes').selectAll().execute()).toHaveLength(1);
         const events = await f.settle();
         expect(events.map((e) => e.data.delta)).toEqual([1]);
       });
@@ -91,7 +91,7 @@ for (const kind of await testDatabases()) {
         await like(f, 1, 10);
         const replies = await Promise.all(Array.from({ length: 50 }, () => unlike(f, 1, 10)));
         expect(replies.filter((r) => r.changed)).toHaveLength(1);
-        expect(await f.db.db.selectFrom('favorites').selectAll().execute()).toEqual([]);
+        expect(await f.db.db.selectFrom('likes').selectAll().execute()).toEqual([]);
         const events = await f.settle();
         expect(byDelta(events).map((e) => e.delta)).toEqual([-1, 1]);
       });
@@ -101,7 +101,7 @@ for (const kind of await testDatabases()) {
         await expect(f.svc.favorite({ userId: 0, videoId: 10, like: true })).rejects.toMatchObject(invalid('user_id'));
         await expect(f.svc.favorite({ userId: 1, videoId: -3, like: true })).rejects.toMatchObject(invalid('video_id'));
         await expect(f.svc.favorite({ userId: 1, videoId: 0, like: false })).rejects.toMatchObject(invalid('video_id'));
-        expect(await f.db.db.selectFrom('favorites').selectAll().execute()).toEqual([]);
+        expect(await f.db.db.selectFrom('likes').selectAll().execute()).toEqual([]);
         expect(await f.pendingOutboxRows()).toBe(0);
       });
     });
@@ -112,7 +112,7 @@ for (const kind of await testDatabases()) {
       const notFound = { code: Code.NotFound, details: { field: 'video_id' } };
       await expect(f.svc.favorite({ userId: 1, videoId: 10, like: true })).rejects.toMatchObject(notFound);
       await expect(f.svc.favorite({ userId: 1, videoId: 10, like: false })).rejects.toMatchObject(notFound);
-      expect(await f.db.db.selectFrom('favorites').selectAll().execute()).toEqual([]);
+      expect(await f.db.db.selectFrom('likes').selectAll().execute()).toEqual([]);
       expect(await f.pendingOutboxRows()).toBe(0);
     });
 
@@ -181,8 +181,8 @@ for (const kind of await testDatabases()) {
 
       it('returns at most 1000 whatever the limit, and refuses a negative limit or user id', async () => {
         const f = await open();
-        const rows = Array.from({ length: 1001 }, (_, i) => ({ user_id: 1, video_id: i + 1, author_id: 900, created_at: 1_000 + i }));
-        for (let i = 0; i < rows.length; i += 250) await f.db.db.insertInto('favorites').values(rows.slice(i, i + 250)).execute();
+        const rows = Array.from({ length: 1001 }, (_, i) => ({ user_id: 1, biz: 'video', target_id: i + 1, owner_id: 900, created_at: 1_000 + i }));
+        for (let i = 0; i < rows.length; i += 250) await f.db.db.insertInto('likes').values(rows.slice(i, i + 250)).execute();
         const { videoIds } = await f.svc.listFavorites({ userId: 1, limit: 5000 });
         expect(videoIds).toHaveLength(1000);
         expect(videoIds[0]).toBe(1001);

@@ -27,9 +27,49 @@ export async function applyOnce<DB>(sdb: ServiceDatabase<DB>, key: string, fn: (
     await fn(trx);
     return true;
   });
-  if ((options.random ?? Math.random)() * (options.pruneEvery ?? 1000) < 1) {
-    const before = now - (options.keepMs ?? 7 * 86_400_000);
-    await (sdb.db as unknown as Kysely<OutboxTables>).deleteFrom('surge_applied_events').where('applied_at', '<', before).execute();
-  }
+  await maybePrune(sdb, now, options);
   return ran;
+}
+
+/**
+ * applyOnce for a batch (a bulk executor's flush of many deliveries): one transaction records the
+ * keys not applied before and runs fn with their items only (a key repeated within the batch
+ * counts once). Resolves with how many items were fresh. A key recorded by a concurrent batch
+ * between the read and the insert fails this transaction (a duplicate key); the whole batch is
+ * then delivered again and finds it.
+ */
+export async function applyEachOnce<DB, T>(
+  sdb: ServiceDatabase<DB>,
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  fn: (trx: Transaction<DB>, fresh: T[]) => Promise<void>,
+  options: ApplyOnceOptions = {},
+): Promise<number> {
+  const clock = options.clock ?? systemClock;
+  const now = clock.now();
+  const byKey = new Map<string, T>();
+  for (const item of items) if (!byKey.has(keyOf(item))) byKey.set(keyOf(item), item);
+  if (byKey.size === 0) return 0;
+  const fresh = await sdb.transaction(async (trx) => {
+    const applied = trx as unknown as Transaction<OutboxTables>;
+    const seen = await applied.selectFrom('surge_applied_events').select('id').where('id', 'in', [...byKey.keys()]).execute();
+    for (const { id } of seen) byKey.delete(id);
+    if (byKey.size === 0) return [];
+    await applied
+      .insertInto('surge_applied_events')
+      .values([...byKey.keys()].map((id) => ({ id, applied_at: now })))
+      .execute();
+    const todo = [...byKey.values()];
+    await fn(trx, todo);
+    return todo;
+  });
+  await maybePrune(sdb, now, options);
+  return fresh.length;
+}
+
+/** Old keys are deleted on about one application in pruneEvery. */
+async function maybePrune<DB>(sdb: ServiceDatabase<DB>, now: number, options: ApplyOnceOptions): Promise<void> {
+  if ((options.random ?? Math.random)() * (options.pruneEvery ?? 1000) >= 1) return;
+  const before = now - (options.keepMs ?? 7 * 86_400_000);
+  await (sdb.db as unknown as Kysely<OutboxTables>).deleteFrom('surge_applied_events').where('applied_at', '<', before).execute();
 }

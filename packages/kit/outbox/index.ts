@@ -1,5 +1,5 @@
 // outbox: events written in the same transaction as the facts they report, relayed to the
 // queue at least once, and applied by consumers exactly once.
 export { createOutbox, type Outbox, type OutboxOptions } from './outbox.js';
-export { applyOnce, type ApplyOnceOptions } from './apply-once.js';
+export { applyEachOnce, applyOnce, type ApplyOnceOptions } from './apply-once.js';
 export { outboxMigrations, type OutboxTables } from './migrations.js';

@@ -7,7 +7,7 @@ import { ManualClock, systemClock } from '#kit/clock';
 import { createMemoryQueue, type Queue, type QueueMessage } from '#kit/queue';
 import type { Migration } from '#kit/store';
 import { testDatabases } from '#kit/testing';
-import { applyOnce, createOutbox, outboxMigrations, type OutboxTables } from './index.js';
+import { applyEachOnce, applyOnce, createOutbox, outboxMigrations, type OutboxTables } from './index.js';
 
 interface DB extends OutboxTables {
   facts: { id: number; n: number };
@@ -120,6 +120,34 @@ for (const kind of await testDatabases()) {
       await Promise.all(Array.from({ length: 20 }, (_, i) => applyOnce(sdb, `g:f${i}`, bump)));
       const row = await sdb.db.selectFrom('facts').select('n').where('id', '=', 10).executeTakeFirstOrThrow();
       expect(Number(row.n)).toBe(22);
+    });
+
+    it('applies a batch once per key: repeats within it and keys applied before are left out, and a failed batch records nothing', async () => {
+      const sdb = await open();
+      await sdb.db.insertInto('facts').values({ id: 11, n: 0 }).execute();
+      const add = (trx: Parameters<Parameters<typeof sdb.transaction>[0]>[0], items: { key: string; n: number }[]) =>
+        trx.updateTable('facts').set((eb) => ({ n: eb('n', '+', items.reduce((sum, i) => sum + i.n, 0)) })).where('id', '=', 11).execute().then(() => undefined);
+      const key = (i: { key: string }) => i.key;
+      expect(await applyOnce(sdb, 'b:1', async () => undefined)).toBe(true);
+      expect(await applyEachOnce(sdb, [{ key: 'b:1', n: 100 }, { key: 'b:2', n: 2 }, { key: 'b:2', n: 2 }, { key: 'b:3', n: 3 }], key, add)).toBe(2);
+      expect(await applyEachOnce(sdb, [{ key: 'b:2', n: 2 }, { key: 'b:3', n: 3 }], key, add)).toBe(0);
+      await expect(applyEachOnce(sdb, [{ key: 'b:4', n: 4 }], key, async () => Promise.reject(new Error('effect failed')))).rejects.toThrow('effect failed');
+      expect(await applyEachOnce(sdb, [{ key: 'b:4', n: 4 }], key, add)).toBe(1);
+      // Concurrent batches sharing keys: some may fail on the duplicate; retried, each key counts once.
+      const batches = Array.from({ length: 6 }, (_, b) => Array.from({ length: 5 }, (_, i) => ({ key: `c:${(b + i) % 10}`, n: 10 })));
+      const settle = async (batch: { key: string; n: number }[]): Promise<void> => {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await applyEachOnce(sdb, batch, key, add);
+            return;
+          } catch (err) {
+            if (attempt > 20) throw err;
+          }
+        }
+      };
+      await Promise.all(batches.map(settle));
+      const row = await sdb.db.selectFrom('facts').select('n').where('id', '=', 11).executeTakeFirstOrThrow();
+      expect(Number(row.n)).toBe(2 + 3 + 4 + 10 * 10);
     });
 
     it('does not record the key when the effect fails, so the redelivery applies it', async () => {

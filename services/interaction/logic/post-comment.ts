@@ -1,17 +1,12 @@
 import type { CallContext } from '#kit/rpc';
 import type { Comment, PostCommentRequest } from '#gen/surge/interaction/v1/interaction';
 import type { InteractionDeps } from '../deps.js';
-import { COMMENTED, type CommentedEvent } from '../events.js';
-import { checkContent, checkId } from '../rules.js';
+import { checkId } from '../rules.js';
+import { storeComment } from './add-comment.js';
+import { videoComment } from './list-comments.js';
 
-/** Stores the comment (content trimmed) and its event in one transaction, on a video that exists (NotFound naming video_id). */
+/** The Douyin comment: a top-level comment on biz "video", errors naming video_id as they always have. */
 export async function postComment(d: InteractionDeps, req: PostCommentRequest, ctx: CallContext): Promise<Comment> {
-  const userId = checkId('user_id', req.userId);
-  const videoId = checkId('video_id', req.videoId);
-  const content = checkContent(req.content);
-  await d.videos.authorOf(videoId, ctx);
-  const comment: Comment = { id: d.ids.next(), userId, videoId, content, createdAt: d.clock.now() };
-  await d.comments.add(comment, (trx) => d.events.add(trx, COMMENTED, { videoId, delta: 1 } satisfies CommentedEvent));
-  d.events.flush();
-  return comment;
+  const c = { userId: checkId('user_id', req.userId), biz: 'video' as const, targetId: checkId('video_id', req.videoId), content: req.content, replyTo: 0 };
+  return videoComment(await storeComment(d, c, ctx, 'video_id'));
 }
