@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Code } from '#kit/errors';
 import { refusalOf } from '#kit/testing';
-import { checkId, checkLimit, checkTargetIds, checkViewer, MAX_IDS_PER_BATCH, MAX_LIST } from './rules.js';
+import { checkId, checkLimit, checkPageLimit, checkTargetIds, checkViewer, MAX_IDS_PER_BATCH, MAX_LIST, PAGE } from './rules.js';
 
 const refusal = (fn: () => unknown) => refusalOf(fn, Code.InvalidArgument).details?.field;
 
@@ -17,6 +17,15 @@ describe('relation rules', () => {
     expect(checkLimit(20)).toBe(20);
     expect(checkLimit(5000)).toBe(MAX_LIST);
     expect(refusal(() => checkLimit(-1))).toBe('limit');
+  });
+
+  it('page limit: 0 is 20, 1–50 as given, more counts as 50, negative or fractional is refused', () => {
+    expect(checkPageLimit(0)).toBe(PAGE.byDefault);
+    expect(checkPageLimit(1)).toBe(1);
+    expect(checkPageLimit(50)).toBe(50);
+    expect(checkPageLimit(51)).toBe(PAGE.max);
+    expect(checkPageLimit(999)).toBe(PAGE.max);
+    for (const bad of [-1, 2.5]) expect(refusal(() => checkPageLimit(bad))).toBe('limit');
   });
 
   it('the viewer may be 0 (signed out), never negative', () => {

@@ -5,12 +5,19 @@ import { checkId, checkIds, checkLimit as checkListLimit } from '#kit/rules';
 /** Target ids per IsFollowing call, and the longest list page. */
 export const MAX_IDS_PER_BATCH = 1000;
 export const MAX_LIST = 1000;
+/** Page sizes of the paged lists (ListFollowersPage, ListFollowingPage). */
+export const PAGE = { byDefault: 20, max: 50 } as const;
 
 export { checkId };
 
 /** 0 (unset) means the maximum; more than the maximum is capped to it (#kit/rules). */
 export function checkLimit(v: number): number {
   return checkListLimit(v, { max: MAX_LIST });
+}
+
+/** A page size: 0 = 20, above 50 counts as 50, negative is refused (#kit/rules). */
+export function checkPageLimit(v: number): number {
+  return checkListLimit(v, PAGE);
 }
 
 /** The viewer: 0 is a signed-out viewer, who follows nobody. */

@@ -10,7 +10,9 @@ import type { RelationDeps } from './deps.js';
 import { follow } from './logic/follow.js';
 import { isFollowing } from './logic/is-following.js';
 import { listFollowers, listFollowing, listFriends } from './logic/lists.js';
+import { listFollowersPage, listFollowingPage } from './logic/pages.js';
 import { createFollowModel } from './model/follows.js';
+import { createFollowPages } from './model/pages.js';
 import type { RelationDB } from './model/tables.js';
 
 export interface RelationServiceOptions {
@@ -24,12 +26,14 @@ export interface RelationServiceOptions {
 export type RelationService = ServiceImpl<typeof RelationServiceDefinition>;
 
 export function defineRelationService(o: RelationServiceOptions): RelationService {
-  const d: RelationDeps = { follows: createFollowModel(o.db, o.cache), outbox: o.outbox, clock: o.clock };
+  const d: RelationDeps = { follows: createFollowModel(o.db, o.cache), pages: createFollowPages(o.db.db), outbox: o.outbox, clock: o.clock };
   return {
     follow: (req) => follow(d, req),
     listFollowing: (req) => listFollowing(d, req),
     listFollowers: (req) => listFollowers(d, req),
     listFriends: (req) => listFriends(d, req),
     isFollowing: (req) => isFollowing(d, req),
+    listFollowersPage: (req) => listFollowersPage(d, req),
+    listFollowingPage: (req) => listFollowingPage(d, req),
   };
 }

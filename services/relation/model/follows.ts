@@ -99,7 +99,7 @@ export function createFollowModel(store: ServiceDatabase<RelationDB>, cache: Cac
     friends: (userId, limit) =>
       list(
         keys.friends(userId),
-        // Walks userId's follows newest first (follows_following) and keeps those with a follow
+        // Walks userId's follows newest first (follows_following_by_time) and keeps those with a follow
         // back (a primary-key probe each), stopping at MAX_LIST: one statement.
         async () =>
           ids(
