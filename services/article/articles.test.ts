@@ -42,6 +42,14 @@ for (const kind of await testDatabases()) {
       expect((await f.svc.getArticles({ ids: [b.id, 999, a.id] })).articles).toEqual([b, a]);
     });
 
+    it('stores the longest body in the widest characters: 20,000 emoji (80,000 bytes) on both databases', async () => {
+      const f = await open();
+      const content = '😀'.repeat(20_000);
+      const a = await f.publish(7, { content });
+      const [stored] = (await f.svc.getArticles({ ids: [a.id] })).articles;
+      expect(stored!.content).toBe(content);
+    });
+
     it('lets the author alone edit: another user is PermissionDenied and nothing changes; the cached detail follows the edit', async () => {
       const f = await open();
       const a = await f.publish(1, { title: 'before', tags: ['x'] });

@@ -2,4 +2,5 @@
 // queue at least once, and applied by consumers exactly once.
 export { createOutbox, type Outbox, type OutboxOptions } from './outbox.js';
 export { applyEachOnce, applyOnce, type ApplyOnceOptions } from './apply-once.js';
+export { createBatchApplier, type BatchApplier, type BatchApplierOptions } from './batch-applier.js';
 export { outboxMigrations, type OutboxTables } from './migrations.js';

@@ -2,7 +2,7 @@
 // round trip; a miss (and an id that never existed, cached as not found) reaches the database
 // once. Writes keep the search index (article_terms) in the article's own transaction and drop the
 // cached row after commit (delete after write).
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Cache } from '#kit/cache';
 import { deleteTerms, writeTerms } from '#kit/search';
 import { createRowCache, type ServiceDatabase } from '#kit/store';
@@ -52,6 +52,17 @@ export interface ArticleModel {
   update(id: number, patch: ArticlePatch, now: number, allowed: (before: Article) => void): Promise<{ before: Article; after: Article } | undefined>;
   /** Deletes the row and its terms when `allowed(row)` holds: the deleted row, or undefined when there was none. */
   remove(id: number, allowed: (row: Article) => void): Promise<Article | undefined>;
+  /** Adds to the like and comment counts of articles in trx, in id order (concurrent batches lock rows alike); a deleted article's are dropped. */
+  addCounts(trx: Transaction<ArticleDB>, sums: readonly CountSum[]): Promise<void>;
+  /** Drops cached rows after their counts changed. */
+  forget(ids: readonly number[]): Promise<void>;
+}
+
+/** What a batch of like and comment events adds to one article. */
+export interface CountSum {
+  id: number;
+  likes: number;
+  comments: number;
 }
 
 export function createArticleModel(store: ServiceDatabase<ArticleDB>, cache: Cache): ArticleModel {
@@ -107,6 +118,21 @@ export function createArticleModel(store: ServiceDatabase<ArticleDB>, cache: Cac
       });
       if (removed) await rows.invalidate({ id });
       return removed;
+    },
+
+    async addCounts(trx, sums) {
+      for (const c of [...sums].sort((a, b) => a.id - b.id)) {
+        if (c.likes === 0 && c.comments === 0) continue;
+        await trx
+          .updateTable('articles')
+          .set((eb) => ({ like_count: eb('like_count', '+', c.likes), comment_count: eb('comment_count', '+', c.comments) }))
+          .where('id', '=', c.id)
+          .execute();
+      }
+    },
+
+    async forget(ids) {
+      await Promise.all([...new Set(ids)].map((id) => rows.invalidate({ id })));
     },
   };
 }

@@ -1,9 +1,12 @@
-// The article service's tables. Runs on SQLite and MariaDB alike.
-import type { Kysely } from 'kysely';
+// The article service's tables, and the applied-event keys of its count consumer (#kit/outbox).
+// Runs on SQLite and MariaDB alike.
+import { SqliteAdapter, sql, type Kysely } from 'kysely';
+import { outboxMigrations } from '#kit/outbox';
 import { termColumnType } from '#kit/search';
 import type { Migration } from '#kit/store';
 
 export const articleMigrations: Record<string, Migration> = {
+  ...outboxMigrations,
   '0001_create_articles': {
     async up(db: Kysely<any>) {
       await db.schema
@@ -38,6 +41,14 @@ export const articleMigrations: Record<string, Migration> = {
     async down(db: Kysely<any>) {
       await db.schema.dropTable('article_terms').execute();
       await db.schema.dropTable('articles').execute();
+    },
+  },
+  // MariaDB's TEXT holds 65,535 bytes: 20,000 characters of emoji (4 bytes each) need MEDIUMTEXT.
+  // SQLite's TEXT has no such bound.
+  '0002_article_content_mediumtext': {
+    async up(db: Kysely<any>) {
+      if (db.getExecutor().adapter instanceof SqliteAdapter) return;
+      await db.schema.alterTable('articles').modifyColumn('content', sql`mediumtext`, (c) => c.notNull()).execute();
     },
   },
 };

@@ -2,7 +2,7 @@
 // real models, an in-process cache, a manual clock (articles written while it stands still share
 // their created_at), called through the in-process transport with its codec check.
 import { afterAll } from 'vitest';
-import { createCache } from '#kit/cache';
+import { createCache, type Cache } from '#kit/cache';
 import { ManualClock, systemClock } from '#kit/clock';
 import { createIdGenerator } from '#kit/ids';
 import type { Client } from '#kit/rpc';
@@ -18,6 +18,8 @@ export interface ArticleFixture {
   svc: Client<typeof ArticleServiceDefinition>;
   handlers: ArticleService;
   db: ServiceDatabase<ArticleDB>;
+  /** The service's cache: the count consumer drops its rows there. */
+  cache: Cache;
   clock: ManualClock;
   /** CreateArticle by `authorId` with defaults for the fields not given. */
   publish(authorId: number, fields?: Partial<CreateArticleRequest>): Promise<Article>;
@@ -39,9 +41,10 @@ export function articleFixturesOn(kind: TestDatabaseKind): (o?: ArticleFixtureOp
 export async function openArticleFixture(kind: TestDatabaseKind, o: ArticleFixtureOptions = {}): Promise<ArticleFixture> {
   const db = await kind.open<ArticleDB>('article', articleMigrations);
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
+  const cache = createCache({ name: 'article', local: { maxEntries: 10_000, ttlMs: 60_000 }, clock: systemClock });
   const handlers = defineArticleService({
     db,
-    cache: createCache({ name: 'article', local: { maxEntries: 10_000, ttlMs: 60_000 }, clock: systemClock }),
+    cache,
     clock,
     // Ids on the real clock: the manual one stands still, and a burst would wait for it.
     ids: createIdGenerator({ workerId: 1, clock: systemClock }),
@@ -52,6 +55,7 @@ export async function openArticleFixture(kind: TestDatabaseKind, o: ArticleFixtu
     svc,
     handlers,
     db,
+    cache,
     clock,
     publish: (authorId, fields = {}) => svc.createArticle({ authorId, title: 'A title', content: 'Some **Markdown**.', coverUrl: '', tags: [], ...fields }),
     update: (req) => svc.updateArticle({ title: undefined, content: undefined, coverUrl: undefined, tags: [], replaceTags: false, ...req }),

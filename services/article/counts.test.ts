@@ -1,0 +1,68 @@
+// The like and comment counts stored on articles, kept from the interaction service's events in
+// batches (exactly once: applyEachOnce, tested in #kit/outbox), other businesses' events skipped, the
+// cached article row refreshed, and the "by likes" list in the new order.
+import { afterEach, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { systemClock } from '#kit/clock';
+import { createMemoryQueue, type Queue } from '#kit/queue';
+import { testDatabases } from '#kit/testing';
+import { TARGET_COMMENTED, TARGET_LIKED } from '../interaction/events.js';
+import { startArticleConsumers } from './consumers/counts.js';
+import { createArticleModel } from './model/articles.js';
+import { articleFixturesOn, type ArticleFixture } from './testing/fixture.js';
+
+const log = pino({ level: 'silent' });
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('the counts never arrived');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const counts = async (f: ArticleFixture, id: number) => {
+  const [a] = (await f.svc.getArticles({ ids: [id] })).articles;
+  return [a!.likeCount, a!.commentCount];
+};
+
+for (const kind of await testDatabases()) {
+  describe.skipIf(!kind.available)(`article counts from interaction events, on ${kind.name}`, () => {
+    const open = articleFixturesOn(kind);
+    const closing: (() => Promise<void>)[] = [];
+    afterEach(async () => {
+      for (const close of closing.splice(0).reverse()) await close();
+    });
+
+    const withConsumers = async (): Promise<{ f: ArticleFixture; queue: Queue }> => {
+      const f = await open();
+      const queue = createMemoryQueue();
+      const consumers = await startArticleConsumers({ db: f.db, articles: createArticleModel(f.db, f.cache), queue, clock: systemClock, log, flushIntervalMs: 10 });
+      closing.push(() => queue.close(), () => consumers.close());
+      return { f, queue };
+    };
+
+    it('applies likes and comments on articles, other businesses ignored, the cached row refreshed', async () => {
+      const { f, queue } = await withConsumers();
+      const a = await f.publish(5);
+      expect(await counts(f, a.id)).toEqual([0, 0]); // cached now: the batch must drop it
+      const like = (userId: number, delta: number, biz = 'article') => ({ userId, biz, targetId: a.id, ownerId: 5, delta });
+      await Promise.all(Array.from({ length: 40 }, (_, i) => queue.publish(TARGET_LIKED, like(i + 1, 1))));
+      await queue.publish(TARGET_LIKED, like(1, 1, 'video'));
+      await queue.publish(TARGET_COMMENTED, { biz: 'article', targetId: a.id, ownerId: 5, commentId: 1, userId: 2, rootId: 0, replyToUserId: 0, delta: 1 });
+      await queue.publish(TARGET_LIKED, like(1, -1));
+      await until(async () => (await counts(f, a.id)).join() === '39,1');
+    });
+
+    it('orders "by likes" by the applied counts', async () => {
+      const { f, queue } = await withConsumers();
+      const low = await f.publish(6);
+      const high = await f.publish(6);
+      for (let i = 0; i < 3; i++) await queue.publish(TARGET_LIKED, { userId: i + 1, biz: 'article', targetId: high.id, ownerId: 6, delta: 1 });
+      await queue.publish(TARGET_LIKED, { userId: 1, biz: 'article', targetId: low.id, ownerId: 6, delta: 1 });
+      await until(async () => (await counts(f, high.id))[0] === 3 && (await counts(f, low.id))[0] === 1);
+      const page = await f.svc.listByAuthor({ authorId: 6, sort: 'likes', cursor: '', limit: 0 });
+      expect(page.articles.map((x) => x.id)).toEqual([high.id, low.id]);
+    });
+  });
+}
