@@ -3,6 +3,7 @@
 // light (contract, configuration section); a module's code is loaded only where it is hosted.
 import { checkServiceList } from '#kit/service';
 import { articleEntry } from './article/entry.js';
+import { qaEntry } from './qa/entry.js';
 import { cartEntry } from './cart/entry.js';
 import { chatEntry } from './chat/entry.js';
 import { interactionEntry } from './interaction/entry.js';
@@ -15,4 +16,4 @@ import { replyEntry } from './reply/entry.js';
 import { userEntry } from './user/entry.js';
 import { videoEntry } from './video/entry.js';
 
-export const serviceList = checkServiceList([userEntry, videoEntry, interactionEntry, relationEntry, messageEntry, productEntry, cartEntry, orderEntry, payEntry, replyEntry, chatEntry, articleEntry] as const);
+export const serviceList = checkServiceList([userEntry, videoEntry, interactionEntry, relationEntry, messageEntry, productEntry, cartEntry, orderEntry, payEntry, replyEntry, chatEntry, articleEntry, qaEntry] as const);

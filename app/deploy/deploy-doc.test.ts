@@ -16,7 +16,7 @@ it("docs/deploy.md's process table has a row for each module of the list, naming
     const { served, events } = rows.find((r) => r.name === m.name)!;
     expect(served).toBe(m.name);
     // "publishes `a`, `b`; consumes `c` (group `x`)"
-    const listed = (verb: string) => [...(events.match(new RegExp(`${verb} ([^;]*)`))?.[1] ?? '').matchAll(/`([\w.]+)`/g)].map((t) => t[1]!).filter((t) => t !== m.name);
+    const listed = (verb: string) => [...(events.match(new RegExp(`${verb} ([^;]*)`))?.[1] ?? '').matchAll(/`([\w.-]+)`/g)].map((t) => t[1]!).filter((t) => t !== m.name);
     expect({ service: m.name, publishes: listed('publishes'), consumes: listed('consumes') }).toEqual({ service: m.name, publishes: m.publishes.map(topicName), consumes: m.consumes.map(topicName) });
   }
 });

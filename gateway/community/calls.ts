@@ -1,5 +1,14 @@
 // The services the community face calls, by their generated contracts (never their code).
 import { ArticleServiceDefinition } from '#gen/surge/article/v1/article';
+import { InteractionServiceDefinition } from '#gen/surge/interaction/v1/interaction';
+import { QaServiceDefinition } from '#gen/surge/qa/v1/qa';
+import { RelationServiceDefinition } from '#gen/surge/relation/v1/relation';
 import { UserServiceDefinition } from '#gen/surge/user/v1/user';
 
-export const communityCalls = { articles: ArticleServiceDefinition, users: UserServiceDefinition } as const;
+export const communityCalls = {
+  articles: ArticleServiceDefinition,
+  users: UserServiceDefinition,
+  relations: RelationServiceDefinition,
+  questions: QaServiceDefinition,
+  interactions: InteractionServiceDefinition,
+} as const;

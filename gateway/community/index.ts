@@ -1,10 +1,12 @@
 // The community API under /api/v1/community (docs/api/community.md): articles (publish, edit and
-// delete one's own; detail, an author's list, search) and image uploads. Likes, comments, follows,
-// the feed, Q&A, notifications and membership come in later slices.
+// delete one's own; detail, an author's list, search), image uploads, likes and comments on
+// anything, follows, and Q&A. The feed, notifications and membership come in later slices.
 import type { FastifyInstance } from 'fastify';
 import type { CommunityDeps } from './deps.js';
 import { COMMUNITY_PREFIX } from './prefix.js';
 import { articleRoutes } from './routes/articles.js';
+import { followRoutes } from './routes/follows.js';
+import { questionRoutes } from './routes/questions.js';
 import { uploadRoutes } from './routes/uploads.js';
 
 export { communityCalls } from './calls.js';
@@ -14,7 +16,7 @@ export { COMMUNITY_PREFIX };
 export async function communityRoutes(app: FastifyInstance, d: CommunityDeps): Promise<void> {
   await app.register(
     async (scope) => {
-      for (const routes of [articleRoutes, uploadRoutes]) await routes(scope, d);
+      for (const routes of [articleRoutes, followRoutes, questionRoutes, uploadRoutes]) await routes(scope, d);
     },
     { prefix: COMMUNITY_PREFIX },
   );
