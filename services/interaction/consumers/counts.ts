@@ -1,12 +1,9 @@
-// Keeps each target's like and comment counts from the service's own events, in batches: every
-// delivery joins a bulk executor's batch and is acknowledged only when its batch committed. A
-// batch is one transaction that records the events' ids (applyEachOnce) and adds their deltas,
-// summed per target, so a hot article's thousand likes a second are a few row updates, and a
-// redelivery after a crash (kill -9 between commit and ack) finds its id and counts nothing.
+// Keeps each target's like and comment counts from the service's own events, in batches
+// (#kit/outbox createBatchApplier): a delivery is acknowledged once its batch committed, its id
+// recorded in the same transaction as the deltas, summed per target.
 import type { Logger } from 'pino';
-import { createBulkExecutor } from '#kit/bulk';
 import type { Clock } from '#kit/clock';
-import { applyEachOnce } from '#kit/outbox';
+import { createBatchApplier } from '#kit/outbox';
 import type { Queue, QueueMessage, SubscribeOptions } from '#kit/queue';
 import type { ServiceDatabase } from '#kit/store';
 import { TARGET_COMMENTED, TARGET_LIKED } from '../events.js';
@@ -50,20 +47,17 @@ export function sumPerTarget(items: readonly CountDelta[]): CountDelta[] {
 }
 
 export async function startCountConsumers(o: CountConsumerOptions): Promise<{ close(): Promise<void> }> {
-  const batches = createBulkExecutor<Item>(
-    async (items) => {
-      await applyEachOnce(o.db, items, (i) => i.key, (trx, fresh) => o.counts.add(trx, sumPerTarget(fresh)), { clock: o.clock });
-      await o.counts.forget(items);
-    },
-    {
-      name: 'interaction counts',
-      maxItems: IN_FLIGHT,
-      flushIntervalMs: o.flushIntervalMs ?? 100,
-      clock: o.clock,
-      // The delivery's handler sees the error too, and the queue delivers it again.
-      onError: (err, items) => o.log.warn({ err, events: items.length }, 'a batch of count changes failed; its events will be delivered again'),
-    },
-  );
+  const batches = createBatchApplier<InteractionDB, Item>({
+    db: o.db,
+    name: 'interaction counts',
+    keyOf: (i) => i.key,
+    apply: (trx, fresh) => o.counts.add(trx, sumPerTarget(fresh)),
+    afterCommit: (items) => o.counts.forget(items),
+    log: o.log,
+    clock: o.clock,
+    flushIntervalMs: o.flushIntervalMs,
+    maxItems: IN_FLIGHT,
+  });
   const key = (msg: QueueMessage<unknown>) => `${CONSUMER_GROUP}:${msg.id}`;
   const options = { concurrency: IN_FLIGHT, ...o.subscribe };
   const subs = [
