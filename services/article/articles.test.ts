@@ -68,6 +68,18 @@ for (const kind of await testDatabases()) {
       await rejectionOf(f.update({ id: 424242, authorId: 1, title: 't' }), Code.NotFound);
     });
 
+    it('publishes article.published with the article, and article.deleted when its author deletes it', async () => {
+      const f = await open();
+      const a = await f.publish(7);
+      await f.svc.deleteArticle({ id: a.id, authorId: 7 });
+      const end = Date.now() + 5000;
+      while (f.events.length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+      expect(f.events).toEqual([
+        { topic: 'article.published', data: { articleId: a.id, authorId: 7, createdAt: a.createdAt } },
+        { topic: 'article.deleted', data: { articleId: a.id, authorId: 7 } },
+      ]);
+    });
+
     it('lets the author alone delete: gone from detail, lists and search at once', async () => {
       const f = await open();
       const a = await f.publish(3, { title: '删除测试 keepme' });

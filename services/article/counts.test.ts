@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { systemClock } from '#kit/clock';
-import { createMemoryQueue, type Queue } from '#kit/queue';
+import type { Queue } from '#kit/queue';
 import { testDatabases } from '#kit/testing';
 import { TARGET_COMMENTED, TARGET_LIKED } from '../interaction/events.js';
 import { startArticleConsumers } from './consumers/counts.js';
@@ -36,10 +36,9 @@ for (const kind of await testDatabases()) {
 
     const withConsumers = async (): Promise<{ f: ArticleFixture; queue: Queue }> => {
       const f = await open();
-      const queue = createMemoryQueue();
-      const consumers = await startArticleConsumers({ db: f.db, articles: createArticleModel(f.db, f.cache), queue, clock: systemClock, log, flushIntervalMs: 10 });
-      closing.push(() => queue.close(), () => consumers.close());
-      return { f, queue };
+      const consumers = await startArticleConsumers({ db: f.db, articles: createArticleModel(f.db, f.cache), queue: f.queue, clock: systemClock, log, flushIntervalMs: 10 });
+      closing.push(() => consumers.close());
+      return { f, queue: f.queue };
     };
 
     it('applies likes and comments on articles, other businesses ignored, the cached row refreshed', async () => {

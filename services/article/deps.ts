@@ -4,6 +4,7 @@ import type { Clock } from '#kit/clock';
 import type { WordFilter } from '#kit/wordfilter';
 import type { ArticleModel } from './model/articles.js';
 import type { ListModel } from './model/lists.js';
+import type { EventSink } from './model/tx.js';
 
 export interface ArticleDeps {
   readonly articles: ArticleModel;
@@ -11,5 +12,7 @@ export interface ArticleDeps {
   /** Masks the configured words in titles and bodies before they are stored. */
   readonly words: WordFilter;
   readonly ids: { next(): number };
+  /** Records events in the writing transaction and publishes them after commit (#kit/outbox). */
+  readonly events: EventSink;
   readonly clock: Clock;
 }

@@ -1,10 +1,11 @@
 // The article service as a module: articles over its own database and cache, with the configured
-// words masked in what authors write, and the consumer that keeps their like and comment counts.
+// words masked in what authors write, the outbox for article.published and article.deleted, and the consumer that keeps their like and comment counts.
 import { defineServiceModule, type ModuleContext } from '#kit/service';
 import { ArticleServiceDefinition } from '#gen/surge/article/v1/article';
 import { TARGET_COMMENTED, TARGET_LIKED } from '../interaction/events.js';
 import type { ArticleConfig } from './config.js';
 import { startArticleConsumers } from './consumers/counts.js';
+import { ARTICLE_DELETED, ARTICLE_PUBLISHED } from './events.js';
 import { createArticleModel } from './model/articles.js';
 import { articleMigrations } from './model/migrations.js';
 import type { ArticleDB } from './model/tables.js';
@@ -21,8 +22,10 @@ export const articleModule = defineServiceModule({
   definition: ArticleServiceDefinition,
   migrations: articleMigrations,
   config: ['article'],
+  publishes: [ARTICLE_PUBLISHED, ARTICLE_DELETED],
   consumes: [TARGET_LIKED, TARGET_COMMENTED],
-  handlers: (ctx: ArticleContext) => defineArticleService({ db: ctx.db, cache: ctx.cache(), clock: ctx.clock, ids: ctx.ids, blockedWords: ctx.config.article.blockedWords }),
+  handlers: (ctx: ArticleContext) =>
+    defineArticleService({ db: ctx.db, cache: ctx.cache(), clock: ctx.clock, ids: ctx.ids, outbox: ctx.outbox(), blockedWords: ctx.config.article.blockedWords }),
   consumers: (ctx: ArticleContext) =>
     startArticleConsumers({ db: ctx.db, articles: createArticleModel(ctx.db, ctx.cache()), queue: ctx.queue, clock: ctx.clock, log: ctx.log }),
 });

@@ -1,6 +1,6 @@
 // Wires the article service: the article and list models over the service's own database and
-// cache, the word filter over the configured words, then one handler per RPC method, each a use
-// case in logic/.
+// cache, the outbox for its events, the word filter over the configured words, then one handler
+// per RPC method, each a use case in logic/.
 import type { Cache } from '#kit/cache';
 import type { Clock } from '#kit/clock';
 import type { ServiceImpl } from '#kit/rpc';
@@ -17,6 +17,7 @@ import { updateArticle } from './logic/update-article.js';
 import { createArticleModel } from './model/articles.js';
 import { createListModel } from './model/lists.js';
 import type { ArticleDB } from './model/tables.js';
+import type { EventSink } from './model/tx.js';
 
 export interface ArticleServiceOptions {
   /** Opened with articleMigrations. */
@@ -26,6 +27,8 @@ export interface ArticleServiceOptions {
   clock: Clock;
   /** Snowflake ids for articles (createIdGenerator from #kit/ids). */
   ids: { next(): number };
+  /** The outbox over the same db (createOutbox from #kit/outbox): article.published and article.deleted. */
+  outbox: EventSink;
   /** The words masked in titles and bodies (article.blockedWords); [] masks nothing. */
   blockedWords: readonly string[];
 }
@@ -39,6 +42,7 @@ export function defineArticleService(o: ArticleServiceOptions): ArticleService {
     words: createWordFilter({ words: o.blockedWords }),
     ids: o.ids,
     clock: o.clock,
+    events: o.outbox,
   };
   return {
     createArticle: (req) => createArticle(d, req),

@@ -18,6 +18,12 @@ import { bytesCodec, jsonCodec, type Queue, type Topic } from '#kit/queue';
 import type { ServiceDatabase } from '#kit/store';
 import type { OutboxTables } from './migrations.js';
 
+/**
+ * The slice of the outbox a service's use cases need: an event written in the same transaction as
+ * the row that makes it true, so it is published if and only if the change committed.
+ */
+export type EventSink = Pick<Outbox, 'add' | 'flush'>;
+
 export interface Outbox {
   /**
    * Records an event in the caller's transaction; once it commits the event is published at least

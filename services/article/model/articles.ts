@@ -43,15 +43,15 @@ export interface ArticlePatch {
 export interface ArticleModel {
   /** Rows in the order of ids, missing ones left out: one cache round trip, one query for the misses. */
   byIds(ids: readonly number[]): Promise<Article[]>;
-  /** The row and its search terms, in one transaction. */
-  insert(row: NewArticle): Promise<Article>;
+  /** The row and its search terms, then inTx (the event), in one transaction. */
+  insert(row: NewArticle, inTx: (trx: Transaction<ArticleDB>) => Promise<void>): Promise<Article>;
   /**
    * Applies the patch when `allowed(before)` holds (re-indexing a changed title, tags or body), in
    * one transaction: the row before and after it; undefined when there is no such article.
    */
   update(id: number, patch: ArticlePatch, now: number, allowed: (before: Article) => void): Promise<{ before: Article; after: Article } | undefined>;
-  /** Deletes the row and its terms when `allowed(row)` holds: the deleted row, or undefined when there was none. */
-  remove(id: number, allowed: (row: Article) => void): Promise<Article | undefined>;
+  /** Deletes the row and its terms when `allowed(row)` holds, then runs inTx (the event), in one transaction: the deleted row, or undefined when there was none. */
+  remove(id: number, allowed: (row: Article) => void, inTx: (trx: Transaction<ArticleDB>, row: Article) => Promise<void>): Promise<Article | undefined>;
   /** Adds to the like and comment counts of articles in trx, in id order (concurrent batches lock rows alike); a deleted article's are dropped. */
   addCounts(trx: Transaction<ArticleDB>, sums: readonly CountSum[]): Promise<void>;
   /** Drops cached rows after their counts changed. */
@@ -77,11 +77,12 @@ export function createArticleModel(store: ServiceDatabase<ArticleDB>, cache: Cac
   return {
     byIds: (wanted) => rows.byIds(wanted, (missing) => readIn(store.db, missing)),
 
-    async insert(row) {
+    async insert(row, inTx) {
       const stored: ArticlesTable = { ...row, tags: JSON.stringify(row.tags), like_count: 0, comment_count: 0, view_count: 0, updated_at: row.created_at };
       await store.transaction(async (trx) => {
         await trx.insertInto('articles').values(stored).execute();
         await writeTerms(trx, ARTICLE_TERMS, row.id, articleTerms(row.title, row.tags, row.content));
+        await inTx(trx);
       });
       // A not-found placeholder may be cached for this id (looked up before it existed).
       await rows.invalidate({ id: row.id });
@@ -107,13 +108,14 @@ export function createArticleModel(store: ServiceDatabase<ArticleDB>, cache: Cac
       return updated;
     },
 
-    async remove(id, allowed) {
+    async remove(id, allowed, inTx) {
       const removed = await store.transaction(async (trx) => {
         const row = (await readIn(trx, [id]))[0];
         if (!row) return undefined;
         allowed(row);
         await deleteTerms(trx, ARTICLE_TERMS, id);
         await trx.deleteFrom('articles').where('id', '=', id).execute();
+        await inTx(trx, row);
         return row;
       });
       if (removed) await rows.invalidate({ id });
