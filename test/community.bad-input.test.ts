@@ -96,6 +96,41 @@ const cases: Case[] = [
   ['search with a control character', 'GET', `${C}/search?q=a%00b`, {}, 400, 40001, 'q'],
   ['search with nothing to search for', 'GET', `${C}/search?q=${encodeURIComponent('!!! ---')}`, {}, 400, 40001, 'q'],
   ['search of questions (not yet)', 'GET', `${C}/search?q=a&type=questions`, {}, 400, 40001, 'type'],
+  // PUT|DELETE /likes/:biz/:target_id
+  ...(['PUT', 'DELETE'] as const).flatMap((m): Case[] => [
+    ...ID_FORMS.map((id): Case => [`${m} like of target id ${id}`, m, `${C}/likes/article/${id}`, { auth: 'user' }, 400, 40001, 'target_id']),
+    [`${m} like of an unknown business`, m, `${C}/likes/book/{id}`, { auth: 'user' }, 400, 40001, 'biz'],
+    [`${m} like of an upper-case business`, m, `${C}/likes/Article/{id}`, { auth: 'user' }, 400, 40001, 'biz'],
+    [`${m} like of an article that does not exist`, m, `${C}/likes/article/987654321`, { auth: 'user' }, 404, 40401, 'target_id'],
+    [`${m} like of a video that does not exist`, m, `${C}/likes/video/987654321`, { auth: 'user' }, 404, 40401, 'target_id'],
+    [`${m} like without a token`, m, `${C}/likes/article/{id}`, {}, 401, 40101, 'Authorization'],
+    [`${m} like with a bad token`, m, `${C}/likes/article/{id}`, { auth: 'Bearer x.y.z' }, 401, 40101, 'token'],
+  ]),
+  // POST /comments
+  ['comment without a token', 'POST', `${C}/comments`, { body: { biz: 'article', target_id: 1, content: 'x' } }, 401, 40101, 'Authorization'],
+  ['comment without a body', 'POST', `${C}/comments`, { auth: 'user' }, 400, 40001, 'body'],
+  ['comment without biz', 'POST', `${C}/comments`, { auth: 'user', body: { target_id: 1, content: 'x' } }, 400, 40001, 'biz'],
+  ['comment on an unknown business', 'POST', `${C}/comments`, { auth: 'user', body: { biz: 'book', target_id: 1, content: 'x' } }, 400, 40001, 'biz'],
+  ['comment with target_id 0', 'POST', `${C}/comments`, { auth: 'user', body: { biz: 'article', target_id: 0, content: 'x' } }, 400, 40001, 'target_id'],
+  ['comment with target_id as text', 'POST', `${C}/comments`, { auth: 'user', body: { biz: 'article', target_id: '5', content: 'x' } }, 400, 40001, 'target_id'],
+  ['comment on an article that does not exist', 'POST', `${C}/comments`, { auth: 'user', body: { biz: 'article', target_id: 987654321, content: 'x' } }, 404, 40401, 'target_id'],
+  ['comment empty', 'POST', `${C}/comments`, { auth: 'user', body: { biz: 'article', target_id: '{id}', content: '' } }, 400, 40001, 'content'],
+  ['comment of spaces', 'POST', `${C}/comments`, { auth: 'user', body: { biz: 'article', target_id: '{id}', content: '   ' } }, 400, 40001, 'content'],
+  ['comment of 1,001 characters', 'POST', `${C}/comments`, { auth: 'user', body: { biz: 'article', target_id: '{id}', content: '字'.repeat(1001) } }, 400, 40001, 'content'],
+  ['comment with a bidi override', 'POST', `${C}/comments`, { auth: 'user', body: { biz: 'article', target_id: '{id}', content: 'a\u202eb' } }, 400, 40001, 'content'],
+  ['reply to a comment that does not exist', 'POST', `${C}/comments`, { auth: 'user', body: { biz: 'article', target_id: '{id}', content: 'x', reply_to: 987654321 } }, 404, 40401, 'reply_to'],
+  ['reply_to 0', 'POST', `${C}/comments`, { auth: 'user', body: { biz: 'article', target_id: '{id}', content: 'x', reply_to: 0 } }, 400, 40001, 'reply_to'],
+  ['a user_id in the comment', 'POST', `${C}/comments`, { auth: 'user', body: { biz: 'article', target_id: '{id}', content: 'x', user_id: 1 } }, 400, 40001, 'user_id'],
+  // GET /comments
+  ...paged(`${C}/comments?biz=article&target_id=1`),
+  ['comments without biz', 'GET', `${C}/comments?target_id=1`, {}, 400, 40001, 'biz'],
+  ['comments without target_id', 'GET', `${C}/comments?biz=article`, {}, 400, 40001, 'target_id'],
+  ...ID_FORMS.map((id): Case => ['comments of target id ' + id, 'GET', `${C}/comments?biz=article&target_id=${id}`, {}, 400, 40001, 'target_id']),
+  ...ID_FORMS.map((id): Case => ['replies under root id ' + id, 'GET', `${C}/comments?biz=article&target_id=1&root_id=${id}`, {}, 400, 40001, 'root_id']),
+  // DELETE /comments/:id
+  ...ID_FORMS.map((id): Case => ['remove comment id ' + id, 'DELETE', `${C}/comments/${id}`, { auth: 'user' }, 400, 40001, 'id']),
+  ['remove a comment that does not exist', 'DELETE', `${C}/comments/987654321`, { auth: 'user' }, 404, 40401, 'comment_id'],
+  ['remove a comment without a token', 'DELETE', `${C}/comments/1`, {}, 401, 40101, 'Authorization'],
   // POST /uploads
   ['upload without a token', 'POST', `${C}/uploads`, { raw: pngImage(), contentType: 'image/png' }, 401, 40101, 'Authorization'],
   ['upload without a body', 'POST', `${C}/uploads`, { auth: 'user', raw: Buffer.alloc(0), contentType: 'image/png' }, 400, 40001, 'body'],
@@ -117,7 +152,7 @@ describe('community routes refuse bad input with a 4xx naming the field', () => 
       method: method as 'GET',
       url,
       headers: { ...(auth ? { authorization: auth } : {}), ...(o.body !== undefined || o.raw !== undefined ? { 'content-type': o.contentType ?? 'application/json' } : {}) },
-      payload: o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body)),
+      payload: o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body).replace('"{id}"', String(articleId))), // a target_id of '{id}' is the article
     });
     expect(res.statusCode, res.body).toBe(status);
     const body = JSON.parse(res.body);

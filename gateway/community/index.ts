@@ -5,7 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import type { CommunityDeps } from './deps.js';
 import { COMMUNITY_PREFIX } from './prefix.js';
 import { articleRoutes } from './routes/articles.js';
+import { commentRoutes } from './routes/comments.js';
 import { followRoutes } from './routes/follows.js';
+import { likeRoutes } from './routes/likes.js';
 import { questionRoutes } from './routes/questions.js';
 import { uploadRoutes } from './routes/uploads.js';
 
@@ -16,7 +18,7 @@ export { COMMUNITY_PREFIX };
 export async function communityRoutes(app: FastifyInstance, d: CommunityDeps): Promise<void> {
   await app.register(
     async (scope) => {
-      for (const routes of [articleRoutes, followRoutes, questionRoutes, uploadRoutes]) await routes(scope, d);
+      for (const routes of [articleRoutes, likeRoutes, commentRoutes, followRoutes, questionRoutes, uploadRoutes]) await routes(scope, d);
     },
     { prefix: COMMUNITY_PREFIX },
   );

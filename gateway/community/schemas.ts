@@ -35,7 +35,7 @@ const Counts = {
   like_count: Type.Integer(),
   comment_count: Type.Integer(),
   view_count: Type.Integer(),
-  liked: Type.Boolean({ description: "whether the caller likes it (false until likes exist)" }),
+  liked: Type.Boolean({ description: 'whether the caller likes it (false when signed out)' }),
 };
 
 export const Article = Type.Object({

@@ -1,36 +1,53 @@
 // The community API's objects, from the services' messages: snake_case, as docs/api/community.md
-// gives them, each article with its author's public name and avatar.
+// gives them, people with their public name and avatar, counts and the caller's like flag from
+// the interaction service.
 import type { Article } from '#gen/surge/article/v1/article';
+import type { TargetComment, TargetState } from '#gen/surge/interaction/v1/interaction';
 import type { User } from '#gen/surge/user/v1/user';
 
 /** Characters of the body a list shows. */
 export const SUMMARY_CHARS = 140;
 
-type Author = Pick<User, 'name' | 'avatar'> | undefined;
+type Known = ReadonlyMap<number, Pick<User, 'name' | 'avatar'>>;
 
-const authorView = (id: number, user: Author) => ({ id, name: user?.name ?? '', avatar: user?.avatar ?? '' });
+/** A person by id: name and avatar when the user service knows them, else empty. */
+export const personView = (id: number, people: Known) => ({ id, name: people.get(id)?.name ?? '', avatar: people.get(id)?.avatar ?? '' });
 
 /** Code points, not UTF-16 units: a cut never splits an emoji or a rare Han character. */
-const firstChars = (text: string, n: number): string => {
+export const firstChars = (text: string, n: number): string => {
   const chars = [...text];
   return chars.length <= n ? text : chars.slice(0, n).join('');
 };
 
-// What a list item and the detail both show. liked is false until the likes service exists; like,
-// comment and view counts are the stored columns.
-const articleFields = (a: Article, author: Author) => ({
+const NO_STATE: TargetState = { likeCount: 0, commentCount: 0, liked: false };
+
+// What a list item and the detail both show. Like and comment counts are the interaction
+// service's (the article's stored copies serve its "by likes" order); views are the article's.
+const articleFields = (a: Article, people: Known, state: TargetState = NO_STATE) => ({
   id: a.id,
   title: a.title,
   cover_url: a.coverUrl === '' ? null : a.coverUrl,
   tags: a.tags,
-  author: authorView(a.authorId, author),
-  like_count: a.likeCount,
-  comment_count: a.commentCount,
+  author: personView(a.authorId, people),
+  like_count: state.likeCount,
+  comment_count: state.commentCount,
   view_count: a.viewCount,
-  liked: false,
+  liked: state.liked,
   created_at: a.createdAt,
 });
 
-export const articleView = (a: Article, author: Author) => ({ ...articleFields(a, author), content: a.content, updated_at: a.updatedAt });
+export const articleView = (a: Article, people: Known, state?: TargetState) => ({ ...articleFields(a, people, state), content: a.content, updated_at: a.updatedAt });
 
-export const articleSummaryView = (a: Article, author: Author) => ({ ...articleFields(a, author), summary: firstChars(a.content, SUMMARY_CHARS) });
+export const articleSummaryView = (a: Article, people: Known, state?: TargetState) => ({ ...articleFields(a, people, state), summary: firstChars(a.content, SUMMARY_CHARS) });
+
+export const commentView = (c: TargetComment, people: Known) => ({
+  id: c.id,
+  biz: c.biz,
+  target_id: c.targetId,
+  user: personView(c.userId, people),
+  content: c.content,
+  root_id: c.rootId === 0 ? null : c.rootId,
+  reply_to_user: c.rootId === 0 ? null : personView(c.replyToUserId, people),
+  reply_count: c.replyCount,
+  created_at: c.createdAt,
+});

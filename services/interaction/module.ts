@@ -1,9 +1,10 @@
 // The interaction service as a module: likes and comments on any target over its own database
-// and cache, the outbox for its events, the owning services (video, article) as the judges of
+// and cache, the outbox for its events, the owning services (video, article, qa) as the judges of
 // which targets exist and who owns them, and the consumer that keeps each target's counts.
 import { defineServiceModule, type ModuleContext } from '#kit/service';
 import { ArticleServiceDefinition } from '#gen/surge/article/v1/article';
 import { InteractionServiceDefinition } from '#gen/surge/interaction/v1/interaction';
+import { QaServiceDefinition } from '#gen/surge/qa/v1/qa';
 import { VideoServiceDefinition } from '#gen/surge/video/v1/video';
 import type { InteractionConfig } from './config.js';
 import { startCountConsumers } from './consumers/counts.js';
@@ -14,7 +15,7 @@ import type { InteractionDB } from './model/tables.js';
 import { defineInteractionService } from './service.js';
 import { targetDirectory } from './targets.js';
 
-const calls = { videos: VideoServiceDefinition, articles: ArticleServiceDefinition };
+const calls = { videos: VideoServiceDefinition, articles: ArticleServiceDefinition, questions: QaServiceDefinition };
 
 /** The configuration section the interaction service reads (./config.ts). */
 export interface InteractionSections {

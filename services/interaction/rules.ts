@@ -15,7 +15,7 @@ export const MAX_PAGE = 50;
 export const MAX_COMMENT_CHARS = 1000;
 
 /** The businesses whose targets can be liked and commented on: each has a service that says which targets exist and who owns them (targets.ts). */
-export const BUSINESSES = ['video', 'article'] as const;
+export const BUSINESSES = ['video', 'article', 'question'] as const;
 export type Biz = (typeof BUSINESSES)[number];
 
 export { checkId };

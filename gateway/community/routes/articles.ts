@@ -11,21 +11,37 @@ import { checkCoverUrl } from '../images.js';
 import { ArticlePage, ArticlePatch, ArticleReply, AuthorArticlesQuery, IdParams, NewArticle, SearchQuery } from '../schemas.js';
 import { articleSummaryView, articleView } from '../views.js';
 import { authorsOf } from './authors.js';
+import { statesOf } from './states.js';
 
 const tags = ['community'];
 const security = [{ bearer: [] }];
 
 export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { articles, users } = d.clients;
+  const { articles, users, interactions } = d.clients;
 
-  /** One article with its author. */
-  const shown = async (article: Article, request: FastifyRequest) => ({ article: articleView(article, (await authorsOf(users, [article], request)).get(article.authorId)) });
+  /** Articles' authors, and their counts and the caller's like flags, asked at once. */
+  const around = (list: readonly Article[], request: FastifyRequest) =>
+    Promise.all([
+      authorsOf(users, list, request),
+      statesOf(
+        interactions,
+        'article',
+        list.map((a) => a.id),
+        request,
+      ),
+    ]);
 
-  /** A page of articles with their authors. */
+  /** One article with its author, counts and like flag. */
+  const shown = async (article: Article, request: FastifyRequest) => {
+    const [authors, states] = await around([article], request);
+    return { article: articleView(article, authors, states.get(article.id)) };
+  };
+
+  /** A page of articles, likewise. */
   const pageShown = async (page: Page, request: FastifyRequest) => {
-    const authors = await authorsOf(users, page.articles, request);
-    return { articles: page.articles.map((a) => articleSummaryView(a, authors.get(a.authorId))), next_cursor: page.nextCursor, is_end: page.isEnd };
+    const [authors, states] = await around(page.articles, request);
+    return { articles: page.articles.map((a) => articleSummaryView(a, authors, states.get(a.id))), next_cursor: page.nextCursor, is_end: page.isEnd };
   };
 
   app.post('/articles', {
@@ -64,7 +80,7 @@ export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps):
 
   app.get('/articles/:id', {
     schema: { tags, summary: 'One article with its author and counts', security: [{ bearer: [] }, {}], params: IdParams, response: { 200: ArticleReply, ...errorReplies(400, 401, 404) } },
-    // Signed in or not: `liked` will be the caller's once likes exist.
+    // Signed in or not: `liked` is the caller's.
     preHandler: app.identify,
     handler: async (request) => {
       const [article] = (await articles.getArticles({ ids: [request.params.id] }, callOptions(request))).articles;
@@ -74,7 +90,8 @@ export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps):
   });
 
   app.get('/users/:id/articles', {
-    schema: { tags, summary: "A user's articles, newest first or by likes", params: IdParams, querystring: AuthorArticlesQuery, response: { 200: ArticlePage, ...errorReplies(400) } },
+    schema: { tags, summary: "A user's articles, newest first or by likes", security: [{ bearer: [] }, {}], params: IdParams, querystring: AuthorArticlesQuery, response: { 200: ArticlePage, ...errorReplies(400, 401) } },
+    preHandler: app.identify,
     handler: async (request) => {
       const q = request.query;
       return pageShown(await articles.listByAuthor({ authorId: request.params.id, sort: q.sort ?? 'newest', cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request)), request);
@@ -82,7 +99,8 @@ export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps):
   });
 
   app.get('/search', {
-    schema: { tags, summary: 'Articles matching every word of q (Chinese and Latin text), best match first', querystring: SearchQuery, response: { 200: ArticlePage, ...errorReplies(400) } },
+    schema: { tags, summary: 'Articles matching every word of q (Chinese and Latin text), best match first', security: [{ bearer: [] }, {}], querystring: SearchQuery, response: { 200: ArticlePage, ...errorReplies(400, 401) } },
+    preHandler: app.identify,
     handler: async (request) => {
       const q = request.query;
       return pageShown(await articles.search({ q: q.q, cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request)), request);
