@@ -2,9 +2,9 @@
 // events, system rows, and a user's list, unread count and read marks.
 //
 // An actor joins an aggregate in the consumer's transaction (with the event's applied key): the
-// row is found or inserted on its unique key, then the actor is inserted into notification_actors
-// on its primary key, and only a new actor bumps actor_count (in place, row-locked until commit),
-// moves the row up and marks it unread. The latest-actors list is read after that update, so it
+// row is inserted, or locked when its unique key holds one (aggregateId says why not a read and an
+// insert); then the actor is inserted into notification_actors on its primary key, and only a new
+// actor bumps actor_count (in place, row-locked until commit), moves the row up and marks it unread. The latest-actors list is read after that update, so it
 // is the row as this transaction left it (the latest committed list plus this actor).
 import type { Kysely, Transaction } from 'kysely';
 import { Code, SurgeError } from '#kit/errors';
