@@ -4,17 +4,26 @@
 // used as a cover, an article published, searched, listed, edited and deleted over HTTP; detail
 // reads sent together (so the balancer spreads them over both article instances) all see each
 // write within 10 s (the row cache is shared in Redis, and each instance's own copies are dropped
-// by the writer's message), and another user is refused.
+// by the writer's message), and another user is refused. Then likes on one article stream in while
+// an interaction instance and then an article instance are killed with SIGKILL: every stored like
+// is counted exactly once, in the interaction service's counts and in the article's own column.
+import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Code } from '#kit/errors';
+import { mapLimit } from '#kit/mapreduce';
+import { servers } from '#kit/testing';
 import { pngImage } from '../packages/kit/media/testing/png.js';
-import { clusterServersReady, served, startCluster, type Cluster } from './cluster.js';
+import { clusterServersReady, served, sleep, startCluster, type Cluster } from './cluster.js';
+import { eventually } from './douyin/client.js';
 
 const ready = await clusterServersReady();
 const COMMUNITY = '/api/v1/community';
 /** Reads per check: enough that both article instances serve some (the balancer picks by latency and chance). */
 const READS = 20;
+const FANS = 60;
+const CONCURRENCY = 4;
 
-describe.skipIf(!ready)('distributed community: the article service in two processes', () => {
+describe.skipIf(!ready)('distributed community: the article and interaction services in two processes each', () => {
   let cluster: Cluster;
   let seq = 0;
   const call = async (method: string, path: string, o: { body?: unknown; raw?: Buffer; token?: string } = {}) => {
@@ -55,7 +64,7 @@ describe.skipIf(!ready)('distributed community: the article service in two proce
   };
 
   beforeAll(async () => {
-    cluster = await startCluster({ services: { user: 1, article: 2 }, env: { SURGE__limits__loginPerIp__quota: '100000' } });
+    cluster = await startCluster({ services: { user: 1, article: 2, interaction: 2 }, env: { SURGE__limits__loginPerIp__quota: '100000' } });
   }, 180_000);
   afterAll(async () => {
     await cluster?.close();
@@ -101,4 +110,73 @@ describe.skipIf(!ready)('distributed community: the article service in two proce
     const counts = await Promise.all(cluster.instances('article').map(async (i) => (await served(i.metricsUrl, 'GetArticles')).count));
     expect(counts.every((n) => n > 0), `GetArticles served per instance: ${counts.join(', ')}`).toBe(true);
   });
+
+  it('counts every stored like exactly once after an interaction and an article instance are killed mid-stream', async () => {
+    const author = await signUp();
+    const made = await call('POST', `${COMMUNITY}/articles`, { token: author.token, body: { title: 'liked through a crash', content: 'x' } });
+    expect(made.status).toBe(201);
+    const id = made.body.article.id as number;
+    const fans = await mapLimit(Array.from({ length: FANS }), 8, () => signUp());
+
+    /** HTTP status of each fan's like (0: no answer). Overloaded (the shedder's "retry later") is retried, as a client does. */
+    const status = new Array<number>(FANS).fill(0);
+    const like = async (token: string): Promise<number> => {
+      try {
+        const r = await call('PUT', `${COMMUNITY}/likes/article/${id}`, { token });
+        return r.status === 503 && r.body?.code === Code.Overloaded ? -503 : r.status;
+      } catch {
+        return 0;
+      }
+    };
+    let next = 0;
+    let answered = 0;
+    const loops = Array.from({ length: CONCURRENCY }, async () => {
+      while (next < FANS) {
+        const i = next++;
+        while ((status[i] = await like(fans[i]!.token)) === -503) await sleep(20);
+        answered++;
+      }
+    });
+    // A third of the way in, the interaction instance that served more likes dies; two thirds in,
+    // an article instance (a consumer of the like events) dies. Nothing deregisters.
+    const crash = (async () => {
+      while (answered < FANS / 3) await sleep(2);
+      const likes = await Promise.all(cluster.instances('interaction').map(async (p) => ({ p, n: (await served(p.metricsUrl, 'Like')).count })));
+      await cluster.kill(likes.sort((x, y) => y.n - x.n)[0]!.p.proc);
+      while (answered < (2 * FANS) / 3) await sleep(2);
+      await cluster.kill(cluster.instances('article')[0]!.proc);
+    })();
+    await Promise.all([...loops, crash]);
+    expect(cluster.instances('interaction')).toHaveLength(1);
+    expect(cluster.instances('article')).toHaveLength(1);
+    const unanswered = fans.filter((_, i) => status[i] !== 200);
+    expect(unanswered.length, `statuses of the unanswered: ${status.filter((c) => c !== 200).join(', ')}`).toBeLessThanOrEqual(4 * CONCURRENCY);
+
+    // What is stored: each fan's own flag (a like that failed may or may not have committed).
+    const flags = await mapLimit(fans, 8, async (f) => (await eventually(() => call('GET', `${COMMUNITY}/articles/${id}`, { token: f.token }), (r) => r.status === 200)).body.article.liked as boolean);
+    const likers = flags.filter(Boolean).length;
+    expect(fans.filter((_, i) => status[i] === 200 && !flags[i]).length, 'acknowledged likes are stored').toBe(0);
+
+    // The interaction service's count, and the article's own column (its "by likes" order): each
+    // stored like once, the dead instances' unsent events relayed by the survivors.
+    const db = await mysql.createConnection({ host: servers.mariadb.host, port: servers.mariadb.port, user: 'root', password: '', database: `surgetest_${cluster.tag}_article` });
+    try {
+      const counted = async () => ({
+        shown: (await call('GET', `${COMMUNITY}/articles/${id}`)).body?.article?.like_count as number,
+        stored: Number(((await db.query('SELECT like_count FROM articles WHERE id = ?', [id]))[0] as { like_count: number }[])[0]!.like_count),
+      });
+      const want = { shown: likers, stored: likers };
+      // Deliveries a killed consumer held come back after the batch consumers' 5 s ack wait.
+      expect(await eventually(counted, (c) => c.shown === likers && c.stored === likers, 30_000)).toEqual(want);
+      await sleep(2000);
+      expect(await counted(), 'still exact once late deliveries had their chance').toEqual(want);
+
+      // Recovery as a client sees it: replacements join, the failed likes are sent again, every fan counted once.
+      await Promise.all([cluster.startService('interaction'), cluster.startService('article')]);
+      for (const f of unanswered) expect((await call('PUT', `${COMMUNITY}/likes/article/${id}`, { token: f.token })).status).toBe(200);
+      expect(await eventually(counted, (c) => c.shown === FANS && c.stored === FANS, 20_000)).toEqual({ shown: FANS, stored: FANS });
+    } finally {
+      await db.end();
+    }
+  }, 90_000);
 });

@@ -29,6 +29,12 @@ export interface BatchApplierOptions<DB, T> {
 }
 
 export interface BatchApplier<T> {
+  /**
+   * What the subscriptions feeding it should use: concurrency maxItems, so a batch can fill; and a
+   * short ack wait, so the deliveries a killed process held come back in seconds, not the queue's
+   * default 30 s (a batch that runs long keeps its deliveries alive with heartbeats).
+   */
+  readonly subscribe: { readonly concurrency: number; readonly ackWaitMs: number };
   /** Resolves when the item's batch committed; rejects when it failed (the queue then delivers it again). */
   add(item: T): Promise<void>;
   /** Applies what is waiting, then refuses more. */
@@ -37,6 +43,7 @@ export interface BatchApplier<T> {
 
 export function createBatchApplier<DB, T>(o: BatchApplierOptions<DB, T>): BatchApplier<T> {
   const clock = o.clock ?? systemClock;
+  const maxItems = o.maxItems ?? 512;
   const batches = createBulkExecutor<T>(
     async (items) => {
       await applyEachOnce(o.db, items, o.keyOf, o.apply, { clock });
@@ -44,11 +51,11 @@ export function createBatchApplier<DB, T>(o: BatchApplierOptions<DB, T>): BatchA
     },
     {
       name: o.name,
-      maxItems: o.maxItems ?? 512,
+      maxItems,
       flushIntervalMs: o.flushIntervalMs ?? 100,
       clock,
       onError: (err, items) => o.log.warn({ err, items: items.length }, `a batch of ${o.name} failed; its events will be delivered again`),
     },
   );
-  return { add: (item) => batches.add(item), close: () => batches.close() };
+  return { subscribe: { concurrency: maxItems, ackWaitMs: 5_000 }, add: (item) => batches.add(item), close: () => batches.close() };
 }

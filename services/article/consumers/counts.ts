@@ -60,7 +60,7 @@ export async function startArticleConsumers(o: ArticleConsumerOptions): Promise<
     if (msg.data.biz !== ARTICLE_BIZ) return;
     await batches.add({ key: `${CONSUMER_GROUP}:${msg.id}`, id: msg.data.targetId, likes, comments });
   };
-  const options = { concurrency: IN_FLIGHT };
+  const options = batches.subscribe;
   const subs = [
     await o.queue.subscribe(TARGET_LIKED, CONSUMER_GROUP, (msg) => add(msg, msg.data.delta, 0), options),
     await o.queue.subscribe(TARGET_COMMENTED, CONSUMER_GROUP, (msg) => add(msg, 0, msg.data.delta), options),

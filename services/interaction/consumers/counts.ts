@@ -28,7 +28,7 @@ export interface CountConsumerOptions {
   log: Logger;
   /** Default 100 ms: the longest a delivery waits for its batch, so about how long until a count is exact. */
   flushIntervalMs?: number;
-  /** Retry and back-off of the subscriptions. Default: the queue's, with IN_FLIGHT concurrency. */
+  /** Retry and back-off of the subscriptions. Default: the queue's, with the batch applier's concurrency and ack wait. */
   subscribe?: SubscribeOptions;
 }
 
@@ -59,7 +59,7 @@ export async function startCountConsumers(o: CountConsumerOptions): Promise<{ cl
     maxItems: IN_FLIGHT,
   });
   const key = (msg: QueueMessage<unknown>) => `${CONSUMER_GROUP}:${msg.id}`;
-  const options = { concurrency: IN_FLIGHT, ...o.subscribe };
+  const options = { ...batches.subscribe, ...o.subscribe };
   const subs = [
     await o.queue.subscribe(TARGET_LIKED, CONSUMER_GROUP, (msg) => batches.add({ key: key(msg), biz: msg.data.biz, targetId: msg.data.targetId, likes: msg.data.delta, comments: 0 }), options),
     await o.queue.subscribe(TARGET_COMMENTED, CONSUMER_GROUP, (msg) => batches.add({ key: key(msg), biz: msg.data.biz, targetId: msg.data.targetId, likes: 0, comments: msg.data.delta }), options),
