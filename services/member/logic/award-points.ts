@@ -26,6 +26,8 @@ export async function awardPoints(d: MemberDeps, event: PointEvent): Promise<boo
     event.key,
     async (trx) => {
       given = false; // the transaction may run again after a deadlock
+      // Marked even when today's cap refuses the points: the thing had its chance, and a like
+      // taken back and given again tomorrow must not earn what it did not earn today.
       if (!(await d.members.markAwarded(trx, `${event.kind}:${event.ref}`, now))) return;
       given = await d.members.award(trx, event.userId, event.kind, day, d.rules[event.kind], now);
     },
