@@ -1,0 +1,59 @@
+// The following feed: a signed-in user reads the newest articles of the authors they follow,
+// page by page. The feed service answers ids in order (pushed and pulled articles merged); the
+// articles come in one batch from the article service and are shown as an author's list shows
+// them: authors, counts and the caller's like flags, one batch call each. An article deleted
+// since the feed was written is left out, so a page may hold fewer than limit; the cursor still
+// moves on.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Client } from '#kit/rpc';
+import type { FeedServiceDefinition } from '#gen/surge/feed/v1/feed';
+import { callOptions } from '../../routes/users.js';
+import { errorReplies } from '../../schemas/common.js';
+import type { CommunityDeps } from '../deps.js';
+import { FeedQuery } from '../feed-schemas.js';
+import { ArticlePage } from '../schemas.js';
+import { articleSummaryView } from '../views.js';
+import { authorsOf } from './authors.js';
+import { statesOf } from './states.js';
+
+const tags = ['community'];
+const security = [{ bearer: [] }];
+
+/** What the route uses of CommunityDeps (which is one once calls.ts lists `feed`). */
+export interface FeedRouteDeps {
+  readonly clients: Pick<CommunityDeps['clients'], 'articles' | 'users' | 'interactions'> & { readonly feed: Client<typeof FeedServiceDefinition> };
+}
+
+export async function feedRoutes(fastify: FastifyInstance, d: FeedRouteDeps): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const { articles, feed, interactions, users } = d.clients;
+
+  app.get('/feed', {
+    schema: {
+      tags,
+      summary: 'The newest articles of the authors I follow, newest first',
+      security,
+      querystring: FeedQuery,
+      response: { 200: ArticlePage, ...errorReplies(400, 401) },
+    },
+    preHandler: app.authenticate,
+    handler: async (request) => {
+      const q = request.query;
+      // The reader is the token's user, always: no user id is read from the request.
+      const page = await feed.feed({ userId: request.userId, cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request));
+      const ids = page.items.map((item) => item.articleId);
+      const found = ids.length === 0 ? [] : (await articles.getArticles({ ids }, callOptions(request))).articles;
+      const [authors, states] = await Promise.all([
+        authorsOf(users, found, request),
+        statesOf(
+          interactions,
+          'article',
+          found.map((a) => a.id),
+          request,
+        ),
+      ]);
+      return { articles: found.map((a) => articleSummaryView(a, authors, states.get(a.id))), next_cursor: page.nextCursor, is_end: page.isEnd };
+    },
+  });
+}
