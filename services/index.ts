@@ -8,6 +8,7 @@ import { cartEntry } from './cart/entry.js';
 import { chatEntry } from './chat/entry.js';
 import { interactionEntry } from './interaction/entry.js';
 import { messageEntry } from './message/entry.js';
+import { notificationEntry } from './notification/entry.js';
 import { orderEntry } from './order/entry.js';
 import { payEntry } from './pay/entry.js';
 import { productEntry } from './product/entry.js';
@@ -16,4 +17,4 @@ import { replyEntry } from './reply/entry.js';
 import { userEntry } from './user/entry.js';
 import { videoEntry } from './video/entry.js';
 
-export const serviceList = checkServiceList([userEntry, videoEntry, interactionEntry, relationEntry, messageEntry, productEntry, cartEntry, orderEntry, payEntry, replyEntry, chatEntry, articleEntry, qaEntry] as const);
+export const serviceList = checkServiceList([userEntry, videoEntry, interactionEntry, relationEntry, messageEntry, productEntry, cartEntry, orderEntry, payEntry, replyEntry, chatEntry, articleEntry, qaEntry, notificationEntry] as const);

@@ -1,6 +1,7 @@
 // The services the community face calls, by their generated contracts (never their code).
 import { ArticleServiceDefinition } from '#gen/surge/article/v1/article';
 import { InteractionServiceDefinition } from '#gen/surge/interaction/v1/interaction';
+import { NotificationServiceDefinition } from '#gen/surge/notification/v1/notification';
 import { QaServiceDefinition } from '#gen/surge/qa/v1/qa';
 import { RelationServiceDefinition } from '#gen/surge/relation/v1/relation';
 import { UserServiceDefinition } from '#gen/surge/user/v1/user';
@@ -11,4 +12,5 @@ export const communityCalls = {
   relations: RelationServiceDefinition,
   questions: QaServiceDefinition,
   interactions: InteractionServiceDefinition,
+  notifications: NotificationServiceDefinition,
 } as const;
