@@ -7,6 +7,7 @@ import { qaEntry } from './qa/entry.js';
 import { cartEntry } from './cart/entry.js';
 import { chatEntry } from './chat/entry.js';
 import { interactionEntry } from './interaction/entry.js';
+import { memberEntry } from './member/entry.js';
 import { messageEntry } from './message/entry.js';
 import { notificationEntry } from './notification/entry.js';
 import { orderEntry } from './order/entry.js';
@@ -17,4 +18,4 @@ import { replyEntry } from './reply/entry.js';
 import { userEntry } from './user/entry.js';
 import { videoEntry } from './video/entry.js';
 
-export const serviceList = checkServiceList([userEntry, videoEntry, interactionEntry, relationEntry, messageEntry, productEntry, cartEntry, orderEntry, payEntry, replyEntry, chatEntry, articleEntry, qaEntry, notificationEntry] as const);
+export const serviceList = checkServiceList([userEntry, videoEntry, interactionEntry, relationEntry, messageEntry, productEntry, cartEntry, orderEntry, payEntry, replyEntry, chatEntry, articleEntry, qaEntry, notificationEntry, memberEntry] as const);

@@ -1,6 +1,7 @@
 // The services the community face calls, by their generated contracts (never their code).
 import { ArticleServiceDefinition } from '#gen/surge/article/v1/article';
 import { InteractionServiceDefinition } from '#gen/surge/interaction/v1/interaction';
+import { MemberServiceDefinition } from '#gen/surge/member/v1/member';
 import { NotificationServiceDefinition } from '#gen/surge/notification/v1/notification';
 import { QaServiceDefinition } from '#gen/surge/qa/v1/qa';
 import { RelationServiceDefinition } from '#gen/surge/relation/v1/relation';
@@ -13,4 +14,5 @@ export const communityCalls = {
   questions: QaServiceDefinition,
   interactions: InteractionServiceDefinition,
   notifications: NotificationServiceDefinition,
+  members: MemberServiceDefinition,
 } as const;

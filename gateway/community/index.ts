@@ -1,6 +1,6 @@
 // The community API under /api/v1/community (docs/api/community.md): articles (publish, edit and
 // delete one's own; detail, an author's list, search), image uploads, likes and comments on
-// anything, follows, Q&A and notifications. The feed and membership come in later slices.
+// anything, follows, Q&A, notifications and membership. The following feed comes in a later slice.
 import type { FastifyInstance } from 'fastify';
 import type { CommunityDeps } from './deps.js';
 import { COMMUNITY_PREFIX } from './prefix.js';
@@ -8,6 +8,7 @@ import { articleRoutes } from './routes/articles.js';
 import { commentRoutes } from './routes/comments.js';
 import { followRoutes } from './routes/follows.js';
 import { likeRoutes } from './routes/likes.js';
+import { membershipRoutes } from './routes/membership.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { questionRoutes } from './routes/questions.js';
 import { uploadRoutes } from './routes/uploads.js';
@@ -19,7 +20,7 @@ export { COMMUNITY_PREFIX };
 export async function communityRoutes(app: FastifyInstance, d: CommunityDeps): Promise<void> {
   await app.register(
     async (scope) => {
-      for (const routes of [articleRoutes, likeRoutes, commentRoutes, followRoutes, questionRoutes, notificationRoutes, uploadRoutes]) await routes(scope, d);
+      for (const routes of [articleRoutes, likeRoutes, commentRoutes, followRoutes, questionRoutes, notificationRoutes, membershipRoutes, uploadRoutes]) await routes(scope, d);
     },
     { prefix: COMMUNITY_PREFIX },
   );
