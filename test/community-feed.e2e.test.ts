@@ -166,8 +166,8 @@ describe.each(modes)('community feed (%s)', (mode) => {
       expect(res.body).toMatchObject({ code: 40001 });
     }
     // The reader's cursor is only a position: in nosy's hands it pages nosy's own (empty) feed.
-    const [first] = [await publish(author)];
-    await feedBecomes(reader, newestFirst([id, first]));
+    const second = await publish(author);
+    await feedBecomes(reader, newestFirst([id, second]));
     const page = (await call('GET', `${C}/feed?limit=1`, { token: reader.token })).body as FeedPage;
     expect((await call('GET', `${C}/feed?cursor=${page.next_cursor}`, { token: nosy.token })).body).toEqual({ articles: [], next_cursor: '', is_end: true });
     expect(await feed(nosy)).toEqual([]);

@@ -117,11 +117,36 @@ for (const kind of await testDatabases()) {
       const counts = await f.db.db.selectFrom('follower_counts').select(['author_id', 'follower_count']).execute();
       expect(counts.map((c) => [Number(c.author_id), Number(c.follower_count)])).toEqual([[100, 3]]); // once; 3 does not follow in the relation service, so nothing is backfilled…
       expect(await f.inboxRows()).toBe(2);
-      // …and an unfollow delivered twice takes one off.
+      // An unfollow delivered twice takes one off; applied after a re-follow (1 follows again in
+      // the relation service), it leaves 1's rows, which the re-follow's backfill put there.
+      const count = async () => Number((await f.db.db.selectFrom('follower_counts').select('follower_count').executeTakeFirstOrThrow()).follower_count);
       await f.events.followed('feed:gone', { followerId: 1, followeeId: 100, delta: -1 });
       await f.events.followed('feed:gone', { followerId: 1, followeeId: 100, delta: -1 });
-      expect(Number((await f.db.db.selectFrom('follower_counts').select('follower_count').executeTakeFirstOrThrow()).follower_count)).toBe(2);
+      expect(await count()).toBe(2);
+      expect((await f.feed.feed({ userId: 1, cursor: '', limit: 0 })).items).toEqual([article]);
+      await f.follow(1, 100, false);
+      expect(await count()).toBe(1);
       expect((await f.feed.feed({ userId: 1, cursor: '', limit: 0 })).items).toEqual([]);
+    });
+
+    it('puts nothing back when a publish is delivered after the delete, or the delete comes first', async () => {
+      const f = await open({ pushLimit: 3 });
+      await followers(f, 100, 1, 2);
+      await followers(f, 200, 1, 4);
+      const [pushed, pulled] = [await f.publish(100), await f.publish(200)];
+      await f.remove(pushed);
+      await f.remove(pulled);
+      await f.events.published(pushed);
+      await f.events.published(pulled);
+      // Never published here before its delete: the delete's tombstone stops the late publish.
+      const early = { articleId: 999, authorId: 100, createdAt: pushed.createdAt + 10 };
+      await f.events.deleted({ articleId: early.articleId, authorId: early.authorId });
+      await f.events.published(early);
+      expect(await f.inboxRows()).toBe(0);
+      for (const user of [1, 2]) expect((await f.feed.feed({ userId: user, cursor: '', limit: 0 })).items).toEqual([]);
+      // Nor in a new follower's backfill.
+      await f.follow(7, 100);
+      expect((await f.feed.feed({ userId: 7, cursor: '', limit: 0 })).items).toEqual([]);
     });
 
     it.each([

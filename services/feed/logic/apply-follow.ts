@@ -5,16 +5,17 @@ import { BACKFILL } from '../rules.js';
 /**
  * relation.followed, applied once under `key`: the author's follower count moves by delta; a
  * follow puts the author's newest articles in the follower's inbox, an unfollow takes all of
- * the author's out. A follow is backfilled only while it still holds (asked before the
- * transaction): an unfollow applied first would otherwise find nothing to remove and leave the
- * backfill behind.
+ * the author's out. Either is done only if the relation service still says so (asked before
+ * the transaction), because events of one pair may be applied out of order: a follow applied
+ * after its unfollow would leave a backfill behind, an unfollow applied after a re-follow would
+ * empty a followed author's rows. The count is a sum, right in any order.
  */
 export async function applyFollow(d: FeedDeps, key: string, event: RelationFollowed): Promise<void> {
   const { followerId, followeeId: authorId, delta } = event;
-  const holds = delta > 0 && (await d.relations.isFollowing(followerId, authorId));
+  const follows = await d.relations.isFollowing(followerId, authorId);
   await d.once(key, async (trx) => {
     await d.counts.add(trx, authorId, delta);
-    if (delta < 0) await d.inbox.removeAuthor(followerId, authorId, trx);
-    else if (holds) await d.inbox.add([followerId], await d.articles.newest(authorId, BACKFILL, trx), trx);
+    if (delta < 0 && !follows) await d.inbox.removeAuthor(followerId, authorId, trx);
+    else if (delta > 0 && follows) await d.inbox.add([followerId], await d.articles.newest(authorId, BACKFILL, trx), trx);
   });
 }

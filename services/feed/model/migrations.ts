@@ -23,12 +23,13 @@ export const feedMigrations: Record<string, Migration> = {
       await db.schema.createIndex('inbox_by_article').on('inbox').column('article_id').execute();
 
       for (const table of ['articles', 'pulled']) {
-        await db.schema
+        let create = db.schema
           .createTable(table)
           .addColumn('article_id', 'bigint', (c) => c.primaryKey())
           .addColumn('author_id', 'bigint', (c) => c.notNull())
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .execute();
+          .addColumn('created_at', 'bigint', (c) => c.notNull());
+        if (table === 'articles') create = create.addColumn('deleted', 'smallint', (c) => c.notNull().defaultTo(0));
+        await create.execute();
         // An author's newest: the backfill (articles) and the pull (pulled), each a range scan.
         await db.schema.createIndex(`${table}_author_newest`).on(table).columns(['author_id', 'created_at', 'article_id']).execute();
       }

@@ -10,11 +10,17 @@ export interface InboxTable {
   created_at: number;
 }
 
-/** Every article published while the feed service ran: a new follower's backfill reads it. */
+/**
+ * Every article published while the feed service ran: a new follower's backfill reads it. A
+ * deleted article stays as a tombstone (deleted = 1), so its publish delivered again, or first,
+ * after the delete puts nothing back.
+ */
 export interface ArticlesTable {
   article_id: number;
   author_id: number;
+  /** 0 on a tombstone made by a delete that came before its publish. */
   created_at: number;
+  deleted: 0 | 1;
 }
 
 /** The articles that were not pushed (their author had more than feed.pushLimit followers): read at feed time. */
