@@ -24,8 +24,8 @@ it('the gateway serves the users, Douyin, mall, chat and community faces, each u
   expect([...servicesOf(selectFaces(gatewayFaces, ['users'])).keys()]).toEqual(['user']);
   expect([...servicesOf(selectFaces(gatewayFaces, ['mall'])).keys()].sort()).toEqual(['cart', 'order', 'pay', 'product', 'reply', 'user']);
   expect([...servicesOf(selectFaces(gatewayFaces, ['chat'])).keys()].sort()).toEqual(['chat', 'user']);
-  expect([...servicesOf(selectFaces(gatewayFaces, ['community'])).keys()].sort()).toEqual(['article', 'interaction', 'member', 'notification', 'qa', 'relation', 'user']);
-  expect([...servicesOf(gatewayFaces).keys()].sort()).toEqual(['article', 'cart', 'chat', 'interaction', 'member', 'message', 'notification', 'order', 'pay', 'product', 'qa', 'relation', 'reply', 'user', 'video']);
+  expect([...servicesOf(selectFaces(gatewayFaces, ['community'])).keys()].sort()).toEqual(['article', 'feed', 'interaction', 'member', 'notification', 'qa', 'relation', 'user']);
+  expect([...servicesOf(gatewayFaces).keys()].sort()).toEqual(['article', 'cart', 'chat', 'feed', 'interaction', 'member', 'message', 'notification', 'order', 'pay', 'product', 'qa', 'relation', 'reply', 'user', 'video']);
 });
 
 it('selects every face for an empty list, else those named in the list order; refuses unknown and repeated names', () => {

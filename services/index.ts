@@ -6,6 +6,7 @@ import { articleEntry } from './article/entry.js';
 import { qaEntry } from './qa/entry.js';
 import { cartEntry } from './cart/entry.js';
 import { chatEntry } from './chat/entry.js';
+import { feedEntry } from './feed/entry.js';
 import { interactionEntry } from './interaction/entry.js';
 import { memberEntry } from './member/entry.js';
 import { messageEntry } from './message/entry.js';
@@ -18,4 +19,4 @@ import { replyEntry } from './reply/entry.js';
 import { userEntry } from './user/entry.js';
 import { videoEntry } from './video/entry.js';
 
-export const serviceList = checkServiceList([userEntry, videoEntry, interactionEntry, relationEntry, messageEntry, productEntry, cartEntry, orderEntry, payEntry, replyEntry, chatEntry, articleEntry, qaEntry, notificationEntry, memberEntry] as const);
+export const serviceList = checkServiceList([userEntry, videoEntry, interactionEntry, relationEntry, messageEntry, productEntry, cartEntry, orderEntry, payEntry, replyEntry, chatEntry, articleEntry, qaEntry, notificationEntry, memberEntry, feedEntry] as const);

@@ -1,5 +1,6 @@
 // The services the community face calls, by their generated contracts (never their code).
 import { ArticleServiceDefinition } from '#gen/surge/article/v1/article';
+import { FeedServiceDefinition } from '#gen/surge/feed/v1/feed';
 import { InteractionServiceDefinition } from '#gen/surge/interaction/v1/interaction';
 import { MemberServiceDefinition } from '#gen/surge/member/v1/member';
 import { NotificationServiceDefinition } from '#gen/surge/notification/v1/notification';
@@ -15,4 +16,5 @@ export const communityCalls = {
   interactions: InteractionServiceDefinition,
   notifications: NotificationServiceDefinition,
   members: MemberServiceDefinition,
+  feed: FeedServiceDefinition,
 } as const;
