@@ -125,5 +125,15 @@ for (const mode of modes) {
       expect((await call('DELETE', `${C}/comments/${comment.body.comment.id}`, { as: asker })).status).toBe(204);
       expect((await call('PUT', `${C}/likes/question/987654321`, { as: b })).status).toBe(404);
     });
+
+    it('searches questions as it searches articles, with the same route', async () => {
+      const asker = await signUp();
+      const word = `zq${Date.now().toString(36)}`;
+      const q = await call('POST', `${C}/questions`, { as: asker, body: { title: `手机 ${word} 怎么选`, content: '预算三千' } });
+      const found = await call('GET', `${C}/search?type=questions&q=${encodeURIComponent(`${word} 手机`)}`);
+      expect(found.status).toBe(200);
+      expect(found.body).toMatchObject({ questions: [{ id: q.body.question.id, author: { id: asker.id } }], is_end: true });
+      expect((await call('GET', `${C}/search?q=${word}`)).body.articles).toEqual([]);
+    });
   });
 }

@@ -95,7 +95,8 @@ const cases: Case[] = [
   ['search with a q of 51 characters', 'GET', `${C}/search?q=${encodeURIComponent('手'.repeat(51))}`, {}, 400, 40001, 'q'],
   ['search with a control character', 'GET', `${C}/search?q=a%00b`, {}, 400, 40001, 'q'],
   ['search with nothing to search for', 'GET', `${C}/search?q=${encodeURIComponent('!!! ---')}`, {}, 400, 40001, 'q'],
-  ['search of questions (not yet)', 'GET', `${C}/search?q=a&type=questions`, {}, 400, 40001, 'type'],
+  ['search of users', 'GET', `${C}/search?q=a&type=users`, {}, 400, 40001, 'type'],
+  ...paged(`${C}/search?q=a&type=questions`),
   // PUT|DELETE /likes/:biz/:target_id
   ...(['PUT', 'DELETE'] as const).flatMap((m): Case[] => [
     ...ID_FORMS.map((id): Case => [`${m} like of target id ${id}`, m, `${C}/likes/article/${id}`, { auth: 'user' }, 400, 40001, 'target_id']),

@@ -76,7 +76,7 @@ export const AuthorArticlesQuery = Type.Object(
 export const SearchQuery = Type.Object(
   {
     q: WellFormedText('1–50 characters'),
-    type: Type.Optional(Type.Literal('articles', { description: 'must be articles (the default; questions come with Q&A)' })),
+    type: Type.Optional(Type.Union([Type.Literal('articles'), Type.Literal('questions')], { description: 'must be articles (the default) or questions' })),
     cursor: Type.Optional(Cursor),
     limit: Type.Optional(LimitParam),
   },

@@ -3,6 +3,7 @@
 // the interaction service.
 import type { Article } from '#gen/surge/article/v1/article';
 import type { TargetComment, TargetState } from '#gen/surge/interaction/v1/interaction';
+import type { Answer, Question } from '#gen/surge/qa/v1/qa';
 import type { User } from '#gen/surge/user/v1/user';
 
 /** Characters of the body a list shows. */
@@ -50,4 +51,32 @@ export const commentView = (c: TargetComment, people: Known) => ({
   reply_to_user: c.rootId === 0 ? null : personView(c.replyToUserId, people),
   reply_count: c.replyCount,
   created_at: c.createdAt,
+});
+
+const questionFields = (q: Question, people: Known) => ({
+  id: q.id,
+  title: q.title,
+  tags: q.tags,
+  author: personView(q.askerId, people),
+  answer_count: q.answerCount,
+  accepted_answer_id: q.acceptedAnswerId === 0 ? null : q.acceptedAnswerId,
+  created_at: q.createdAt,
+  last_answer_at: q.lastAnswerAt === 0 ? null : q.lastAnswerAt,
+});
+
+export const questionView = (q: Question, people: Known) => ({ ...questionFields(q, people), content: q.content });
+
+export const questionSummaryView = (q: Question, people: Known) => ({ ...questionFields(q, people), summary: firstChars(q.content, SUMMARY_CHARS) });
+
+export const answerView = (a: Answer, people: Known) => ({
+  id: a.id,
+  question_id: a.questionId,
+  content: a.content,
+  author: personView(a.answererId, people),
+  score: a.score,
+  up_count: a.upCount,
+  down_count: a.downCount,
+  accepted: a.accepted,
+  my_vote: a.myVote,
+  created_at: a.createdAt,
 });

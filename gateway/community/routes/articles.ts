@@ -1,16 +1,19 @@
-// Articles: anyone reads one, an author's list and search results; a signed-in user publishes, and
+// Articles: anyone reads one, an author's list and search results (of articles or questions); a signed-in user publishes, and
 // edits and deletes their own (the article service refuses another user's with 403).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { errors } from '#kit/errors';
 import type { Article, ArticlePage as Page } from '#gen/surge/article/v1/article';
 import { callOptions } from '../../routes/users.js';
 import { errorReplies } from '../../schemas/common.js';
 import type { CommunityDeps } from '../deps.js';
 import { checkCoverUrl } from '../images.js';
+import { QuestionPage } from '../qa-schemas.js';
 import { ArticlePage, ArticlePatch, ArticleReply, AuthorArticlesQuery, IdParams, NewArticle, SearchQuery } from '../schemas.js';
 import { articleSummaryView, articleView } from '../views.js';
 import { authorsOf } from './authors.js';
+import { questionPageShown } from './question-pages.js';
 import { statesOf } from './states.js';
 
 const tags = ['community'];
@@ -18,7 +21,7 @@ const security = [{ bearer: [] }];
 
 export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { articles, users, interactions } = d.clients;
+  const { articles, users, interactions, questions } = d.clients;
 
   /** Articles' authors, and their counts and the caller's like flags, asked at once. */
   const around = (list: readonly Article[], request: FastifyRequest) =>
@@ -99,11 +102,19 @@ export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps):
   });
 
   app.get('/search', {
-    schema: { tags, summary: 'Articles matching every word of q (Chinese and Latin text), best match first', security: [{ bearer: [] }, {}], querystring: SearchQuery, response: { 200: ArticlePage, ...errorReplies(400, 401) } },
+    schema: {
+      tags,
+      summary: 'Articles or questions matching every word of q (Chinese and Latin text), best match first',
+      security: [{ bearer: [] }, {}],
+      querystring: SearchQuery,
+      response: { 200: Type.Union([ArticlePage, QuestionPage]), ...errorReplies(400, 401) },
+    },
     preHandler: app.identify,
     handler: async (request) => {
       const q = request.query;
-      return pageShown(await articles.search({ q: q.q, cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request)), request);
+      const query = { q: q.q, cursor: q.cursor ?? '', limit: q.limit ?? 0 };
+      if (q.type === 'questions') return questionPageShown(users, await questions.search(query, callOptions(request)), request);
+      return pageShown(await articles.search(query, callOptions(request)), request);
     },
   });
 }

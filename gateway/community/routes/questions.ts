@@ -4,69 +4,24 @@
 // user service per reply.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Answer, Question, QuestionPage as Page } from '#gen/surge/qa/v1/qa';
-import type { User } from '#gen/surge/user/v1/user';
 import { callOptions } from '../../routes/users.js';
 import { errorReplies } from '../../schemas/common.js';
 import type { CommunityDeps } from '../deps.js';
 import { AnswerReply, NewAnswer, NewQuestion, QuestionDetail, QuestionPage, QuestionReply, QuestionsQuery, VoteBody } from '../qa-schemas.js';
 import { IdParams } from '../schemas.js';
-import { SUMMARY_CHARS } from '../views.js';
+import { answerView, questionView } from '../views.js';
+import { peopleOf as people } from './people.js';
+import { questionPageShown } from './question-pages.js';
 
 const tags = ['community'];
 const security = [{ bearer: [] }];
-
-type People = ReadonlyMap<number, User>;
-
-const person = (id: number, people: People) => ({ id, name: people.get(id)?.name ?? '', avatar: people.get(id)?.avatar ?? '' });
-
-/** Code points, not UTF-16 units: a cut never splits an emoji or a rare Han character. */
-const firstChars = (text: string, n: number): string => {
-  const chars = [...text];
-  return chars.length <= n ? text : chars.slice(0, n).join('');
-};
-
-const questionFields = (q: Question, people: People) => ({
-  id: q.id,
-  title: q.title,
-  tags: q.tags,
-  author: person(q.askerId, people),
-  answer_count: q.answerCount,
-  accepted_answer_id: q.acceptedAnswerId === 0 ? null : q.acceptedAnswerId,
-  created_at: q.createdAt,
-  last_answer_at: q.lastAnswerAt === 0 ? null : q.lastAnswerAt,
-});
-
-const questionView = (q: Question, people: People) => ({ ...questionFields(q, people), content: q.content });
-const questionSummaryView = (q: Question, people: People) => ({ ...questionFields(q, people), summary: firstChars(q.content, SUMMARY_CHARS) });
-const answerView = (a: Answer, people: People) => ({
-  id: a.id,
-  question_id: a.questionId,
-  content: a.content,
-  author: person(a.answererId, people),
-  score: a.score,
-  up_count: a.upCount,
-  down_count: a.downCount,
-  accepted: a.accepted,
-  my_vote: a.myVote,
-  created_at: a.createdAt,
-});
 
 export async function questionRoutes(fastify: FastifyInstance, d: CommunityDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { questions, users } = d.clients;
 
   /** The people behind these ids, in one call (a reply shows at most 101: a question and its answers). */
-  const peopleOf = async (ids: readonly number[], request: FastifyRequest): Promise<People> => {
-    const wanted = [...new Set(ids)];
-    if (wanted.length === 0) return new Map();
-    return new Map((await users.getUsers({ ids: wanted }, callOptions(request))).users.map((u) => [u.id, u]));
-  };
-
-  const pageShown = async (page: Page, request: FastifyRequest) => {
-    const people = await peopleOf(page.questions.map((q) => q.askerId), request);
-    return { questions: page.questions.map((q) => questionSummaryView(q, people)), next_cursor: page.nextCursor, is_end: page.isEnd };
-  };
+  const peopleOf = (ids: readonly number[], request: FastifyRequest) => people(users, ids, request);
 
   app.post('/questions', {
     schema: { tags, summary: 'Ask a question (Markdown body, optional tags)', security, body: NewQuestion, response: { 201: QuestionReply, ...errorReplies(400, 401) } },
@@ -82,7 +37,7 @@ export async function questionRoutes(fastify: FastifyInstance, d: CommunityDeps)
     schema: { tags, summary: 'Questions newest first, by hot score, or unanswered ones newest first', querystring: QuestionsQuery, response: { 200: QuestionPage, ...errorReplies(400) } },
     handler: async (request) => {
       const q = request.query;
-      return pageShown(await questions.listQuestions({ sort: q.sort ?? 'newest', cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request)), request);
+      return questionPageShown(users, await questions.listQuestions({ sort: q.sort ?? 'newest', cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request)), request);
     },
   });
 
