@@ -2,6 +2,7 @@
 // adapter or configuration type reaches logic/.
 import type { Logger } from 'pino';
 import type { Clock } from '#kit/clock';
+import type { EventSink } from '#kit/outbox';
 import type { SignatureVerifier } from '#kit/signature';
 import type { ServiceDatabase } from '#kit/store';
 import type { NotificationModel } from './model/notifications.js';
@@ -15,6 +16,8 @@ export interface PayDeps {
   readonly payments: PaymentModel;
   readonly notifications: NotificationModel;
   readonly orders: OrderDesk;
+  /** pay.paid, written in the transaction that marks a payment paid (#kit/outbox). */
+  readonly events: EventSink;
   readonly provider: PaymentProvider;
   /** Verifies notifications against the provider's keys (no seen-set of its own: the notifications table is it). */
   readonly verifier: SignatureVerifier;

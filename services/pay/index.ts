@@ -7,6 +7,8 @@ export { encodeNotification, parseNotification, MAX_NOTIFICATION_BYTES, type Pay
 export { createSimulatorProvider, SIMULATOR_KEY_ID, type SimulatorProvider, type SimulatorOptions } from './simulator/simulator.js';
 export { simulatorSecret, SIMULATOR_KEY_INFO } from './simulator/secret.js';
 export { deliverSigned, DEFAULT_RETRY_DELAYS_MS, type DeliveryOptions } from './simulator/delivery.js';
+export { PAY_PAID, type PayPaidEvent } from './events.js';
+export { PURPOSES, MIN_AMOUNT_CENTS, MAX_AMOUNT_CENTS, type Purpose } from './rules.js';
 export { RECONCILE_BATCH } from './logic/reconcile.js';
 export { payConfig, type PayConfig } from './config.js';
 export { PayServiceDefinition } from '#gen/surge/pay/v1/pay';

@@ -1,11 +1,12 @@
-// The pay service as a module: payments over its own database, the order service through its
-// client, the provider (the built-in simulator unless a test or embedder gives one), and the
+// The pay service as a module: payments over its own database, pay.paid through its outbox, the
+// order service through its client, the provider (the built-in simulator unless a test or embedder gives one), and the
 // periodic reconciliation started once every module of the process is registered.
 import { errors } from '#kit/errors';
 import { defineServiceModule, type ModuleContext } from '#kit/service';
 import { OrderServiceDefinition } from '#gen/surge/order/v1/order';
 import { PayServiceDefinition, type ReconcileReport } from '#gen/surge/pay/v1/pay';
 import type { PayConfig } from './config.js';
+import { PAY_PAID } from './events.js';
 import { payMigrations } from './model/migrations.js';
 import type { PayDB } from './model/tables.js';
 import { orderDesk } from './orders.js';
@@ -38,6 +39,7 @@ export const payModule = defineServiceModule({
   migrations: payMigrations,
   config: ['pay', 'auth'],
   calls,
+  publishes: [PAY_PAID],
   handlers(ctx: PayContext) {
     const { payProvider, onPayReconciled } = ctx.overrides as PayOverrides;
     const pay = ctx.config.pay;
@@ -50,6 +52,7 @@ export const payModule = defineServiceModule({
       ids: ctx.ids,
       log: ctx.log,
       orders: orderDesk(ctx.clients.orders),
+      events: ctx.outbox(),
       provider,
       notifyUrl: pay.notifyUrl,
       reconcileEveryMs: pay.reconcileSeconds * 1000,

@@ -10,6 +10,11 @@ export const refusals = {
   /** Only an unpaid order is paid. */
   orderNotUnpaid: (status: string) =>
     new SurgeError(Code.FailedPrecondition, `status: the order is ${status}; only an unpaid order can be paid`, { details: { field: 'status', status } }),
+  /** A reference whose pending payment is another payer's or of another amount (the caller reused its id). */
+  referenceTaken: () =>
+    new SurgeError(Code.FailedPrecondition, 'reference: a payment of this reference is pending for another payer or amount', { details: { field: 'reference', reason: 'reference_taken' } }),
+  /** A reference paid once is not paid again. */
+  referencePaid: () => new SurgeError(Code.FailedPrecondition, 'reference: this reference is paid already', { details: { field: 'reference', reason: 'reference_paid' } }),
   /** A notification whose signature did not verify (forged, stale, unknown key): the kit's reason, as PermissionDenied. */
   badSignature: (why: string) => new SurgeError(Code.PermissionDenied, why, { details: { field: 'signature' } }),
   /** A verified notification about a payment this service never made. */

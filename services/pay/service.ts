@@ -1,9 +1,10 @@
-// Wires the pay service: models over its own database, the provider, the verifier of the
-// provider's notifications, then one handler per RPC method, each a use case in logic/. The
+// Wires the pay service: models over its own database, the outbox pay.paid is written to, the
+// provider, the verifier of the provider's notifications, then one handler per RPC method, each a use case in logic/. The
 // periodic reconciliation starts separately, once every module of the process is registered,
 // because it calls the order service.
 import type { Logger } from 'pino';
 import type { Clock } from '#kit/clock';
+import type { EventSink } from '#kit/outbox';
 import type { ServiceImpl } from '#kit/rpc';
 import type { Closable } from '#kit/service';
 import { createSignatureVerifier } from '#kit/signature';
@@ -11,6 +12,7 @@ import type { ServiceDatabase } from '#kit/store';
 import { PayServiceDefinition, type ReconcileReport } from '#gen/surge/pay/v1/pay';
 import type { PayDeps } from './deps.js';
 import { createPayment } from './logic/create-payment.js';
+import { createReferencePayment } from './logic/create-reference-payment.js';
 import { getPayment } from './logic/get-payment.js';
 import { handleNotification } from './logic/handle-notification.js';
 import { reconcile } from './logic/reconcile.js';
@@ -30,6 +32,8 @@ export interface PayServiceOptions {
   log: Logger;
   /** The order service (orderDesk over its client). */
   orders: OrderDesk;
+  /** The outbox over the same db (createOutbox from #kit/outbox): pay.paid. */
+  events: EventSink;
   provider: PaymentProvider;
   /** The URL the provider posts notifications to (pay.notifyUrl): its path is signed. */
   notifyUrl: string;
@@ -69,6 +73,7 @@ export function definePayService(o: PayServiceOptions): PayService {
     payments: createPaymentModel(o.db),
     notifications: createNotificationModel(o.db),
     orders: o.orders,
+    events: o.events,
     provider: o.provider,
     verifier: createSignatureVerifier({
       keys: o.provider.notificationKeys,
@@ -87,6 +92,7 @@ export function definePayService(o: PayServiceOptions): PayService {
   };
   const handlers: PayHandlers = {
     createPayment: (req, ctx) => createPayment(d, req, ctx),
+    createReferencePayment: (req) => createReferencePayment(d, req),
     getPayment: (req) => getPayment(d, req),
     handleNotification: (req, ctx) => handleNotification(d, req, ctx),
     reconcile: (_req, ctx) => reconcile(d, ctx),

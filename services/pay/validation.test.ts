@@ -16,7 +16,10 @@ beforeAll(async () => {
   orderId = f.putOrder(7).id;
   good = f.signed(1, 'paid', 100);
 });
-afterAll(() => sqlite!.cleanup());
+afterAll(async () => {
+  await f.close();
+  await sqlite!.cleanup();
+});
 
 interface Case {
   name: string;
@@ -26,12 +29,33 @@ interface Case {
 
 const notify = (change: Partial<HandleNotificationRequest>) => () => f.svc.handleNotification({ ...good, ...change });
 
+/** CreateReferencePayment: a VIP payment with one field changed. */
+function referenceCases(): Case[] {
+  const vip = { userId: 7, purpose: 'vip', reference: '123', amountCents: 1500, simulate: '' };
+  const row = (name: string, change: Partial<typeof vip>, field: string): Case => ({ name: `CreateReferencePayment ${name}`, call: () => f.svc.createReferencePayment({ ...vip, ...change }), field });
+  return [
+    row('without a user', { userId: 0 }, 'user_id'),
+    row('for an order (CreatePayment pays those)', { purpose: 'order' }, 'purpose'),
+    row('without a purpose', { purpose: '' }, 'purpose'),
+    row('for an unknown purpose', { purpose: 'tip' }, 'purpose'),
+    row('with the purpose in capitals', { purpose: 'VIP' }, 'purpose'),
+    row('without a reference', { reference: '' }, 'reference'),
+    row('with a 65-character reference', { reference: 'r'.repeat(65) }, 'reference'),
+    row('with a space in the reference', { reference: 'a b' }, 'reference'),
+    row('for 0 cents', { amountCents: 0 }, 'amount_cents'),
+    row('for -1 cents', { amountCents: -1 }, 'amount_cents'),
+    row('for 10,000,001 cents', { amountCents: 10_000_001 }, 'amount_cents'),
+    row('with an unknown simulate', { simulate: 'succeed' }, 'simulate'),
+  ];
+}
+
 const cases: Case[] = [
   { name: 'CreatePayment without a user', call: () => f.svc.createPayment({ userId: 0, orderId, simulate: '' }), field: 'user_id' },
   { name: 'CreatePayment with a negative user', call: () => f.svc.createPayment({ userId: -1, orderId, simulate: '' }), field: 'user_id' },
   { name: 'CreatePayment without an order', call: () => f.svc.createPayment({ userId: 7, orderId: 0, simulate: '' }), field: 'order_id' },
   { name: 'CreatePayment with an unknown simulate', call: () => f.svc.createPayment({ userId: 7, orderId, simulate: 'succeed' }), field: 'simulate' },
   { name: 'CreatePayment with simulate in capitals', call: () => f.svc.createPayment({ userId: 7, orderId, simulate: 'FAIL' }), field: 'simulate' },
+  ...referenceCases(),
   { name: 'GetPayment without a user', call: () => f.svc.getPayment({ userId: 0, id: 1 }), field: 'user_id' },
   { name: 'GetPayment without an id', call: () => f.svc.getPayment({ userId: 7, id: 0 }), field: 'id' },
   { name: 'HandleNotification with an empty body', call: notify({ body: Buffer.alloc(0) }), field: 'body' },

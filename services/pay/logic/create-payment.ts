@@ -1,18 +1,19 @@
-import { Code, errors, SurgeError } from '#kit/errors';
+import { Code, SurgeError } from '#kit/errors';
 import type { CallContext } from '#kit/rpc';
 import type { CreatePaymentRequest, Payment } from '#gen/surge/pay/v1/pay';
 import type { PayDeps } from '../deps.js';
-import type { PaymentRow } from '../model/payments.js';
 import { refusals } from '../refusals.js';
 import { checkId, checkSimulate } from '../rules.js';
 import { settlePayment } from './settle-payment.js';
+import { startPayment } from './start-payment.js';
 import { toPayment } from './view.js';
 
 /**
- * Pays an unpaid order of the user: the amount is the order's total as the order service says it.
- * While the order has a pending payment that one is answered (the unique key on (order_id, open)
- * decides between two racing calls); a new one is written pending, then the provider is asked to
- * charge it. A provider that refuses leaves the payment failed, so the buyer can try again.
+ * Pays an unpaid order of the user (purpose "order", its id as the reference): the amount is the order's total as the order service says it.
+ * While the order has a pending payment that one is answered (the unique key on (purpose,
+ * reference, open) decides between two racing calls); a new one is written pending, then the
+ * provider is asked to charge it. A provider that refuses leaves the payment failed, so the buyer
+ * can try again.
  */
 export async function createPayment(d: PayDeps, req: CreatePaymentRequest, ctx: CallContext): Promise<Payment> {
   const userId = checkId('user_id', req.userId);
@@ -32,29 +33,12 @@ export async function createPayment(d: PayDeps, req: CreatePaymentRequest, ctx: 
   }
 
   const now = d.clock.now();
-  const row: Omit<PaymentRow, 'status' | 'open' | 'refund_due' | 'settled' | 'paid_at' | 'updated_at'> = {
-    id: d.ids.next(),
-    order_id: orderId,
-    user_id: userId,
-    amount_cents: order.totalCents,
-    provider: d.provider.name,
-    created_at: now,
-  };
-  if (!(await d.payments.insertPending(row, now))) {
-    // Another call made the order's pending payment between our read and our write: answer it.
-    const winner = await d.payments.pendingOf(orderId);
-    if (winner) return toPayment(winner);
-    // That payment was already notified too (paid or failed): the buyer asks again and sees where it stands.
-    throw new SurgeError(Code.FailedPrecondition, 'order_id: a payment of this order was just settled; read the order and try again', { details: { field: 'order_id' } });
-  }
-  try {
-    await d.provider.charge({ paymentId: row.id, orderId, amountCents: row.amount_cents, simulate });
-  } catch (err) {
-    await d.payments.transition(row.id, 'pending', 'failed', {}, d.clock.now());
-    d.log.warn({ err, paymentId: row.id, orderId }, 'pay: the provider refused the charge; the payment is failed');
-    throw errors.unavailable(`the payment provider (${d.provider.name})`, err);
-  }
-  const stored = await d.payments.get(row.id);
-  if (!stored) throw errors.internal(new Error(`pay: payment ${row.id} vanished after its insert`));
-  return toPayment(stored);
+  const row = { id: d.ids.next(), order_id: orderId, user_id: userId, purpose: 'order', reference: String(orderId), amount_cents: order.totalCents, provider: d.provider.name, created_at: now };
+  const started = await startPayment(d, row, simulate);
+  if (started) return toPayment(started);
+  // Another call made the order's pending payment between our read and our write: answer it.
+  const winner = await d.payments.pendingOf(orderId);
+  if (winner) return toPayment(winner);
+  // That payment was already notified too (paid or failed): the buyer asks again and sees where it stands.
+  throw new SurgeError(Code.FailedPrecondition, 'order_id: a payment of this order was just settled; read the order and try again', { details: { field: 'order_id' } });
 }

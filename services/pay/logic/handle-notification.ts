@@ -5,6 +5,7 @@ import type { HandleNotificationReply, HandleNotificationRequest } from '#gen/su
 import type { PayDeps } from '../deps.js';
 import { MAX_NOTIFICATION_BYTES, parseNotification, type PaymentNotification } from '../notification.js';
 import { refusals } from '../refusals.js';
+import { markPaid } from './mark-paid.js';
 import { checkHeader } from '../rules.js';
 import { settlePayment } from './settle-payment.js';
 import { toPayment } from './view.js';
@@ -14,8 +15,8 @@ import { toPayment } from './view.js';
  * verified (key, ±300 s window, HMAC over POST, the notify path and the body), the body read,
  * the payment found and the amount compared; any refusal changes nothing and is logged without
  * the secret. Then, in one transaction, the notification is recorded by its id and the payment
- * moved from pending by a conditional UPDATE: a repeat or a racing twin changes nothing. A
- * payment this call made paid is then settled with its order (refunded if the order was
+ * moved from pending by a conditional UPDATE (pay.paid written with it when paid): a repeat or a
+ * racing twin changes nothing. A payment this call made paid is then settled with its order (refunded if the order was
  * cancelled meanwhile); when the order service does not answer, the reconciliation finishes it.
  */
 export async function handleNotification(d: PayDeps, req: HandleNotificationRequest, ctx: CallContext): Promise<HandleNotificationReply> {
@@ -49,9 +50,11 @@ export async function handleNotification(d: PayDeps, req: HandleNotificationRequ
   const changed = await d.db.transaction(async (trx) => {
     const recorded = await d.notifications.record({ id: notification.id, payment_id: id, status: notification.status, received_at: now }, trx);
     if (!recorded) return false;
-    return d.payments.transition(id, 'pending', notification.status, notification.status === 'paid' ? { paid_at: now } : {}, now, trx);
+    if (notification.status === 'paid') return markPaid(d, trx, row, now);
+    return d.payments.transition(id, 'pending', 'failed', {}, now, trx);
   });
   if (changed && notification.status === 'paid') {
+    d.events.flush();
     const paid = await d.payments.get(id);
     if (paid) {
       // Carrying on is safe: the payment is paid and unsettled, and the reconciliation tells the order.

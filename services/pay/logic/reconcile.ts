@@ -2,6 +2,7 @@ import type { CallContext } from '#kit/rpc';
 import type { ReconcileReport } from '#gen/surge/pay/v1/pay';
 import type { PayDeps } from '../deps.js';
 import type { PaymentRow } from '../model/payments.js';
+import { markPaid } from './mark-paid.js';
 import { askProviderToRefund } from './refund-payment.js';
 import { settlePayment } from './settle-payment.js';
 
@@ -52,7 +53,9 @@ async function resolvePending(d: PayDeps, row: PaymentRow, report: ReconcileRepo
   const outcome = await d.provider.query(id);
   if (outcome === 'pending') return;
   const now = d.clock.now();
-  if (!(await d.payments.transition(id, 'pending', outcome, outcome === 'paid' ? { paid_at: now } : {}, now))) return;
+  const changed = outcome === 'paid' ? await d.db.transaction((trx) => markPaid(d, trx, row, now)) : await d.payments.transition(id, 'pending', outcome, {}, now);
+  if (!changed) return;
+  if (outcome === 'paid') d.events.flush();
   report.pendingResolved += 1;
   d.log.warn({ paymentId: id, orderId: Number(row.order_id), outcome }, "pay: a payment's notification never came; settled from the provider's answer");
   if (outcome !== 'paid') return;
@@ -70,6 +73,12 @@ async function reconcileOne(d: PayDeps, row: PaymentRow, report: ReconcileReport
   if (row.status === 'refunded' && Number(row.refund_due) === 1) {
     if (await askProviderToRefund(d, row)) report.refundsRetried += 1;
     else report.failed += 1;
+    return;
+  }
+  // A payment of another purpose has no order to agree with: final is settled (a paid one is settled when it becomes paid; this is one a failure left).
+  if (row.purpose !== 'order') {
+    if (row.status === 'paid') await settlePayment(d, row, parent);
+    else await d.payments.settle(id, row.status);
     return;
   }
   const order = await d.orders.get(Number(row.user_id), Number(row.order_id), parent);

@@ -22,6 +22,11 @@ export type SettleOutcome =
  */
 export async function settlePayment(d: PayDeps, row: PaymentRow, parent?: CallContext): Promise<SettleOutcome> {
   const id = Number(row.id);
+  // A payment of another purpose has no order to tell: pay.paid, written when it became paid, is its news.
+  if (row.purpose !== 'order') {
+    await d.payments.settle(id, 'paid');
+    return 'settled';
+  }
   const orderId = Number(row.order_id);
   const { outcome, order } = await d.orders.markPaid(orderId, id, Number(row.amount_cents), parent);
   if (outcome === 'paid' || (outcome === 'already_paid' && order?.paymentId === String(id))) {

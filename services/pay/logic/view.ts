@@ -12,5 +12,7 @@ export function toPayment(row: PaymentRow): Payment {
     provider: row.provider,
     createdAt: Number(row.created_at),
     paidAt: Number(row.paid_at),
+    purpose: row.purpose,
+    reference: row.reference,
   };
 }

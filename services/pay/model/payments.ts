@@ -10,12 +10,16 @@ export type PaymentRow = Selectable<PaymentsTable>;
 export type PaymentChange = Partial<Pick<PaymentRow, 'paid_at' | 'refund_due'>>;
 
 export interface PaymentModel {
-  /** Writes a pending payment; false when the order has a pending one already (the unique key). */
+  /** Writes a pending payment; false when its order (or purpose and reference) has a pending one already (the unique key). */
   insertPending(row: Omit<PaymentRow, 'status' | 'open' | 'refund_due' | 'settled' | 'paid_at' | 'updated_at'>, now: number): Promise<boolean>;
   /** The payment, the user's only when userId is given (another user's reads as none). */
   get(id: number, userId?: number): Promise<PaymentRow | undefined>;
   /** The order's pending payment, if it has one. */
   pendingOf(orderId: number): Promise<PaymentRow | undefined>;
+  /** The pending payment for a purpose and the buyer's reference, if there is one. */
+  pendingFor(purpose: string, reference: string): Promise<PaymentRow | undefined>;
+  /** A payment for the purpose and reference that was paid (paid, or refunded since), if there is one. */
+  paidFor(purpose: string, reference: string): Promise<PaymentRow | undefined>;
   /**
    * Moves the payment from `from` to `to` with `set` (and unsettled: its order is checked again),
    * in `executor` (default the database); true when this call made the change.
@@ -45,7 +49,12 @@ export function createPaymentModel(sdb: ServiceDatabase<PayDB>): PaymentModel {
       return query.executeTakeFirst();
     },
 
-    pendingOf: (orderId) => db.selectFrom('payments').selectAll().where('order_id', '=', orderId).where('open', '=', 1).executeTakeFirst(),
+    pendingOf: (orderId) => db.selectFrom('payments').selectAll().where('purpose', '=', 'order').where('order_id', '=', orderId).where('open', '=', 1).executeTakeFirst(),
+
+    pendingFor: (purpose, reference) => db.selectFrom('payments').selectAll().where('purpose', '=', purpose).where('reference', '=', reference).where('open', '=', 1).executeTakeFirst(),
+
+    paidFor: (purpose, reference) =>
+      db.selectFrom('payments').selectAll().where('purpose', '=', purpose).where('reference', '=', reference).where('status', 'in', ['paid', 'refunded']).orderBy('id').executeTakeFirst(),
 
     async transition(id, from, to, set, now, executor = db) {
       const result = await executor

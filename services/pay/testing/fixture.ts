@@ -7,12 +7,15 @@ import { afterAll } from 'vitest';
 import { ManualClock } from '#kit/clock';
 import { errors } from '#kit/errors';
 import { createLogger } from '#kit/observability';
+import { createOutbox } from '#kit/outbox';
+import { createMemoryQueue } from '#kit/queue';
 import type { Client } from '#kit/rpc';
 import { signRequest, SIGNATURE_HEADERS } from '#kit/signature';
 import type { ServiceDatabase } from '#kit/store';
 import { contractPart, inProcessClient, type TestDatabaseKind } from '#kit/testing';
 import { OrderServiceDefinition, type Order } from '#gen/surge/order/v1/order';
 import type { HandleNotificationReply, HandleNotificationRequest, ReconcileReport } from '#gen/surge/pay/v1/pay';
+import { PAY_PAID, type PayPaidEvent } from '../events.js';
 import { definePayService, encodeNotification, orderDesk, PayServiceDefinition, payMigrations, type ChargeRequest, type PayDB, type PaymentProvider, type PayService, type RefundRequest } from '../index.js';
 
 /** The two methods of the order contract the pay service calls, under the contract's own name. */
@@ -89,11 +92,24 @@ export interface PayFixture {
   logText(): string;
   /** The report of every periodic pass (service.start()), in order. */
   reconciled: ReconcileReport[];
+  /** Every pay.paid the outbox delivered to the queue, in order (after flushes: wait with paidEvents()). */
+  paid: PayPaidEvent[];
+  /** Waits until the outbox has relayed what is written (no rows left), then answers `paid`. */
+  paidEvents(): Promise<PayPaidEvent[]>;
+  close(): Promise<void>;
 }
 
 export function payFixturesOn(kind: TestDatabaseKind): () => Promise<PayFixture> {
-  afterAll(() => kind.cleanup());
-  return () => openPayFixture(kind);
+  const closers: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const close of closers) await close();
+    await kind.cleanup();
+  });
+  return async () => {
+    const f = await openPayFixture(kind);
+    closers.push(f.close);
+    return f;
+  };
 }
 
 let nextNotification = 0;
@@ -131,12 +147,18 @@ export async function openPayFixture(kind: TestDatabaseKind): Promise<PayFixture
   });
   let ids = Date.UTC(2026, 0, 1);
   const reconciled: ReconcileReport[] = [];
+  const queue = createMemoryQueue();
+  const paid: PayPaidEvent[] = [];
+  await queue.subscribe(PAY_PAID, 'test', async (msg) => void paid.push(msg.data));
+  // A poll far beyond any test: events reach the queue only because the service flushed.
+  const outbox = createOutbox({ db, queue, clock, log, pollMs: 3_600_000 });
   const service = definePayService({
     db,
     clock,
     ids: { next: () => ++ids },
     log,
     orders: orderDesk(orderClient),
+    events: outbox,
     provider,
     notifyUrl: NOTIFY_URL,
     reconcileEveryMs: 60_000,
@@ -176,5 +198,20 @@ export async function openPayFixture(kind: TestDatabaseKind): Promise<PayFixture
     notify: (paymentId, status, amountCents, o) => svc.handleNotification(signed(paymentId, status, amountCents, o)),
     logText: () => lines.join(''),
     reconciled,
+    paid,
+    async paidEvents() {
+      outbox.flush();
+      const end = Date.now() + 5000;
+      const busy = async () => (await outbox.backlog()).rows > 0 || (await queue.backlog()).some((group) => group.pending + group.unacked > 0);
+      while (await busy()) {
+        if (Date.now() > end) throw new Error('the outbox did not relay within 5 s');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      return paid;
+    },
+    async close() {
+      await outbox.close();
+      await queue.close();
+    },
   };
 }
