@@ -126,6 +126,25 @@ for (const mode of modes) {
       expect((await call('PUT', `${C}/likes/question/987654321`, { as: b })).status).toBe(404);
     });
 
+    it('counts detail reads as views, and the hot list puts the liked article first', async () => {
+      const [author, b, c] = [await signUp(), await signUp(), await signUp()];
+      const liked = await publish(author);
+      const read = await publish(author);
+      for (const as of [b, c]) expect((await call('PUT', `${C}/likes/article/${liked}`, { as })).status).toBe(200);
+      for (let i = 0; i < 3; i++) expect((await detail(read)).status).toBe(200);
+      // The author's list shows the stored views (a detail read would count itself).
+      const views = await until(
+        async () => (await call('GET', `${C}/users/${author.id}/articles`)).body.articles.find((a: { id: number }) => a.id === read)?.view_count as number,
+        (n) => n === 3,
+      );
+      expect(views).toBe(3);
+      const hot = await until(
+        async () => (await call('GET', `${C}/articles/hot?limit=50`)).body.articles.map((a: { id: number }) => a.id) as number[],
+        (ids) => ids.indexOf(liked) >= 0 && ids.indexOf(liked) < ids.indexOf(read),
+      );
+      expect(hot.indexOf(liked)).toBeLessThan(hot.indexOf(read));
+    });
+
     it('searches questions as it searches articles, with the same route', async () => {
       const asker = await signUp();
       const word = `zq${Date.now().toString(36)}`;

@@ -83,6 +83,9 @@ const cases: Case[] = [
   ...ID_FORMS.map((id): Case => ['detail id ' + id, 'GET', `${C}/articles/${id}`, {}, 400, 40001, 'id']),
   ['detail of an article that does not exist', 'GET', `${C}/articles/987654321`, {}, 404, 40401, 'article'],
   ['detail with a bad token', 'GET', `${C}/articles/{id}`, { auth: 'Bearer x.y.z' }, 401, 40101, 'token'],
+  // GET /articles/hot
+  ...paged(`${C}/articles/hot`),
+  ['hot list with a search cursor', 'GET', `${C}/articles/hot?cursor={likesCursor}`, {}, 400, 40001, 'cursor'],
   // GET /users/:id/articles
   ...paged(`${C}/users/1/articles`),
   ...ID_FORMS.map((id): Case => ['author id ' + id, 'GET', `${C}/users/${id}/articles`, {}, 400, 40001, 'id']),

@@ -73,6 +73,8 @@ export const AuthorArticlesQuery = Type.Object(
   { additionalProperties: false },
 );
 
+export const HotQuery = Type.Object({ cursor: Type.Optional(Cursor), limit: Type.Optional(LimitParam) }, { additionalProperties: false });
+
 export const SearchQuery = Type.Object(
   {
     q: WellFormedText('1–50 characters'),

@@ -63,5 +63,29 @@ for (const kind of await testDatabases()) {
       const page = await f.svc.listByAuthor({ authorId: 6, sort: 'likes', cursor: '', limit: 0 });
       expect(page.articles.map((x) => x.id)).toEqual([high.id, low.id]);
     });
+
+    it('counts detail reads as views in batches, and the hot list follows likes, comments, views and age', async () => {
+      const { f, queue } = await withConsumers();
+      const older = await f.publish(8);
+      f.clock.advance(60_000);
+      const newer = await f.publish(8);
+      const liked = await f.publish(9);
+      // Equal counts: the newer first.
+      const hot = async () => (await f.svc.listHot({ cursor: '', limit: 0 })).articles.map((a) => a.id);
+      expect(await hot()).toEqual([liked.id, newer.id, older.id].sort((a, b) => (a === older.id ? 1 : b === older.id ? -1 : b - a)));
+      for (let i = 0; i < 5; i++) await queue.publish(TARGET_LIKED, { userId: i + 1, biz: 'article', targetId: older.id, ownerId: 8, delta: 1 });
+      await until(async () => (await counts(f, older.id))[0] === 5);
+      expect((await hot())[0]).toBe(older.id);
+      // Views: three reads counted once each, written in a batch.
+      for (let i = 0; i < 30; i++) await f.svc.getArticles({ ids: [newer.id], countViews: true });
+      await f.svc.getArticles({ ids: [newer.id] });
+      await until(async () => (await f.svc.getArticles({ ids: [newer.id] })).articles[0]!.viewCount === 30);
+      expect((await hot()).indexOf(newer.id)).toBeLessThan((await hot()).indexOf(liked.id));
+      // Paging the hot list: every article once.
+      const first = await f.svc.listHot({ cursor: '', limit: 2 });
+      const rest = await f.svc.listHot({ cursor: first.nextCursor, limit: 2 });
+      expect([...first.articles, ...rest.articles].map((a) => a.id).sort()).toEqual([older.id, newer.id, liked.id].sort());
+      expect(rest.isEnd).toBe(true);
+    });
   });
 }

@@ -5,6 +5,7 @@ import type { WordFilter } from '#kit/wordfilter';
 import type { ArticleModel } from './model/articles.js';
 import type { ListModel } from './model/lists.js';
 import type { EventSink } from './model/tx.js';
+import type { ViewCounter } from './views.js';
 
 export interface ArticleDeps {
   readonly articles: ArticleModel;
@@ -14,5 +15,7 @@ export interface ArticleDeps {
   readonly ids: { next(): number };
   /** Records events in the writing transaction and publishes them after commit (#kit/outbox). */
   readonly events: EventSink;
+  /** Buffers detail reads' views, written in batches. */
+  readonly views: ViewCounter;
   readonly clock: Clock;
 }

@@ -1,5 +1,5 @@
 // The article service as a module: articles over its own database and cache, with the configured
-// words masked in what authors write, the outbox for article.published and article.deleted, and the consumer that keeps their like and comment counts.
+// words masked in what authors write, the view counter's batches, the outbox for article.published and article.deleted, and the consumer that keeps their like and comment counts.
 import { defineServiceModule, type ModuleContext } from '#kit/service';
 import { ArticleServiceDefinition } from '#gen/surge/article/v1/article';
 import { TARGET_COMMENTED, TARGET_LIKED } from '../interaction/events.js';
@@ -10,6 +10,7 @@ import { createArticleModel } from './model/articles.js';
 import { articleMigrations } from './model/migrations.js';
 import type { ArticleDB } from './model/tables.js';
 import { defineArticleService } from './service.js';
+import { createViewCounter } from './views.js';
 
 /** The configuration section the article service reads (./config.ts). */
 export interface ArticleSections {
@@ -24,8 +25,11 @@ export const articleModule = defineServiceModule({
   config: ['article'],
   publishes: [ARTICLE_PUBLISHED, ARTICLE_DELETED],
   consumes: [TARGET_LIKED, TARGET_COMMENTED],
-  handlers: (ctx: ArticleContext) =>
-    defineArticleService({ db: ctx.db, cache: ctx.cache(), clock: ctx.clock, ids: ctx.ids, outbox: ctx.outbox(), blockedWords: ctx.config.article.blockedWords }),
+  handlers(ctx: ArticleContext) {
+    const views = createViewCounter({ articles: createArticleModel(ctx.db, ctx.cache()), clock: ctx.clock, log: ctx.log });
+    ctx.defer(() => views.close());
+    return defineArticleService({ db: ctx.db, cache: ctx.cache(), clock: ctx.clock, ids: ctx.ids, outbox: ctx.outbox(), views, blockedWords: ctx.config.article.blockedWords });
+  },
   consumers: (ctx: ArticleContext) =>
     startArticleConsumers({ db: ctx.db, articles: createArticleModel(ctx.db, ctx.cache()), queue: ctx.queue, clock: ctx.clock, log: ctx.log }),
 });

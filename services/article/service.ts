@@ -12,12 +12,14 @@ import { createArticle } from './logic/create-article.js';
 import { deleteArticle } from './logic/delete-article.js';
 import { getArticles } from './logic/get-articles.js';
 import { listByAuthor } from './logic/list-by-author.js';
+import { listHot } from './logic/list-hot.js';
 import { search } from './logic/search.js';
 import { updateArticle } from './logic/update-article.js';
 import { createArticleModel } from './model/articles.js';
 import { createListModel } from './model/lists.js';
 import type { ArticleDB } from './model/tables.js';
 import type { EventSink } from './model/tx.js';
+import type { ViewCounter } from './views.js';
 
 export interface ArticleServiceOptions {
   /** Opened with articleMigrations. */
@@ -29,6 +31,8 @@ export interface ArticleServiceOptions {
   ids: { next(): number };
   /** The outbox over the same db (createOutbox from #kit/outbox): article.published and article.deleted. */
   outbox: EventSink;
+  /** Detail reads' views (createViewCounter over the same article model's addViews); the caller closes it. */
+  views: ViewCounter;
   /** The words masked in titles and bodies (article.blockedWords); [] masks nothing. */
   blockedWords: readonly string[];
 }
@@ -43,6 +47,7 @@ export function defineArticleService(o: ArticleServiceOptions): ArticleService {
     ids: o.ids,
     clock: o.clock,
     events: o.outbox,
+    views: o.views,
   };
   return {
     createArticle: (req) => createArticle(d, req),
@@ -51,5 +56,6 @@ export function defineArticleService(o: ArticleServiceOptions): ArticleService {
     getArticles: (req) => getArticles(d, req),
     listByAuthor: (req) => listByAuthor(d, req),
     search: (req) => search(d, req),
+    listHot: (req) => listHot(d, req),
   };
 }

@@ -10,7 +10,7 @@ import { errorReplies } from '../../schemas/common.js';
 import type { CommunityDeps } from '../deps.js';
 import { checkCoverUrl } from '../images.js';
 import { QuestionPage } from '../qa-schemas.js';
-import { ArticlePage, ArticlePatch, ArticleReply, AuthorArticlesQuery, IdParams, NewArticle, SearchQuery } from '../schemas.js';
+import { ArticlePage, ArticlePatch, ArticleReply, AuthorArticlesQuery, HotQuery, IdParams, NewArticle, SearchQuery } from '../schemas.js';
 import { articleSummaryView, articleView } from '../views.js';
 import { authorsOf } from './authors.js';
 import { questionPageShown } from './question-pages.js';
@@ -81,12 +81,21 @@ export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps):
     },
   });
 
+  app.get('/articles/hot', {
+    schema: { tags, summary: 'Articles hottest first: likes, comments and views, decaying with age', security: [{ bearer: [] }, {}], querystring: HotQuery, response: { 200: ArticlePage, ...errorReplies(400, 401) } },
+    preHandler: app.identify,
+    handler: async (request) => {
+      const q = request.query;
+      return pageShown(await articles.listHot({ cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request)), request);
+    },
+  });
+
   app.get('/articles/:id', {
     schema: { tags, summary: 'One article with its author and counts', security: [{ bearer: [] }, {}], params: IdParams, response: { 200: ArticleReply, ...errorReplies(400, 401, 404) } },
     // Signed in or not: `liked` is the caller's.
     preHandler: app.identify,
     handler: async (request) => {
-      const [article] = (await articles.getArticles({ ids: [request.params.id] }, callOptions(request))).articles;
+      const [article] = (await articles.getArticles({ ids: [request.params.id], countViews: true }, callOptions(request))).articles;
       if (!article) throw errors.notFound('article');
       return shown(article, request);
     },

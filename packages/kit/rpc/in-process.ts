@@ -39,11 +39,19 @@ function roundTrip(codec: UnaryCall['definition']['requestType'], value: unknown
   }
   const back = decodeMessage(codec, bytes);
   // A value that changes on the way (a Date turned string, a bigint turned number, a missing
-  // field turned default) would behave differently between processes: fail here instead.
-  if (!isDeepStrictEqual(back, value)) {
+  // field turned default) would behave differently between processes: fail here instead. An
+  // absent optional field and one present as undefined read alike, so they compare alike.
+  if (!isDeepStrictEqual(definedOnly(back), definedOnly(value))) {
     throw new SurgeError(Code.Internal, `${what} does not survive the wire unchanged`, { details: { sent: safeJson(value), received: safeJson(back) } });
   }
   return back;
+}
+
+/** Plain objects without their undefined-valued keys, at every depth (arrays, Uint8Arrays and the rest kept as they are). */
+function definedOnly(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(definedOnly);
+  if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return v;
+  return Object.fromEntries(Object.entries(v).flatMap(([k, x]) => (x === undefined ? [] : [[k, definedOnly(x)]])));
 }
 
 function safeJson(v: unknown): string {

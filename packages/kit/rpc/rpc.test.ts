@@ -82,6 +82,12 @@ describe('rpc in-process', () => {
     const bad = async () => ({ message: new Date() as unknown as string, number: 0, remainingMs: 0 });
     await expect(setup(bad, { codecCheck: true }).client.echo({ message: '', number: 0, hops: 0 })).rejects.toBeInstanceOf(SurgeError);
     await expect(setup(bad, { codecCheck: false }).client.echo({ message: '', number: 0, hops: 0 })).resolves.toBeDefined();
+    // A field left undefined that the wire turns into its default is still caught...
+    const unset = async () => ({ message: undefined as unknown as string, number: 0, remainingMs: 0 });
+    await expect(setup(unset, { codecCheck: true }).client.echo({ message: '', number: 0, hops: 0 })).rejects.toThrow(/does not survive/);
+    // ...but an extra key holding undefined reads as absent on both sides, and passes.
+    const extra = async () => ({ message: '', number: 0, remainingMs: 0, note: undefined }) as EchoReply;
+    await expect(setup(extra, { codecCheck: true }).client.echo({ message: '', number: 0, hops: 0 })).resolves.toEqual({ message: '', number: 0, remainingMs: 0 });
   });
 
   it('refuses a service registered twice or a handler missing', () => {

@@ -8,6 +8,7 @@ import { deleteTerms, writeTerms } from '#kit/search';
 import { createRowCache, type ServiceDatabase } from '#kit/store';
 import type { Article } from '#gen/surge/article/v1/article';
 import type { ArticleDB, ArticlesTable } from './tables.js';
+import { hotScore } from './hot.js';
 import { ARTICLE_TERMS, articleTerms } from './terms.js';
 
 const COLUMNS = ['id', 'author_id', 'title', 'content', 'cover_url', 'tags', 'like_count', 'comment_count', 'view_count', 'status', 'created_at', 'updated_at'] as const;
@@ -54,6 +55,8 @@ export interface ArticleModel {
   remove(id: number, allowed: (row: Article) => void, inTx: (trx: Transaction<ArticleDB>, row: Article) => Promise<void>): Promise<Article | undefined>;
   /** Adds to the like and comment counts of articles in trx, in id order (concurrent batches lock rows alike); a deleted article's are dropped. */
   addCounts(trx: Transaction<ArticleDB>, sums: readonly CountSum[]): Promise<void>;
+  /** Adds views to articles and rescores them, in one transaction; a deleted article's are dropped. Then drops the cached rows. */
+  addViews(sums: readonly { id: number; views: number }[]): Promise<void>;
   /** Drops cached rows after their counts changed. */
   forget(ids: readonly number[]): Promise<void>;
 }
@@ -74,11 +77,19 @@ export function createArticleModel(store: ServiceDatabase<ArticleDB>, cache: Cac
     return wanted.flatMap((id) => found.get(id) ?? []);
   };
 
+  /** The hot score from the counts as they now stand, in the transaction that changed them. */
+  const rescore = async (trx: Kysely<ArticleDB>, id: number) => {
+    const r = await trx.selectFrom('articles').select(['like_count', 'comment_count', 'view_count', 'created_at']).where('id', '=', id).executeTakeFirst();
+    if (!r) return;
+    const score = hotScore({ likeCount: Number(r.like_count), commentCount: Number(r.comment_count), viewCount: Number(r.view_count), createdAt: Number(r.created_at) });
+    await trx.updateTable('articles').set({ hot_score: score }).where('id', '=', id).execute();
+  };
+
   return {
     byIds: (wanted) => rows.byIds(wanted, (missing) => readIn(store.db, missing)),
 
     async insert(row, inTx) {
-      const stored: ArticlesTable = { ...row, tags: JSON.stringify(row.tags), like_count: 0, comment_count: 0, view_count: 0, updated_at: row.created_at };
+      const stored: ArticlesTable = { ...row, tags: JSON.stringify(row.tags), like_count: 0, comment_count: 0, view_count: 0, hot_score: hotScore({ likeCount: 0, commentCount: 0, viewCount: 0, createdAt: row.created_at }), updated_at: row.created_at };
       await store.transaction(async (trx) => {
         await trx.insertInto('articles').values(stored).execute();
         await writeTerms(trx, ARTICLE_TERMS, row.id, articleTerms(row.title, row.tags, row.content));
@@ -130,7 +141,20 @@ export function createArticleModel(store: ServiceDatabase<ArticleDB>, cache: Cac
           .set((eb) => ({ like_count: eb('like_count', '+', c.likes), comment_count: eb('comment_count', '+', c.comments) }))
           .where('id', '=', c.id)
           .execute();
+        await rescore(trx, c.id);
       }
+    },
+
+    async addViews(sums) {
+      const ordered = [...sums].filter((v) => v.views > 0).sort((a, b) => a.id - b.id);
+      if (ordered.length === 0) return;
+      await store.transaction(async (trx) => {
+        for (const v of ordered) {
+          await trx.updateTable('articles').set((eb) => ({ view_count: eb('view_count', '+', v.views) })).where('id', '=', v.id).execute();
+          await rescore(trx, v.id);
+        }
+      });
+      await Promise.all(ordered.map((v) => rows.invalidate({ id: v.id })));
     },
 
     async forget(ids) {

@@ -6,6 +6,7 @@ export const CURSOR_KINDS = {
   newest: 1, // created_at
   likes: 1, // like_count
   search: 2, // score, created_at
+  hot: 1, // hot_score
 } as const;
 
 export type CursorKind = keyof typeof CURSOR_KINDS;

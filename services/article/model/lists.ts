@@ -1,5 +1,5 @@
-// The id queries behind the article lists: an author's, newest first or by likes, and search
-// matches. Each reads limit + 1 (id, sort keys) from an index, so a page knows whether it is the
+// The id queries behind the article lists: an author's, newest first or by likes, the hot list,
+// and search matches. Each reads limit + 1 (id, sort keys) from an index, so a page knows whether it is the
 // last; the rows themselves come from the row cache.
 import { sql, type Kysely } from 'kysely';
 import { after } from '#kit/paging';
@@ -31,6 +31,8 @@ export interface ListModel {
   byAuthor(authorId: number, order: AuthorOrder, from: After | undefined, limit: number): Promise<Keyed[]>;
   /** Published articles holding every term: by score (the weights of the terms found), created_at, id; all descending. */
   search(terms: readonly string[], from: After | undefined, limit: number): Promise<Keyed[]>;
+  /** Published articles by hot_score, then id, both descending. */
+  hot(from: After | undefined, limit: number): Promise<Keyed[]>;
 }
 
 export function createListModel(db: Kysely<ArticleDB>): ListModel {
@@ -52,6 +54,13 @@ export function createListModel(db: Kysely<ArticleDB>): ListModel {
       if (from) q = q.where((eb) => after(eb, ['m.score', 'a.created_at', 'a.id'], [...from.keys, from.id], 'desc'));
       const found = await q.orderBy('m.score', 'desc').orderBy('a.created_at', 'desc').orderBy('a.id', 'desc').limit(limit + 1).execute();
       return found.map((r) => ({ id: Number(r.id), keys: [Number(r.score), Number(r.created_at)] }));
+    },
+
+    async hot(from, limit) {
+      let q = db.selectFrom('articles').select(['id', 'hot_score']).where('status', '=', 'published');
+      if (from) q = q.where((eb) => after(eb, ['hot_score', 'id'], [...from.keys, from.id], 'desc'));
+      const found = await q.orderBy('hot_score', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+      return found.map((r) => ({ id: Number(r.id), keys: [Number(r.hot_score)] }));
     },
   };
 }

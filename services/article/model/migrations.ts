@@ -4,6 +4,7 @@ import { SqliteAdapter, sql, type Kysely } from 'kysely';
 import { outboxMigrations } from '#kit/outbox';
 import { termColumnType } from '#kit/search';
 import type { Migration } from '#kit/store';
+import { hotScore } from './hot.js';
 
 export const articleMigrations: Record<string, Migration> = {
   ...outboxMigrations,
@@ -49,6 +50,18 @@ export const articleMigrations: Record<string, Migration> = {
     async up(db: Kysely<any>) {
       if (db.getExecutor().adapter instanceof SqliteAdapter) return;
       await db.schema.alterTable('articles').modifyColumn('content', sql`mediumtext`, (c) => c.notNull()).execute();
+    },
+  },
+  // The hot list: a stored score (model/hot.ts) and the index it pages on.
+  '0003_article_hot_score': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('articles').addColumn('hot_score', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      const rows = await db.selectFrom('articles').select(['id', 'like_count', 'comment_count', 'view_count', 'created_at']).execute();
+      for (const r of rows) {
+        const score = hotScore({ likeCount: Number(r.like_count), commentCount: Number(r.comment_count), viewCount: Number(r.view_count), createdAt: Number(r.created_at) });
+        await db.updateTable('articles').set({ hot_score: score }).where('id', '=', r.id).execute();
+      }
+      await db.schema.createIndex('articles_hot').on('articles').columns(['status', 'hot_score', 'id']).execute();
     },
   },
 };

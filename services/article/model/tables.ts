@@ -14,10 +14,13 @@ export interface ArticlesTable {
   cover_url: string;
   /** A JSON array of strings. */
   tags: string;
-  /** Kept by the likes, comments and view-count services; 0 until they exist. */
+  /** Kept from the interaction service's events, in batches (consumers/counts.ts). */
   like_count: number;
   comment_count: number;
+  /** Detail reads, buffered per instance and added in batches (model/views.ts). */
   view_count: number;
+  /** model/hot.ts, recomputed whenever the counts change: the hot list's order. */
+  hot_score: number;
   status: ArticleStatus;
   /** ms since the epoch: the "newest" order. */
   created_at: number;

@@ -13,6 +13,8 @@ import type { ServiceDatabase } from '#kit/store';
 import { inProcessClient, type TestDatabaseKind } from '#kit/testing';
 import { ArticleServiceDefinition, type Article, type CreateArticleRequest, type UpdateArticleRequest } from '#gen/surge/article/v1/article';
 import { ARTICLE_DELETED, ARTICLE_PUBLISHED } from '../events.js';
+import { createArticleModel } from '../model/articles.js';
+import { createViewCounter } from '../views.js';
 import { articleMigrations } from '../model/migrations.js';
 import type { ArticleDB } from '../model/tables.js';
 import { defineArticleService, type ArticleService } from '../service.js';
@@ -66,11 +68,13 @@ export async function openArticleFixture(kind: TestDatabaseKind, o: ArticleFixtu
   );
   // A poll far beyond any test: events reach the queue only because the service flushed.
   const outbox = createOutbox({ db, queue, clock, log: pino({ level: 'silent' }), pollMs: 3_600_000 });
+  const views = createViewCounter({ articles: createArticleModel(db, cache), clock: systemClock, log: pino({ level: 'silent' }), flushIntervalMs: 10 });
   const handlers = defineArticleService({
     db,
     cache,
     clock,
     outbox,
+    views,
     // Ids on the real clock: the manual one stands still, and a burst would wait for it.
     ids: createIdGenerator({ workerId: 1, clock: systemClock }),
     blockedWords: o.blockedWords ?? [],
@@ -85,6 +89,7 @@ export async function openArticleFixture(kind: TestDatabaseKind, o: ArticleFixtu
     events,
     clock,
     async close() {
+      await views.close();
       await outbox.close();
       await Promise.all(subs.map((sub) => sub.close()));
       await queue.close();
