@@ -1,8 +1,8 @@
-// The community's membership shapes (/api/v1/community/me/membership, /me/vip): the caller's own
-// points, level and VIP, and buying VIP. The member service checks the same rules and names the
+// The community's membership shapes (/api/v1/community/me/membership, /me/vip, /me/vip/:id): the
+// caller's own points, level and VIP, buying VIP and reading one's own purchase. The member service checks the same rules and names the
 // field; here only shapes. Nothing names a user: the token says who.
 import { Type } from 'typebox';
-import { Id } from '../schemas/common.js';
+import { Id, IdParam } from '../schemas/common.js';
 
 /** The routes take no query: a user_id in the query string is refused, not read. */
 export const NoQuery = Type.Object({}, { additionalProperties: false });
@@ -21,13 +21,23 @@ export const VipBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** GET /me/vip/:id: one of the caller's purchases. */
+export const VipParams = Type.Object({ id: IdParam }, { additionalProperties: false });
+
+/** A purchase and its payment, as POST /me/vip and GET /me/vip/:id answer them. */
 export const VipReply = Type.Object({
-  payment: Type.Object({
+  purchase: Type.Object({
     id: Id,
+    months: Type.Integer(),
+    amount_cents: Type.Integer(),
+    applied: Type.Boolean({ description: 'true once VIP was extended for it (the payment was confirmed paid)' }),
+  }),
+  payment: Type.Object({
+    id: Type.Integer({ description: 'the pay service\'s payment; 0 only while it could not be made' }),
     status: Type.String({ description: 'pending, paid or failed; VIP is extended when the provider confirms it paid' }),
     amount_cents: Type.Integer(),
-    provider: Type.String(),
+    provider: Type.String({ description: '"simulator": it confirms by itself after pay.simulatorDelayMs (the request\'s simulate "fail" makes it fail)' }),
     created_at: Type.Integer(),
+    paid_at: Type.Union([Type.Integer(), Type.Null()], { description: 'ms since the epoch; null until paid' }),
   }),
-  months: Type.Integer(),
 });

@@ -4,17 +4,19 @@ import type { Clock } from '#kit/clock';
 import type { ServiceDatabase } from '#kit/store';
 import type { MemberModel, PointRule } from './model/members.js';
 import type { MemberDB, PointKind } from './model/tables.js';
-import type { VipPaymentModel } from './model/vip-payments.js';
+import type { VipPurchaseModel } from './model/vip-purchases.js';
 import type { VipPaymentDesk } from './payments.js';
 
 export interface MemberDeps {
   readonly db: ServiceDatabase<MemberDB>;
   readonly members: MemberModel;
-  readonly vipPayments: VipPaymentModel;
-  /** Undefined while no payment desk can take a VIP payment (payments.ts says why). */
-  readonly payDesk: VipPaymentDesk | undefined;
+  readonly vipPurchases: VipPurchaseModel;
+  /** Takes VIP payments: the pay service (payments.ts payDesk), or what a test gives. */
+  readonly payDesk: VipPaymentDesk;
   /** Points and daily cap per kind (member.*Points, member.*PerDay). */
   readonly rules: Readonly<Record<PointKind, PointRule>>;
   readonly vipMonthCents: number;
+  /** Snowflake ids for VIP purchases. */
+  readonly ids: { next(): number };
   readonly clock: Clock;
 }

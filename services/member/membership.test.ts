@@ -1,13 +1,14 @@
-// GetMembership and BuyVip: the level table, the batch in the order asked, VIP extended from
-// max(now, vip_until) exactly once per payment, an expired VIP read as none, and bad input named
-// by its field. On SQLite and MariaDB.
+// GetMembership, BuyVip and GetVipPurchase: the level table, the batch in the order asked, a
+// purchase paid under its own id, VIP extended from max(now, vip_until) exactly once per purchase
+// when pay.paid says so (only for a "vip" payment of its buyer and amount), an expired VIP read as
+// none, a purchase shown to its buyer only, and bad input named by its field. On SQLite and MariaDB.
 import { describe, expect, it } from 'vitest';
 import { Code } from '#kit/errors';
 import { rejectionOf, testDatabases } from '#kit/testing';
 import { applyVipPayment } from './logic/apply-vip-payment.js';
 import { awardPoints } from './logic/award-points.js';
 import { LEVELS, levelOf, VIP_MONTH_MS } from './rules.js';
-import { memberFixturesOn } from './testing/fixture.js';
+import { memberFixturesOn, type MemberFixture } from './testing/fixture.js';
 
 describe('the level table', () => {
   it.each([
@@ -40,46 +41,79 @@ for (const kind of await testDatabases()) {
       ]);
     });
 
-    it('makes a payment of months × the monthly price, and extends VIP once per paid payment', async () => {
+    const vipOf = async (f: MemberFixture, userId: number) => (await f.svc.getMembership({ userIds: [userId] })).memberships[0]!.vipUntil;
+
+    it('makes a purchase and a payment of months × the monthly price under its id, and shows it to its buyer only', async () => {
       const f = await open();
       const purchase = await f.svc.buyVip({ userId: 5, months: 3, simulate: '' });
-      expect(purchase).toMatchObject({ status: 'pending', months: 3, amountCents: 4500, provider: 'fake' });
-      expect(f.payDesk.made).toMatchObject([{ id: purchase.paymentId, userId: 5, amountCents: 4500 }]);
-      expect((await f.svc.getMembership({ userIds: [5] })).memberships[0]!.vipUntil).toBe(0); // not paid yet
+      expect(purchase).toMatchObject({ status: 'pending', months: 3, amountCents: 4500, provider: 'fake', applied: false, paidAt: 0 });
+      expect(f.payDesk.made).toMatchObject([{ id: purchase.paymentId, userId: 5, amountCents: 4500, reference: String(purchase.id) }]);
+      await expect(f.svc.getVipPurchase({ userId: 5, id: purchase.id })).resolves.toEqual(purchase);
+      const other = await rejectionOf(f.svc.getVipPurchase({ userId: 6, id: purchase.id }), Code.NotFound);
+      expect(other.details).toMatchObject({ field: 'id' });
+      await rejectionOf(f.svc.getVipPurchase({ userId: 5, id: purchase.id + 1 }), Code.NotFound);
+      expect(await vipOf(f, 5)).toBe(0); // not paid yet
+    });
 
+    it('extends VIP once per paid purchase, from max(now, vip_until), however often pay.paid arrives', async () => {
+      const f = await open();
+      const purchase = await f.svc.buyVip({ userId: 5, months: 3, simulate: '' });
       const t0 = f.clock.now();
-      // The paid event delivered many times at once, and once more under another delivery key.
-      const applied = await Promise.all(Array.from({ length: 8 }, () => applyVipPayment(f.deps, `pay:${purchase.paymentId}`, purchase.paymentId)));
-      expect(applied.filter(Boolean)).toHaveLength(1);
-      expect(await applyVipPayment(f.deps, 'another-delivery', purchase.paymentId)).toBeUndefined();
-      expect((await f.svc.getMembership({ userIds: [5] })).memberships[0]!.vipUntil).toBe(t0 + 3 * VIP_MONTH_MS);
+      // The paid event delivered eight times at once, each a separate delivery.
+      await f.pay(purchase.paymentId, 8);
+      expect(await vipOf(f, 5)).toBe(t0 + 3 * VIP_MONTH_MS);
+      await expect(f.svc.getVipPurchase({ userId: 5, id: purchase.id })).resolves.toMatchObject({ status: 'paid', applied: true, paidAt: t0 });
+      // Applied directly, under the same or another key: nothing more.
+      const paid = { purchaseId: purchase.id, paymentId: purchase.paymentId, userId: 5, amountCents: 4500 };
+      expect(await applyVipPayment(f.deps, 'another-delivery', paid)).toEqual({ outcome: 'already' });
+      expect(await vipOf(f, 5)).toBe(t0 + 3 * VIP_MONTH_MS);
 
       // A second purchase while VIP: extended from vip_until, not from now.
       f.clock.advance(10 * 86_400_000);
       const second = await f.svc.buyVip({ userId: 5, months: 1, simulate: '' });
-      await applyVipPayment(f.deps, `pay:${second.paymentId}`, second.paymentId);
-      expect((await f.svc.getMembership({ userIds: [5] })).memberships[0]!.vipUntil).toBe(t0 + 4 * VIP_MONTH_MS);
+      await f.pay(second.paymentId);
+      expect(await vipOf(f, 5)).toBe(t0 + 4 * VIP_MONTH_MS);
 
       // Run out: read as none; a purchase then counts from now.
       f.clock.advance(4 * VIP_MONTH_MS);
-      expect((await f.svc.getMembership({ userIds: [5] })).memberships[0]!.vipUntil).toBe(0);
+      expect(await vipOf(f, 5)).toBe(0);
       const third = await f.svc.buyVip({ userId: 5, months: 2, simulate: '' });
-      await applyVipPayment(f.deps, `pay:${third.paymentId}`, third.paymentId);
-      expect((await f.svc.getMembership({ userIds: [5] })).memberships[0]!.vipUntil).toBe(f.clock.now() + 2 * VIP_MONTH_MS);
+      await f.pay(third.paymentId);
+      expect(await vipOf(f, 5)).toBe(f.clock.now() + 2 * VIP_MONTH_MS);
     });
 
-    it('extends exactly under concurrent payments of one user, and ignores a payment it never made', async () => {
+    it('extends exactly under concurrent payments of one user', async () => {
       const f = await open();
       const purchases = await Promise.all(Array.from({ length: 6 }, () => f.svc.buyVip({ userId: 6, months: 1, simulate: '' })));
-      await Promise.all(purchases.map((p) => applyVipPayment(f.deps, `pay:${p.paymentId}`, p.paymentId)));
-      expect((await f.svc.getMembership({ userIds: [6] })).memberships[0]!.vipUntil).toBe(f.clock.now() + 6 * VIP_MONTH_MS);
-      expect(await applyVipPayment(f.deps, 'pay:999999', 999_999)).toBeUndefined();
+      expect(new Set(purchases.map((p) => p.id)).size).toBe(6);
+      await Promise.all(purchases.map((p) => f.pay(p.paymentId, 2)));
+      expect(await vipOf(f, 6)).toBe(f.clock.now() + 6 * VIP_MONTH_MS);
     });
 
-    it('refuses BuyVip while no payment desk can take it', async () => {
-      const f = await open({ payDesk: false });
-      const refused = await rejectionOf(f.svc.buyVip({ userId: 7, months: 1, simulate: '' }), Code.FailedPrecondition);
-      expect(refused.details).toMatchObject({ reason: 'vip_payments_unavailable' });
+    it("applies nothing for pay.paid of an order, of a purchase it never made, of another payer or another amount", async () => {
+      const f = await open();
+      const purchase = await f.svc.buyVip({ userId: 8, months: 1, simulate: '' });
+      const event = { paymentId: purchase.paymentId, userId: 8, purpose: 'vip', reference: String(purchase.id), amountCents: 1500, paidAt: f.clock.now() };
+      await f.publishPaid({ ...event, purpose: 'order' }); // an order whose id happens to be the purchase id
+      await f.publishPaid({ ...event, reference: String(purchase.id + 1) });
+      await f.publishPaid({ ...event, userId: 9 });
+      await f.publishPaid({ ...event, amountCents: 1 });
+      await f.publishPaid({ ...event, reference: 'not-a-purchase' });
+      expect(await vipOf(f, 8)).toBe(0);
+      expect(await vipOf(f, 9)).toBe(0);
+      expect(f.logText().match(/matches no purchase/g)).toHaveLength(3);
+      expect(f.logText()).toMatch(/reference is not a purchase id/);
+      // The genuine one still applies.
+      await f.publishPaid(event);
+      expect(await vipOf(f, 8)).toBe(f.clock.now() + VIP_MONTH_MS);
+    });
+
+    it('passes on a pay service that is down (Unavailable), leaving an unpaid purchase that changes nothing', async () => {
+      const f = await open();
+      f.payDesk.down = true;
+      await rejectionOf(f.svc.buyVip({ userId: 7, months: 1, simulate: '' }), Code.Unavailable);
+      expect(f.payDesk.made).toHaveLength(0);
+      expect(await vipOf(f, 7)).toBe(0);
     });
 
     const tooMany = Array.from({ length: 101 }, (_, i) => i + 1);
@@ -95,6 +129,16 @@ for (const kind of await testDatabases()) {
     });
 
     it.each([
+      ['no user', { userId: 0, id: 1 }, 'user_id'],
+      ['no id', { userId: 1, id: 0 }, 'id'],
+      ['a negative id', { userId: 1, id: -5 }, 'id'],
+    ])('GetVipPurchase refuses %s', async (_name, req, field) => {
+      const f = await open();
+      const refused = await rejectionOf(f.svc.getVipPurchase(req), Code.InvalidArgument);
+      expect(refused.details).toMatchObject({ field });
+    });
+
+    it.each([
       ['0 months', { userId: 1, months: 0, simulate: '' }, 'months'],
       ['13 months', { userId: 1, months: 13, simulate: '' }, 'months'],
       ['-1 months', { userId: 1, months: -1, simulate: '' }, 'months'],
@@ -105,6 +149,7 @@ for (const kind of await testDatabases()) {
       const refused = await rejectionOf(f.svc.buyVip(req), Code.InvalidArgument);
       expect(refused.details).toMatchObject({ field });
       expect(f.payDesk.made).toHaveLength(0);
+      expect(await f.db.db.selectFrom('member_vip_purchases').selectAll().execute()).toHaveLength(0);
     });
   });
 }

@@ -3,11 +3,6 @@
 import { Code, SurgeError } from '#kit/errors';
 
 export const refusals = {
-  /**
-   * No way to take a VIP payment is wired: the pay service's contract takes payments of orders
-   * only (pay.proto CreatePayment needs an order_id, and paid payments are told to the order
-   * service, not published). The field named is the one the buyer sent.
-   */
-  vipUnavailable: () =>
-    new SurgeError(Code.FailedPrecondition, 'months: VIP cannot be bought yet: payments of anything but orders are not available', { details: { field: 'months', reason: 'vip_payments_unavailable' } }),
+  /** No such VIP purchase of this user (another user's reads as none). */
+  noPurchase: () => new SurgeError(Code.NotFound, 'id: no such VIP purchase', { details: { field: 'id', resource: 'vip_purchase' } }),
 };

@@ -1,5 +1,5 @@
 // Wires the member service: the member and VIP purchase models over the service's own database,
-// the point rules from the configuration, the payment desk when there is one, then one handler
+// the point rules from the configuration, the payment desk, then one handler
 // per RPC method, each a use case in logic/.
 import type { Clock } from '#kit/clock';
 import type { ServiceImpl } from '#kit/rpc';
@@ -9,9 +9,10 @@ import type { MemberConfig } from './config.js';
 import type { MemberDeps } from './deps.js';
 import { buyVip } from './logic/buy-vip.js';
 import { getMembership } from './logic/get-membership.js';
+import { getVipPurchase } from './logic/get-vip-purchase.js';
 import { createMemberModel } from './model/members.js';
 import type { MemberDB } from './model/tables.js';
-import { createVipPaymentModel } from './model/vip-payments.js';
+import { createVipPurchaseModel } from './model/vip-purchases.js';
 import type { VipPaymentDesk } from './payments.js';
 
 export interface MemberServiceOptions {
@@ -20,8 +21,10 @@ export interface MemberServiceOptions {
   clock: Clock;
   /** The `member` section. */
   config: MemberConfig;
-  /** Takes VIP payments; undefined: BuyVip refuses (payments.ts says why none exists yet). */
-  payDesk?: VipPaymentDesk;
+  /** Takes VIP payments (payments.ts payDesk over the pay service's client). */
+  payDesk: VipPaymentDesk;
+  /** Snowflake ids for VIP purchases. */
+  ids: { next(): number };
 }
 
 export type MemberService = ServiceImpl<typeof MemberServiceDefinition>;
@@ -32,7 +35,7 @@ export function memberDeps(o: MemberServiceOptions): MemberDeps {
   return {
     db: o.db,
     members: createMemberModel(o.db),
-    vipPayments: createVipPaymentModel(o.db),
+    vipPurchases: createVipPurchaseModel(o.db),
     payDesk: o.payDesk,
     rules: Object.freeze({
       article: { points: c.articlePoints, perDay: c.articlesPerDay },
@@ -40,6 +43,7 @@ export function memberDeps(o: MemberServiceOptions): MemberDeps {
       like: { points: c.likePoints, perDay: c.likesPerDay },
     }),
     vipMonthCents: c.vipMonthCents,
+    ids: o.ids,
     clock: o.clock,
   };
 }
@@ -47,6 +51,7 @@ export function memberDeps(o: MemberServiceOptions): MemberDeps {
 export function defineMemberService(d: MemberDeps): MemberService {
   return {
     getMembership: (req) => getMembership(d, req),
-    buyVip: (req) => buyVip(d, req),
+    buyVip: (req, ctx) => buyVip(d, req, ctx),
+    getVipPurchase: (req, ctx) => getVipPurchase(d, req, ctx),
   };
 }

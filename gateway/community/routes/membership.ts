@@ -1,14 +1,20 @@
-// Membership: the signed-in user's own points, level and VIP, and buying VIP months. Both act for
-// the caller only (the token says who; no route takes a user id), so nobody reads or buys
-// another user's membership here. Profiles read others' through GetMembership in batches.
+// Membership: the signed-in user's own points, level and VIP, buying VIP months and reading one's
+// own purchase. All act for the caller only (the token says who; no route takes a user id, and
+// another user's purchase id reads as none), so nobody reads or buys another user's membership here. Profiles read others' through GetMembership in batches.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { callOptions } from '../../routes/users.js';
 import { errorReplies } from '../../schemas/common.js';
 import type { CommunityDeps } from '../deps.js';
-import { MembershipReply, NoQuery, VipBody, VipReply } from '../member-schemas.js';
+import type { VipPurchase } from '#gen/surge/member/v1/member';
+import { MembershipReply, NoQuery, VipBody, VipParams, VipReply } from '../member-schemas.js';
 
 const tags = ['community membership'];
+
+const purchaseView = (p: VipPurchase) => ({
+  purchase: { id: p.id, months: p.months, amount_cents: p.amountCents, applied: p.applied },
+  payment: { id: p.paymentId, status: p.status, amount_cents: p.amountCents, provider: p.provider, created_at: p.createdAt, paid_at: p.paidAt === 0 ? null : p.paidAt },
+});
 const security = [{ bearer: [] }];
 
 export async function membershipRoutes(fastify: FastifyInstance, d: CommunityDeps): Promise<void> {
@@ -25,11 +31,14 @@ export async function membershipRoutes(fastify: FastifyInstance, d: CommunityDep
   });
 
   app.post('/me/vip', {
-    schema: { tags, summary: 'Buy VIP months: answers the payment to pay; VIP is extended once it is paid', security, querystring: NoQuery, body: VipBody, response: { 200: VipReply, ...errorReplies(400, 401, 409) } },
+    schema: { tags, summary: 'Buy VIP months: answers the purchase and the payment to pay; VIP is extended once it is paid', security, querystring: NoQuery, body: VipBody, response: { 200: VipReply, ...errorReplies(400, 401, 503) } },
     preHandler: app.authenticate,
-    handler: async (request) => {
-      const bought = await members.buyVip({ userId: request.userId, months: request.body.months, simulate: request.body.simulate ?? '' }, callOptions(request));
-      return { payment: { id: bought.paymentId, status: bought.status, amount_cents: bought.amountCents, provider: bought.provider, created_at: bought.createdAt }, months: bought.months };
-    },
+    handler: async (request) => purchaseView(await members.buyVip({ userId: request.userId, months: request.body.months, simulate: request.body.simulate ?? '' }, callOptions(request))),
+  });
+
+  app.get('/me/vip/:id', {
+    schema: { tags, summary: 'One of my VIP purchases, and where its payment stands', security, params: VipParams, querystring: NoQuery, response: { 200: VipReply, ...errorReplies(400, 401, 404) } },
+    preHandler: app.authenticate,
+    handler: async (request) => purchaseView(await members.getVipPurchase({ userId: request.userId, id: request.params.id }, callOptions(request))),
   });
 }

@@ -35,12 +35,14 @@ export interface AwardedTable {
   awarded_at: number;
 }
 
-/** A VIP purchase: one per payment, applied (vip_until extended) at most once. */
-export interface VipPaymentsTable {
-  payment_id: number;
+/** A VIP purchase: its id is its payment's reference at the pay service; applied (vip_until extended) at most once. */
+export interface VipPurchasesTable {
+  id: number;
   user_id: number;
   months: number;
   amount_cents: number;
+  /** The pay service's payment; 0 until it is made. */
+  payment_id: number;
   status: 'pending' | 'applied';
   created_at: number;
   /** 0 until applied. */
@@ -51,5 +53,5 @@ export interface MemberDB extends OutboxTables {
   members: MembersTable;
   member_point_days: PointDaysTable;
   member_awarded: AwardedTable;
-  member_vip_payments: VipPaymentsTable;
+  member_vip_purchases: VipPurchasesTable;
 }
