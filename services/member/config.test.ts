@@ -16,8 +16,20 @@ describe('the member configuration section', () => {
     ['negative points', { likePoints: -1 }],
     ['a fractional cap', { likesPerDay: 1.5 }],
     ['a free VIP', { vipMonthCents: 0 }],
+    ['a month whose twelve pass the largest payment', { vipMonthCents: 833_334 }],
     ['points past 1000', { acceptedPoints: 1001 }],
   ])('refuses %s', (_name, section) => {
     expect(Value.Check(memberConfig, Value.Default(memberConfig, { ...section }))).toBe(false);
+  });
+});
+
+describe('the VIP price and the pay service', () => {
+  it('keeps twelve months at the highest price within the largest payment the pay service takes', async () => {
+    // pay.proto CreateReferencePaymentRequest.amount_cents: 1 to 10,000,000 (a service reaches another only through its contract).
+    const MAX_AMOUNT_CENTS = 10_000_000;
+    const { MAX_VIP_MONTHS } = await import('./rules.js');
+    const highest = memberConfig.properties.vipMonthCents.maximum as number;
+    expect(highest * MAX_VIP_MONTHS).toBeLessThanOrEqual(MAX_AMOUNT_CENTS);
+    expect((highest + 1) * MAX_VIP_MONTHS).toBeGreaterThan(MAX_AMOUNT_CENTS);
   });
 });

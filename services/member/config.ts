@@ -16,8 +16,11 @@ export const memberConfig = settings.section({
   likePoints: settings.int(1, 0, 1000),
   /** Likes received a day (UTC) that earn points. */
   likesPerDay: settings.int(20, 0, 10_000),
-  /** The price of one month (30 days) of VIP, in cents. */
-  vipMonthCents: settings.int(1500, 1, 10_000_000),
+  /**
+   * The price of one month (30 days) of VIP, in cents. At most 833,333: twelve months (the most
+   * one purchase buys) must stay within the pay service's largest payment, 10,000,000 cents.
+   */
+  vipMonthCents: settings.int(1500, 1, 833_333),
 });
 
 export type MemberConfig = Static<typeof memberConfig>;
