@@ -37,7 +37,7 @@ export async function membershipRoutes(fastify: FastifyInstance, d: CommunityDep
   });
 
   app.get('/me/vip/:id', {
-    schema: { tags, summary: 'One of my VIP purchases, and where its payment stands', security, params: VipParams, querystring: NoQuery, response: { 200: VipReply, ...errorReplies(400, 401, 404) } },
+    schema: { tags, summary: 'One of my VIP purchases, and where its payment stands', security, params: VipParams, querystring: NoQuery, response: { 200: VipReply, ...errorReplies(400, 401, 404, 503) } },
     preHandler: app.authenticate,
     handler: async (request) => purchaseView(await members.getVipPurchase({ userId: request.userId, id: request.params.id }, callOptions(request))),
   });
