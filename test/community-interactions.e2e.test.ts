@@ -145,6 +145,27 @@ for (const mode of modes) {
       expect(hot.indexOf(liked)).toBeLessThan(hot.indexOf(read));
     });
 
+    it("keeps a draft its author's alone: nobody else reads, likes, comments on, edits or finds it until it is published", async () => {
+      const [author, other] = [await signUp(), await signUp()];
+      const made = await call('POST', `${C}/articles`, { as: author, body: { title: 'not yet', content: 'draft body', draft: true } });
+      expect(made.status).toBe(201);
+      expect(made.body.article.status).toBe('draft');
+      const id = made.body.article.id as number;
+      expect((await detail(id, author)).status).toBe(200);
+      for (const as of [other, undefined]) expect((await detail(id, as)).status).toBe(404);
+      expect((await call('PUT', `${C}/likes/article/${id}`, { as: other })).status).toBe(404);
+      expect((await call('POST', `${C}/comments`, { as: other, body: { biz: 'article', target_id: id, content: 'peek' } })).status).toBe(404);
+      expect((await call('PATCH', `${C}/articles/${id}`, { as: other, body: { title: 'mine now' } })).status).toBe(404);
+      expect((await call('DELETE', `${C}/articles/${id}`, { as: other })).status).toBe(404);
+      expect((await call('GET', `${C}/users/${author.id}/articles`)).body.articles).toEqual([]);
+      expect((await call('GET', `${C}/me/drafts`, { as: author })).body.articles.map((a: { id: number }) => a.id)).toEqual([id]);
+      expect((await call('GET', `${C}/me/drafts`, { as: other })).body.articles).toEqual([]);
+      const published = await call('PATCH', `${C}/articles/${id}`, { as: author, body: { publish: true } });
+      expect(published.body.article).toMatchObject({ status: 'published', title: 'not yet' });
+      expect((await detail(id, other)).status).toBe(200);
+      expect((await call('GET', `${C}/me/drafts`, { as: author })).body.articles).toEqual([]);
+    });
+
     it('searches questions as it searches articles, with the same route', async () => {
       const asker = await signUp();
       const word = `zq${Date.now().toString(36)}`;

@@ -83,6 +83,12 @@ const cases: Case[] = [
   ...ID_FORMS.map((id): Case => ['detail id ' + id, 'GET', `${C}/articles/${id}`, {}, 400, 40001, 'id']),
   ['detail of an article that does not exist', 'GET', `${C}/articles/987654321`, {}, 404, 40401, 'article'],
   ['detail with a bad token', 'GET', `${C}/articles/{id}`, { auth: 'Bearer x.y.z' }, 401, 40101, 'token'],
+  // drafts
+  ['publish with draft not a boolean', 'POST', `${C}/articles`, { auth: 'user', body: { ...GOOD, draft: 'yes' } }, 400, 40001, 'draft'],
+  ['edit with publish false', 'PATCH', `${C}/articles/{id}`, { auth: 'user', body: { publish: false } }, 400, 40001, 'publish'],
+  ['my drafts without a token', 'GET', `${C}/me/drafts`, {}, 401, 40101, 'Authorization'],
+  ...paged(`${C}/me/drafts`).map((c): Case => [c[0], c[1], c[2], { ...c[3], auth: 'user' }, c[4], c[5], c[6]]),
+  ['my drafts of another user', 'GET', `${C}/me/drafts?author_id=1`, { auth: 'user' }, 400, 40001, 'author_id'],
   // GET /articles/hot
   ...paged(`${C}/articles/hot`),
   ['hot list with a search cursor', 'GET', `${C}/articles/hot?cursor={likesCursor}`, {}, 400, 40001, 'cursor'],

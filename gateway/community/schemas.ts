@@ -16,6 +16,7 @@ export const NewArticle = Type.Object(
     content: WellFormedText('1–20,000 characters of Markdown'),
     cover_url: Type.Optional(CoverUrl),
     tags: Type.Optional(Tags),
+    draft: Type.Optional(Type.Boolean({ description: 'true: kept as my draft, seen by nobody else until published' })),
   },
   { additionalProperties: false },
 );
@@ -26,6 +27,7 @@ export const ArticlePatch = Type.Object(
     content: Type.Optional(WellFormedText('1–20,000 characters of Markdown')),
     cover_url: Type.Optional(CoverUrl),
     tags: Type.Optional(Tags),
+    publish: Type.Optional(Type.Literal(true, { description: 'must be true: publishes my draft now' })),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -46,7 +48,8 @@ export const Article = Type.Object({
   tags: Type.Array(Type.String()),
   author: Author,
   ...Counts,
-  created_at: Type.Integer(),
+  status: Type.Union([Type.Literal('published'), Type.Literal('draft')], { description: 'draft: only its author sees it' }),
+  created_at: Type.Integer({ description: 'when it was published (for a draft: when it was written)' }),
   updated_at: Type.Integer(),
 });
 export const ArticleReply = Type.Object({ article: Article });
@@ -72,6 +75,8 @@ export const AuthorArticlesQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const PageQuery = Type.Object({ cursor: Type.Optional(Cursor), limit: Type.Optional(LimitParam) }, { additionalProperties: false });
 
 export const HotQuery = Type.Object({ cursor: Type.Optional(Cursor), limit: Type.Optional(LimitParam) }, { additionalProperties: false });
 

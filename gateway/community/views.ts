@@ -37,7 +37,7 @@ const articleFields = (a: Article, people: Known, state: TargetState = NO_STATE)
   created_at: a.createdAt,
 });
 
-export const articleView = (a: Article, people: Known, state?: TargetState) => ({ ...articleFields(a, people, state), content: a.content, updated_at: a.updatedAt });
+export const articleView = (a: Article, people: Known, state?: TargetState) => ({ ...articleFields(a, people, state), content: a.content, status: a.status === 'draft' ? ('draft' as const) : ('published' as const), updated_at: a.updatedAt });
 
 export const articleSummaryView = (a: Article, people: Known, state?: TargetState) => ({ ...articleFields(a, people, state), summary: firstChars(a.content, SUMMARY_CHARS) });
 

@@ -6,6 +6,8 @@
 //   form fails with a misleading "not valid JSON" (or, worse, parses garbage), so a body sent
 //   in any encoding but identity is refused with UnsupportedMediaType (415) naming the header.
 //   A request without a body is not judged: the header then describes nothing.
+// - Every reply says `X-Content-Type-Options: nosniff`: a browser never reads a JSON error or an
+//   upload as HTML, whatever it holds.
 // - Shutdown: once close() starts, requests still arriving on open connections are answered
 //   Unavailable (503) in Surge's shape, with Connection: close, instead of Fastify's own 503.
 import type { FastifyInstance } from 'fastify';
@@ -18,6 +20,7 @@ export function installRequestGuard(app: FastifyInstance): void {
     done();
   });
   app.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-content-type-options', 'nosniff');
     if (closing) {
       void reply.header('connection', 'close');
       return done(new SurgeError(Code.Unavailable, 'the server is shutting down; retry the request'));

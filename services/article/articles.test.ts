@@ -80,6 +80,33 @@ for (const kind of await testDatabases()) {
       ]);
     });
 
+    it('keeps a draft its author’s alone until published, then announces it', async () => {
+      const f = await open();
+      const d = await f.publish(7, { title: 'draft 草稿', draft: true });
+      expect(d.status).toBe('draft');
+      expect((await f.svc.getArticles({ ids: [d.id] })).articles).toEqual([]);
+      expect((await f.svc.getArticles({ ids: [d.id], viewerId: 8 })).articles).toEqual([]);
+      expect((await f.svc.getArticles({ ids: [d.id], viewerId: 7 })).articles.map((a) => a.id)).toEqual([d.id]);
+      expect((await f.svc.listByAuthor({ authorId: 7, sort: '', cursor: '', limit: 0 })).articles).toEqual([]);
+      expect((await f.svc.search({ q: '草稿', cursor: '', limit: 0 })).articles).toEqual([]);
+      expect((await f.svc.listDrafts({ authorId: 7, cursor: '', limit: 0 })).articles.map((a) => a.id)).toEqual([d.id]);
+      expect((await f.svc.listDrafts({ authorId: 8, cursor: '', limit: 0 })).articles).toEqual([]);
+      // Another user's draft does not exist for them.
+      await expect(f.update({ id: d.id, authorId: 8, title: 'x' })).rejects.toMatchObject({ code: Code.NotFound });
+      await expect(f.svc.deleteArticle({ id: d.id, authorId: 8 })).rejects.toMatchObject({ code: Code.NotFound });
+      f.clock.advance(5_000);
+      const published = await f.update({ id: d.id, authorId: 7, publish: true });
+      expect(published).toMatchObject({ status: 'published', createdAt: f.clock.now() });
+      expect((await f.svc.listByAuthor({ authorId: 7, sort: '', cursor: '', limit: 0 })).articles.map((a) => a.id)).toEqual([d.id]);
+      expect((await f.svc.listDrafts({ authorId: 7, cursor: '', limit: 0 })).articles).toEqual([]);
+      const end = Date.now() + 5000;
+      while (f.events.length < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+      expect(f.events).toEqual([{ topic: 'article.published', data: { articleId: d.id, authorId: 7, createdAt: f.clock.now() } }]);
+      // Publishing again changes nothing and announces nothing.
+      await f.update({ id: d.id, authorId: 7, publish: true });
+      expect(f.events).toHaveLength(1);
+    });
+
     it('lets the author alone delete: gone from detail, lists and search at once', async () => {
       const f = await open();
       const a = await f.publish(3, { title: '删除测试 keepme' });

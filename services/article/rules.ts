@@ -1,7 +1,7 @@
 // Input rules of the article service. The gateway checks shapes first, but the service is also
 // reachable over RPC, so it checks its own rules and names the field that broke one.
 import { errors } from '#kit/errors';
-import { checkId, checkIds, checkLimit as checkListLimit, checkText } from '#kit/rules';
+import { checkId, checkIds, checkLimit as checkListLimit, checkText, checkTags as checkSharedTags } from '#kit/rules';
 import { AUTHOR_ORDERS, type AuthorOrder } from './model/lists.js';
 
 export { checkId, checkIds };
@@ -29,11 +29,8 @@ export function checkCoverUrl(v: string): string {
   return v;
 }
 
-/** 0–5 tags, each 1–20 characters of one line (trimmed); a tag given twice counts once. */
-export function checkTags(tags: readonly string[]): string[] {
-  if (tags.length > MAX_TAGS) throw errors.invalid('tags', `at most ${MAX_TAGS} tags (got ${tags.length})`);
-  return [...new Set(tags.map((tag) => checkText('tags', tag, { max: MAX_TAG })))];
-}
+/** 0–5 tags of 1–20 characters (#kit/rules checkTags: trimmed, once each, nothing invisible). */
+export const checkTags = (tags: readonly string[]): string[] => checkSharedTags(tags, { max: MAX_TAGS, maxChars: MAX_TAG });
 
 export function checkOrder(v: string): AuthorOrder {
   if (v === '') return 'newest';

@@ -12,6 +12,7 @@ import { createArticle } from './logic/create-article.js';
 import { deleteArticle } from './logic/delete-article.js';
 import { getArticles } from './logic/get-articles.js';
 import { listByAuthor } from './logic/list-by-author.js';
+import { listDrafts } from './logic/list-drafts.js';
 import { listHot } from './logic/list-hot.js';
 import { search } from './logic/search.js';
 import { updateArticle } from './logic/update-article.js';
@@ -57,5 +58,6 @@ export function defineArticleService(o: ArticleServiceOptions): ArticleService {
     listByAuthor: (req) => listByAuthor(d, req),
     search: (req) => search(d, req),
     listHot: (req) => listHot(d, req),
+    listDrafts: (req) => listDrafts(d, req),
   };
 }

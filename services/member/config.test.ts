@@ -28,7 +28,7 @@ describe('the VIP price and the pay service', () => {
     // pay.proto CreateReferencePaymentRequest.amount_cents: 1 to 10,000,000 (a service reaches another only through its contract).
     const MAX_AMOUNT_CENTS = 10_000_000;
     const { MAX_VIP_MONTHS } = await import('./rules.js');
-    const highest = memberConfig.properties.vipMonthCents.maximum as number;
+    const highest = (memberConfig.properties.vipMonthCents as { maximum?: number }).maximum!;
     expect(highest * MAX_VIP_MONTHS).toBeLessThanOrEqual(MAX_AMOUNT_CENTS);
     expect((highest + 1) * MAX_VIP_MONTHS).toBeGreaterThan(MAX_AMOUNT_CENTS);
   });

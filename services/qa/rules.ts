@@ -1,9 +1,9 @@
 // Input rules of the qa service. The gateway checks shapes first, but the service is also
 // reachable over RPC, so it checks its own rules and names the field that broke one. The bounds
 // of a question are the article service's (a title, a Markdown body, tags), each built on the
-// shared text rule (#kit/rules); services share no code, so the tag rule is restated here.
+// shared text and tag rules (#kit/rules).
 import { errors } from '#kit/errors';
-import { checkId, checkLimit as checkListLimit, checkText } from '#kit/rules';
+import { checkId, checkLimit as checkListLimit, checkText, checkTags as checkSharedTags } from '#kit/rules';
 import { QUESTION_ORDERS, type QuestionOrder } from './model/lists.js';
 
 export { checkId };
@@ -25,11 +25,8 @@ export const checkTitle = (v: string) => checkText('title', v, { max: MAX_TITLE 
 /** A question's or an answer's Markdown body. */
 export const checkContent = (v: string) => checkText('content', v, { max: MAX_CONTENT, multiline: true });
 
-/** 0–5 tags, each 1–20 characters of one line (trimmed); a tag given twice counts once. */
-export function checkTags(tags: readonly string[]): string[] {
-  if (tags.length > MAX_TAGS) throw errors.invalid('tags', `at most ${MAX_TAGS} tags (got ${tags.length})`);
-  return [...new Set(tags.map((tag) => checkText('tags', tag, { max: MAX_TAG })))];
-}
+/** 0–5 tags of 1–20 characters (#kit/rules checkTags: trimmed, once each, nothing invisible). */
+export const checkTags = (tags: readonly string[]): string[] => checkSharedTags(tags, { max: MAX_TAGS, maxChars: MAX_TAG });
 
 /** A reader's id: a user's, or 0 for a signed-out reader. */
 export function checkViewer(v: number): number {

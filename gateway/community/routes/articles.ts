@@ -10,7 +10,7 @@ import { errorReplies } from '../../schemas/common.js';
 import type { CommunityDeps } from '../deps.js';
 import { checkCoverUrl } from '../images.js';
 import { QuestionPage } from '../qa-schemas.js';
-import { ArticlePage, ArticlePatch, ArticleReply, AuthorArticlesQuery, HotQuery, IdParams, NewArticle, SearchQuery } from '../schemas.js';
+import { ArticlePage, ArticlePatch, ArticleReply, AuthorArticlesQuery, HotQuery, IdParams, NewArticle, PageQuery, SearchQuery } from '../schemas.js';
 import { articleSummaryView, articleView } from '../views.js';
 import { authorsOf } from './authors.js';
 import { questionPageShown } from './question-pages.js';
@@ -53,7 +53,7 @@ export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps):
     handler: async (request, reply) => {
       const b = request.body;
       const coverUrl = await checkCoverUrl(d.blob, b.cover_url ?? '');
-      const article = await articles.createArticle({ authorId: request.userId, title: b.title, content: b.content, coverUrl, tags: b.tags ?? [] }, callOptions(request));
+      const article = await articles.createArticle({ authorId: request.userId, title: b.title, content: b.content, coverUrl, tags: b.tags ?? [], draft: b.draft }, callOptions(request));
       return reply.code(201).send(await shown(article, request));
     },
   });
@@ -65,7 +65,7 @@ export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps):
       const b = request.body;
       const coverUrl = b.cover_url === undefined ? undefined : await checkCoverUrl(d.blob, b.cover_url ?? '');
       const article = await articles.updateArticle(
-        { id: request.params.id, authorId: request.userId, title: b.title, content: b.content, coverUrl, tags: b.tags ?? [], replaceTags: b.tags !== undefined },
+        { id: request.params.id, authorId: request.userId, title: b.title, content: b.content, coverUrl, tags: b.tags ?? [], replaceTags: b.tags !== undefined, publish: b.publish },
         callOptions(request),
       );
       return shown(article, request);
@@ -78,6 +78,15 @@ export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps):
     handler: async (request, reply) => {
       await articles.deleteArticle({ id: request.params.id, authorId: request.userId }, callOptions(request));
       return reply.code(204).send(null);
+    },
+  });
+
+  app.get('/me/drafts', {
+    schema: { tags, summary: 'My drafts, newest first', security, querystring: PageQuery, response: { 200: ArticlePage, ...errorReplies(400, 401) } },
+    preHandler: app.authenticate,
+    handler: async (request) => {
+      const q = request.query;
+      return pageShown(await articles.listDrafts({ authorId: request.userId, cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request)), request);
     },
   });
 
@@ -95,7 +104,8 @@ export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps):
     // Signed in or not: `liked` is the caller's.
     preHandler: app.identify,
     handler: async (request) => {
-      const [article] = (await articles.getArticles({ ids: [request.params.id], countViews: true }, callOptions(request))).articles;
+      // A draft is found only for its author (the service answers none to anyone else).
+      const [article] = (await articles.getArticles({ ids: [request.params.id], countViews: true, viewerId: request.userId }, callOptions(request))).articles;
       if (!article) throw errors.notFound('article');
       return shown(article, request);
     },

@@ -3,3 +3,4 @@
 export { checkText, invisibleIn, type TextRule } from './text.js';
 export { checkId, checkIds, type IdsRule } from './ids.js';
 export { checkLimit, type LimitRule } from './limit.js';
+export { checkTags, type TagsRule } from './tags.js';

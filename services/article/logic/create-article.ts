@@ -3,7 +3,7 @@ import type { ArticleDeps } from '../deps.js';
 import { ARTICLE_PUBLISHED } from '../events.js';
 import { checkContent, checkCoverUrl, checkId, checkTags, checkTitle } from '../rules.js';
 
-/** A new article, published at once (article.published in the same transaction) and indexed for search, its title and body with the configured words masked. */
+/** A new article, published at once (article.published in the same transaction) or kept as a draft, indexed for search, its title and body with the configured words masked. */
 export async function createArticle(d: ArticleDeps, req: CreateArticleRequest): Promise<Article> {
   const authorId = checkId('author_id', req.authorId);
   const title = checkTitle(req.title);
@@ -20,11 +20,14 @@ export async function createArticle(d: ArticleDeps, req: CreateArticleRequest): 
       content: d.words.mask(content),
       cover_url: coverUrl,
       tags,
-      status: 'published',
+      status: req.draft === true ? 'draft' : 'published',
       created_at: createdAt,
     },
-    (trx) => d.events.add(trx, ARTICLE_PUBLISHED, { articleId: id, authorId, createdAt }),
+    // A draft is published later (update-article.ts), and only then announced.
+    async (trx) => {
+      if (req.draft !== true) await d.events.add(trx, ARTICLE_PUBLISHED, { articleId: id, authorId, createdAt });
+    },
   );
-  d.events.flush();
+  if (req.draft !== true) d.events.flush();
   return article;
 }

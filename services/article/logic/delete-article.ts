@@ -11,7 +11,8 @@ export async function deleteArticle(d: ArticleDeps, req: DeleteArticleRequest): 
   const removed = await d.articles.remove(
     id,
     (row) => {
-      if (row.authorId !== authorId) throw refusals.notAuthor('delete');
+      // Another user's draft does not exist for them: NotFound, not a refusal that would reveal it.
+      if (row.authorId !== authorId) throw row.status === 'draft' ? refusals.notFound(id) : refusals.notAuthor('delete');
     },
     (trx) => d.events.add(trx, ARTICLE_DELETED, { articleId: id, authorId }),
   );

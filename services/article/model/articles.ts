@@ -39,6 +39,8 @@ export interface ArticlePatch {
   content?: string;
   cover_url?: string;
   tags?: readonly string[];
+  /** Publishes a draft: status published, created_at now (the newest order is by publishing time). */
+  publish?: true;
 }
 
 export interface ArticleModel {
@@ -50,7 +52,13 @@ export interface ArticleModel {
    * Applies the patch when `allowed(before)` holds (re-indexing a changed title, tags or body), in
    * one transaction: the row before and after it; undefined when there is no such article.
    */
-  update(id: number, patch: ArticlePatch, now: number, allowed: (before: Article) => void): Promise<{ before: Article; after: Article } | undefined>;
+  update(
+    id: number,
+    patch: ArticlePatch,
+    now: number,
+    allowed: (before: Article) => void,
+    inTx?: (trx: Transaction<ArticleDB>, before: Article, after: Article) => Promise<void>,
+  ): Promise<{ before: Article; after: Article } | undefined>;
   /** Deletes the row and its terms when `allowed(row)` holds, then runs inTx (the event), in one transaction: the deleted row, or undefined when there was none. */
   remove(id: number, allowed: (row: Article) => void, inTx: (trx: Transaction<ArticleDB>, row: Article) => Promise<void>): Promise<Article | undefined>;
   /** Adds to the like and comment counts of articles in trx, in id order (concurrent batches lock rows alike); a deleted article's are dropped. */
@@ -100,16 +108,19 @@ export function createArticleModel(store: ServiceDatabase<ArticleDB>, cache: Cac
       return toArticle(stored);
     },
 
-    async update(id, patch, now, allowed) {
+    async update(id, patch, now, allowed, inTx) {
       const updated = await store.transaction(async (trx) => {
         const before = (await readIn(trx, [id]))[0];
         if (!before) return undefined;
         allowed(before);
-        const { tags, ...columns } = patch;
-        const set = { ...columns, ...(tags ? { tags: JSON.stringify(tags) } : {}) };
+        const { tags, publish, ...columns } = patch;
+        const publishing = publish === true && before.status === 'draft';
+        const set = { ...columns, ...(tags ? { tags: JSON.stringify(tags) } : {}), ...(publishing ? { status: 'published' as const, created_at: now } : {}) };
         if (Object.keys(set).length === 0) return { before, after: before };
         await trx.updateTable('articles').set({ ...set, updated_at: now }).where('id', '=', id).execute();
+        if (publishing) await rescore(trx, id);
         const after = (await readIn(trx, [id]))[0]!;
+        await inTx?.(trx, before, after);
         if (after.title !== before.title || after.content !== before.content || after.tags.join('\n') !== before.tags.join('\n')) {
           await writeTerms(trx, ARTICLE_TERMS, id, articleTerms(after.title, after.tags, after.content));
         }

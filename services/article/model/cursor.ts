@@ -7,6 +7,7 @@ export const CURSOR_KINDS = {
   likes: 1, // like_count
   search: 2, // score, created_at
   hot: 1, // hot_score
+  drafts: 1, // created_at
 } as const;
 
 export type CursorKind = keyof typeof CURSOR_KINDS;

@@ -4,7 +4,7 @@
 import { sql, type Kysely } from 'kysely';
 import { after } from '#kit/paging';
 import { matchingAll } from '#kit/search';
-import type { ArticleDB } from './tables.js';
+import type { ArticleDB, ArticleStatus } from './tables.js';
 import { ARTICLE_TERMS } from './terms.js';
 
 export type AuthorOrder = 'newest' | 'likes';
@@ -33,17 +33,23 @@ export interface ListModel {
   search(terms: readonly string[], from: After | undefined, limit: number): Promise<Keyed[]>;
   /** Published articles by hot_score, then id, both descending. */
   hot(from: After | undefined, limit: number): Promise<Keyed[]>;
+  /** An author's drafts, newest first, ties by id. */
+  drafts(authorId: number, from: After | undefined, limit: number): Promise<Keyed[]>;
 }
 
 export function createListModel(db: Kysely<ArticleDB>): ListModel {
+  /** An author's articles of one status by `column`, then id, both descending (the author indexes). */
+  const ofAuthor = async (authorId: number, status: ArticleStatus, column: 'created_at' | 'like_count', from: After | undefined, limit: number): Promise<Keyed[]> => {
+    let q = db.selectFrom('articles').select(['id', column]).where('author_id', '=', authorId).where('status', '=', status);
+    if (from) q = q.where((eb) => after(eb, [column, 'id'], [...from.keys, from.id], 'desc'));
+    const found = await q.orderBy(column, 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+    return found.map((r) => ({ id: Number(r.id), keys: [Number((r as Record<string, unknown>)[column])] }));
+  };
+
   return {
-    async byAuthor(authorId, order, from, limit) {
-      const column = COLUMN[order];
-      let q = db.selectFrom('articles').select(['id', column]).where('author_id', '=', authorId).where('status', '=', 'published');
-      if (from) q = q.where((eb) => after(eb, [column, 'id'], [...from.keys, from.id], 'desc'));
-      const found = await q.orderBy(column, 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
-      return found.map((r) => ({ id: Number(r.id), keys: [Number((r as Record<string, unknown>)[column])] }));
-    },
+    byAuthor: (authorId, order, from, limit) => ofAuthor(authorId, 'published', COLUMN[order], from, limit),
+
+    drafts: (authorId, from, limit) => ofAuthor(authorId, 'draft', 'created_at', from, limit),
 
     async search(terms, from, limit) {
       let q = db

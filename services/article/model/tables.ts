@@ -1,8 +1,8 @@
 // The article service's tables (model/migrations.ts makes them). Every bigint comes back from
 // MariaDB as a string: the models turn each into a number.
 
-/** Only published articles exist in this slice; drafts would add a status. */
-export type ArticleStatus = 'published';
+/** A draft is its author's alone: lists, search, feeds and other readers see only published ones. */
+export type ArticleStatus = 'published' | 'draft';
 
 export interface ArticlesTable {
   id: number;
