@@ -7,6 +7,7 @@
 // asynchronous: the tests wait for a feed to show what they expect, never a fixed time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireServer, servers } from '#kit/testing';
+import { communityClient } from './community-client.js';
 import { startTestSystem, type Mode, type TestSystem } from './harness.js';
 
 const onServers = (await requireServer(servers.mariadb)) && (await requireServer(servers.redis)) && (await requireServer(servers.nats));
@@ -33,22 +34,7 @@ interface FeedPage {
 
 function client(sys: () => TestSystem) {
   let seq = 0;
-  const call = async (method: string, url: string, o: { token?: string; authorization?: string; body?: unknown } = {}) => {
-    const authorization = o.authorization ?? (o.token ? `Bearer ${o.token}` : undefined);
-    const res = await sys().app.inject({
-      method: method as 'GET',
-      url,
-      remoteAddress: '127.0.0.1',
-      headers: { ...(authorization ? { authorization } : {}), ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      payload: o.body === undefined ? undefined : JSON.stringify(o.body),
-    });
-    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
-  };
-  const signUp = async (): Promise<Account> => {
-    const res = await call('POST', '/api/v1/users/register', { body: { username: `feed${Date.now().toString(36)}${seq++}`, password: 'secret123' } });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    return res.body as Account;
-  };
+  const { call, signUp } = communityClient(sys, 'feed');
   const follow = async (who: Account, author: Account, on = true) => {
     const res = await call(on ? 'PUT' : 'DELETE', `${C}/follows/${author.id}`, { token: who.token });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -215,7 +201,7 @@ describe('the feed route refuses bad input with a 4xx naming the field', () => {
 
   it.each(cases)('%s: %s', async (_name, query, auth, status, code, mentions) => {
     const url = `${C}/feed${query ? `?${query.replace('{listCursor}', listCursor)}` : ''}`;
-    const res = await call('GET', url, auth === 'user' ? { token: me.token } : auth === 'none' ? {} : { authorization: auth });
+    const res = await call('GET', url, auth === 'user' ? { token: me.token } : auth === 'none' ? {} : { auth: auth });
     expect(res.status, JSON.stringify(res.body)).toBe(status);
     expect(res.body).toMatchObject({ code });
     expect(JSON.stringify(res.body)).toContain(mentions);

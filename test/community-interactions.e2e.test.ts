@@ -5,50 +5,26 @@
 // act for someone else.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireServer, servers } from '#kit/testing';
+import { communityClient, until, type Account } from './community-client.js';
 import { startTestSystem, type Mode, type TestSystem } from './harness.js';
 
 const onServers = (await requireServer(servers.mariadb)) && (await requireServer(servers.redis)) && (await requireServer(servers.nats));
 const modes: Mode[] = onServers ? ['embedded', 'servers'] : ['embedded'];
 const C = '/api/v1/community';
 
-interface Account {
-  id: number;
-  token: string;
-}
-
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  const end = Date.now() + 15_000;
-  for (;;) {
-    const v = await read();
-    if (done(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 for (const mode of modes) {
   describe(`likes and comments on anything (${mode})`, () => {
     let sys: TestSystem;
-    let seq = 0;
     beforeAll(async () => {
       sys = await startTestSystem(mode);
     });
     afterAll(async () => sys?.stop());
 
-    const call = async (method: string, url: string, o: { as?: Account; body?: unknown } = {}) => {
-      const res = await sys.app.inject({
-        method: method as 'GET',
-        url,
-        remoteAddress: '127.0.0.1',
-        headers: { ...(o.as ? { authorization: `Bearer ${o.as.token}` } : {}), ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        payload: o.body === undefined ? undefined : JSON.stringify(o.body),
-      });
-      return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
-    };
-    const signUp = async (): Promise<Account> => {
-      const res = await call('POST', '/api/v1/users/register', { body: { username: `liker${Date.now().toString(36)}${seq++}`, password: 'secret123' } });
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-      return res.body as Account;
-    };
+    const client = communityClient(() => sys, 'liker');
+    const signUp = client.signUp;
+    /** As `as` (signed in) or nobody. */
+    const call = (method: string, url: string, o: { as?: Account; body?: unknown } = {}) => client.call(method, url, { body: o.body, token: o.as?.token });
     const publish = async (as: Account) => {
       const res = await call('POST', `${C}/articles`, { as, body: { title: 'Likes and comments', content: 'A body.' } });
       expect(res.status).toBe(201);

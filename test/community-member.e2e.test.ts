@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Code } from '#kit/errors';
 import { rejectionOf, requireServer, servers } from '#kit/testing';
 import { PayServiceDefinition } from '#gen/surge/pay/v1/pay';
+import { communityClient } from './community-client.js';
 import { startTestSystem, type Mode, type TestSystem } from './harness.js';
 
 const onServers = (await requireServer(servers.mariadb)) && (await requireServer(servers.redis)) && (await requireServer(servers.nats));
@@ -47,22 +48,7 @@ interface User {
 
 function clientOf(sys: () => TestSystem) {
   let seq = 0;
-  const call = async (method: string, url: string, o: { body?: unknown; raw?: string; token?: string; auth?: string } = {}) => {
-    const auth = o.auth ?? (o.token ? `Bearer ${o.token}` : undefined);
-    const res = await sys().app.inject({
-      method: method as 'GET',
-      url,
-      remoteAddress: '127.0.0.1',
-      headers: { ...(auth ? { authorization: auth } : {}), ...(o.body !== undefined || o.raw !== undefined ? { 'content-type': 'application/json' } : {}) },
-      payload: o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body)),
-    });
-    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, text: res.body };
-  };
-  const signUp = async (): Promise<User> => {
-    const res = await call('POST', '/api/v1/users/register', { body: { username: `mb${Date.now().toString(36)}${seq++}`, password: 'secret123' } });
-    expect(res.status, res.text).toBe(201);
-    return res.body as User;
-  };
+  const { call, signUp } = communityClient(sys, 'mb');
   const publish = async (token: string) => {
     const res = await call('POST', `${C}/articles`, { token, body: { title: `article ${seq++}`, content: 'Points, please.' } });
     expect(res.status, res.text).toBe(201);

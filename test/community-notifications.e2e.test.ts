@@ -6,6 +6,7 @@
 // Events travel through the queue: the tests poll for a condition, never sleep a fixed time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireServer, servers } from '#kit/testing';
+import { communityClient } from './community-client.js';
 import { startTestSystem, type Mode, type TestSystem } from './harness.js';
 
 const onServers = (await requireServer(servers.mariadb)) && (await requireServer(servers.redis)) && (await requireServer(servers.nats));
@@ -38,28 +39,11 @@ interface PageJson {
 
 /** A client of one test system: JSON in and out, signed in with a token when given. */
 function clientOf(sys: () => TestSystem) {
-  let seq = 0;
-  const uniq = (p: string) => `${p}${Date.now().toString(36)}${seq++}`;
-  const call = async (method: string, url: string, o: { body?: unknown; raw?: string; token?: string; auth?: string } = {}) => {
-    const auth = o.auth ?? (o.token ? `Bearer ${o.token}` : undefined);
-    const res = await sys().app.inject({
-      method: method as 'GET',
-      url,
-      remoteAddress: '127.0.0.1',
-      headers: { ...(auth ? { authorization: auth } : {}), ...(o.body !== undefined || o.raw !== undefined ? { 'content-type': 'application/json' } : {}) },
-      payload: o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body)),
-    });
-    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, text: res.body };
-  };
+  const { call, signUp, uniq } = communityClient(sys, 'nt');
   const ok = async (method: string, url: string, o: { body?: unknown; token?: string } = {}, status = 200) => {
     const res = await call(method, url, o);
     expect(res.status, `${method} ${url}: ${res.text}`).toBe(status);
     return res.body;
-  };
-  const signUp = async (): Promise<User> => {
-    const username = uniq('nt');
-    const body = await ok('POST', '/api/v1/users/register', { body: { username, password: 'secret123' } }, 201);
-    return { ...(body as { id: number; token: string }), username };
   };
   const page = async (who: User, query = ''): Promise<PageJson> => ok('GET', `${C}/notifications${query}`, { token: who.token });
   /** Polls who's first page until check holds (events travel through the queue); fails after 15 s. */

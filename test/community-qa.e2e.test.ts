@@ -5,6 +5,7 @@
 // lists paged; and a table of bad input for every route, each a 4xx naming the field.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireServer, servers } from '#kit/testing';
+import { communityClient } from './community-client.js';
 import { startTestSystem, type Mode, type TestSystem } from './harness.js';
 
 const onServers = (await requireServer(servers.mariadb)) && (await requireServer(servers.redis)) && (await requireServer(servers.nats));
@@ -48,25 +49,7 @@ interface User {
 
 /** A client of one test system: JSON in and out, signed in with a token when given. */
 function clientOf(sys: () => TestSystem) {
-  let seq = 0;
-  const uniq = (p: string) => `${p}${Date.now().toString(36)}${seq++}`;
-  const call = async (method: string, url: string, o: { body?: unknown; raw?: string; token?: string; auth?: string } = {}) => {
-    const auth = o.auth ?? (o.token ? `Bearer ${o.token}` : undefined);
-    const res = await sys().app.inject({
-      method: method as 'GET',
-      url,
-      remoteAddress: '127.0.0.1',
-      headers: { ...(auth ? { authorization: auth } : {}), ...(o.body !== undefined || o.raw !== undefined ? { 'content-type': 'application/json' } : {}) },
-      payload: o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body)),
-    });
-    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, text: res.body };
-  };
-  const signUp = async (): Promise<User> => {
-    const username = uniq('qa');
-    const res = await call('POST', '/api/v1/users/register', { body: { username, password: 'secret123' } });
-    expect(res.status, res.text).toBe(201);
-    return { ...(res.body as { id: number; token: string }), username };
-  };
+  const { call, signUp, uniq } = communityClient(sys, 'qa');
   const ask = async (token: string, fields: Record<string, unknown> = {}) => {
     const res = await call('POST', `${C}/questions`, { token, body: { title: uniq('question '), content: 'How do I **page** a list?', ...fields } });
     expect(res.status, res.text).toBe(201);

@@ -30,28 +30,8 @@ export const memberMigrations: Record<string, Migration> = {
         .addColumn('ref', 'varchar(96)', (c) => c.primaryKey())
         .addColumn('awarded_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema
-        .createTable('member_vip_payments')
-        .addColumn('payment_id', 'bigint', (c) => c.primaryKey())
-        .addColumn('user_id', 'bigint', (c) => c.notNull())
-        .addColumn('months', 'integer', (c) => c.notNull())
-        .addColumn('amount_cents', 'bigint', (c) => c.notNull())
-        .addColumn('status', 'varchar(16)', (c) => c.notNull())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('applied_at', 'bigint', (c) => c.notNull())
-        .execute();
-    },
-    async down(db: Kysely<any>) {
-      for (const table of ['member_vip_payments', 'member_awarded', 'member_point_days', 'members']) await db.schema.dropTable(table).execute();
-    },
-  },
-  // VIP purchases keyed by their own id, which is the payment's reference at the pay service, so
-  // pay.paid finds the purchase even when a crash kept its payment id from being recorded. The
-  // table keyed by payment id goes: nothing wrote it in production (BuyVip refused without a
-  // payment desk, and the pay service took payments of orders only).
-  '0002_vip_purchases': {
-    async up(db: Kysely<any>) {
-      await db.schema.dropTable('member_vip_payments').execute();
+      // VIP purchases keyed by their own id, which is the payment's reference at the pay service, so
+      // pay.paid finds the purchase even when a crash kept its payment id from being recorded.
       await db.schema
         .createTable('member_vip_purchases')
         .addColumn('id', 'bigint', (c) => c.primaryKey())
@@ -65,17 +45,7 @@ export const memberMigrations: Record<string, Migration> = {
         .execute();
     },
     async down(db: Kysely<any>) {
-      await db.schema.dropTable('member_vip_purchases').execute();
-      await db.schema
-        .createTable('member_vip_payments')
-        .addColumn('payment_id', 'bigint', (c) => c.primaryKey())
-        .addColumn('user_id', 'bigint', (c) => c.notNull())
-        .addColumn('months', 'integer', (c) => c.notNull())
-        .addColumn('amount_cents', 'bigint', (c) => c.notNull())
-        .addColumn('status', 'varchar(16)', (c) => c.notNull())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('applied_at', 'bigint', (c) => c.notNull())
-        .execute();
+      for (const table of ['member_vip_purchases', 'member_awarded', 'member_point_days', 'members']) await db.schema.dropTable(table).execute();
     },
   },
 };
