@@ -80,6 +80,18 @@ for (const kind of await testDatabases()) {
       ]);
     });
 
+    it('publishes 80 articles at once without a deadlock, each indexed for search', async () => {
+      const f = await open();
+      const made = await Promise.all(Array.from({ length: 80 }, (_, i) => f.publish(11, { title: `并发 parallel ${i}` })));
+      const found: number[] = [];
+      for (let cursor = '', end = false; !end; ) {
+        const page = await f.svc.search({ q: 'parallel', cursor, limit: 50 });
+        found.push(...page.articles.map((a) => a.id));
+        [cursor, end] = [page.nextCursor, page.isEnd];
+      }
+      expect(found.sort()).toEqual(made.map((a) => a.id).sort());
+    });
+
     it('keeps a draft its author’s alone until published, then announces it', async () => {
       const f = await open();
       const d = await f.publish(7, { title: 'draft 草稿', draft: true });

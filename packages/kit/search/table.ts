@@ -37,8 +37,10 @@ export function weighTerms(fields: readonly WeighedText[]): Map<string, number> 
 }
 
 /** Replaces a document's rows with `weights`, in the caller's transaction. */
-export async function writeTerms(trx: Kysely<any>, t: TermTable, docId: number, weights: ReadonlyMap<string, number>): Promise<void> {
-  await deleteTerms(trx, t, docId);
+export async function writeTerms(trx: Kysely<any>, t: TermTable, docId: number, weights: ReadonlyMap<string, number>, options: { fresh?: boolean } = {}): Promise<void> {
+  // A new document has no rows to replace, and on MariaDB the delete of an id past the index's end
+  // takes a gap lock that concurrent first writes then deadlock on: `fresh` skips it.
+  if (options.fresh !== true) await deleteTerms(trx, t, docId);
   const rows = [...weights].map(([term, weight]) => ({ term, [t.docColumn]: docId, weight }));
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) await trx.insertInto(t.table).values(rows.slice(i, i + INSERT_CHUNK)).execute();
 }

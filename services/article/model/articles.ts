@@ -100,7 +100,7 @@ export function createArticleModel(store: ServiceDatabase<ArticleDB>, cache: Cac
       const stored: ArticlesTable = { ...row, tags: JSON.stringify(row.tags), like_count: 0, comment_count: 0, view_count: 0, hot_score: hotScore({ likeCount: 0, commentCount: 0, viewCount: 0, createdAt: row.created_at }), updated_at: row.created_at };
       await store.transaction(async (trx) => {
         await trx.insertInto('articles').values(stored).execute();
-        await writeTerms(trx, ARTICLE_TERMS, row.id, articleTerms(row.title, row.tags, row.content));
+        await writeTerms(trx, ARTICLE_TERMS, row.id, articleTerms(row.title, row.tags, row.content), { fresh: true });
         await inTx(trx);
       });
       // A not-found placeholder may be cached for this id (looked up before it existed).

@@ -56,8 +56,8 @@ export interface ProductModel {
 }
 
 /** The search index rows of one product, replacing any it had, in the caller's transaction. */
-export async function writeTerms(trx: Kysely<ProductDB>, productId: number, name: string, subtitle: string): Promise<void> {
-  await writeIndexRows(trx, PRODUCT_TERMS, productId, productTerms(name, subtitle));
+export async function writeTerms(trx: Kysely<ProductDB>, productId: number, name: string, subtitle: string, options: { fresh?: boolean } = {}): Promise<void> {
+  await writeIndexRows(trx, PRODUCT_TERMS, productId, productTerms(name, subtitle), options);
 }
 
 /** Ids read per query while filling the filter. */
@@ -119,7 +119,7 @@ export function createProductModel(store: ServiceDatabase<ProductDB>, cache: Cac
       await ids.add(row.id);
       await store.transaction(async (trx) => {
         await trx.insertInto('products').values({ ...row, updated_at: row.created_at }).execute();
-        await writeTerms(trx, row.id, row.name, row.subtitle);
+        await writeTerms(trx, row.id, row.name, row.subtitle, { fresh: true });
       });
       // A not-found placeholder may be cached for this id (looked up before it existed).
       await rows.invalidate({ id: row.id });

@@ -44,7 +44,7 @@ export function createQuestionModel(store: ServiceDatabase<QaDB>): QuestionModel
       };
       await store.transaction(async (trx) => {
         await trx.insertInto('questions').values(stored).execute();
-        await writeTerms(trx, QUESTION_TERMS, row.id, questionTerms(row.title, row.tags, row.content));
+        await writeTerms(trx, QUESTION_TERMS, row.id, questionTerms(row.title, row.tags, row.content), { fresh: true });
       });
       return toQuestion(stored);
     },
