@@ -43,7 +43,7 @@ export type ArticleService = ServiceImpl<typeof ArticleServiceDefinition>;
 export function defineArticleService(o: ArticleServiceOptions): ArticleService {
   const d: ArticleDeps = {
     articles: createArticleModel(o.db, o.cache),
-    lists: createListModel(o.db.db),
+    lists: createListModel(o.db.db, o.cache),
     words: createWordFilter({ words: o.blockedWords }),
     ids: o.ids,
     clock: o.clock,

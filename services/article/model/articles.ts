@@ -8,6 +8,7 @@ import { deleteTerms, writeTerms } from '#kit/search';
 import { createRowCache, type ServiceDatabase } from '#kit/store';
 import type { Article } from '#gen/surge/article/v1/article';
 import type { ArticleDB, ArticlesTable } from './tables.js';
+import { createAuthorLists } from './author-lists.js';
 import { hotScore } from './hot.js';
 import { ARTICLE_TERMS, articleTerms } from './terms.js';
 
@@ -78,6 +79,7 @@ export interface CountSum {
 
 export function createArticleModel(store: ServiceDatabase<ArticleDB>, cache: Cache): ArticleModel {
   const rows = createRowCache<Article>({ cache, prefix: 'article' });
+  const authorLists = createAuthorLists(cache);
 
   const readIn = async (on: Kysely<ArticleDB>, wanted: readonly number[]): Promise<Article[]> => {
     if (wanted.length === 0) return [];
@@ -105,6 +107,7 @@ export function createArticleModel(store: ServiceDatabase<ArticleDB>, cache: Cac
       });
       // A not-found placeholder may be cached for this id (looked up before it existed).
       await rows.invalidate({ id: row.id });
+      if (row.status === 'published') await authorLists.forget(row.author_id);
       return toArticle(stored);
     },
 
@@ -127,6 +130,7 @@ export function createArticleModel(store: ServiceDatabase<ArticleDB>, cache: Cac
         return { before, after };
       });
       if (updated) await rows.invalidate({ id });
+      if (updated && updated.before.status !== updated.after.status) await authorLists.forget(updated.after.authorId);
       return updated;
     },
 
@@ -141,6 +145,7 @@ export function createArticleModel(store: ServiceDatabase<ArticleDB>, cache: Cac
         return row;
       });
       if (removed) await rows.invalidate({ id });
+      if (removed) await authorLists.forget(removed.authorId);
       return removed;
     },
 

@@ -1,24 +1,23 @@
-// The id queries behind the article lists: an author's, newest first or by likes, the hot list,
-// and search matches. Each reads limit + 1 (id, sort keys) from an index, so a page knows whether it is the
-// last; the rows themselves come from the row cache.
+// The id queries behind the article lists: an author's, newest first or by likes (its first pages
+// from a cached head: author-lists.ts), the hot list, and search matches. Each reads limit + 1
+// (id, sort keys) from an index, so a page knows whether it is the last; the rows themselves come
+// from the row cache.
 import { sql, type Kysely } from 'kysely';
 import { after } from '#kit/paging';
 import { matchingAll } from '#kit/search';
 import type { ArticleDB, ArticleStatus } from './tables.js';
 import { ARTICLE_TERMS } from './terms.js';
 
-export type AuthorOrder = 'newest' | 'likes';
+import type { Cache } from '#kit/cache';
+import { createAuthorLists, type AuthorOrder, type Keyed } from './author-lists.js';
+
+export type { AuthorOrder, Keyed };
 
 export const AUTHOR_ORDERS: readonly AuthorOrder[] = ['newest', 'likes'];
 
 /** The column each author list is sorted by, descending, before the id (descending too). */
 const COLUMN: Record<AuthorOrder, 'created_at' | 'like_count'> = { newest: 'created_at', likes: 'like_count' };
 
-/** An id with the keys it was sorted by (before the id), for the next page's cursor. */
-export interface Keyed {
-  id: number;
-  keys: number[];
-}
 
 /** Where a page starts: after the row with these keys and id. */
 export interface After {
@@ -37,7 +36,8 @@ export interface ListModel {
   drafts(authorId: number, from: After | undefined, limit: number): Promise<Keyed[]>;
 }
 
-export function createListModel(db: Kysely<ArticleDB>): ListModel {
+export function createListModel(db: Kysely<ArticleDB>, cache: Cache): ListModel {
+  const heads = createAuthorLists(cache);
   /** An author's articles of one status by `column`, then id, both descending (the author indexes). */
   const ofAuthor = async (authorId: number, status: ArticleStatus, column: 'created_at' | 'like_count', from: After | undefined, limit: number): Promise<Keyed[]> => {
     let q = db.selectFrom('articles').select(['id', column]).where('author_id', '=', authorId).where('status', '=', status);
@@ -47,7 +47,10 @@ export function createListModel(db: Kysely<ArticleDB>): ListModel {
   };
 
   return {
-    byAuthor: (authorId, order, from, limit) => ofAuthor(authorId, 'published', COLUMN[order], from, limit),
+    // The head of the list from the cache (author-lists.ts); deeper pages from the index.
+    byAuthor: async (authorId, order, from, limit) =>
+      (await heads.page(authorId, order, from, limit, (n) => ofAuthor(authorId, 'published', COLUMN[order], undefined, n))) ??
+      ofAuthor(authorId, 'published', COLUMN[order], from, limit),
 
     drafts: (authorId, from, limit) => ofAuthor(authorId, 'draft', 'created_at', from, limit),
 
