@@ -39,8 +39,10 @@ describe.skipIf(!ready)('distributed: gateway → interaction → video across p
     collector = await startCollector();
     cluster = await startCluster({
       users: 1,
-      // relation too: the works list the test reads shows whether the viewer follows the author.
-      services: { video: 1, relation: 1 },
+      // relation too: the works list the test reads shows whether the viewer follows the author;
+      // article and qa: the interaction service also calls them (their targets can be liked), and
+      // its health names every service it calls.
+      services: { video: 1, relation: 1, article: 1, qa: 1 },
       env: { SURGE__tracing__exporter: 'otlp', SURGE__tracing__otlpUrl: collector.url, SURGE__tracing__sampleRatio: '1' },
     });
     // The middle hop would give its own calls 10 s: only a propagated deadline ends them at 2 s.
@@ -60,7 +62,7 @@ describe.skipIf(!ready)('distributed: gateway → interaction → video across p
     const [interaction] = cluster.instances('interaction') as [ServiceProcess];
     const res = await fetch(interaction.metricsUrl.replace(/\/metrics$/, '/healthz'));
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { checks: Record<string, string> }).checks).toMatchObject({ database: 'ok', 'video service': 'ok' });
+    expect(((await res.json()) as { checks: Record<string, string> }).checks).toMatchObject({ database: 'ok', 'video service': 'ok', 'article service': 'ok', 'qa service': 'ok' });
   });
 
   it('a like is one trace across the three processes, each span the child of the hop before', async () => {

@@ -76,7 +76,7 @@ describe.each(modes)('operations metrics on a %s system', (mode) => {
     const text = await sys.metrics.render();
     const groups = text.split('\n').filter((l) => l.startsWith('surge_queue_pending_messages{'));
     expect(groups.length).toBeGreaterThan(0);
-    for (const line of groups) expect(line).toMatch(/topic="[a-z.]+",group="[a-z-]+"/);
+    for (const line of groups) expect(line).toMatch(/topic="[a-z.-]+",group="[a-z-]+"/);
     expect(text).toMatch(/^surge_queue_unacked_messages\{/m);
     expect(text).toMatch(/^# TYPE surge_queue_dead_letters_total counter/m);
     expect(text).toMatch(/^surge_outbox_pending_rows\{owner="[a-z]+"/m);
