@@ -11,41 +11,25 @@ import type { CommunityDeps } from '../deps.js';
 import { checkCoverUrl } from '../images.js';
 import { QuestionPage } from '../qa-schemas.js';
 import { ArticlePage, ArticlePatch, ArticleReply, AuthorArticlesQuery, HotQuery, IdParams, NewArticle, PageQuery, SearchQuery } from '../schemas.js';
-import { articleSummaryView, articleView } from '../views.js';
-import { authorsOf } from './authors.js';
+import { articleView } from '../views.js';
+import { aroundArticles, articleSummaries } from './article-pages.js';
 import { questionPageShown } from './question-pages.js';
-import { statesOf } from './states.js';
 
 const tags = ['community'];
 const security = [{ bearer: [] }];
 
 export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { articles, users, interactions, questions } = d.clients;
-
-  /** Articles' authors, and their counts and the caller's like flags, asked at once. */
-  const around = (list: readonly Article[], request: FastifyRequest) =>
-    Promise.all([
-      authorsOf(users, list, request),
-      statesOf(
-        interactions,
-        'article',
-        list.map((a) => a.id),
-        request,
-      ),
-    ]);
+  const { articles, users, questions } = d.clients;
 
   /** One article with its author, counts and like flag. */
   const shown = async (article: Article, request: FastifyRequest) => {
-    const [authors, states] = await around([article], request);
+    const [authors, states] = await aroundArticles(d.clients, [article], request);
     return { article: articleView(article, authors, states.get(article.id)) };
   };
 
   /** A page of articles, likewise. */
-  const pageShown = async (page: Page, request: FastifyRequest) => {
-    const [authors, states] = await around(page.articles, request);
-    return { articles: page.articles.map((a) => articleSummaryView(a, authors, states.get(a.id))), next_cursor: page.nextCursor, is_end: page.isEnd };
-  };
+  const pageShown = async (page: Page, request: FastifyRequest) => ({ articles: await articleSummaries(d.clients, page.articles, request), next_cursor: page.nextCursor, is_end: page.isEnd });
 
   app.post('/articles', {
     schema: { tags, summary: 'Publish an article (Markdown body, optional cover and tags)', security, body: NewArticle, response: { 201: ArticleReply, ...errorReplies(400, 401) } },

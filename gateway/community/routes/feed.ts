@@ -6,28 +6,19 @@
 // moves on.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Client } from '#kit/rpc';
-import type { FeedServiceDefinition } from '#gen/surge/feed/v1/feed';
 import { callOptions } from '../../routes/users.js';
 import { errorReplies } from '../../schemas/common.js';
 import type { CommunityDeps } from '../deps.js';
 import { FeedQuery } from '../feed-schemas.js';
 import { ArticlePage } from '../schemas.js';
-import { articleSummaryView } from '../views.js';
-import { authorsOf } from './authors.js';
-import { statesOf } from './states.js';
+import { articleSummaries } from './article-pages.js';
 
 const tags = ['community'];
 const security = [{ bearer: [] }];
 
-/** What the route uses of CommunityDeps (which is one once calls.ts lists `feed`). */
-export interface FeedRouteDeps {
-  readonly clients: Pick<CommunityDeps['clients'], 'articles' | 'users' | 'interactions'> & { readonly feed: Client<typeof FeedServiceDefinition> };
-}
-
-export async function feedRoutes(fastify: FastifyInstance, d: FeedRouteDeps): Promise<void> {
+export async function feedRoutes(fastify: FastifyInstance, d: CommunityDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { articles, feed, interactions, users } = d.clients;
+  const { articles, feed } = d.clients;
 
   app.get('/feed', {
     schema: {
@@ -44,16 +35,7 @@ export async function feedRoutes(fastify: FastifyInstance, d: FeedRouteDeps): Pr
       const page = await feed.feed({ userId: request.userId, cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request));
       const ids = page.items.map((item) => item.articleId);
       const found = ids.length === 0 ? [] : (await articles.getArticles({ ids }, callOptions(request))).articles;
-      const [authors, states] = await Promise.all([
-        authorsOf(users, found, request),
-        statesOf(
-          interactions,
-          'article',
-          found.map((a) => a.id),
-          request,
-        ),
-      ]);
-      return { articles: found.map((a) => articleSummaryView(a, authors, states.get(a.id))), next_cursor: page.nextCursor, is_end: page.isEnd };
+      return { articles: await articleSummaries(d.clients, found, request), next_cursor: page.nextCursor, is_end: page.isEnd };
     },
   });
 }

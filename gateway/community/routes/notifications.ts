@@ -1,32 +1,25 @@
 // Notifications: the signed-in user's message center — likes, comments, replies, follows, answers,
 // acceptances and system messages, each aggregate with its latest actors' public names — and read
 // marks. Always the caller's own (the token says who): another user's ids are ignored, not read.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { errors } from '#kit/errors';
-import type { Client } from '#kit/rpc';
 import type { Notification } from '#gen/surge/notification/v1/notification';
-import type { User, UserServiceDefinition } from '#gen/surge/user/v1/user';
 import { callOptions } from '../../routes/users.js';
 import { errorReplies } from '../../schemas/common.js';
 import type { CommunityDeps } from '../deps.js';
 import { MarkReadBody, NotificationListQuery, NotificationPage, UnreadReply } from '../notification-schemas.js';
+import { personView } from '../views.js';
+import { peopleOf, type People } from './people.js';
 
 const tags = ['community'];
 const security = [{ bearer: [] }];
 
-/** Every actor of a page (at most 3 a notification) from one batch call to the user service. */
-async function actorsOf(users: Client<typeof UserServiceDefinition>, page: readonly Notification[], request: FastifyRequest): Promise<Map<number, User>> {
-  const ids = [...new Set(page.flatMap((n) => n.actorIds))];
-  if (ids.length === 0) return new Map();
-  return new Map((await users.getUsers({ ids }, callOptions(request))).users.map((u) => [u.id, u]));
-}
-
 /** A notification as the API shows it; an actor the user service no longer has keeps its id, with no name. */
-const notificationView = (n: Notification, actors: ReadonlyMap<number, User>) => ({
+const notificationView = (n: Notification, actors: People) => ({
   id: n.id,
   type: n.type,
-  actors: n.actorIds.map((id) => ({ id, name: actors.get(id)?.name ?? '', avatar: actors.get(id)?.avatar ?? '' })),
+  actors: n.actorIds.map((id) => personView(id, actors)),
   actor_count: n.actorCount,
   target: n.biz === '' ? null : { biz: n.biz, id: n.targetId },
   read: n.read,
@@ -45,7 +38,8 @@ export async function notificationRoutes(fastify: FastifyInstance, d: CommunityD
     handler: async (request) => {
       const q = request.query;
       const page = await notifications.list({ userId: request.userId, cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request));
-      const actors = await actorsOf(users, page.notifications, request);
+      // Every actor of a page (at most 3 a notification) from one batch call to the user service.
+      const actors = await peopleOf(users, page.notifications.flatMap((n) => n.actorIds), request);
       return { notifications: page.notifications.map((n) => notificationView(n, actors)), next_cursor: page.nextCursor, is_end: page.isEnd, unread_count: page.unreadCount };
     },
   });
