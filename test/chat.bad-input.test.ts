@@ -35,6 +35,7 @@ const ROOM = 987654321;
 const PUBLIC = '{public}';
 const PRIVATE = '{private}';
 const MEMBER = '{member}';
+const OWNER = '{owner}';
 
 const rooms = `${CHAT}/rooms`;
 const members = `${CHAT}/rooms/${PRIVATE}/members`;
@@ -108,6 +109,16 @@ const cases: Case[] = [
   ['add member: no token', 'POST', members, { auth: 'none', body: { user_id: 5 } }, 401, 40101, 'Authorization'],
   ['add member: a bad token', 'POST', members, { auth: 'Bearer x.y.z', body: { user_id: 5 } }, 401, 40101, 'token'],
 
+  // DELETE /rooms/:id/members/:user_id
+  ...BAD_IDS.map((id): Case => [`remove member: room id ${idName(id)}`, 'DELETE', `${CHAT}/rooms/${id}/members/${MEMBER}`, {}, 400, 40001, idField(id)]),
+  ...BAD_IDS.map((id): Case => [`remove member: user id ${idName(id)}`, 'DELETE', `${members}/${id}`, {}, 400, 40001, id.length > 100 ? 'path parameter' : 'user_id']),
+  ['remove member: no user id', 'DELETE', `${members}/`, {}, 400, 40001, 'user_id'],
+  ['remove member: a room that does not exist', 'DELETE', `${CHAT}/rooms/${ROOM}/members/${MEMBER}`, {}, 404, 40401, 'room_id'],
+  ['remove member: a public room (it keeps no member list)', 'DELETE', `${CHAT}/rooms/${PUBLIC}/members/${MEMBER}`, {}, 409, 40902, 'room_id'],
+  ['remove member: the owner (a private room keeps its owner)', 'DELETE', `${members}/${OWNER}`, {}, 409, 40902, 'member_id'],
+  ['remove member: no token', 'DELETE', `${members}/${MEMBER}`, { auth: 'none' }, 401, 40101, 'Authorization'],
+  ['remove member: a bad token', 'DELETE', `${members}/${MEMBER}`, { auth: 'Bearer x.y.z' }, 401, 40101, 'token'],
+
   // GET /rooms/:id/messages
   ...BAD_IDS.map((id): Case => [`messages: room id ${idName(id)}`, 'GET', `${CHAT}/rooms/${id}/messages`, {}, 400, 40001, idField(id)]),
   ...BAD_LIMITS.map((l): Case => [`messages: limit ${JSON.stringify(l)}`, 'GET', q(messages, `limit=${l}`), {}, 400, 40001, 'limit']),
@@ -133,7 +144,13 @@ describe.each(modes)('chat HTTP routes (%s)', (mode) => {
   let privateRoom = 0;
 
   /** A row's URL or body with this run's ids in place of PUBLIC, PRIVATE and MEMBER. */
-  const fill = (text: string) => text.replaceAll(PUBLIC, String(publicRoom)).replaceAll(PRIVATE, String(privateRoom)).replaceAll(JSON.stringify(MEMBER), String(users.member.id));
+  const fill = (text: string) =>
+    text
+      .replaceAll(PUBLIC, String(publicRoom))
+      .replaceAll(PRIVATE, String(privateRoom))
+      .replaceAll(JSON.stringify(MEMBER), String(users.member.id))
+      .replaceAll(MEMBER, String(users.member.id))
+      .replaceAll(OWNER, String(users.owner.id));
   const call = async (method: string, url: string, o: Opts = {}, as: keyof typeof users = 'owner') => {
     const auth = o.auth === undefined || o.auth === 'owner' ? `Bearer ${users[as].token}` : o.auth === 'none' ? undefined : o.auth;
     const json = o.body === undefined ? undefined : fill(JSON.stringify(o.body));
@@ -184,6 +201,41 @@ describe.each(modes)('chat HTTP routes (%s)', (mode) => {
     expect((await post(`${CHAT}/rooms`, { name: '房'.repeat(40), private: false }, 'stranger')).status).toBe(201);
     expect((await post(`${CHAT}/rooms`, { name: '  العربية\u200f 😀 ' }, 'stranger')).json().room).toMatchObject({ name: 'العربية\u200f 😀' });
     expect((await post(`${CHAT}/rooms/${privateRoom}/members`, { user_id: users.member.id }, 'owner')).json()).toEqual({ added: false });
+    // Removing someone who is not a member: nothing to do, and said so.
+    expect((await call('DELETE', `${CHAT}/rooms/${privateRoom}/members/${users.stranger.id}`)).json()).toEqual({ removed: false });
+  });
+
+  it("removing from another user's private room: 404 to a stranger (as an unknown room), 403 to a member removing anyone else, nothing changes", async () => {
+    const { owner, member, stranger } = users;
+    const made = await post(`${CHAT}/rooms`, { name: 'removals', private: true }, 'owner');
+    const room = (made.json().room as { id: number }).id;
+    expect((await post(`${CHAT}/rooms/${room}/members`, { user_id: member.id }, 'owner')).json()).toEqual({ added: true });
+    const remove = (target: number, as: keyof typeof users, roomId = room) => call('DELETE', `${CHAT}/rooms/${roomId}/members/${target}`, {}, as);
+
+    const unknown = await remove(member.id, 'stranger', ROOM);
+    expect(unknown.status).toBe(404);
+    for (const target of [member.id, owner.id, stranger.id]) {
+      const res = await remove(target, 'stranger');
+      expect(res.status).toBe(404);
+      expect(res.json()).toEqual(unknown.json());
+    }
+    const byMember = await remove(owner.id, 'member');
+    expect(byMember.status).toBe(403);
+    expect(byMember.json()).toMatchObject({ code: 40301, message: 'room_id: only the room’s owner may remove other members', details: { field: 'room_id' } });
+    expect((await remove(stranger.id, 'member')).status).toBe(403);
+    // Nothing changed: the member still reads the room, the stranger still does not.
+    expect((await call('GET', `${CHAT}/rooms/${room}/messages`, {}, 'member')).status).toBe(200);
+    expect((await call('GET', `${CHAT}/rooms/${room}/messages`, {}, 'stranger')).status).toBe(404);
+
+    // The member leaves (removes themselves); asked again, the room is hidden from them.
+    expect(await remove(member.id, 'member').then((r) => [r.status, r.json()])).toEqual([200, { removed: true }]);
+    expect((await remove(member.id, 'member')).json()).toEqual(unknown.json());
+    expect((await call('GET', `${CHAT}/rooms/${room}/messages`, {}, 'member')).status).toBe(404);
+    // The owner adds them back and removes them: once removed, twice nothing.
+    await post(`${CHAT}/rooms/${room}/members`, { user_id: member.id }, 'owner');
+    expect((await remove(member.id, 'owner')).json()).toEqual({ removed: true });
+    expect((await remove(member.id, 'owner')).json()).toEqual({ removed: false });
+    expect((await call('GET', `${CHAT}/rooms/${room}/messages`, {}, 'member')).status).toBe(404);
   });
 
   it("another user's private room: NotFound to a stranger on every route, owner-only member adds, never listed", async () => {

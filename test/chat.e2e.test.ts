@@ -152,6 +152,61 @@ describe.each(modes)('chat room (%s)', (mode) => {
     expect((await call('GET', `${CHAT}/rooms/${r.id}/messages`, stranger.token)).status).toBe(200);
   });
 
+  it("a removed member's sockets are told (left, reason removed) and stop receiving; they cannot rejoin, read or send; presence drops them", async () => {
+    const [owner, member] = [await signUp(), await signUp()];
+    const r = await room(owner.token, 'removal', true);
+    expect((await call('POST', `${CHAT}/rooms/${r.id}/members`, owner.token, { user_id: member.id })).body).toEqual({ added: true });
+    const co = await connect(owner.token);
+    await join(co, r.id);
+    // The member on two connections, both in the room.
+    const [cm1, cm2] = [await connect(member.token), await connect(member.token)];
+    await join(cm1, r.id);
+    await join(cm2, r.id);
+    await say(co, r.id, 'before', 'before');
+    await waitSeqs(cm1, r.id, 1);
+    await waitSeqs(cm2, r.id, 1);
+
+    const from = [cm1.frames.length, cm2.frames.length, co.frames.length];
+    const res = await call('DELETE', `${CHAT}/rooms/${r.id}/members/${member.id}`, owner.token);
+    expect(res).toEqual({ status: 200, body: { removed: true } });
+    for (const [i, c] of [cm1, cm2].entries()) {
+      const left = await c.next((f) => f.type === 'left' && f.room === r.id, 'the removal', from[i]);
+      expect(left).toEqual({ type: 'left', room: r.id, user: { id: member.id, name: expect.any(String), avatar: '' }, reason: 'removed' });
+    }
+    // The others are told the user left the room, as when their last connection goes.
+    const gone = await co.next((f) => f.type === 'left' && (f.user as { id: number }).id === member.id, 'the member left', from[2]);
+    expect(gone.reason).toBeUndefined();
+
+    // Messages after the removal reach the owner and no longer the member.
+    const seq = await say(co, r.id, 'after', 'after');
+    await co.next((f) => f.type === 'message' && f.seq === seq, 'the owner receives');
+    const watcher = await connect(owner.token);
+    await join(watcher, r.id);
+    const seq2 = await say(co, r.id, 'later', 'later');
+    await watcher.next((f) => f.type === 'message' && f.seq === seq2, 'a later joiner receives');
+    expect(cm1.seqs(r.id)).toEqual([1]);
+    expect(cm2.seqs(r.id)).toEqual([1]);
+
+    // Not joined any more: a send is refused on the socket; a join, like any non-member's, is NotFound.
+    const before = cm1.frames.length;
+    cm1.send({ type: 'send', room: r.id, content: 'still here?', client_msg_id: 'ghost' });
+    expect(await cm1.next((f) => f.type === 'error' && f.client_msg_id === 'ghost', 'the refused send', before)).toMatchObject({ code: 40902, field: 'room' });
+    cm1.send({ type: 'join', room: r.id, since_seq: 0 });
+    expect(await cm1.next((f) => f.type === 'error' && f.room === r.id && f.code === 40401, 'the refused join', before)).toMatchObject({ field: 'room' });
+    expect((await call('GET', `${CHAT}/rooms/${r.id}/messages`, member.token)).status).toBe(404);
+    expect((await call('GET', `${CHAT}/rooms`, member.token)).body.rooms.map((x: { id: number }) => x.id)).not.toContain(r.id);
+    // Presence: a new join sees the owner's two connections as one user, and not the member.
+    const third = await connect(owner.token);
+    const at = third.frames.length;
+    third.send({ type: 'join', room: r.id });
+    const p = await third.next((f) => f.type === 'presence' && f.room === r.id, 'presence', at);
+    expect(p).toMatchObject({ count: 1, online: [{ id: owner.id }] });
+    // Asked again, nothing is removed; no message of the room ever reached the member after seq 1.
+    expect((await call('DELETE', `${CHAT}/rooms/${r.id}/members/${member.id}`, owner.token)).body).toEqual({ removed: false });
+    expect([...cm1.frames, ...cm2.frames].filter((f) => f.type === 'message' && f.seq !== 1)).toEqual([]);
+    for (const c of [watcher, third]) await c.close();
+  });
+
   it('presence: the room sees who is online, and who comes and goes', async () => {
     const [a, b] = [await signUp(), await signUp()];
     const r = await room(a.token, 'presence');

@@ -1,7 +1,8 @@
 // The chat room across two gateway processes, as `npm run up` runs it: the user and chat services
 // each in their own process, two gateways found through a test-owned etcd, on the real MariaDB,
 // Redis (presence, send limits) and NATS (fan-out between the gateways). Messages sent on either
-// gateway reach every member in per-room order; presence is one across them; then a crash: one
+// gateway reach every member in per-room order; presence is one across them; a member removed on
+// one gateway is cut from the room on the other; then a crash: one
 // gateway is killed with SIGKILL, its client reconnects to the other and recovers exactly what it
 // missed, and the dead gateway's connections leave the room's presence once their TTL passes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +70,36 @@ describe.skipIf(!ready)('distributed chat: two gateways', () => {
     const all = Array.from({ length: 30 }, (_, i) => i + 1);
     expect(await seqsUpTo(ca, room, 30)).toEqual(all);
     expect(await seqsUpTo(cb, room, 30)).toEqual(all);
+  });
+
+  it("a member removed through one gateway is cut from the room on the other: told, no more messages, no rejoin, out of presence", async () => {
+    const [owner, member, watcher] = [await signUp(g1.base), await signUp(g2.base), await signUp(g1.base)];
+    const http = (method: string, path: string, token: string, body?: unknown) =>
+      fetch(`${g1.base}${CHAT}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const room = ((await (await http('POST', '/rooms', owner.token, { name: 'removal across', private: true })).json()) as { room: { id: number } }).room.id;
+    for (const id of [member.id, watcher.id]) expect((await http('POST', `/rooms/${room}/members`, owner.token, { user_id: id })).status).toBe(200);
+    const co = await connect(g1.base, owner.token);
+    await join(co, room);
+    const cm = await connect(g2.base, member.token);
+    await join(cm, room);
+    await say(co, room, 'before', 'before');
+    expect(await seqsUpTo(cm, room, 1)).toEqual([1]);
+
+    const from = cm.frames.length;
+    const removed = await http('DELETE', `/rooms/${room}/members/${member.id}`, owner.token);
+    expect(await removed.json()).toEqual({ removed: true });
+    expect(await cm.next((f) => f.type === 'left' && f.room === room, 'the removal, on the other gateway', from)).toMatchObject({ user: { id: member.id }, reason: 'removed' });
+
+    // A member on the member's gateway still receives; the removed one does not.
+    const cw = await connect(g2.base, watcher.token);
+    const online = await join(cw, room);
+    expect((online.online as { id: number }[]).map((u) => u.id).sort()).toEqual([owner.id, watcher.id].sort());
+    const seq = await say(co, room, 'after', 'after');
+    await cw.next((f) => f.type === 'message' && f.seq === seq, 'the watcher on g2 receives');
+    expect(cm.seqs(room)).toEqual([1]);
+    const at = cm.frames.length;
+    cm.send({ type: 'join', room });
+    expect(await cm.next((f) => f.type === 'error' && f.room === room, 'the refused rejoin', at)).toMatchObject({ code: 40401, field: 'room' });
   });
 
   it('kill -9 of a gateway: its client reconnects to the other and recovers exactly what it missed; its connections leave presence after their TTL', async () => {

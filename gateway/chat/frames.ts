@@ -109,6 +109,8 @@ export const frames = {
     `{"type":"message","room":${m.room},"seq":${m.seq},"id":${m.id},"from":{"id":${m.from.id},"name":${s(m.from.name)},"avatar":${s(m.from.avatar)}},"content":${s(m.content)},"created_at":${m.createdAt}${m.clientMsgId ? `,"client_msg_id":${s(m.clientMsgId)}` : ''}}`,
   joined: (room: number, user: Author) => s({ type: 'joined', room, user }),
   left: (room: number, user: Author) => s({ type: 'left', room, user }),
+  /** To each of a removed member's connections in the room: it is out of the room, and a join is refused. */
+  removed: (room: number, user: Author) => s({ type: 'left', room, user, reason: 'removed' }),
   presence: (room: number, online: Author[], count: number) => s({ type: 'presence', room, online, count }),
   ack: (clientMsgId: string, seq: number, room: number) => s({ type: 'ack', client_msg_id: clientMsgId, seq, room }),
   pong: () => '{"type":"pong"}',

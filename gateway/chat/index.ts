@@ -2,6 +2,7 @@
 // HTTP routes. Every gateway instance keeps the rooms its connections joined as ordered streams
 // over the broadcast; the chat service holds the rooms, their members and their history.
 import type { FastifyInstance } from 'fastify';
+import { Code, SurgeError } from '#kit/errors';
 import type { Client } from '#kit/rpc';
 import type { ChatServiceDefinition } from '#gen/surge/chat/v1/chat';
 import { authorOf, authorsFrom, messageFrame, type Authors } from './authors.js';
@@ -39,14 +40,14 @@ export async function chatFaceRoutes(app: FastifyInstance, d: ChatDeps): Promise
   });
   await app.register(
     async (scope) => {
-      await chatRoutes(scope, { chat: d.clients.chat, users: d.clients.users, authors });
+      await chatRoutes(scope, { chat: d.clients.chat, users: d.clients.users, authors, removed: (room, userId) => streams.publishRemoval(room, userId) });
       await chatSocketRoute(scope, { tokens: d.tokens, chat: d.clients.chat, users: d.clients.users, authors, streams, presence: d.presence, takeSend: d.takeSend, settings: d.settings, clock: d.clock });
     },
     { prefix: CHAT_PREFIX },
   );
 }
 
-/** The streams' view of the chat service: a room's head, and what followed a seq, page by page, as frames. */
+/** The streams' view of the chat service: a room's head, what followed a seq, page by page, as frames, and who may read it. */
 function roomHistory(chat: Client<typeof ChatServiceDefinition>, authors: Authors): RoomHistory {
   return {
     head: async (room, asUser) => (await chat.getRoom({ userId: asUser, roomId: room })).lastSeq,
@@ -63,6 +64,15 @@ function roomHistory(chat: Client<typeof ChatServiceDefinition>, authors: Author
         if (from >= page.lastSeq) break;
       }
       return { frames: out, tooFar: false };
+    },
+    async access(room, userId) {
+      try {
+        return (await chat.getRoom({ userId, roomId: room })).private ? 'member' : 'open';
+      } catch (err) {
+        // A private room the user was removed from reads as one that does not exist.
+        if (err instanceof SurgeError && err.code === Code.NotFound) return 'none';
+        throw err;
+      }
     },
   };
 }

@@ -42,16 +42,18 @@ function record(limit = 100) {
         const missed = frames.filter((f) => f.seq > after).sort((a, b) => a.seq - b.seq);
         return missed.length > limit ? { frames: [], tooFar: true } : { frames: missed, tooFar: false };
       },
+      access: async (): Promise<'open' | 'member' | 'none'> => 'open',
     },
   };
 }
 
-function member() {
+function member(userId = 1) {
   const got: number[] = [];
   const events: string[] = [];
   const lost: number[] = [];
-  const m: StreamMember = { userId: 1, message: (seq) => void got.push(seq), event: (f) => void events.push(f), lost: (at) => void lost.push(at) };
-  return { m, got, events, lost };
+  let removed = 0;
+  const m: StreamMember = { userId, message: (seq) => void got.push(seq), event: (f) => void events.push(f), lost: (at) => void lost.push(at), removed: () => void removed++ };
+  return { m, got, events, lost, removed: () => removed };
 }
 
 const flush = () => new Promise((r) => setImmediate(r));
@@ -223,9 +225,83 @@ describe('room streams', () => {
     expect(x.got).toEqual([2]);
   });
 
+  it("a removal drops the user's members on every instance, each told once, and no one else's", async () => {
+    const net = sharedBus();
+    const rec = record();
+    const clock = new ManualClock();
+    const a = createRoomStreams({ bus: net.bus(), history: rec.history, clock, subjectOf: (r) => `chat.room.${r}` });
+    const b = createRoomStreams({ bus: net.bus(), history: rec.history, clock, subjectOf: (r) => `chat.room.${r}` });
+    // User 2 on both instances (two connections on b), user 3 beside them, user 2 in another room too.
+    const [onA, onB1, onB2, other, elsewhere] = [member(2), member(2), member(2), member(3), member(2)];
+    await a.attach(1, onA.m);
+    await b.attach(1, onB1.m);
+    await b.attach(1, onB2.m);
+    await b.attach(1, other.m);
+    await a.attach(9, elsewhere.m);
+    a.publishMessage(1, rec.add(1).seq, 'm1');
+    a.publishRemoval(1, 2);
+    // Told once each, though the broker's echo of the removal reached a too.
+    expect([onA, onB1, onB2].map((x) => x.removed())).toEqual([1, 1, 1]);
+    expect([other.removed(), elsewhere.removed()]).toEqual([0, 0]);
+    b.publishMessage(1, rec.add(2).seq, 'm2');
+    for (const x of [onA, onB1, onB2]) expect(x.got).toEqual([1]);
+    expect(other.got).toEqual([1, 2]);
+    a.publishMessage(9, rec.add(1).seq, 'm1');
+    expect(elsewhere.got).toEqual([1]);
+    // a held only the removed user in room 1: its stream closed; b's stays for user 3.
+    expect(a.rooms().has(1)).toBe(false);
+    expect(b.rooms().get(1)).toEqual(new Set([other.m]));
+    expect(net.subscribers('chat.room.1')).toBe(1);
+    // Detaching a member the removal dropped changes nothing; a removal again tells no one.
+    b.detach(1, onB1.m);
+    b.publishRemoval(1, 2);
+    expect(b.rooms().get(1)).toEqual(new Set([other.m]));
+    expect(onB1.removed()).toBe(1);
+  });
+
+  it('a removal missed while the broker was away is found on resync: users the history says may not read the room are dropped', async () => {
+    const net = sharedBus();
+    const rec = record();
+    const clock = new ManualClock();
+    const members = new Set([2, 3]);
+    const asked: number[] = [];
+    const history = {
+      ...rec.history,
+      access: async (_room: number, userId: number) => (asked.push(userId), members.has(userId) ? ('member' as const) : ('none' as const)),
+    };
+    const a = createRoomStreams({ bus: net.bus(), history, clock, subjectOf: (r) => `chat.room.${r}` });
+    const b = createRoomStreams({ bus: net.bus(), history, clock, subjectOf: (r) => `chat.room.${r}` });
+    const [x, x2, y] = [member(2), member(2), member(3)];
+    for (const m of [x, x2, y]) await a.attach(1, m.m);
+    net.drop(true);
+    members.delete(2);
+    b.publishRemoval(1, 2);
+    net.drop(false);
+    expect(x.removed()).toBe(0);
+    a.resync();
+    await flush();
+    await flush();
+    expect([x.removed(), x2.removed(), y.removed()]).toEqual([1, 1, 0]);
+    expect(asked).toEqual([2, 3]); // once per user, not per connection
+    b.publishMessage(1, rec.add(1).seq, 'm1');
+    expect(y.got).toEqual([1]);
+    expect(x.got).toEqual([]);
+    // A public room is asked about once, whoever is in it.
+    const open = createRoomStreams({ bus: net.bus(), history: rec.history, clock, subjectOf: (r) => `chat.room.${r}` });
+    const [p, q] = [member(4), member(5)];
+    await open.attach(2, p.m);
+    await open.attach(2, q.m);
+    let publicAsks = 0;
+    rec.history.access = async () => (publicAsks++, 'open');
+    open.resync();
+    await flush();
+    expect(publicAsks).toBe(1);
+    expect([p.removed(), q.removed()]).toEqual([0, 0]);
+  });
+
   it('a head that cannot be read fails the join and leaves no stream behind', async () => {
     const net = sharedBus();
-    const s = createRoomStreams({ bus: net.bus(), history: { head: async () => Promise.reject(new Error('chat service down')), since: async () => ({ frames: [], tooFar: false }) }, clock: new ManualClock(), subjectOf: (r) => `r.${r}` });
+    const s = createRoomStreams({ bus: net.bus(), history: { head: async () => Promise.reject(new Error('chat service down')), since: async () => ({ frames: [], tooFar: false }), access: async () => 'open' }, clock: new ManualClock(), subjectOf: (r) => `r.${r}` });
     await expect(s.attach(1, member().m)).rejects.toThrow('chat service down');
     expect(s.rooms().size).toBe(0);
     expect(net.subscribers('r.1')).toBe(0);

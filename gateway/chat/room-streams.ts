@@ -9,7 +9,12 @@
 // history, which is the record. Events without a seq (joined, left) pass through as they come.
 //
 // Payload on the subject: `<seq>\n<frame>` where frame is the server's JSON frame, built once
-// by the sender and handed to every member unchanged; seq 0 marks an event.
+// by the sender and handed to every member unchanged; seq 0 marks an event. `r<userId>\n` says
+// the user was removed from the room: every instance drops that user's members from its stream
+// (they receive nothing more of it) and tells each one, which then tells its client. A removal
+// travels as the room's messages do, so it reaches every instance that has the room open; one
+// that missed it (its broker connection was away) asks the chat service, on resync, whether each
+// of its users in a private room still belongs there.
 import type { Clock, Timer } from '#kit/clock';
 
 /** What a subject brings: a payload for one room's subject. */
@@ -33,6 +38,11 @@ export interface RoomHistory {
   head(room: number, asUser: number): Promise<number>;
   /** Messages with seq > afterSeq, ascending, as frames; tooFar when more were missed than it answers. */
   since(room: number, afterSeq: number, asUser: number): Promise<{ frames: SeqFrame[]; tooFar: boolean }>;
+  /**
+   * Whether the user may read the room now: 'open' (a public room: anyone may), 'member' (of a
+   * private one), or 'none' (removed, or no such room).
+   */
+  access(room: number, userId: number): Promise<'open' | 'member' | 'none'>;
 }
 
 /** One connection's membership in a room, as the stream sees it. */
@@ -45,6 +55,8 @@ export interface StreamMember {
   event(frame: string): void;
   /** Messages between `afterSeq` and the next delivered were lost for good: reload the room. */
   lost(afterSeq: number): void;
+  /** The user was removed from the room: the stream has dropped this member already. */
+  removed(): void;
 }
 
 export interface RoomStreamsOptions {
@@ -73,7 +85,16 @@ export interface RoomStreams {
   publishMessage(room: number, seq: number, frame: string): void;
   /** Publishes an event frame (joined, left). */
   publishEvent(room: number, frame: string): void;
-  /** Checks every open room against the history (after the broadcast lost its connection for a while). */
+  /**
+   * Publishes that the user was removed from the room, to every instance, and drops the user's
+   * members here at once. Idempotent: an instance without such members does nothing.
+   */
+  publishRemoval(room: number, userId: number): void;
+  /**
+   * Checks every open room against the history (after the broadcast lost its connection for a
+   * while): first the members of a private room, one user at a time (a removal may have gone by
+   * unseen), then the messages missed.
+   */
   resync(): void;
   /** Rooms open here and their members (for presence heartbeats and tests). */
   rooms(): ReadonlyMap<number, ReadonlySet<StreamMember>>;
@@ -152,8 +173,33 @@ export function createRoomStreams(o: RoomStreamsOptions): RoomStreams {
     if (streams.get(room) === s) drain(room, s);
   };
 
+  /** Drops the user's members from the stream, then tells each (it may leave other rooms meanwhile). */
+  const remove = (room: number, s: Stream, userId: number) => {
+    const gone = [...s.members].filter((m) => m.userId === userId);
+    for (const m of gone) s.members.delete(m);
+    if (s.members.size === 0) close(room, s);
+    for (const m of gone) m.removed();
+  };
+
+  /** Removes the users of the room's stream who may no longer read it; stops at the first answer 'open'. */
+  const recheck = async (room: number, s: Stream) => {
+    for (const userId of new Set([...s.members].map((m) => m.userId))) {
+      let access;
+      try {
+        access = await o.history.access(room, userId);
+      } catch (err) {
+        // The next resync asks again; until then the user stays, as before the broker was lost.
+        o.onError?.(err, room);
+        return;
+      }
+      if (streams.get(room) !== s || access === 'open') return;
+      if (access === 'none') remove(room, s, userId);
+    }
+  };
+
   const onPayload = (room: number, s: Stream, payload: string) => {
     const cut = payload.indexOf('\n');
+    if (payload.startsWith('r')) return remove(room, s, Number(payload.slice(1, cut)));
     const seq = Number(payload.slice(0, cut));
     const frame = payload.slice(cut + 1);
     if (seq === 0) {
@@ -233,9 +279,16 @@ export function createRoomStreams(o: RoomStreamsOptions): RoomStreams {
       if (s) accept(room, s, seq, frame);
     },
     publishEvent: (room, frame) => publish(room, 0, frame),
+    publishRemoval(room, userId) {
+      o.bus.publish(o.subjectOf(room), `r${userId}\n`);
+      // As for a message: this instance's members need not wait for the echo, which then finds none.
+      const s = streams.get(room);
+      if (s) remove(room, s, userId);
+    },
     rooms: () => members,
     resync() {
-      for (const [room, s] of streams) void fill(room, s);
+      // Members first: the history is read as one of them, who must still be one.
+      for (const [room, s] of streams) void recheck(room, s).finally(() => fill(room, s));
     },
     close() {
       for (const [room, s] of [...streams]) close(room, s);

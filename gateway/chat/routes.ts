@@ -1,6 +1,7 @@
 // The chat room's HTTP routes beside the socket: the rooms a user may see, making a room, adding
-// a member to a private room (its owner only), and a room's history (members only: a private
-// room is NotFound to anyone else, as the chat service answers).
+// a member to a private room (its owner only) and removing one (the owner, or the member
+// leaving), and a room's history (members only: a private room is NotFound to anyone else, as
+// the chat service answers).
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Code, SurgeError } from '#kit/errors';
@@ -11,7 +12,7 @@ import type { Client } from '#kit/rpc';
 import type { ChatServiceDefinition } from '#gen/surge/chat/v1/chat';
 import type { UserServiceDefinition } from '#gen/surge/user/v1/user';
 import { authorOf, type Authors } from './authors.js';
-import { AddedReply, CreateRoomBody, MemberBody, MessagePage, MessagesQuery, RoomPage, RoomParams, RoomReply, RoomsQuery } from './schemas.js';
+import { AddedReply, CreateRoomBody, MemberBody, MessagePage, MessagesQuery, RemovedReply, RoomMemberParams, RoomPage, RoomParams, RoomReply, RoomsQuery } from './schemas.js';
 
 const tags = ['chat'];
 const security = [{ bearer: [] }];
@@ -22,6 +23,8 @@ export interface ChatRoutesDeps {
   readonly chat: Client<typeof ChatServiceDefinition>;
   readonly users: Client<typeof UserServiceDefinition>;
   readonly authors: Authors;
+  /** Tells every gateway that the user is out of the room: their sockets in it stop receiving it. */
+  removed(room: number, userId: number): void;
 }
 
 export async function chatRoutes(fastify: FastifyInstance, d: ChatRoutesDeps): Promise<void> {
@@ -56,6 +59,19 @@ export async function chatRoutes(fastify: FastifyInstance, d: ChatRoutesDeps): P
       });
       const { added } = await chat.addMember({ userId: request.userId, roomId: request.params.id, memberId: request.body.user_id }, callOptions(request));
       return { added };
+    },
+  });
+
+  app.delete('/rooms/:id/members/:user_id', {
+    schema: { tags, summary: 'Remove a member from my private room (its owner), or leave it (a member, naming myself)', security, params: RoomMemberParams, response: { 200: RemovedReply, ...errorReplies(400, 401, 403, 404, 409, 503) } },
+    preHandler: app.authenticate,
+    handler: async (request) => {
+      const { id: roomId, user_id: memberId } = request.params;
+      const { removed } = await chat.removeMember({ userId: request.userId, roomId, memberId }, callOptions(request));
+      // Told even when nothing was removed: a retry after a removal whose telling failed (the
+      // broker down: this route answered 503) ends the user's sockets in the room after all.
+      d.removed(roomId, memberId);
+      return { removed };
     },
   });
 

@@ -25,6 +25,8 @@ export const MemberBody = Type.Object({ user_id: Id }, { additionalProperties: f
 export const AddedReply = Type.Object({ added: Type.Boolean({ description: 'false: the user was a member already' }) });
 
 export const RoomParams = Type.Object({ id: IdParam }, { additionalProperties: false });
+export const RoomMemberParams = Type.Object({ id: IdParam, user_id: IdParam }, { additionalProperties: false });
+export const RemovedReply = Type.Object({ removed: Type.Boolean({ description: 'false: the user was not a member' }) });
 export const RoomsQuery = Type.Object({ cursor: Type.Optional(Cursor), limit: Type.Optional(LimitParam) }, { additionalProperties: false });
 
 /** A seq in a query string: digits only, up to 16. */

@@ -6,6 +6,10 @@
 // Joining a room: the room's stream is attached first (so nothing published from then on is
 // missed), then, with since_seq, what the client missed is read from the chat service page by
 // page and sent before the live messages that arrived meanwhile, each exactly once, in seq order.
+//
+// Removal from a private room (RemoveMember, on any gateway) reaches the room's stream here, which
+// stops delivering to the user's connections at once; the session then, after the frame it is
+// handling, forgets the room, tells its client `left` with reason "removed", and leaves presence.
 import { Code, SurgeError } from '#kit/errors';
 import type { Client } from '#kit/rpc';
 import type { ChatServiceDefinition } from '#gen/surge/chat/v1/chat';
@@ -67,8 +71,9 @@ export function createSession(d: SessionDeps): Session & { queued(): number } {
     if (joined.has(room)) throw new SurgeError(Code.FailedPrecondition, `room ${room}: already joined on this connection; leave it first`, { details: { field: 'room' } });
     if (joined.size >= d.maxRooms) throw new SurgeError(Code.RateLimited, `room: a connection may be in at most ${d.maxRooms} rooms`, { details: { field: 'room' } });
     // Access first: a private room the caller is not in reads as missing.
-    const info = await d.chat.getRoom({ userId: d.user.id, roomId: room });
+    let info = await d.chat.getRoom({ userId: d.user.id, roomId: room });
     let last = 0;
+    let wasRemoved = false;
     // Live messages wait until the joined frame and any recovery have gone out, then follow them.
     let holding = true;
     const held: [number, string][] = [];
@@ -85,6 +90,11 @@ export function createSession(d: SessionDeps): Session & { queued(): number } {
       lost(afterSeq) {
         d.out(frames.error(reloadError(room, afterSeq), { room, reload: true }));
       },
+      removed() {
+        wasRemoved = true;
+        // After the frame being handled (this join, maybe): never in the middle of it.
+        queue = queue.then(() => evicted(room, member)).catch(() => {});
+      },
     };
     joined.set(room, { member });
     let head: number;
@@ -94,7 +104,23 @@ export function createSession(d: SessionDeps): Session & { queued(): number } {
       joined.delete(room);
       throw err;
     }
-    if (ended || !joined.has(room)) return d.streams.detach(room, member);
+    if (ended || joined.get(room)?.member !== member) return d.streams.detach(room, member);
+    if (info.private) {
+      // A removal published between the access check and the attach went by before this
+      // instance listened: asked again now that it does, anything later reaches `removed`.
+      try {
+        info = await d.chat.getRoom({ userId: d.user.id, roomId: room });
+      } catch (err) {
+        joined.delete(room);
+        d.streams.detach(room, member);
+        throw err;
+      }
+    }
+    if (wasRemoved) {
+      // The stream dropped the member already; the join is refused as any non-member's.
+      joined.delete(room);
+      throw new SurgeError(Code.NotFound, 'room: no such room', { details: { field: 'room', resource: 'room' } });
+    }
     last = sinceSeq ?? head;
     d.out(JSON.stringify({ type: 'joined', room, user: d.user, last_seq: head, epoch: info.epoch }));
     if (sinceSeq !== undefined) {
@@ -166,6 +192,16 @@ export function createSession(d: SessionDeps): Session & { queued(): number } {
     d.streams.detach(room, j.member);
     d.out(frames.left(room, d.user));
     await gone(room);
+  }
+
+  /** The user was removed from the room (the stream dropped the member): the client is told, presence too. */
+  async function evicted(room: number, member: StreamMember): Promise<void> {
+    // Left already, or the removal cut a join short (that join answered an error).
+    if (joined.get(room)?.member !== member) return;
+    joined.delete(room);
+    d.out(frames.removed(room, d.user));
+    // Unreachable presence: the entry expires after its TTL instead.
+    await gone(room).catch(() => {});
   }
 
   /** Tells presence the connection left the room, and the room when it was the user's last. */

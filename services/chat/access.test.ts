@@ -27,6 +27,8 @@ const calls = (f: ChatFixture, userId: number, roomId: number) => ({
   Since: () => f.svc.since({ userId, roomId, sinceSeq: 0, epoch: '', limit: 10 }),
   Send: () => f.svc.send(sendRequest(userId, roomId, 'intruder-1')),
   AddMember: () => f.svc.addMember({ userId, roomId, memberId: userId }),
+  RemoveMember: () => f.svc.removeMember({ userId, roomId, memberId: MEMBER }),
+  Leave: () => f.svc.removeMember({ userId, roomId, memberId: userId }),
 });
 
 for (const kind of await testDatabases()) {
@@ -44,7 +46,7 @@ for (const kind of await testDatabases()) {
       return { f, closed, lobby };
     }
 
-    it.each(['GetRoom', 'History', 'Since', 'Send', 'AddMember'] as const)(
+    it.each(['GetRoom', 'History', 'Since', 'Send', 'AddMember', 'RemoveMember', 'Leave'] as const)(
       '%s by a stranger to a private room: NotFound naming room_id, word for word as an unknown room, nothing written',
       async (method) => {
         const { f, closed } = await setUp();
@@ -70,6 +72,22 @@ for (const kind of await testDatabases()) {
       const asOwner = calls(f, OWNER, closed.id);
       expect((await asOwner.Send()).message).toMatchObject({ seq: 4, userId: OWNER });
       expect(await asOwner.AddMember()).toEqual({ added: false });
+    });
+
+    it('a member removes no one but themselves; once removed, every call reads as for a stranger', async () => {
+      const { f, closed } = await setUp();
+      await f.svc.addMember({ userId: OWNER, roomId: closed.id, memberId: STRANGER });
+      const before = await counts(f);
+      for (const memberId of [OWNER, STRANGER]) {
+        const e = await rejectionOf(f.svc.removeMember({ userId: MEMBER, roomId: closed.id, memberId }), Code.PermissionDenied);
+        expect(e.message).toBe('room_id: only the room’s owner may remove other members');
+      }
+      expect(await counts(f)).toEqual(before);
+      expect(await f.svc.removeMember({ userId: OWNER, roomId: closed.id, memberId: MEMBER })).toEqual({ removed: true });
+      for (const call of Object.values(calls(f, MEMBER, closed.id))) {
+        const e = await rejectionOf(call(), Code.NotFound);
+        expect(e.message).toBe('room_id: no such room');
+      }
     });
 
     it("ListRooms never shows the stranger another user's private room, on any page", async () => {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Code } from '#kit/errors';
 import { rejectionOf, testDatabases } from '#kit/testing';
-import type { AddMemberRequest, CreateRoomRequest, GetRoomRequest, HistoryRequest, ListRoomsRequest, SendRequest, SinceRequest } from '#gen/surge/chat/v1/chat';
+import type { AddMemberRequest, CreateRoomRequest, GetRoomRequest, HistoryRequest, ListRoomsRequest, RemoveMemberRequest, SendRequest, SinceRequest } from '#gen/surge/chat/v1/chat';
 import { MAX_CLIENT_MSG_ID, MAX_EPOCH, MAX_ROOM_NAME } from './index.js';
 import { chatFixturesOn, sendRequest, type ChatFixture } from './testing/fixture.js';
 
@@ -105,6 +105,15 @@ describe('bad input to the chat service', () => {
   ])('AddMember refuses %s', async (_what, change, field) => {
     const { f, room } = await setUp();
     await refused(f, () => f.handlers.addMember({ userId: 1, roomId: room.id, memberId: 5, ...change }, f.ctx()), field);
+  });
+
+  it.each<[string, Partial<RemoveMemberRequest>, string]>([
+    ...badIds('user_id').map(([what, userId]): [string, Partial<RemoveMemberRequest>, string] => [what, { userId }, 'user_id']),
+    ...badIds('room_id').map(([what, roomId]): [string, Partial<RemoveMemberRequest>, string] => [what, { roomId }, 'room_id']),
+    ...badIds('member_id').map(([what, memberId]): [string, Partial<RemoveMemberRequest>, string] => [what, { memberId }, 'member_id']),
+  ])('RemoveMember refuses %s', async (_what, change, field) => {
+    const { f, room } = await setUp();
+    await refused(f, () => f.handlers.removeMember({ userId: 1, roomId: room.id, memberId: 2, ...change }, f.ctx()), field);
   });
 
   it.each<[string, Partial<SendRequest>, string]>([

@@ -10,10 +10,14 @@ export const refusals = {
    */
   noRoom: () => new SurgeError(Code.NotFound, 'room_id: no such room', { details: { field: 'room_id', resource: 'room' } }),
   /** A member of a private room who is not its owner tried an owner's change. */
-  notOwner: () => new SurgeError(Code.PermissionDenied, 'room_id: only the room’s owner may add members', { details: { field: 'room_id' } }),
-  /** AddMember on a public room: everyone may join it, so it keeps no member list. */
-  publicRoom: () =>
-    new SurgeError(Code.FailedPrecondition, 'room_id: the room is public; anyone may join it, so it has no members to add', { details: { field: 'room_id' } }),
+  notOwner: (change: 'add members' | 'remove other members') =>
+    new SurgeError(Code.PermissionDenied, `room_id: only the room’s owner may ${change}`, { details: { field: 'room_id' } }),
+  /** AddMember or RemoveMember on a public room: everyone may join it, so it keeps no member list. */
+  publicRoom: (change: 'add' | 'remove') =>
+    new SurgeError(Code.FailedPrecondition, `room_id: the room is public; anyone may join it, so it has no members to ${change}`, { details: { field: 'room_id' } }),
+  /** The owner tried to remove themselves: a private room keeps its owner (no room is left without one). */
+  ownerStays: () =>
+    new SurgeError(Code.FailedPrecondition, 'member_id: the owner cannot leave their own private room; remove the other members instead', { details: { field: 'member_id' } }),
   /**
    * The caller owns chat.maxRoomsPerUser rooms. RateLimited is Surge's code for a quota hit (gRPC
    * RESOURCE_EXHAUSTED, HTTP 429), as the cart's size limit uses it; no retryAfter: waiting does not help.

@@ -142,6 +142,80 @@ for (const kind of await testDatabases()) {
       });
     });
 
+    describe('RemoveMember', () => {
+      const countOf = async (f: ChatFixture, roomId: number) =>
+        Number((await f.db.db.selectFrom('rooms').select('member_count').where('id', '=', roomId).executeTakeFirstOrThrow()).member_count);
+
+      it('lets the owner remove a member, once: a repeat answers removed = false; the member count follows', async () => {
+        const f = await open();
+        const room = await f.room(1, { private: true });
+        await f.svc.addMember({ userId: 1, roomId: room.id, memberId: 2 });
+        await f.svc.addMember({ userId: 1, roomId: room.id, memberId: 3 });
+        expect(await f.svc.removeMember({ userId: 1, roomId: room.id, memberId: 2 })).toEqual({ removed: true });
+        expect(await f.svc.removeMember({ userId: 1, roomId: room.id, memberId: 2 })).toEqual({ removed: false });
+        // A user who never was a member: nothing to remove.
+        expect(await f.svc.removeMember({ userId: 1, roomId: room.id, memberId: 9 })).toEqual({ removed: false });
+        expect(await membersOf(f, room.id)).toEqual([1, 3]);
+        expect(await countOf(f, room.id)).toBe(2);
+        // The removed member no longer sees the room: it reads as one that does not exist.
+        const gone = await rejectionOf(f.svc.getRoom({ userId: 2, roomId: room.id }), Code.NotFound);
+        expect(gone.message).toBe('room_id: no such room');
+        expect((await f.svc.listRooms({ userId: 2, cursor: '', limit: 100 })).rooms).toEqual([]);
+        // And the owner may add them again, within the quota the removal freed.
+        expect(await f.svc.addMember({ userId: 1, roomId: room.id, memberId: 2 })).toEqual({ added: true });
+        expect(await countOf(f, room.id)).toBe(3);
+      });
+
+      it('lets a member leave: removing themselves; asked again, the room is hidden from them (NotFound)', async () => {
+        const f = await open();
+        const room = await f.room(1, { private: true });
+        await f.svc.addMember({ userId: 1, roomId: room.id, memberId: 2 });
+        expect(await f.svc.removeMember({ userId: 2, roomId: room.id, memberId: 2 })).toEqual({ removed: true });
+        const again = await rejectionOf(f.svc.removeMember({ userId: 2, roomId: room.id, memberId: 2 }), Code.NotFound);
+        expect(again.details).toEqual({ field: 'room_id', resource: 'room' });
+        expect(await membersOf(f, room.id)).toEqual([1]);
+        expect(await countOf(f, room.id)).toBe(1);
+      });
+
+      it('refuses a member removing another (PermissionDenied), anyone removing the owner, and the owner leaving (FailedPrecondition naming member_id)', async () => {
+        const f = await open();
+        const room = await f.room(1, { private: true });
+        await f.svc.addMember({ userId: 1, roomId: room.id, memberId: 2 });
+        await f.svc.addMember({ userId: 1, roomId: room.id, memberId: 3 });
+        const other = await rejectionOf(f.svc.removeMember({ userId: 2, roomId: room.id, memberId: 3 }), Code.PermissionDenied);
+        expect({ message: other.message, details: other.details }).toEqual({ message: 'room_id: only the room’s owner may remove other members', details: { field: 'room_id' } });
+        await rejectionOf(f.svc.removeMember({ userId: 2, roomId: room.id, memberId: 1 }), Code.PermissionDenied);
+        const owner = await rejectionOf(f.svc.removeMember({ userId: 1, roomId: room.id, memberId: 1 }), Code.FailedPrecondition);
+        expect(owner.details).toEqual({ field: 'member_id' });
+        expect(await membersOf(f, room.id)).toEqual([1, 2, 3]);
+        expect(await countOf(f, room.id)).toBe(3);
+      });
+
+      it('refuses a public room to everyone (FailedPrecondition naming room_id: joining it takes no membership)', async () => {
+        const f = await open();
+        const room = await f.room(1);
+        for (const [userId, memberId] of [[1, 2], [2, 2], [1, 1]] as const) {
+          const e = await rejectionOf(f.svc.removeMember({ userId, roomId: room.id, memberId }), Code.FailedPrecondition);
+          expect({ message: e.message, details: e.details }).toEqual({ message: 'room_id: the room is public; anyone may join it, so it has no members to remove', details: { field: 'room_id' } });
+        }
+        expect(await countOf(f, room.id)).toBe(0);
+      });
+
+      it('removes a member once under concurrent removes, and keeps the count exact beside concurrent adds', async () => {
+        const f = await open();
+        const room = await f.room(1, { private: true });
+        for (const memberId of [2, 3, 4]) await f.svc.addMember({ userId: 1, roomId: room.id, memberId });
+        const removes = await Promise.all(Array.from({ length: 8 }, () => f.svc.removeMember({ userId: 1, roomId: room.id, memberId: 2 })));
+        expect(removes.filter((r) => r.removed)).toHaveLength(1);
+        await Promise.all([
+          ...[5, 6, 7].map((memberId) => f.svc.addMember({ userId: 1, roomId: room.id, memberId })),
+          ...[3, 4].map((memberId) => f.svc.removeMember({ userId: 1, roomId: room.id, memberId })),
+        ]);
+        expect(await membersOf(f, room.id)).toEqual([1, 5, 6, 7]);
+        expect(await countOf(f, room.id)).toBe(4);
+      });
+    });
+
     describe('ListRooms', () => {
       it('lists every public room and the private rooms the user belongs to, newest first, and no other', async () => {
         const f = await open();

@@ -13,6 +13,7 @@ import { createRoom } from './logic/create-room.js';
 import { getRoom } from './logic/get-room.js';
 import { history } from './logic/history.js';
 import { listRooms } from './logic/list-rooms.js';
+import { removeMember } from './logic/remove-member.js';
 import { send } from './logic/send.js';
 import { since } from './logic/since.js';
 import { createMessageModel } from './model/messages.js';
@@ -54,6 +55,7 @@ export function defineChatService(o: ChatServiceOptions): ChatService {
     listRooms: (req) => listRooms(d, req),
     getRoom: (req) => getRoom(d, req),
     addMember: (req) => addMember(d, req),
+    removeMember: (req) => removeMember(d, req),
     send: (req) => send(d, req),
     history: (req) => history(d, req),
     since: (req) => since(d, req),

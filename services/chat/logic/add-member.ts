@@ -14,8 +14,8 @@ export async function addMember(d: ChatDeps, req: AddMemberRequest): Promise<Add
   const roomId = checkId('room_id', req.roomId);
   const memberId = checkId('member_id', req.memberId);
   const room = await visibleRoom(d, userId, roomId);
-  if (room.ownerId !== userId) throw refusals.notOwner();
-  if (!room.private) throw refusals.publicRoom();
+  if (room.ownerId !== userId) throw refusals.notOwner('add members');
+  if (!room.private) throw refusals.publicRoom('add');
   const outcome = await d.rooms.addMember(roomId, memberId, d.clock.now(), d.limits.maxMembersPerRoom);
   if (outcome === 'full') throw refusals.roomFull(d.limits.maxMembersPerRoom);
   return { added: outcome === 'added' };

@@ -4,7 +4,10 @@
 //   create: room_owners.rooms_owned + 1 while under maxRoomsPerUser, then the room (and its owner
 //           as its first member when private);
 //   add:    rooms.member_count + 1 while under maxMembersPerRoom, then the member row, whose
-//           primary key refuses a second add of one user (rolling the count back with it).
+//           primary key refuses a second add of one user (rolling the count back with it);
+//   remove: the member row deleted, then rooms.member_count - 1 only when a row was: of two
+//           concurrent removes of one user, the second deletes nothing (it waits on the row's
+//           lock) and counts nothing.
 // The owner's counter row is made before its transaction, in a statement of its own (INSERT
 // IGNORE, committed at once), as the reply service makes its summary rows: on MariaDB
 // (REPEATABLE READ) an INSERT IGNORE meeting a row takes a shared lock on it, and two concurrent
@@ -43,6 +46,8 @@ export interface RoomModel {
   isMember(roomId: number, userId: number): Promise<boolean>;
   /** Adds a member to the private room, unless it holds `maxMembers` already (its owner counted). */
   addMember(roomId: number, userId: number, joinedAt: number, maxMembers: number): Promise<AddOutcome>;
+  /** Removes a member from the private room; false when they were not one. */
+  removeMember(roomId: number, userId: number): Promise<boolean>;
   /** The rooms the user may see (public ones, and private ones they belong to) with ids below `beforeId` (all when undefined), newest first, at most `limit`. */
   visiblePage(userId: number, beforeId: number | undefined, limit: number): Promise<Room[]>;
 }
@@ -115,6 +120,21 @@ export function createRoomModel(store: ServiceDatabase<ChatDB>): RoomModel {
         if (isUniqueViolation(err)) return 'member';
         throw err;
       }
+    },
+
+    async removeMember(roomId, userId) {
+      // Most repeated removes end here, without a write.
+      if (!(await isMember(roomId, userId))) return false;
+      return store.transaction(async (trx) => {
+        const deleted = await trx.deleteFrom('room_members').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst();
+        if (Number(deleted.numDeletedRows) === 0) return false;
+        await trx
+          .updateTable('rooms')
+          .set((eb) => ({ member_count: eb('member_count', '-', 1) }))
+          .where('id', '=', roomId)
+          .execute();
+        return true;
+      });
     },
 
     async visiblePage(userId, beforeId, limit) {
