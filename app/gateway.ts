@@ -50,6 +50,7 @@ export function createGateway(o: { config: Config; infra: Infrastructure; faces:
     blob: infra.blob,
     douyin: { timeZone: config.douyin.timeZone, publicBaseUrl: config.douyin.publicBaseUrl.replace(/\/+$/, ''), maxUploadBytes: config.blob.maxBytes, formLimitBytes: config.douyin.formLimitBytes,
       uploads: { perUser: config.douyin.uploadsPerUser, inFlight: config.douyin.uploadsInFlight, perAddress: config.douyin.uploadsPerAddress } },
+    community: { pageCacheMs: config.community.pageCacheMs },
     checks: o.checks,
     ops: { token: config.ops.token, onApiPort: config.ops.port === 0 },
     metrics: o.metrics,

@@ -11,6 +11,7 @@ import { errors } from '#kit/errors';
 import type { Client, ServiceDefinition } from '#kit/rpc';
 import { serviceNameOf, type Calls, type ClientMaker, type Clients } from '#kit/service';
 import type { ChatContext } from './chat/deps.js';
+import type { CommunitySettings } from './community/deps.js';
 import type { DouyinSettings } from './douyin/deps.js';
 import type { TokenVerifier } from './plugins/auth.js';
 import type { Limiter } from './plugins/limits.js';
@@ -25,6 +26,8 @@ export interface FaceContext {
   readonly blob: BlobStore;
   /** The Douyin face's settings (config.douyin); until faces carry their own configuration sections. */
   readonly douyin: DouyinSettings;
+  /** The community face's settings (config.community). */
+  readonly community: CommunitySettings;
   /** The chat face's broadcast, presence, send limit and settings, made once when it mounts. */
   readonly chat: () => Promise<ChatContext>;
   /** GET /api/v1/users?ids=… answers at most this many profiles. */

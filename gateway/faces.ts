@@ -50,7 +50,7 @@ export const communityFace = defineFace({
   name: 'community',
   prefix: COMMUNITY_PREFIX,
   calls: communityCalls,
-  mount: (app, d) => communityRoutes(app, { clients: d.clients, blob: d.blob, uploadLimit: d.limits.imageUploadsPerUser }),
+  mount: (app, d) => communityRoutes(app, { clients: d.clients, blob: d.blob, uploadLimit: d.limits.imageUploadsPerUser, settings: d.community }),
 });
 
 export const gatewayFaces: readonly Face[] = Object.freeze([usersFace, douyinFace, mallFace, chatFace, communityFace]);

@@ -32,6 +32,7 @@ export interface GatewayDeps {
   /** Uploads go here, and the gateway serves local blobs from it. */
   blob: BlobStore;
   douyin: DouyinSettings;
+  community: FaceContext['community'];
   /** The chat face's context, made when the chat face mounts (it opens the broadcast). */
   chat: () => Promise<ChatContext>;
   tokens: TokenVerifier & { sign(claims: { sub: number }): string };
@@ -87,7 +88,7 @@ export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
   installObservation(app, d.metrics, createAccessLog(d.logger, d.options.logRequests));
   await installDocs(app);
   await app.register(systemRoutes, { checks: d.checks, metrics: d.metrics, ops: d.ops });
-  const context: FaceContext = { tokens: d.tokens, limits: d.limits, accountKeys: d.accountKeys, blob: d.blob, douyin: d.douyin, chat: d.chat, maxUsersPerBatch: d.options.maxUsersPerBatch };
+  const context: FaceContext = { tokens: d.tokens, limits: d.limits, accountKeys: d.accountKeys, blob: d.blob, douyin: d.douyin, community: d.community, chat: d.chat, maxUsersPerBatch: d.options.maxUsersPerBatch };
   for (const { face, clients } of d.faces) await face.mount(app, { ...context, clients });
   return app;
 }

@@ -64,7 +64,8 @@ describe.skipIf(!ready)('distributed community: the article and interaction serv
   };
 
   beforeAll(async () => {
-    cluster = await startCluster({ services: { user: 1, article: 2, interaction: 2 }, env: { SURGE__limits__loginPerIp__quota: '100000' } });
+    // The gateway keeps no page (community.pageCacheMs 0): every detail read reaches an article instance, whose own copies are what this tests.
+    cluster = await startCluster({ services: { user: 1, article: 2, interaction: 2 }, env: { SURGE__limits__loginPerIp__quota: '100000', SURGE__community__pageCacheMs: '0' } });
   }, 180_000);
   afterAll(async () => {
     await cluster?.close();

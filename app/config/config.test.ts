@@ -28,6 +28,16 @@ describe('config', () => {
     expect(c.queue.nats.servers).toEqual(['nats://a:4222']);
   });
 
+  it('takes community.pushLimit, the name the community documents use, as feed.pushLimit', () => {
+    const feed = (c: ReturnType<typeof loadConfig>) => (c as unknown as { feed: { pushLimit: number } }).feed;
+    expect(feed(loadConfig({ env: { SURGE__community__pushLimit: '300' } })).pushLimit).toBe(300);
+    expect(feed(loadConfig({ env: { SURGE__feed__pushLimit: '200' } })).pushLimit).toBe(200);
+    expect(feed(loadConfig({ env: { SURGE__community__pushLimit: '200', SURGE__feed__pushLimit: '200' } })).pushLimit).toBe(200);
+    expect(() => loadConfig({ env: { SURGE__community__pushLimit: '100', SURGE__feed__pushLimit: '200' } })).toThrow(/community\.pushLimit \(100\) and feed\.pushLimit \(200\)/);
+    expect(() => loadConfig({ env: { SURGE__community__pushLimit: '-1' } })).toThrow(/feed\.pushLimit/);
+    expect(loadConfig({ env: {} }).community.pageCacheMs).toBe(1000);
+  });
+
   it.each([
     [{ PORT: 'abc' }, /http\.port: must be integer/],
     [{ PORT: '70000' }, /http\.port/],

@@ -33,6 +33,14 @@ const ENV_ALIASES: Record<string, string> = {
   SURGE_WORKER_ID: 'ids.workerId',
 };
 
+/**
+ * Keys known by a second name: the name the product's documents use for a setting that belongs to
+ * one service's section. Given both, they must agree.
+ */
+const KEY_ALIASES: Record<string, string> = {
+  'community.pushLimit': 'feed.pushLimit',
+};
+
 export interface LoadOptions {
   env?: Record<string, string | undefined>;
   /** A config file; default: the SURGE_CONFIG variable. */
@@ -60,6 +68,7 @@ export function loadConfig(options: LoadOptions = {}): Readonly<Config> {
     if (name.startsWith('SURGE__') && v !== undefined) setPath(raw, name.slice(7).split('__').join('.'), parseEnvValue(v));
   }
   if (options.overrides) for (const [path, v] of Object.entries(options.overrides)) setPath(raw, path, v);
+  applyKeyAliases(raw);
   return validateConfig(raw, options.secretsUnused);
 }
 
@@ -128,6 +137,21 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
     o = o[p] as Record<string, unknown>;
   }
   o[parts[parts.length - 1]!] = value;
+}
+
+/** Moves each alias's value to its key (a second name for one setting; both given must agree). */
+function applyKeyAliases(raw: Record<string, unknown>): void {
+  for (const [alias, key] of Object.entries(KEY_ALIASES)) {
+    const [section, name] = alias.split('.') as [string, string];
+    const holder = raw[section];
+    if (typeof holder !== 'object' || holder === null || !(name in holder)) continue;
+    const value = (holder as Record<string, unknown>)[name];
+    delete (holder as Record<string, unknown>)[name];
+    const [keySection, keyName] = key.split('.') as [string, string];
+    const current = (raw[keySection] as Record<string, unknown> | undefined)?.[keyName];
+    if (current !== undefined && String(current) !== String(value)) throw new ConfigError(`${alias} (${String(value)}) and ${key} (${String(current)}) name one setting: give one, or the same value`);
+    setPath(raw, key, value);
+  }
 }
 
 function deepFreeze<T>(o: T): T {

@@ -191,6 +191,15 @@ const systemSections = {
     /** Upload bodies one address may have open before their token (a form field) is read, per gateway process. */
     uploadsPerAddress: int(4, 1),
   }),
+  /** The community's HTTP API (gateway/community, docs/api/community.md); each community service has its own section. */
+  community: section({
+    /**
+     * Anonymous article pages (a detail, an author's list) are built once per this many ms on each
+     * gateway process and served to every anonymous reader meanwhile; a signed-in reader's counts
+     * and like flag are always read fresh. 0: every request builds its page.
+     */
+    pageCacheMs: int(1000, 0, 60_000),
+  }),
   /** The chat room's WebSocket (gateway/chat, docs/api/chat.md); the rooms and messages are the chat service's section. */
   chatSocket: section({
     /** Chat connections one user may hold on one gateway process; one more is refused (429) before the upgrade. */

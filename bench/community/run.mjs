@@ -7,10 +7,14 @@
 //   node bench/community/run.mjs [--mode embedded|servers|distributed|both|all] [--rounds N] [--duration S]
 //                                [--connections C] [--threads T] [--followers N] [--authors N] [--big-authors N]
 //                                [--push-limit N] [--likers N] [--like-rounds N] [--seed-concurrency N] [--small]
+//                                [--reads detail_anon,list,...] [--cpu-prof DIR]
+//
+// --cpu-prof DIR: Surge writes a V8 CPU profile there when it stops; the run measures only the
+// reads (no likes, no fan-out) and writes no results file (a profiled Surge is slower).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkAlive, checkClean, createHarness, freePort, loadText, machine, parseFlags, positiveInt, printRows, root, runModes, waitReady, wrkVersion } from '../harness.mjs';
 import { fmt, median, runBenchmark } from '../lib.mjs';
@@ -20,7 +24,7 @@ import { likeBurst, watchFanout } from './timed.mjs';
 
 /** The fraction of hello's requests/s each read must reach (issue: the community). */
 const TARGETS = { detail_anon: 0.5, detail_signed: 0.5, list: 0.5, feed: 0.3 };
-const READS = Object.keys(TARGETS);
+const ALL_READS = Object.keys(TARGETS);
 /** Articles every author publishes in the seed; the listed author publishes LIST_ARTICLES (more than a page of 20). */
 const ARTICLES_PER_AUTHOR = 2;
 const LIST_ARTICLES = 30;
@@ -48,6 +52,7 @@ const SURGE_ENV = { SURGE__limits__loginPerIp__quota: '1000000', SURGE__auth__pa
 const MODE_LIMIT_MS = 20 * 60_000;
 
 const opts = parseArgs(process.argv.slice(2));
+const READS = opts.reads;
 const h = createHarness();
 const shutdown = runBenchmark(() => runModes(h, opts.mode, benchMode), () => h.runCleanups());
 
@@ -59,7 +64,8 @@ async function benchMode(mode) {
   const dataDir = h.tempDir();
   const hello = await h.startProcess('hello', join(root, 'bench', 'http', 'hello.mjs'), { PORT: String(await freePort()) }, dataDir);
   console.log(`\nbench: community, ${mode} mode: starting Surge (feed.pushLimit ${opts.pushLimit})`);
-  let surge = await h.startSurge({ mode, dataDir, tag, env: { ...SURGE_ENV, SURGE__feed__pushLimit: String(opts.pushLimit) } });
+  const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
+  let surge = await h.startSurge({ mode, dataDir, tag, env: { ...SURGE_ENV, SURGE__feed__pushLimit: String(opts.pushLimit) }, nodeArgs });
   await waitReady(hello, '/');
   const api = new CommunityApi(surge.url);
   const problems = [];
@@ -89,6 +95,10 @@ async function benchMode(mode) {
     }
     rounds.push({ round: r, runs, ratios });
     console.log(`  round ${r}: ` + READS.map((n) => `${n} ${fmt(runs[n].rps)} (${ratios[n].toFixed(3)})`).join('; '));
+  }
+  if (opts.cpuProfDir) {
+    console.log(`bench: profiled run, no results file written; profile in ${opts.cpuProfDir} once Surge stops`);
+    return { pass: true };
   }
   const medians = Object.fromEntries(READS.map((n) => [n, median(rounds.map((r) => r.ratios[n]))]));
   const pass = Object.fromEntries(READS.map((n) => [n, medians[n] >= TARGETS[n]]));
@@ -301,12 +311,14 @@ function printTable(r) {
 }
 
 function parseArgs(argv) {
-  const o = { mode: 'embedded', rounds: 3, duration: 10, connections: 64, threads: 1, followers: 10_000, authors: 500, bigAuthors: 10, pushLimit: 50, likers: 5000, likeRounds: 3, seedConcurrency: 16 };
+  const o = { mode: 'embedded', rounds: 3, duration: 10, connections: 64, threads: 1, followers: 10_000, authors: 500, bigAuthors: 10, pushLimit: 50, likers: 5000, likeRounds: 3, seedConcurrency: 16, reads: ALL_READS, cpuProfDir: null };
   const int = (key) => (v) => (o[key] = positiveInt(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, v, usage));
   parseFlags(
     argv,
     {
       '--mode': (v) => (o.mode = v),
+      '--reads': (v) => (o.reads = v.split(',')),
+      '--cpu-prof': (v) => (o.cpuProfDir = resolve(v)),
       ...Object.fromEntries(['rounds', 'duration', 'connections', 'threads', 'followers', 'authors', 'bigAuthors', 'pushLimit', 'likers', 'likeRounds', 'seedConcurrency'].map((k) => [`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, int(k)])),
       // A trial of the script itself: a seed of seconds, one short round. Figures void.
       '--small': () => Object.assign(o, { rounds: 1, duration: 2, followers: 300, authors: 40, bigAuthors: 3, pushLimit: 10, likers: 200, likeRounds: 1 }),
@@ -314,6 +326,7 @@ function parseArgs(argv) {
     usage,
   );
   if (!['embedded', 'servers', 'distributed', 'both', 'all'].includes(o.mode)) usage('--mode is embedded, servers, distributed, both or all');
+  if (o.reads.length === 0 || o.reads.some((n) => !ALL_READS.includes(n))) usage(`--reads takes some of ${ALL_READS.join(',')}`);
   if (o.bigAuthors > o.authors) usage('--big-authors must be at most --authors');
   if (o.authors < 3) usage('--authors must be at least 3 (the fan-out author, the listed author and the liked author)');
   if (o.pushLimit >= o.followers) usage('--push-limit must be below --followers (the fan-out author must start above it)');
@@ -324,7 +337,8 @@ function parseArgs(argv) {
 function usage(problem) {
   console.error(
     `bench: ${problem}\nusage: node bench/community/run.mjs [--mode embedded|servers|distributed|both|all] [--rounds N] [--duration S] [--connections C] [--threads T]\n` +
-      '                                   [--followers N] [--authors N] [--big-authors N] [--push-limit N] [--likers N] [--like-rounds N] [--seed-concurrency N] [--small]',
+      '                                   [--followers N] [--authors N] [--big-authors N] [--push-limit N] [--likers N] [--like-rounds N] [--seed-concurrency N] [--small]\n' +
+      '                                   [--reads detail_anon,list,...] [--cpu-prof DIR]',
   );
   process.exit(64);
 }

@@ -2,7 +2,8 @@
 // delete one's own; detail, an author's list, search), image uploads, likes and comments on
 // anything, follows and the following feed, Q&A, notifications and membership.
 import type { FastifyInstance } from 'fastify';
-import type { CommunityDeps } from './deps.js';
+import type { CommunityDeps, CommunityFaceDeps } from './deps.js';
+import { createArticlePages } from './pages.js';
 import { COMMUNITY_PREFIX } from './prefix.js';
 import { articleRoutes } from './routes/articles.js';
 import { commentRoutes } from './routes/comments.js';
@@ -13,12 +14,17 @@ import { membershipRoutes } from './routes/membership.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { questionRoutes } from './routes/questions.js';
 import { uploadRoutes } from './routes/uploads.js';
+import { createViewBuffer } from './view-buffer.js';
 
 export { communityCalls } from './calls.js';
-export type { CommunityDeps } from './deps.js';
+export type { CommunityDeps, CommunityFaceDeps, CommunitySettings } from './deps.js';
 export { COMMUNITY_PREFIX };
 
-export async function communityRoutes(app: FastifyInstance, d: CommunityDeps): Promise<void> {
+export async function communityRoutes(app: FastifyInstance, f: CommunityFaceDeps): Promise<void> {
+  const views = createViewBuffer({ send: (v) => f.clients.articles.recordViews({ views: v }), log: app.log });
+  // Views counted here reach the article service before the gateway's clients close.
+  app.addHook('onClose', () => views.close());
+  const d: CommunityDeps = { clients: f.clients, blob: f.blob, uploadLimit: f.uploadLimit, pages: createArticlePages({ ttlMs: f.settings.pageCacheMs }), views };
   await app.register(
     async (scope) => {
       for (const routes of [articleRoutes, likeRoutes, commentRoutes, followRoutes, questionRoutes, notificationRoutes, membershipRoutes, feedRoutes, uploadRoutes]) await routes(scope, d);

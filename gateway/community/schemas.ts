@@ -32,7 +32,7 @@ export const ArticlePatch = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-const Author = Type.Object({ id: Id, name: Type.String(), avatar: Type.String() });
+export const Author = Type.Object({ id: Id, name: Type.String(), avatar: Type.String() });
 const Counts = {
   like_count: Type.Integer(),
   comment_count: Type.Integer(),

@@ -1,5 +1,4 @@
 // The mall API's objects, from the services' messages: snake_case, as docs/api/mall.md gives them.
-import type { FastifyReply } from 'fastify';
 import { createJsonFragments } from '#kit/json';
 import type { Banner, Category, Product } from '#gen/surge/product/v1/product';
 import type { Cart } from '#gen/surge/cart/v1/cart';
@@ -31,8 +30,7 @@ const PAGE_OPEN = Buffer.from('{"products":');
 export const pageJson = (page: { products: Product[]; nextCursor: string; isEnd: boolean }): Buffer =>
   productJson.array(page.products, PAGE_OPEN, Buffer.from(`,"next_cursor":${JSON.stringify(page.nextCursor)},"is_end":${page.isEnd}}`));
 
-/** Sends JSON bytes made by the views above (Fastify passes a Buffer through unserialized). */
-export const sendJson = (reply: FastifyReply, bytes: Buffer): FastifyReply => reply.type('application/json; charset=utf-8').send(bytes);
+export { sendJson } from '../send-json.js';
 
 interface CategoryJson {
   id: number;

@@ -87,5 +87,27 @@ for (const kind of await testDatabases()) {
       expect([...first.articles, ...rest.articles].map((a) => a.id).sort()).toEqual([older.id, newer.id, liked.id].sort());
       expect(rest.isEnd).toBe(true);
     });
+
+    it('adds the views a caller counted (RecordViews) to the reads it counts itself, and refuses bad entries whole', async () => {
+      const { f } = await withConsumers();
+      const a = await f.publish(10);
+      const b = await f.publish(10);
+      await f.svc.getArticles({ ids: [a.id], countViews: true });
+      await f.svc.recordViews({ views: [{ id: a.id, count: 41 }, { id: b.id, count: 2 }, { id: 9_999_999, count: 3 }] });
+      await until(async () => {
+        const [x, y] = (await f.svc.getArticles({ ids: [a.id, b.id] })).articles;
+        return x!.viewCount === 42 && y!.viewCount === 2;
+      });
+      const refused = [
+        [{ id: a.id, count: 0 }, 'views[0].count'],
+        [{ id: a.id, count: 1_000_001 }, 'views[0].count'],
+        [{ id: 0, count: 1 }, 'views[0].id'],
+      ] as const;
+      for (const [entry, field] of refused) await expect(f.svc.recordViews({ views: [entry] })).rejects.toThrow(field);
+      await expect(f.svc.recordViews({ views: [{ id: b.id, count: 1 }, { id: b.id, count: 1 }] })).rejects.toThrow('views[1].id');
+      await expect(f.svc.recordViews({ views: Array.from({ length: 1001 }, (_, i) => ({ id: i + 1, count: 1 })) })).rejects.toThrow('at most 1000');
+      await f.svc.getArticles({ ids: [b.id], countViews: true });
+      await until(async () => (await f.svc.getArticles({ ids: [b.id] })).articles[0]!.viewCount === 3);
+    });
   });
 }

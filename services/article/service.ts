@@ -13,6 +13,7 @@ import { deleteArticle } from './logic/delete-article.js';
 import { getArticles } from './logic/get-articles.js';
 import { listByAuthor } from './logic/list-by-author.js';
 import { listDrafts } from './logic/list-drafts.js';
+import { recordViews } from './logic/record-views.js';
 import { listHot } from './logic/list-hot.js';
 import { search } from './logic/search.js';
 import { updateArticle } from './logic/update-article.js';
@@ -59,5 +60,6 @@ export function defineArticleService(o: ArticleServiceOptions): ArticleService {
     search: (req) => search(d, req),
     listHot: (req) => listHot(d, req),
     listDrafts: (req) => listDrafts(d, req),
+    recordViews: (req) => recordViews(d, req),
   };
 }

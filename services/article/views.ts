@@ -10,15 +10,17 @@ import type { ArticleModel } from './model/articles.js';
 export interface ViewCounter {
   /** Counts one view of each id; never waits and never throws. */
   record(ids: readonly number[]): void;
+  /** Counts `views` views of each id (counted elsewhere first); never waits and never throws. */
+  recordCounts(counts: readonly { id: number; views: number }[]): void;
   /** Writes what is buffered. */
   close(): Promise<void>;
 }
 
 export function createViewCounter(o: { articles: Pick<ArticleModel, 'addViews'>; clock: Clock; log: Logger; flushIntervalMs?: number }): ViewCounter {
-  const views = createBulkExecutor<number>(
-    async (ids) => {
+  const views = createBulkExecutor<{ id: number; views: number }>(
+    async (items) => {
       const sums = new Map<number, number>();
-      for (const id of ids) sums.set(id, (sums.get(id) ?? 0) + 1);
+      for (const { id, views: n } of items) sums.set(id, (sums.get(id) ?? 0) + n);
       await o.articles.addViews([...sums].map(([id, n]) => ({ id, views: n })));
     },
     {
@@ -26,20 +28,22 @@ export function createViewCounter(o: { articles: Pick<ArticleModel, 'addViews'>;
       maxItems: 10_000,
       flushIntervalMs: o.flushIntervalMs ?? 1000,
       clock: o.clock,
-      onError: (err, ids) => o.log.warn({ err, views: ids.length }, 'a batch of article views was not written'),
+      onError: (err, items) => o.log.warn({ err, views: items.length }, 'a batch of article views was not written'),
     },
   );
-  return {
-    record(ids) {
-      for (const id of ids) {
-        try {
-          // The promise settles with the batch; its failure reaches onError.
-          void views.add(id).catch(() => {});
-        } catch {
-          return; // Overloaded or closing: views are dropped, the read goes on.
-        }
+  const recordCounts = (counts: readonly { id: number; views: number }[]) => {
+    for (const item of counts) {
+      try {
+        // The promise settles with the batch; its failure reaches onError.
+        void views.add(item).catch(() => {});
+      } catch {
+        return; // Overloaded or closing: views are dropped, the read goes on.
       }
-    },
+    }
+  };
+  return {
+    record: (ids) => recordCounts(ids.map((id) => ({ id, views: 1 }))),
+    recordCounts,
     close: () => views.close(),
   };
 }

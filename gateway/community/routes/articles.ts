@@ -4,32 +4,34 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errors } from '#kit/errors';
-import type { Article, ArticlePage as Page } from '#gen/surge/article/v1/article';
 import { callOptions } from '../../routes/users.js';
 import { errorReplies } from '../../schemas/common.js';
+import { sendJson } from '../../send-json.js';
+import { articleReplyJson } from '../article-json.js';
 import type { CommunityDeps } from '../deps.js';
 import { checkCoverUrl } from '../images.js';
+import type { ShownArticle } from '../pages.js';
 import { QuestionPage } from '../qa-schemas.js';
 import { ArticlePage, ArticlePatch, ArticleReply, AuthorArticlesQuery, HotQuery, IdParams, NewArticle, PageQuery, SearchQuery } from '../schemas.js';
-import { articleView } from '../views.js';
-import { aroundArticles, articleSummaries } from './article-pages.js';
+import { articlePage, articleReply, aroundArticles } from './article-pages.js';
 import { questionPageShown } from './question-pages.js';
+import { statesOf } from './states.js';
 
 const tags = ['community'];
 const security = [{ bearer: [] }];
 
 export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { articles, users, questions } = d.clients;
+  const { articles, users, questions, interactions } = d.clients;
 
-  /** One article with its author, counts and like flag. */
-  const shown = async (article: Article, request: FastifyRequest) => {
-    const [authors, states] = await aroundArticles(d.clients, [article], request);
-    return { article: articleView(article, authors, states.get(article.id)) };
+  /** A published article as a signed-out reader sees it (drafts are nobody's here: undefined). */
+  const shownToAnyone = async (id: number, request: FastifyRequest): Promise<ShownArticle | undefined> => {
+    const [article] = (await articles.getArticles({ ids: [id] }, callOptions(request))).articles;
+    if (!article) return undefined;
+    const [people, states] = await aroundArticles(d.clients, [article], request, 0);
+    const state = states.get(id)!;
+    return { article, people, state, bytes: articleReplyJson(article, people, state) };
   };
-
-  /** A page of articles, likewise. */
-  const pageShown = async (page: Page, request: FastifyRequest) => ({ articles: await articleSummaries(d.clients, page.articles, request), next_cursor: page.nextCursor, is_end: page.isEnd });
 
   app.post('/articles', {
     schema: { tags, summary: 'Publish an article (Markdown body, optional cover and tags)', security, body: NewArticle, response: { 201: ArticleReply, ...errorReplies(400, 401) } },
@@ -38,21 +40,23 @@ export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps):
       const b = request.body;
       const coverUrl = await checkCoverUrl(d.blob, b.cover_url ?? '');
       const article = await articles.createArticle({ authorId: request.userId, title: b.title, content: b.content, coverUrl, tags: b.tags ?? [], draft: b.draft }, callOptions(request));
-      return reply.code(201).send(await shown(article, request));
+      d.pages.changed(article.id);
+      return sendJson(reply.code(201), await articleReply(d.clients, article, request));
     },
   });
 
   app.patch('/articles/:id', {
     schema: { tags, summary: 'Edit my article: the fields given change; tags given replace its tags', security, params: IdParams, body: ArticlePatch, response: { 200: ArticleReply, ...errorReplies(400, 401, 403, 404) } },
     preHandler: app.authenticate,
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const b = request.body;
       const coverUrl = b.cover_url === undefined ? undefined : await checkCoverUrl(d.blob, b.cover_url ?? '');
       const article = await articles.updateArticle(
         { id: request.params.id, authorId: request.userId, title: b.title, content: b.content, coverUrl, tags: b.tags ?? [], replaceTags: b.tags !== undefined, publish: b.publish },
         callOptions(request),
       );
-      return shown(article, request);
+      d.pages.changed(article.id);
+      return sendJson(reply, await articleReply(d.clients, article, request));
     },
   });
 
@@ -61,6 +65,7 @@ export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps):
     preHandler: app.authenticate,
     handler: async (request, reply) => {
       await articles.deleteArticle({ id: request.params.id, authorId: request.userId }, callOptions(request));
+      d.pages.changed(request.params.id);
       return reply.code(204).send(null);
     },
   });
@@ -68,18 +73,18 @@ export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps):
   app.get('/me/drafts', {
     schema: { tags, summary: 'My drafts, newest first', security, querystring: PageQuery, response: { 200: ArticlePage, ...errorReplies(400, 401) } },
     preHandler: app.authenticate,
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const q = request.query;
-      return pageShown(await articles.listDrafts({ authorId: request.userId, cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request)), request);
+      return sendJson(reply, await articlePage(d.clients, await articles.listDrafts({ authorId: request.userId, cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request)), request));
     },
   });
 
   app.get('/articles/hot', {
     schema: { tags, summary: 'Articles hottest first: likes, comments and views, decaying with age', security: [{ bearer: [] }, {}], querystring: HotQuery, response: { 200: ArticlePage, ...errorReplies(400, 401) } },
     preHandler: app.identify,
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const q = request.query;
-      return pageShown(await articles.listHot({ cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request)), request);
+      return sendJson(reply, await articlePage(d.clients, await articles.listHot({ cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request)), request));
     },
   });
 
@@ -87,20 +92,38 @@ export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps):
     schema: { tags, summary: 'One article with its author and counts', security: [{ bearer: [] }, {}], params: IdParams, response: { 200: ArticleReply, ...errorReplies(400, 401, 404) } },
     // Signed in or not: `liked` is the caller's.
     preHandler: app.identify,
-    handler: async (request) => {
-      // A draft is found only for its author (the service answers none to anyone else).
-      const [article] = (await articles.getArticles({ ids: [request.params.id], countViews: true, viewerId: request.userId }, callOptions(request))).articles;
-      if (!article) throw errors.notFound('article');
-      return shown(article, request);
+    handler: async (request, reply) => {
+      const id = request.params.id;
+      const shown = await d.pages.detail(id, () => shownToAnyone(id, request));
+      if (shown === undefined) {
+        // Not published: a draft is found only for its author (the service answers none to anyone else).
+        if (request.userId === 0) throw errors.notFound('article');
+        const [draft] = (await articles.getArticles({ ids: [id], countViews: true, viewerId: request.userId }, callOptions(request))).articles;
+        if (!draft) throw errors.notFound('article');
+        return sendJson(reply, await articleReply(d.clients, draft, request));
+      }
+      d.views.record(id);
+      if (request.userId === 0) return sendJson(reply, shown.bytes);
+      // Signed in: the kept article and author, with counts and the like flag read now.
+      const state = (await statesOf(interactions, 'article', [id], request)).get(id)!;
+      if (state.likeCount !== shown.state.likeCount || state.commentCount !== shown.state.commentCount) {
+        const anonymous = { likeCount: state.likeCount, commentCount: state.commentCount, liked: false };
+        d.pages.fresher(id, shown, { ...shown, state: anonymous, bytes: articleReplyJson(shown.article, shown.people, anonymous) });
+      }
+      return sendJson(reply, articleReplyJson(shown.article, shown.people, state));
     },
   });
 
   app.get('/users/:id/articles', {
     schema: { tags, summary: "A user's articles, newest first or by likes", security: [{ bearer: [] }, {}], params: IdParams, querystring: AuthorArticlesQuery, response: { 200: ArticlePage, ...errorReplies(400, 401) } },
     preHandler: app.identify,
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const q = request.query;
-      return pageShown(await articles.listByAuthor({ authorId: request.params.id, sort: q.sort ?? 'newest', cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request)), request);
+      const query = { authorId: request.params.id, sort: q.sort ?? 'newest', cursor: q.cursor ?? '', limit: q.limit ?? 0 };
+      const build = async () => articlePage(d.clients, await articles.listByAuthor(query, callOptions(request)), request);
+      // Signed out, every reader sees the same page: kept for the interval. Signed in, it carries the reader's like flags.
+      if (request.userId !== 0) return sendJson(reply, await build());
+      return sendJson(reply, await d.pages.list(`${query.authorId}:${query.sort}:${query.limit}:${query.cursor}`, build));
     },
   });
 
@@ -113,11 +136,11 @@ export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps):
       response: { 200: Type.Union([ArticlePage, QuestionPage]), ...errorReplies(400, 401) },
     },
     preHandler: app.identify,
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const q = request.query;
       const query = { q: q.q, cursor: q.cursor ?? '', limit: q.limit ?? 0 };
       if (q.type === 'questions') return questionPageShown(users, await questions.search(query, callOptions(request)), request);
-      return pageShown(await articles.search(query, callOptions(request)), request);
+      return sendJson(reply, await articlePage(d.clients, await articles.search(query, callOptions(request)), request));
     },
   });
 }

@@ -8,10 +8,11 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { callOptions } from '../../routes/users.js';
 import { errorReplies } from '../../schemas/common.js';
+import { sendJson } from '../../send-json.js';
 import type { CommunityDeps } from '../deps.js';
 import { FeedQuery } from '../feed-schemas.js';
 import { ArticlePage } from '../schemas.js';
-import { articleSummaries } from './article-pages.js';
+import { articlePage } from './article-pages.js';
 
 const tags = ['community'];
 const security = [{ bearer: [] }];
@@ -29,13 +30,13 @@ export async function feedRoutes(fastify: FastifyInstance, d: CommunityDeps): Pr
       response: { 200: ArticlePage, ...errorReplies(400, 401) },
     },
     preHandler: app.authenticate,
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const q = request.query;
       // The reader is the token's user, always: no user id is read from the request.
       const page = await feed.feed({ userId: request.userId, cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request));
       const ids = page.items.map((item) => item.articleId);
       const found = ids.length === 0 ? [] : (await articles.getArticles({ ids }, callOptions(request))).articles;
-      return { articles: await articleSummaries(d.clients, found, request), next_cursor: page.nextCursor, is_end: page.isEnd };
+      return sendJson(reply, await articlePage(d.clients, { articles: found, nextCursor: page.nextCursor, isEnd: page.isEnd }, request));
     },
   });
 }

@@ -7,10 +7,16 @@ import { callOptions } from '../../routes/users.js';
 
 export type States = ReadonlyMap<number, TargetState>;
 
-/** By target id; request.userId 0 (signed out) likes nothing. */
-export async function statesOf(interactions: Client<typeof InteractionServiceDefinition>, biz: string, ids: readonly number[], request: FastifyRequest): Promise<States> {
+/** By target id, liked as `viewerId` (default the caller) sees it; 0 (signed out) likes nothing. */
+export async function statesOf(
+  interactions: Client<typeof InteractionServiceDefinition>,
+  biz: string,
+  ids: readonly number[],
+  request: FastifyRequest,
+  viewerId = request.userId,
+): Promise<States> {
   const targetIds = [...new Set(ids)];
   if (targetIds.length === 0) return new Map();
-  const { states } = await interactions.getTargetStates({ userId: request.userId, biz, targetIds }, callOptions(request));
+  const { states } = await interactions.getTargetStates({ userId: viewerId, biz, targetIds }, callOptions(request));
   return new Map(targetIds.map((id, i) => [id, states[i]!]));
 }

@@ -6,3 +6,4 @@ export { resolveCacheOptions, type CacheOptions, type CacheEvent } from './optio
 export type { Cache, CacheStore, TakeOptions } from './types.js';
 export { createPairFlags, type PairFlags } from './flags.js';
 export { memoKeys, type KeyOf } from './key-memo.js';
+export { createMicroCache, type MicroCache, type MicroCacheOptions } from './micro.js';

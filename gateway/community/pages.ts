@@ -1,0 +1,52 @@
+// Anonymous article pages kept for community.pageCacheMs on each gateway process (a microcache,
+// #kit/cache createMicroCache): a hot article's detail and an author's list pages are built once
+// per interval, however many anonymous readers ask. Their counts are already shown a moment late
+// (applied in batches), so the cache adds at most the interval to that. A signed-in reader's
+// detail reuses the kept article and author but reads its counts and like flag fresh; their lists
+// are built per request. A write through this gateway (publish, edit, delete) drops what it
+// changes here at once; other gateways' copies age out within the interval.
+import { createMicroCache } from '#kit/cache';
+import type { Article } from '#gen/surge/article/v1/article';
+import type { TargetState } from '#gen/surge/interaction/v1/interaction';
+import type { People } from './article-json.js';
+
+/** A published article as anonymous readers get it, with what a signed-in reader's view is made from. */
+export interface ShownArticle {
+  readonly article: Article;
+  readonly people: People;
+  /** Its counts (liked: false) as the bytes show them. */
+  readonly state: TargetState;
+  /** The anonymous reply's bytes. */
+  readonly bytes: Buffer;
+}
+
+export interface ArticlePages {
+  /** id's kept detail, or fill()'s (undefined: not published, kept nowhere). */
+  detail(id: number, fill: () => Promise<ShownArticle | undefined>): Promise<ShownArticle | undefined>;
+  /**
+   * A signed-in reader just read `shown`'s counts fresh and they differ: anonymous readers get
+   * them too from now on (unless the article changed meanwhile), so signing out never shows an
+   * older count than the one just seen.
+   */
+  fresher(id: number, shown: ShownArticle, next: ShownArticle): void;
+  /** A kept list page by its query (author, order, cursor, limit), or fill()'s. */
+  list(query: string, fill: () => Promise<Buffer>): Promise<Buffer>;
+  /** An article was written through this gateway: its detail and every list page are built anew. */
+  changed(id: number): void;
+}
+
+export function createArticlePages(o: { ttlMs: number; maxEntries?: number }): ArticlePages {
+  const details = createMicroCache<ShownArticle>(o);
+  const lists = createMicroCache<Buffer>(o);
+  // Lists are keyed under a generation: one write makes every kept page unreachable (they age out).
+  let generation = 0;
+  return {
+    detail: (id, fill) => details.get(String(id), fill),
+    fresher: (id, shown, next) => details.replace(String(id), shown, next),
+    list: async (query, fill) => (await lists.get(`${generation}:${query}`, fill))!,
+    changed(id) {
+      details.drop(String(id));
+      generation++;
+    },
+  };
+}
