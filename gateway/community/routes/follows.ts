@@ -28,6 +28,8 @@ export async function followRoutes(fastify: FastifyInstance, d: CommunityDeps): 
     const [found] = (await users.getUsers({ ids: [target] }, callOptions(request))).users;
     if (!found) throw noSuchUser('user_id');
     await relations.follow({ followerId: request.userId, followeeId: target, follow }, callOptions(request));
+    // Their feed changes (once the feed service has the follow): built anew from now on.
+    d.pages.readerChanged(request.userId);
     return { following: follow };
   };
 

@@ -23,6 +23,8 @@ export async function likeRoutes(fastify: FastifyInstance, d: CommunityDeps): Pr
       handler: async (request) => {
         const { biz, target_id } = request.params;
         const r = await interactions.like({ userId: request.userId, biz, targetId: target_id, like }, callOptions(request));
+        // Their feed shows their like flags: built anew.
+        d.pages.readerChanged(request.userId);
         return { liked: r.liked, like_count: r.likeCount };
       },
     });
