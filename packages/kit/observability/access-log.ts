@@ -21,13 +21,19 @@ export interface AccessEntry {
 
 export type AccessLog = (e: AccessEntry) => void;
 
+/** Printable ASCII but `"` and `\`: nothing JSON would escape. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 export function createAccessLog(logger: Logger, enabled = true): AccessLog {
   if (!enabled || !logger.isLevelEnabled('info')) return () => {};
   const stream = (logger as unknown as Record<symbol, { write(line: string): void }>)[pino.symbols.streamSym]!;
   const bindings = logger.bindings() as { pid?: number; name?: string };
   const head = `{"level":30,"time":`;
   const fixed = `${bindings.pid !== undefined ? `,"pid":${bindings.pid}` : ''}${bindings.name ? `,"name":${JSON.stringify(bindings.name)}` : ''}`;
-  const s = JSON.stringify;
+  // Request ids, methods, route patterns and most URLs are printable ASCII without a quote or a
+  // backslash: quoted as they are, which measured ~2 µs a request cheaper in a gateway under load
+  // than JSON.stringify of each plus a template literal. Anything else is escaped by JSON.stringify.
+  const quoted = (v: string) => (PLAIN.test(v) ? '"' + v + '"' : JSON.stringify(v));
   // Lines of one event-loop turn go to the destination in one write: handing each line over
   // separately measured as costly as building it several times over.
   let pending = '';
@@ -38,6 +44,9 @@ export function createAccessLog(logger: Logger, enabled = true): AccessLog {
   };
   return (e) => {
     if (pending === '') setImmediate(flush);
-    pending += `${head}${Date.now()}${fixed},"reqId":${s(e.reqId)},"method":${s(e.method)},"route":${s(e.route)},"url":${s(e.url)},"status":${e.status},"ms":${e.ms}${e.user ? `,"user":${e.user}` : ''}${e.close !== undefined ? `,"close":${e.close}` : ''}${e.trace ? `,"trace":"${e.trace}"` : ''},"msg":"request"}\n`;
+    pending +=
+      head + Date.now() + fixed + ',"reqId":' + quoted(e.reqId) + ',"method":' + quoted(e.method) + ',"route":' + quoted(e.route) + ',"url":' + quoted(e.url) +
+      ',"status":' + e.status + ',"ms":' + e.ms + (e.user ? ',"user":' + e.user : '') + (e.close !== undefined ? ',"close":' + e.close : '') +
+      (e.trace ? ',"trace":' + quoted(e.trace) : '') + ',"msg":"request"}\n';
   };
 }

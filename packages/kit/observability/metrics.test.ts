@@ -49,12 +49,16 @@ describe('access log and lazy child', () => {
     const access = createAccessLog(log);
     access({ reqId: 'req-1', method: 'GET', route: '/a/:id', url: '/a/1?q="x"', status: 200, ms: 1.5, user: 7 });
     access({ reqId: 'req-1b', method: 'GET', route: '/a/:id', url: '/a/2', status: 404, ms: 0.5, user: 0 });
+    // Whatever a URL or an id holds, the line stays one line of JSON.
+    const odd = '/a/\\ \u0001 \u2028 名 \ud800 "';
+    access({ reqId: 'req-"1c\n', method: 'GET', route: '/a/:id', url: odd, status: 400, ms: 0.25, user: 0, trace: 't"x' });
     createAccessLog(log, false)({ reqId: 'req-2', method: 'GET', route: '/a', url: '/a', status: 200, ms: 1, user: 0 });
     expect(lines).toHaveLength(0); // one write per event-loop turn
     await new Promise((r) => setImmediate(r));
     expect(lines).toHaveLength(1);
     const written = lines.splice(0, 1)[0]!.trimEnd().split('\n').map((l) => JSON.parse(l));
-    expect(written.map((l: { reqId: string }) => l.reqId)).toEqual(['req-1', 'req-1b']);
+    expect(written.map((l: { reqId: string }) => l.reqId)).toEqual(['req-1', 'req-1b', 'req-"1c\n']);
+    expect(written[2]).toMatchObject({ url: odd, trace: 't"x', status: 400 });
     lines.unshift(JSON.stringify(written[0]));
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 30, name: 'gw', reqId: 'req-1', url: '/a/1?q="x"', status: 200, ms: 1.5, user: 7, msg: 'request' });
     const child = lazyChild(log, { reqId: 'req-3' });
