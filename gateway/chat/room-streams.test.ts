@@ -1,27 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '#kit/clock';
 import { createRoomStreams, type RoomBus, type SeqFrame, type StreamMember } from './room-streams.js';
+import { sharedBus } from './testing/shared-bus.js';
 
-/** Subjects shared by several instances' streams, delivered at once (the broadcast's in-process form). */
-function sharedBus() {
-  const subs = new Map<string, Set<(p: string) => void>>();
-  const published: string[] = [];
-  let cut = false;
-  const bus = (): RoomBus => ({
-    publish(subject, payload) {
-      published.push(payload);
-      if (cut) return;
-      for (const h of [...(subs.get(subject) ?? [])]) h(payload);
-    },
-    subscribe(subject, handler) {
-      const set = subs.get(subject) ?? new Set();
-      subs.set(subject, set);
-      set.add(handler);
-      return { unsubscribe: () => set.delete(handler) };
-    },
-  });
-  return { bus, published, subscribers: (s: string) => subs.get(s)?.size ?? 0, drop: (on: boolean) => (cut = on) };
-}
 
 /** The chat service's record: frames by seq, and how far back it answers. */
 function record(limit = 100) {

@@ -9,8 +9,9 @@ import type { Client } from '#kit/rpc';
 import type { ChatServiceDefinition, Room } from '#gen/surge/chat/v1/chat';
 import type { Author } from './frames.js';
 import type { RoomPresence } from './presence.js';
-import { createRoomStreams, type RoomBus, type RoomStreams } from './room-streams.js';
+import { createRoomStreams, type RoomStreams } from './room-streams.js';
 import { createSession } from './session.js';
+import { sharedBus } from './testing/shared-bus.js';
 
 const ROOM = 5;
 const OWNER: Author = { id: 1, name: 'owner', avatar: '' };
@@ -21,21 +22,6 @@ interface Frame {
   [field: string]: unknown;
 }
 
-/** Subjects delivered at once, to every subscriber (the broadcast's in-process form). */
-function bus(): RoomBus {
-  const subs = new Map<string, Set<(p: string) => void>>();
-  return {
-    publish: (subject, payload) => {
-      for (const h of [...(subs.get(subject) ?? [])]) h(payload);
-    },
-    subscribe(subject, handler) {
-      const set = subs.get(subject) ?? new Set();
-      subs.set(subject, set);
-      set.add(handler);
-      return { unsubscribe: () => set.delete(handler) };
-    },
-  };
-}
 
 /**
  * The chat service's answers for one private room of OWNER's: getRoom as its members may see it
@@ -92,7 +78,7 @@ async function settle() {
 function setUp() {
   const chat = chatService();
   const streams: RoomStreams = createRoomStreams({
-    bus: bus(),
+    bus: sharedBus().bus(),
     history: { head: async () => 0, since: async () => ({ frames: [], tooFar: false }), access: async () => 'member' },
     clock: new ManualClock(),
     subjectOf: (room) => `chat.room.${room}`,
@@ -128,6 +114,25 @@ function setUp() {
   return { chat, streams, where, open, remove, say };
 }
 
+/**
+ * The owner is in the room; the member joins, and the chat service removes them just before the
+ * join's `nth` room read (1: the access check, 2: the second check once subscribed).
+ */
+async function memberRemovedWhileJoining(nth: number) {
+  const t = setUp();
+  const owner = t.open(OWNER);
+  owner.session.handle({ type: 'join', room: ROOM, sinceSeq: undefined, epoch: undefined });
+  await settle();
+  const m = t.open(MEMBER);
+  const first = t.chat.getRoomCalls;
+  t.chat.beforeGetRoom = (userId, call) => {
+    if (userId === MEMBER.id && call === first + nth) t.remove(MEMBER.id);
+  };
+  m.session.handle({ type: 'join', room: ROOM, sinceSeq: undefined, epoch: undefined });
+  await settle();
+  return { t, m };
+}
+
 describe('a member removed from a private room', () => {
   it('after joining: each of their connections is told once (left, reason removed), gets no later message, leaves presence; the others are told they left', async () => {
     const t = setUp();
@@ -160,19 +165,9 @@ describe('a member removed from a private room', () => {
   });
 
   it('between the access check and the attach (the removal went by before the room was listened to): the second check refuses the join', async () => {
-    const t = setUp();
-    const owner = t.open(OWNER);
-    owner.session.handle({ type: 'join', room: ROOM, sinceSeq: undefined, epoch: undefined });
-    await settle();
-    const m = t.open(MEMBER);
     // Removed and published just after the member's first getRoom read the room: before the
     // member's connection attached to the room's stream, so the stream does not hold it yet.
-    const first = t.chat.getRoomCalls;
-    t.chat.beforeGetRoom = (userId, call) => {
-      if (userId === MEMBER.id && call === first + 1) t.remove(MEMBER.id);
-    };
-    m.session.handle({ type: 'join', room: ROOM, sinceSeq: undefined, epoch: undefined });
-    await settle();
+    const { t, m } = await memberRemovedWhileJoining(1);
     t.say(1);
     await settle();
     expect(m.got.map((f) => [f.type, f.code])).toEqual([['error', Code.NotFound]]);
@@ -182,18 +177,8 @@ describe('a member removed from a private room', () => {
   });
 
   it('while joining (during the second check): the join is refused, and nothing else is said', async () => {
-    const t = setUp();
-    const owner = t.open(OWNER);
-    owner.session.handle({ type: 'join', room: ROOM, sinceSeq: undefined, epoch: undefined });
-    await settle();
-    const m = t.open(MEMBER);
-    const first = t.chat.getRoomCalls;
     // The second check reads the room before the removal commits, then the removal is published.
-    t.chat.beforeGetRoom = (userId, call) => {
-      if (userId === MEMBER.id && call === first + 2) t.remove(MEMBER.id);
-    };
-    m.session.handle({ type: 'join', room: ROOM, sinceSeq: undefined, epoch: undefined });
-    await settle();
+    const { t, m } = await memberRemovedWhileJoining(2);
     expect(m.got.map((f) => [f.type, f.code])).toEqual([['error', Code.NotFound]]);
     expect(m.session.rooms.has(ROOM)).toBe(false);
     expect(t.streams.rooms().get(ROOM)?.size).toBe(1);
