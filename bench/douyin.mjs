@@ -91,7 +91,7 @@ export async function pool(n, count, fn) {
 }
 
 /** A counter to call once per finished item; prints at every tenth of the way, for long seeding steps. */
-function progress(label, total) {
+export function progress(label, total) {
   let done = 0;
   let shown = 0;
   return () => {

@@ -245,6 +245,17 @@ export function checkAlive(procs) {
   for (const p of procs) if (p.child.exitCode !== null) throw new Error(`${p.name} exited (code ${p.child.exitCode}) during the benchmark; see its log:\n${p.logTail()}`);
 }
 
+/**
+ * One measured wrk run of `target` ({url, headers?, script?, extra?}) with `run` ({seconds,
+ * threads, connections}); stops everything if a process under test died or any answer was not 2xx.
+ */
+export async function measuredRun(h, name, target, procs, run) {
+  checkAlive(procs);
+  const result = await h.wrk({ ...target, ...run });
+  checkClean(name, result);
+  return result;
+}
+
 export function checkClean(name, run) {
   if (run.non2xx > 0) throw new Error(`${name}: ${run.non2xx} of ${run.requests} responses were not 2xx/3xx (wrk "Non-2xx or 3xx responses"); the figures are void`);
   if (run.socketErrors.total > 0) throw new Error(`${name}: wrk reported socket errors ${JSON.stringify(run.socketErrors)}; the figures are void`);

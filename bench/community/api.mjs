@@ -1,7 +1,7 @@
 // The community API as bench/community/run.mjs uses it: a JSON client that fails on any
 // unexpected status, and the seed (accounts, follows, articles), all through the public API as
 // an app would make them.
-import { pool } from '../douyin.mjs';
+import { pool, progress } from '../douyin.mjs';
 
 export const COMMUNITY = '/api/v1/community';
 
@@ -72,19 +72,6 @@ export class CommunityApi {
   }
 }
 
-/** A counter to call once per finished item; prints at every tenth of the way. */
-function progress(label, total) {
-  let done = 0;
-  let shown = 0;
-  return () => {
-    done++;
-    const tenth = Math.floor((done * 10) / total);
-    if (tenth > shown || done === total) {
-      shown = tenth;
-      console.log(`bench:   ${label} ${done}/${total}`);
-    }
-  };
-}
 
 /**
  * Registers `count` accounts ({id, token, name}). Four sign-ups in flight: password hashing

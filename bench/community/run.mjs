@@ -16,7 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { checkAlive, checkClean, createHarness, freePort, loadText, machine, parseFlags, positiveInt, printRows, root, runModes, waitReady, wrkVersion } from '../harness.mjs';
+import { checkAlive, createHarness, freePort, loadText, machine, measuredRun, parseFlags, positiveInt, printRows, root, runModes, waitReady, wrkVersion } from '../harness.mjs';
 import { fmt, median, runBenchmark } from '../lib.mjs';
 import { COMMUNITY, CommunityApi, follow, publishAll, registerUsers } from './api.mjs';
 import { openFeedDb, restartFeed, settle } from './system.mjs';
@@ -283,15 +283,16 @@ function shuffle(xs) {
   return xs;
 }
 
-async function measure(target, name, procs) {
-  checkAlive(procs);
-  const run = await wrk(target, opts.duration);
-  checkClean(name, run);
-  return run;
+function measure(target, name, procs) {
+  return measuredRun(h, name, target, procs, wrkRun(opts.duration));
 }
 
 function wrk(target, seconds) {
-  return h.wrk({ url: target.url, headers: target.headers ?? [], seconds, threads: opts.threads, connections: opts.connections });
+  return h.wrk({ ...target, ...wrkRun(seconds) });
+}
+
+function wrkRun(seconds) {
+  return { seconds, threads: opts.threads, connections: opts.connections };
 }
 
 function printTable(r) {

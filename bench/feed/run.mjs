@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { checkDouyinOptions, checkReplies, Douyin, douyinFlags, douyinScript, eventually, pool, SEED_ENV, seedUsersAndVideos } from '../douyin.mjs';
-import { checkAlive, checkClean, createHarness, freePort, loadText, machine, parseFlags, printRows, root, runModes, waitReady, wrkVersion } from '../harness.mjs';
+import { createHarness, freePort, loadText, machine, measuredRun, parseFlags, printRows, root, runModes, waitReady, wrkVersion } from '../harness.mjs';
 import { fmt, median, runBenchmark } from '../lib.mjs';
 
 /** The fraction of the static server's requests/s the feed must reach, per mode (none: reported only). */
@@ -158,16 +158,16 @@ async function viewerActivity(api, users, viewer) {
   return { viewerLikes, otherLikes: likes.length - viewerLikes, comments: comments.length, viewerFollows: followed.size };
 }
 
-/** One measured wrk run; stops everything if a process died or any answer was not 2xx. */
-async function measure(name, target, procs) {
-  checkAlive(procs);
-  const run = await wrkRun(target, opts.duration);
-  checkClean(name, run);
-  return run;
+function measure(name, target, procs) {
+  return measuredRun(h, name, target, procs, wrkOptions(opts.duration));
 }
 
 function wrkRun(target, seconds) {
-  return h.wrk({ ...target, seconds, threads: opts.threads, connections: opts.connections });
+  return h.wrk({ ...target, ...wrkOptions(seconds) });
+}
+
+function wrkOptions(seconds) {
+  return { seconds, threads: opts.threads, connections: opts.connections };
 }
 
 function printTable(r) {

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
-import { checkAlive, checkClean, createHarness, freePort, machine, printRows, root, runModes, waitReady, wrkVersion } from '../harness.mjs';
+import { createHarness, freePort, machine, measuredRun, printRows, root, runModes, waitReady, wrkVersion } from '../harness.mjs';
 import { fmt, median, runBenchmark } from '../lib.mjs';
 
 const here = (...p) => join(root, 'bench', 'http', ...p);
@@ -114,16 +114,16 @@ async function benchMode(mode) {
   return { pass: result.passAll };
 }
 
-/** One wrk run against a named target; stops everything if any answer was not 2xx. */
-async function measure(targets, name, procs) {
-  checkAlive(procs);
-  const run = await wrk(targets[name], opts.duration);
-  checkClean(name, run);
-  return run;
+function measure(targets, name, procs) {
+  return measuredRun(h, name, targets[name], procs, wrkRun(opts.duration));
 }
 
 function wrk(target, seconds) {
-  return h.wrk({ url: target.url, headers: target.headers, seconds, threads: opts.threads, connections: opts.connections });
+  return h.wrk({ ...target, ...wrkRun(seconds) });
+}
+
+function wrkRun(seconds) {
+  return { seconds, threads: opts.threads, connections: opts.connections };
 }
 
 /** Registers the benchmark's users, checks both routes answer, and fills Surge's cache. */

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { checkAlive, checkClean, createHarness, freePort, loadText, machine, parseFlags, positiveInt, printRows, root, runModes, waitReady, wrkVersion } from '../harness.mjs';
+import { createHarness, freePort, loadText, machine, measuredRun, parseFlags, positiveInt, printRows, root, runModes, waitReady, wrkVersion } from '../harness.mjs';
 import { fmt, median, runBenchmark } from '../lib.mjs';
 
 /** The fraction of hello's requests/s each read must reach (issue: the mall). */
@@ -100,15 +100,16 @@ async function pickTargets(base) {
   return { detail, list };
 }
 
-async function measure(target, name, procs) {
-  checkAlive(procs);
-  const run = await wrk(target, opts.duration);
-  checkClean(name, run);
-  return run;
+function measure(target, name, procs) {
+  return measuredRun(h, name, target, procs, wrkRun(opts.duration));
 }
 
 function wrk(target, seconds) {
-  return h.wrk({ url: target.url, seconds, threads: opts.threads, connections: opts.connections });
+  return h.wrk({ ...target, ...wrkRun(seconds) });
+}
+
+function wrkRun(seconds) {
+  return { seconds, threads: opts.threads, connections: opts.connections };
 }
 
 function parseArgs(argv) {
