@@ -3,6 +3,8 @@
 // (RecordViews) once a second, one call however many reads. Views are a display figure, as in the
 // article service's own buffer: a crash loses at most a second's, and past maxArticles distinct
 // articles waiting, views are dropped rather than memory grown.
+// Counted in a Map, not #kit/bulk's executor (which the article service uses): that one settles a
+// promise per item, and here an item is every detail read on the gateway's hottest route.
 import type { Logger } from 'pino';
 import { systemClock, type Clock, type Timer } from '#kit/clock';
 
