@@ -33,6 +33,8 @@ class Context implements CallContext {
   private timer: { cancel(): void } | undefined;
   /** onCancel listeners waiting for a controller to exist. */
   private waiting: (() => void)[] | undefined;
+  /** cancel() before anything asked for the signal: the signal is born aborted with this reason. */
+  private cancelled: { reason: unknown } | undefined;
 
   constructor(
     readonly deadline: number | undefined,
@@ -44,7 +46,8 @@ class Context implements CallContext {
   get signal(): AbortSignal {
     if (!this.controller) {
       const c = this.newController();
-      if (this.deadline !== undefined) {
+      if (this.cancelled) c.abort(this.cancelled.reason ?? cancelReason());
+      else if (this.deadline !== undefined) {
         const left = this.deadline - this.clock.now();
         if (left <= 0) c.abort(deadlineReason());
         else this.timer = this.clock.after(left, () => this.controller?.abort(deadlineReason()));
@@ -70,6 +73,10 @@ class Context implements CallContext {
       c.signal.addEventListener('abort', listener, { once: true });
       return () => c.signal.removeEventListener('abort', listener);
     }
+    if (this.cancelled) {
+      listener();
+      return () => {};
+    }
     (this.waiting ??= []).push(listener);
     return () => {
       if (this.waiting) this.waiting = this.waiting.filter((fn) => fn !== listener);
@@ -88,8 +95,17 @@ class Context implements CallContext {
 
   cancel(reason?: unknown): void {
     this.timer?.cancel();
-    const c = this.controller ?? this.newController();
-    if (!c.signal.aborted) c.abort(reason ?? cancelReason());
+    this.timer = undefined;
+    const c = this.controller;
+    if (c) {
+      if (!c.signal.aborted) c.abort(reason ?? cancelReason());
+    } else if (this.waiting) {
+      this.newController().abort(reason ?? cancelReason());
+    } else {
+      // Nothing listens yet: the controller (and the Error naming the reason, whose stack is the
+      // costly part) is made only if something asks for the signal later.
+      this.cancelled ??= { reason };
+    }
   }
 }
 

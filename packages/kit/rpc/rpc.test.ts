@@ -142,4 +142,22 @@ describe('call context', () => {
     clock.advance(1000);
     expect(heard).toEqual(['a1', 'a-late', 'b-before-signal', 'b-after-signal']);
   });
+
+  it('a cancel nothing listens to yet makes no signal, but one read later is born aborted with its reason', () => {
+    const clock = new ManualClock();
+    const plain = createCallContext({ clock, timeoutMs: 1000 });
+    plain.cancel();
+    let heard = 0;
+    plain.onCancel!(() => heard++);
+    expect(heard).toBe(1);
+    expect(plain.signal.aborted).toBe(true);
+    expect((plain.signal.reason as Error).name).toBe('AbortError');
+
+    const why = new Error('the caller went away');
+    const given = createCallContext({ clock, timeoutMs: 1000 });
+    given.cancel(why);
+    given.cancel(new Error('a second cancel changes nothing'));
+    clock.advance(2000); // the deadline passing after the cancel does not replace the reason
+    expect(given.signal.reason).toBe(why);
+  });
 });

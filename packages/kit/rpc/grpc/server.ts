@@ -100,11 +100,21 @@ function unaryHandler(target: RegisteredMethod, clock: Clock): handleUnaryCall<u
   const { service, method, definition } = target;
   return (call, callback) => {
     const ctx = createCallContext({ deadline: absoluteDeadline(call.getDeadline()), metadata: fromGrpcMetadata(call.metadata), clock });
-    // The caller went away (it cancelled, the connection dropped, or close() forced it): stop the work.
-    call.on('cancelled', () => ctx.cancel());
+    // The caller went away (it cancelled, the connection dropped, or close() forced it): stop the
+    // work. grpc-js says 'cancelled' when every stream closes, answered ones too: those are over.
+    let answered = false;
+    call.on('cancelled', () => {
+      if (!answered) ctx.cancel();
+    });
     target.invoke({ service, method, definition, request: call.request, ctx }).then(
-      (reply) => callback(null, reply),
-      (err: unknown) => callback(toGrpcError(err)),
+      (reply) => {
+        answered = true;
+        callback(null, reply);
+      },
+      (err: unknown) => {
+        answered = true;
+        callback(toGrpcError(err));
+      },
     );
   };
 }
