@@ -75,12 +75,13 @@ export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   installValidation(app);
   installErrorHandling(app);
+  // First, so every request (a refused one too) has its span and every reply names its trace.
+  installTracing(app, d.tracer);
   // Before the guard, so its refusals carry the CORS headers a page needs to read them.
   await installCors(app, d.options.cors ?? {});
   installRequestGuard(app);
   // JSON bodies pass the shape limits (fields, depth) before Fastify's parser.
   installJsonBody(app);
-  installTracing(app, d.tracer);
   installRouteTimeouts(app, { clock: d.clock ?? systemClock });
   installServerSentEvents(app, { clock: d.clock ?? systemClock });
   installAuth(app, d.tokens);

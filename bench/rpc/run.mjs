@@ -21,7 +21,7 @@ const here = (...p) => join(root, 'bench', 'rpc', ...p);
 const TARGETS = {
   'framed/moleculer': ['framed', 'moleculer', 1.5],
   'framed/grpc-js': ['framed', 'grpc-js', 3],
-  'surge-grpc/grpc-js': ['surge-grpc', 'grpc-js', 0.9],
+  'surge-grpc/grpc-js': ['surge-grpc', 'grpc-js', 1.0],
 };
 // Each measured window is preceded, in the client, by this much unrecorded load at the same
 // settings: the previous cell left other stacks' code hot and this stack idle.

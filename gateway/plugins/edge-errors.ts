@@ -49,7 +49,8 @@ export function frameworkErrors(err: FastifyError, request: FastifyRequest, repl
         ? new SurgeError(Code.InvalidArgument, `the URL: a path parameter is longer than the limit of ${MAX_PARAM_LENGTH} characters`)
         : new SurgeError(Code.InvalidArgument, 'the request is malformed');
   const { status, body } = edgeAnswer(e, faceOf(request.url));
-  void reply.code(status).header('content-type', JSON_TYPE).send(body);
+  // No hook ran (the URL failed before routing): the headers the request guard gives every reply.
+  void reply.code(status).header('content-type', JSON_TYPE).header('x-content-type-options', 'nosniff').header('x-request-id', request.id).send(body);
 }
 
 /** What Node's HTTP parser refused, as a SurgeError naming the part and, for sizes, the limit. */

@@ -13,12 +13,6 @@ declare module 'fastify' {
 
 export function installObservation(app: FastifyInstance, metrics: Metrics, accessLog: AccessLog): void {
   app.decorate('accessLog', accessLog);
-  app.addHook('onSend', (request, reply, payload, done) => {
-    void reply.header('x-request-id', request.id);
-    // With tracing on, every reply (errors included) names its trace: what an operator searches the tracing backend for.
-    if (request.traceId) void reply.header('x-trace-id', request.traceId);
-    done(null, payload);
-  });
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const ms = reply.elapsedTime;

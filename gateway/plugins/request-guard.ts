@@ -6,8 +6,10 @@
 //   form fails with a misleading "not valid JSON" (or, worse, parses garbage), so a body sent
 //   in any encoding but identity is refused with UnsupportedMediaType (415) naming the header.
 //   A request without a body is not judged: the header then describes nothing.
-// - Every reply says `X-Content-Type-Options: nosniff`: a browser never reads a JSON error or an
-//   upload as HTML, whatever it holds.
+// - Every reply says `X-Content-Type-Options: nosniff` (a browser never reads a JSON error or an
+//   upload as HTML, whatever it holds) and names its request in `X-Request-Id` (the reqId of its
+//   access-log line). Set as the request arrives, they stay on every reply, errors included,
+//   without an onSend hook (a whole hook stage per reply).
 // - Shutdown: once close() starts, requests still arriving on open connections are answered
 //   Unavailable (503) in Surge's shape, with Connection: close, instead of Fastify's own 503.
 import type { FastifyInstance } from 'fastify';
@@ -20,7 +22,7 @@ export function installRequestGuard(app: FastifyInstance): void {
     done();
   });
   app.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('x-content-type-options', 'nosniff').header('x-request-id', request.id);
     if (closing) {
       void reply.header('connection', 'close');
       return done(new SurgeError(Code.Unavailable, 'the server is shutting down; retry the request'));

@@ -38,15 +38,19 @@ export function installTracing(app: FastifyInstance, tracer: Tracer): void {
     return (this[METADATA] ??= span ? withSpan(undefined, span) : traceHeaders(this.headers));
   });
 
-  app.addHook('onRequest', (request, _reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const route = request.routeOptions.url;
     const attributes: Record<string, string> = { 'http.request.method': request.method };
     if (route !== undefined) attributes['http.route'] = route;
     // No route matched (a 404): the method alone, so unknown URLs do not each make a span name.
     const span = tracer.startSpan(route === undefined ? request.method : `${request.method} ${route}`, { kind: SpanKind.SERVER, attributes }, extractTraceContext(request.headers));
     request[SPAN] = span;
-    // Sampled out, the span is a no-op: no trace to follow, so none is named.
-    if (span.isRecording()) request.traceId = span.spanContext().traceId;
+    // Sampled out, the span is a no-op: no trace to follow, so none is named. Sampled, every
+    // reply (errors included) names it: what an operator searches the tracing backend for.
+    if (span.isRecording()) {
+      request.traceId = span.spanContext().traceId;
+      void reply.header('x-trace-id', request.traceId);
+    }
     done();
   });
 
