@@ -48,7 +48,7 @@ export function createGateway(o: { config: Config; infra: Infrastructure; faces:
     // Mobiles read as the user service reads them, for the per-mobile limit keys.
     accountKeys: createAccountKeys({ defaultRegion: config.user.defaultRegion }),
     blob: infra.blob,
-    douyin: { timeZone: config.douyin.timeZone, publicBaseUrl: config.douyin.publicBaseUrl.replace(/\/+$/, ''), maxUploadBytes: config.blob.maxBytes, formLimitBytes: config.douyin.formLimitBytes,
+    douyin: { timeZone: config.douyin.timeZone, publicBaseUrl: config.douyin.publicBaseUrl.replace(/\/+$/, ''), maxUploadBytes: config.blob.maxBytes, formLimitBytes: config.douyin.formLimitBytes, feedCacheMs: config.douyin.feedCacheMs,
       uploads: { perUser: config.douyin.uploadsPerUser, inFlight: config.douyin.uploadsInFlight, perAddress: config.douyin.uploadsPerAddress } },
     community: { pageCacheMs: config.community.pageCacheMs },
     checks: o.checks,

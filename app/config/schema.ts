@@ -190,6 +190,12 @@ const systemSections = {
     uploadsInFlight: int(16, 1),
     /** Upload bodies one address may have open before their token (a form field) is read, per gateway process. */
     uploadsPerAddress: int(4, 1),
+    /**
+     * The feed's newest page (videos and authors) is loaded once per this many ms on each gateway
+     * process and shared by every viewer meanwhile; each viewer's follow and like flags are always
+     * read fresh. 0: every request loads its page.
+     */
+    feedCacheMs: int(1000, 0, 60_000),
   }),
   /** The community's HTTP API (gateway/community, docs/api/community.md); each community service has its own section. */
   community: section({

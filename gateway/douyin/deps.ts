@@ -13,6 +13,8 @@ export interface DouyinSettings {
   readonly publicBaseUrl: string;
   readonly maxUploadBytes: number;
   readonly formLimitBytes: number;
+  /** How long each gateway process keeps the feed's newest page (feed-page.ts), ms; 0: loaded per request. */
+  readonly feedCacheMs: number;
   /** Bounds on uploads at once in this process (per user, in all, per address before the token); see createUploadGate. */
   readonly uploads: UploadGateOptions;
 }

@@ -73,6 +73,32 @@ const none = Promise.resolve(undefined);
 /** Turns blob keys into URLs the client fetches. */
 export type UrlOf = (key: string) => string;
 
+/** Users by id, each once, a gone account as an empty profile: one call, the same for every viewer. */
+export async function loadProfiles(c: DouyinClients, call: CallOptions, ids: number[]): Promise<Map<number, User>> {
+  const ids1 = unique(ids);
+  const out = new Map<number, User>();
+  if (ids1.length === 0) return out;
+  const { users } = await c.users.getUsers({ ids: ids1 }, call);
+  for (const u of users) out.set(u.id, u);
+  for (const id of ids1) if (!out.has(id)) out.set(id, missingUser(id));
+  return out;
+}
+
+/**
+ * Videos with their authors' profiles (loadProfiles) as the viewer sees them: whether they follow
+ * each author and like each video, two calls in parallel; none for an anonymous viewer.
+ */
+export async function seenBy(c: DouyinClients, v: ViewContext, videos: Video[], profiles: ReadonlyMap<number, User>): Promise<VideoListParts> {
+  if (videos.length === 0) return { videos, authors: new Map(), likes: undefined };
+  const ids = [...profiles.keys()];
+  const [follows, likes] = v.viewer
+    ? await Promise.all([c.relations.isFollowing({ userId: v.viewer, targetIds: ids }, v.call), c.interactions.isFavorite({ userId: v.viewer, videoIds: videos.map((x) => x.id) }, v.call)])
+    : [undefined, undefined];
+  const authors = new Map<number, SeenUser>();
+  ids.forEach((id, i) => authors.set(id, { user: profiles.get(id)!, isFollow: follows?.values[i] ?? false }));
+  return { videos, authors, likes: likes?.values };
+}
+
 /** What the viewer sees: their id (0 for anonymous) and the request's call options. */
 export interface ViewContext {
   viewer: number;

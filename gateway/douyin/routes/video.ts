@@ -4,7 +4,8 @@ import { SNIFF_BYTES, sniffVideo } from '#kit/media';
 import type { DouyinDeps, DouyinRoute } from '../deps.js';
 import { OK_LIST, viewer, type FileCheck } from '../http/index.js';
 import { JsonBytes, writeVideos, type FragmentCache } from '../encode.js';
-import { loadVideoParts } from '../views.js';
+import { createNewestFeedPage } from '../feed-page.js';
+import { loadProfiles, loadVideoParts, seenBy } from '../views.js';
 import { ownersList, viewContext } from './context.js';
 
 /** Videos per feed page, as the client expects. */
@@ -12,6 +13,7 @@ export const FEED_PAGE = 30;
 
 export function videoRoutes(d: DouyinDeps, fragments: FragmentCache): DouyinRoute[] {
   const { videos } = d.clients;
+  const newest = createNewestFeedPage({ ttlMs: d.settings.feedCacheMs });
   return [
     {
       url: '/douyin/feed/',
@@ -19,9 +21,13 @@ export function videoRoutes(d: DouyinDeps, fragments: FragmentCache): DouyinRout
       async handler(p, request) {
         // Anonymous when the token is missing, invalid or expired: the feed is public.
         const v = viewContext(d, request, viewer(p, d.tokens, { required: false }));
-        const page = await videos.feed({ before: p.time('latest_time') ?? 0, limit: FEED_PAGE }, v.call);
+        // The newest page is shared (feed-page.ts); the flags are the viewer's own, read per request.
+        const page = await newest.get(p.time('latest_time') ?? 0, async (before) => {
+          const { videos: list, nextTime } = await videos.feed({ before, limit: FEED_PAGE }, v.call);
+          return { videos: list, nextTime, authors: await loadProfiles(d.clients, v.call, list.map((x) => x.authorId)) };
+        });
         const out = new JsonBytes().ascii(OK_LIST);
-        writeVideos(out, fragments, await loadVideoParts(d.clients, v, page.videos), v.urlOf, v.urlBase());
+        writeVideos(out, fragments, await seenBy(d.clients, v, page.videos, page.authors), v.urlOf, v.urlBase());
         return out.ascii(`,"next_time":${page.nextTime}}`).finish();
       },
     },
@@ -35,6 +41,7 @@ export function videoRoutes(d: DouyinDeps, fragments: FragmentCache): DouyinRout
         // The plugin refuses a request without the file, and discards the stored file when this fails.
         const file = p.upload!;
         await videos.publish({ authorId: me, title: p.text('title', { max: 100 }), playKey: file.key, contentType: file.contentType }, viewContext(d, request, me).call);
+        newest.changed();
         return {};
       },
     },
