@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { User } from '#gen/surge/user/v1/user';
 import type { Video } from '#gen/surge/video/v1/video';
-import { FragmentCache, JsonBytes, writeUser, writeVideos } from './encode.js';
+import { FlaggedReply, FragmentCache, JsonBytes, writeUser, writeVideos } from './encode.js';
 
 const encodeUser = (f: FragmentCache, u: User, flag: boolean) => writeUser(new JsonBytes(), f, u, flag).finish().toString();
 const encodeVideos = (f: FragmentCache, p: VideoListParts, urlOf: UrlOf) => writeVideos(new JsonBytes(), f, p, urlOf, urlOf('x').slice(0, -1)).finish().toString();
@@ -62,5 +62,31 @@ describe('video list encoding', () => {
     const authors = new Map([[1, { user: user(1), isFollow: false }]]);
     const videos = [video(1, 1), video(2, 1), video(3, 1)];
     expect(JSON.parse(encodeVideos(f, { videos, authors, likes: undefined }, urlOf))).toEqual(reference(videos, authors, undefined, urlOf));
+  });
+
+  it('a reply written once with flag slots renders each viewer’s flags as writeVideos would, at the same length', () => {
+    const f = new FragmentCache();
+    const urlOf = urls('http://10.0.0.2:8080');
+    const profiles = new Map([[1, user(1)], [2, user(2)]]);
+    const videos = [video(10, 1), video(11, 2), video(12, 1), video(13, 2, { title: '标题 😀' })];
+    const reply = FlaggedReply.build('{"status_code":0,"video_list":', videos, profiles, ',"next_time":5}', f, urlOf, urlOf('x').slice(0, -1));
+    const seen = (follows: number[], likes: boolean[] | undefined) => new Map([...profiles].map(([id, u]) => [id, { user: u, isFollow: follows.includes(id) }]));
+    const cases: [follows: number[], likes: boolean[] | undefined][] = [[[], undefined], [[1], [true, false, false, true]], [[1, 2], [true, true, true, true]], [[2], [false, false, true, false]]];
+    const lengths = new Set<number>();
+    for (const [follows, likes] of cases) {
+      const bytes = reply.render(likes ? { followed: new Set(follows), likes } : undefined);
+      lengths.add(bytes.length);
+      const body = JSON.parse(bytes.toString());
+      expect(body.status_code).toBe(0);
+      expect(body.next_time).toBe(5);
+      expect(body.video_list).toEqual(reference(videos, seen(likes ? follows : [], likes), likes, urlOf));
+    }
+    expect(lengths.size).toBe(1);
+    // One viewer's reply is their own copy: rendering another's leaves it as it was.
+    const mine = reply.render({ followed: new Set([1]), likes: [true, true, true, true] });
+    const before = mine.toString();
+    reply.render({ followed: new Set(), likes: [false, false, false, false] });
+    expect(mine.toString()).toBe(before);
+    expect(JSON.parse(reply.render().toString()).video_list.every((v: { is_favorite: boolean; author: { is_follow: boolean } }) => !v.is_favorite && !v.author.is_follow)).toBe(true);
   });
 });

@@ -21,6 +21,11 @@ export class JsonBytes {
     return this;
   }
 
+  /** Bytes written so far: where the next text or bytes go. */
+  get length(): number {
+    return this.size;
+  }
+
   bytes(b: Buffer): this {
     this.parts.push(b);
     this.size += b.length;
@@ -87,27 +92,94 @@ export class FragmentCache {
   }
 }
 
-/** The per-request tail of a User object: counters and the viewer's flag (ASCII). */
-const userTail = (u: User, isFollow: boolean) =>
-  `,"follow_count":${u.followCount},"follower_count":${u.followerCount},"is_follow":${isFollow},"total_favorited":${u.totalFavorited},"work_count":${u.workCount},"favorite_count":${u.favoriteCount}}`;
+/** The tail of a User object up to its viewer's flag: counters (ASCII), then `"is_follow":`. */
+const userTail = (u: User) =>
+  `,"follow_count":${u.followCount},"follower_count":${u.followerCount},"total_favorited":${u.totalFavorited},"work_count":${u.workCount},"favorite_count":${u.favoriteCount},"is_follow":`;
 
 /** A User object (the same fields and values as views.userView). */
 export function writeUser(out: JsonBytes, f: FragmentCache, u: User, isFollow: boolean): JsonBytes {
-  return out.bytes(f.user(u)).ascii(userTail(u, isFollow));
+  return out.bytes(f.user(u)).ascii(`${userTail(u)}${isFollow}}`);
 }
 
-/** A JSON array of Video objects (the fields of views.VideoView). */
-export function writeVideos(out: JsonBytes, f: FragmentCache, p: VideoListParts, urlOf: UrlOf, base: string): JsonBytes {
+/** How a list writes the viewer's flags: their values (writeVideos), or slots (FlaggedReply). */
+interface FlagWriter {
+  /** The viewer's is_follow of the author of the video at index i. */
+  follow(out: JsonBytes, authorId: number): void;
+  /** The viewer's is_favorite of the video at index i. */
+  like(out: JsonBytes, i: number): void;
+}
+
+/** A JSON array of Video objects (the fields of views.VideoView), the flags as `flags` writes them. */
+function writeList(out: JsonBytes, f: FragmentCache, videos: readonly Video[], authorOf: (id: number) => User, urlOf: UrlOf, base: string, flags: FlagWriter): JsonBytes {
   out.ascii('[');
-  // An author appears many times on a page: their tail is written once per request.
+  // An author appears many times on a page: their tail is written once per list.
   const tails = new Map<number, string>();
-  for (let i = 0; i < p.videos.length; i++) {
-    const v = p.videos[i]!;
-    const a = p.authors.get(v.authorId)!;
+  for (let i = 0; i < videos.length; i++) {
+    const v = videos[i]!;
+    const author = authorOf(v.authorId);
     let tail = tails.get(v.authorId);
-    if (tail === undefined) tails.set(v.authorId, (tail = userTail(a.user, a.isFollow)));
-    out.bytes(f.video(v, a.user, urlOf, base));
-    out.ascii(`${tail},"favorite_count":${v.favoriteCount},"comment_count":${v.commentCount},"is_favorite":${p.likes?.[i] ?? false}}${i + 1 < p.videos.length ? ',' : ''}`);
+    if (tail === undefined) tails.set(v.authorId, (tail = userTail(author)));
+    out.bytes(f.video(v, author, urlOf, base)).ascii(tail);
+    flags.follow(out, v.authorId);
+    out.ascii(`},"favorite_count":${v.favoriteCount},"comment_count":${v.commentCount},"is_favorite":`);
+    flags.like(out, i);
+    out.ascii(i + 1 < videos.length ? '},' : '}');
   }
   return out.ascii(']');
+}
+
+/** A JSON array of Video objects (the fields of views.VideoView) as this viewer sees them. */
+export function writeVideos(out: JsonBytes, f: FragmentCache, p: VideoListParts, urlOf: UrlOf, base: string): JsonBytes {
+  return writeList(out, f, p.videos, (id) => p.authors.get(id)!.user, urlOf, base, {
+    follow: (o, id) => o.ascii(p.authors.get(id)!.isFollow ? 'true' : 'false'),
+    like: (o, i) => o.ascii(p.likes?.[i] ? 'true' : 'false'),
+  });
+}
+
+/** "false" and the 5 bytes a slot holds for true: JSON allows the space after a value. */
+const TRUE_IN_SLOT = Buffer.from('true ');
+const FALSE = 'false';
+
+/**
+ * A video-list reply written once and sent to every viewer with their own flags: every byte is
+ * fixed but each is_follow and is_favorite, which sit in 5-byte slots (`false`, or `true `), so
+ * a viewer's reply is one copy of the bytes and a write per true flag (decision 86). For a page
+ * many viewers read (the feed's newest page, feed-page.ts).
+ */
+export class FlaggedReply {
+  private constructor(
+    private readonly bytes: Buffer,
+    /** Offsets of is_follow slots, with the author each names. */
+    private readonly follows: readonly { at: number; author: number }[],
+    /** Offsets of the is_favorite slots, in video order. */
+    private readonly likes: readonly number[],
+  ) {}
+
+  /** `head` + the list + `tail`, as writeVideos writes them; the flags are slots. */
+  static build(head: string, videos: readonly Video[], authors: ReadonlyMap<number, User>, tail: string, f: FragmentCache, urlOf: UrlOf, base: string): FlaggedReply {
+    const out = new JsonBytes().ascii(head);
+    const follows: { at: number; author: number }[] = [];
+    const likes: number[] = [];
+    writeList(out, f, videos, (id) => authors.get(id)!, urlOf, base, {
+      follow: (o, author) => {
+        follows.push({ at: o.length, author });
+        o.ascii(FALSE);
+      },
+      like: (o) => {
+        likes.push(o.length);
+        o.ascii(FALSE);
+      },
+    });
+    return new FlaggedReply(out.ascii(tail).finish(), follows, likes);
+  }
+
+  /** The reply as a viewer who follows `followed` and likes the videos where `likes` is true sees it; none: an anonymous one. */
+  render(viewer?: { followed: ReadonlySet<number>; likes: readonly boolean[] }): Buffer {
+    if (!viewer) return this.bytes;
+    const out = Buffer.allocUnsafe(this.bytes.length);
+    this.bytes.copy(out);
+    for (const s of this.follows) if (viewer.followed.has(s.author)) out.set(TRUE_IN_SLOT, s.at);
+    for (let i = 0; i < this.likes.length; i++) if (viewer.likes[i]) out.set(TRUE_IN_SLOT, this.likes[i]!);
+    return out;
+  }
 }

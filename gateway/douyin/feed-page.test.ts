@@ -11,7 +11,7 @@ function feedService(times = [500, 400, 300, 200, 100]) {
   const load = async (before: number): Promise<FeedPage> => {
     loads.push(before);
     const videos = times.filter((t) => before === 0 || t < before).map((t) => video(t, t));
-    return { videos, nextTime: videos.at(-1)?.publishedAt ?? before, authors: new Map() };
+    return { videos, nextTime: videos.at(-1)?.publishedAt ?? before, authors: new Map(), authorIds: [] };
   };
   return { loads, load, times };
 }
@@ -54,7 +54,7 @@ describe('the newest feed page', () => {
   it('with nothing published, or kept for 0 ms, loads exactly what is asked', async () => {
     const empty = feedService([]);
     const page = createNewestFeedPage({ ttlMs: 1000, clock: new ManualClock() });
-    expect(await page.get(700, empty.load)).toEqual({ videos: [], nextTime: 700, authors: new Map() });
+    expect(await page.get(700, empty.load)).toEqual({ videos: [], nextTime: 700, authors: new Map(), authorIds: [] });
     expect(empty.loads).toEqual([0, 700]);
 
     const off = createNewestFeedPage({ ttlMs: 0 });

@@ -16,6 +16,8 @@ export interface FeedPage {
   readonly nextTime: number;
   /** The videos' authors by id (a gone account as an empty profile). */
   readonly authors: ReadonlyMap<number, User>;
+  /** The authors' ids, each once, in the order of `authors`. */
+  readonly authorIds: number[];
 }
 
 export interface NewestFeedPage {

@@ -84,19 +84,25 @@ export async function loadProfiles(c: DouyinClients, call: CallOptions, ids: num
   return out;
 }
 
+/** What is the viewer's own on a list: the authors they follow and the videos they like (in list order). */
+export interface ViewerFlags {
+  followed: ReadonlySet<number>;
+  likes: readonly boolean[];
+}
+
 /**
- * Videos with their authors' profiles (loadProfiles) as the viewer sees them: whether they follow
- * each author and like each video, two calls in parallel; none for an anonymous viewer.
+ * The viewer's flags on a list of videos by these authors: two calls in parallel; none (undefined)
+ * for an anonymous viewer or an empty list.
  */
-export async function seenBy(c: DouyinClients, v: ViewContext, videos: Video[], profiles: ReadonlyMap<number, User>): Promise<VideoListParts> {
-  if (videos.length === 0) return { videos, authors: new Map(), likes: undefined };
-  const ids = [...profiles.keys()];
-  const [follows, likes] = v.viewer
-    ? await Promise.all([c.relations.isFollowing({ userId: v.viewer, targetIds: ids }, v.call), c.interactions.isFavorite({ userId: v.viewer, videoIds: videos.map((x) => x.id) }, v.call)])
-    : [undefined, undefined];
-  const authors = new Map<number, SeenUser>();
-  ids.forEach((id, i) => authors.set(id, { user: profiles.get(id)!, isFollow: follows?.values[i] ?? false }));
-  return { videos, authors, likes: likes?.values };
+export async function viewerFlags(c: DouyinClients, v: ViewContext, videos: readonly Video[], authorIds: number[]): Promise<ViewerFlags | undefined> {
+  if (!v.viewer || videos.length === 0) return undefined;
+  const [follows, likes] = await Promise.all([
+    c.relations.isFollowing({ userId: v.viewer, targetIds: authorIds }, v.call),
+    c.interactions.isFavorite({ userId: v.viewer, videoIds: videos.map((x) => x.id) }, v.call),
+  ]);
+  const followed = new Set<number>();
+  authorIds.forEach((id, i) => follows.values[i] && followed.add(id));
+  return { followed, likes: likes.values };
 }
 
 /** What the viewer sees: their id (0 for anonymous) and the request's call options. */

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { SNIFF_BYTES, sniffVideo } from '#kit/media';
 import type { DouyinDeps, DouyinRoute } from '../deps.js';
 import { OK_LIST, viewer, type FileCheck } from '../http/index.js';
-import { JsonBytes, writeVideos, type FragmentCache } from '../encode.js';
-import { createNewestFeedPage } from '../feed-page.js';
-import { loadProfiles, loadVideoParts, seenBy } from '../views.js';
+import { FlaggedReply, JsonBytes, writeVideos, type FragmentCache } from '../encode.js';
+import { createNewestFeedPage, type FeedPage } from '../feed-page.js';
+import { loadProfiles, loadVideoParts, viewerFlags, type ViewContext } from '../views.js';
 import { ownersList, viewContext } from './context.js';
 
 /** Videos per feed page, as the client expects. */
@@ -14,6 +14,16 @@ export const FEED_PAGE = 30;
 export function videoRoutes(d: DouyinDeps, fragments: FragmentCache): DouyinRoute[] {
   const { videos } = d.clients;
   const newest = createNewestFeedPage({ ttlMs: d.settings.feedCacheMs });
+  // Each page's reply bytes, built once per blob URL base (one, unless clients reach the gateway by several names).
+  const replies = new WeakMap<FeedPage, Map<string, FlaggedReply>>();
+  const replyOf = (page: FeedPage, v: ViewContext): FlaggedReply => {
+    const base = v.urlBase();
+    let byBase = replies.get(page);
+    if (!byBase) replies.set(page, (byBase = new Map()));
+    let reply = byBase.get(base);
+    if (!reply) byBase.set(base, (reply = FlaggedReply.build(OK_LIST, page.videos, page.authors, `,"next_time":${page.nextTime}}`, fragments, v.urlOf, base)));
+    return reply;
+  };
   return [
     {
       url: '/douyin/feed/',
@@ -21,14 +31,14 @@ export function videoRoutes(d: DouyinDeps, fragments: FragmentCache): DouyinRout
       async handler(p, request) {
         // Anonymous when the token is missing, invalid or expired: the feed is public.
         const v = viewContext(d, request, viewer(p, d.tokens, { required: false }));
-        // The newest page is shared (feed-page.ts); the flags are the viewer's own, read per request.
+        // The newest page and its reply bytes are shared (feed-page.ts); the flags are the viewer's own, read per request.
         const page = await newest.get(p.time('latest_time') ?? 0, async (before) => {
           const { videos: list, nextTime } = await videos.feed({ before, limit: FEED_PAGE }, v.call);
-          return { videos: list, nextTime, authors: await loadProfiles(d.clients, v.call, list.map((x) => x.authorId)) };
+          const authors = await loadProfiles(d.clients, v.call, list.map((x) => x.authorId));
+          return { videos: list, nextTime, authors, authorIds: [...authors.keys()] };
         });
-        const out = new JsonBytes().ascii(OK_LIST);
-        writeVideos(out, fragments, await seenBy(d.clients, v, page.videos, page.authors), v.urlOf, v.urlBase());
-        return out.ascii(`,"next_time":${page.nextTime}}`).finish();
+        const flags = await viewerFlags(d.clients, v, page.videos, page.authorIds);
+        return replyOf(page, v).render(flags);
       },
     },
     {
