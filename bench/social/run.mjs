@@ -5,12 +5,12 @@
 // bench/README.md.
 //
 //   node bench/social/run.mjs [--mode embedded|servers|distributed|both|all] [--rounds N] [--duration S]
-//                             [--connections C] [--threads T] [--request-log on|off] [--probe-rate N]
+//                             [--connections C] [--threads T] [--request-log on|off] [--probe-rate N] [--cpu-prof DIR]
 //                             [--users N] [--videos N] [--seed-concurrency N] [--small]
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkDouyinOptions, checkReplies, Douyin, douyinFlags, douyinScript, pool, SEED_ENV, seedUsersAndVideos } from '../douyin.mjs';
 import { checkAlive, checkClean, createHarness, loadText, machine, parseFlags, positiveInt, printRows, root, runModes, wrkVersion } from '../harness.mjs';
@@ -34,7 +34,9 @@ async function benchMode(mode) {
   const tag = randomBytes(4).toString('hex');
   const dataDir = h.tempDir();
   console.log(`\nbench: social, ${mode} mode: starting Surge`);
-  const surge = await h.startSurge({ mode, dataDir, tag, env: { ...SEED_ENV, SURGE__log__requests: String(opts.requestLog) } });
+  // --cpu-prof DIR: Surge writes a V8 CPU profile there when it stops (long stalls: bench/http/long-tasks.mjs).
+  const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
+  const surge = await h.startSurge({ mode, dataDir, tag, env: { ...SEED_ENV, SURGE__log__requests: String(opts.requestLog) }, nodeArgs });
   const api = new Douyin(surge.url);
 
   console.log(`bench: seeding ${opts.users} users and ${opts.videos} videos through the API, ${opts.seedConcurrency} calls in flight`);
@@ -109,6 +111,11 @@ async function benchMode(mode) {
     },
   };
   printTable(result);
+  if (opts.cpuProfDir) {
+    // The profiler slows Surge down: such figures must not stand in for a measurement.
+    console.log(`bench: profiled run, no results file written; profile in ${opts.cpuProfDir}`);
+    return;
+  }
   const file = join(root, 'bench', 'results', `social-${mode}.json`);
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
@@ -214,12 +221,13 @@ function printTable(r) {
 }
 
 function parseArgs(argv) {
-  const o = { mode: 'embedded', rounds: 3, duration: 10, connections: 64, threads: 1, requestLog: true, probeRate: 10, users: 1000, videos: 10_000, seedConcurrency: 16, likeVideos: 100, commentVideos: 100, commentsPerVideo: 5 };
+  const o = { mode: 'embedded', rounds: 3, duration: 10, connections: 64, threads: 1, requestLog: true, cpuProfDir: '', probeRate: 10, users: 1000, videos: 10_000, seedConcurrency: 16, likeVideos: 100, commentVideos: 100, commentsPerVideo: 5 };
   parseFlags(
     argv,
     {
       ...douyinFlags(o, usage, { users: 50, videos: 300, likeVideos: 60, commentVideos: 20, commentsPerVideo: 3 }),
       '--probe-rate': (v) => (o.probeRate = v === '0' ? 0 : positiveInt('--probe-rate', v, usage)),
+      '--cpu-prof': (v) => (o.cpuProfDir = resolve(v)),
     },
     usage,
   );
@@ -230,7 +238,7 @@ function parseArgs(argv) {
 function usage(problem) {
   console.error(
     `bench: ${problem}\nusage: node bench/social/run.mjs [--mode embedded|servers|distributed|both|all] [--rounds N] [--duration S] [--connections C] [--threads T]\n` +
-      '                                [--request-log on|off] [--probe-rate N (0: off)] [--users N] [--videos N] [--seed-concurrency N] [--small]',
+      '                                [--request-log on|off] [--cpu-prof DIR] [--probe-rate N (0: off)] [--users N] [--videos N] [--seed-concurrency N] [--small]',
   );
   process.exit(64);
 }
