@@ -68,6 +68,7 @@ async function benchMode(mode) {
   console.log(`bench: ${opts.rounds} round(s) of ${opts.duration}s, wrk -t${opts.threads} -c${opts.connections}, mix ${KINDS.map((k) => `${k} ${WEIGHTS[k]}%`).join(', ')}, probe ${opts.probeRate}/s per kind`);
   console.log(`bench: load average before: ${loadText(loadBefore)} (figures taken while anything else runs are void)`);
   const rounds = [];
+  const histogramsBefore = await httpHistograms(surge.url);
   for (let r = 1; r <= opts.rounds; r++) {
     checkAlive(surge.procs);
     const probing = probe.during(opts.probeRate);
@@ -82,6 +83,7 @@ async function benchMode(mode) {
   }
   const loadAfter = os.loadavg();
   console.log(`bench: load average after: ${loadText(loadAfter)}`);
+  const serverSide = routeLatencies(histogramsBefore, await httpHistograms(surge.url));
 
   const result = {
     date: new Date().toISOString(),
@@ -109,8 +111,14 @@ async function benchMode(mode) {
       how: `a client beside wrk sends one request of each kind ${opts.probeRate} times a second (as users[0]) and times it; wrk cannot time its requests per kind`,
       ...probe.summary(),
     },
+    serverSide: {
+      how: "the gateway's own latency histogram per route over the measured rounds (from its request being routed to its reply sent; not the wait before it is read), as bucket bounds: p99 ≤ the figure",
+      routes: serverSide,
+    },
   };
   printTable(result);
+  console.log('  route (server side)  requests  p50 ≤ ms  p99 ≤ ms');
+  for (const [route, r] of Object.entries(serverSide)) console.log(`  ${route.padEnd(34)} ${String(r.count).padStart(8)}  ${String(r.p50Ms).padStart(8)}  ${String(r.p99Ms).padStart(8)}`);
   if (opts.cpuProfDir) {
     // The profiler slows Surge down: such figures must not stand in for a measurement.
     console.log(`bench: profiled run, no results file written; profile in ${opts.cpuProfDir}`);
@@ -120,6 +128,37 @@ async function benchMode(mode) {
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
   console.log(`bench: wrote ${file.slice(root.length)}`);
+}
+
+/** The gateway's request-latency histogram (cumulative bucket counts by `METHOD route`, all statuses summed), read from its /metrics. */
+async function httpHistograms(base) {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const out = {};
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('surge_http_request_duration_seconds_bucket{')) continue;
+    const labels = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const key = `${labels.method} ${labels.route}`;
+    const buckets = (out[key] ??= {});
+    buckets[labels.le] = (buckets[labels.le] ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return out;
+}
+
+/** Per route, the requests between two histogram readings and the bucket bounds their p50 and p99 fall under. */
+function routeLatencies(before, after) {
+  const out = {};
+  for (const [route, buckets] of Object.entries(after)) {
+    const les = Object.keys(buckets).sort((a, b) => (a === '+Inf' ? Infinity : Number(a)) - (b === '+Inf' ? Infinity : Number(b)));
+    const counts = les.map((le) => buckets[le] - (before[route]?.[le] ?? 0));
+    const count = counts.at(-1);
+    if (!count) continue;
+    const bound = (q) => {
+      const i = counts.findIndex((c) => c >= q * count);
+      return les[i] === '+Inf' ? Infinity : Number(les[i]) * 1000;
+    };
+    out[route] = { count, p50Ms: bound(0.5), p99Ms: bound(0.99) };
+  }
+  return out;
 }
 
 /** Ids of the newest `count` videos, paging the feed as the app does. */
