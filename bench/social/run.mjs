@@ -83,7 +83,8 @@ async function benchMode(mode) {
   }
   const loadAfter = os.loadavg();
   console.log(`bench: load average after: ${loadText(loadAfter)}`);
-  const serverSide = routeLatencies(histogramsBefore, await httpHistograms(surge.url));
+  const after = await httpHistograms(surge.url);
+  const serverSide = routeLatencies(histogramsBefore, after);
 
   const result = {
     date: new Date().toISOString(),
@@ -114,11 +115,13 @@ async function benchMode(mode) {
     serverSide: {
       how: "the gateway's own latency histogram per route over the measured rounds (from its request being routed to its reply sent; not the wait before it is read), as bucket bounds: p99 ≤ the figure",
       routes: serverSide,
+      eventLoopDelayMs: { p99: after['eventLoopDelay p99'], max: after['eventLoopDelay max'] },
     },
   };
   printTable(result);
   console.log('  route (server side)  requests  p50 ≤ ms  p99 ≤ ms');
   for (const [route, r] of Object.entries(serverSide)) console.log(`  ${route.padEnd(34)} ${String(r.count).padStart(8)}  ${String(r.p50Ms).padStart(8)}  ${String(r.p99Ms).padStart(8)}`);
+  console.log(`  event-loop delay over the rounds: p99 ${after['eventLoopDelay p99']?.toFixed(1)} ms, max ${after['eventLoopDelay max']?.toFixed(1)} ms`);
   if (opts.cpuProfDir) {
     // The profiler slows Surge down: such figures must not stand in for a measurement.
     console.log(`bench: profiled run, no results file written; profile in ${opts.cpuProfDir}`);
@@ -135,6 +138,9 @@ async function httpHistograms(base) {
   const text = await (await fetch(`${base}/metrics`)).text();
   const out = {};
   for (const line of text.split('\n')) {
+    // The event loop's delay since the last read (the collector resets it on each scrape).
+    const lag = /^surge_nodejs_eventloop_lag_(p99|max)_seconds(?:\{[^}]*\})? (\S+)/.exec(line);
+    if (lag) out[`eventLoopDelay ${lag[1]}`] = Number(lag[2]) * 1000;
     if (!line.startsWith('surge_http_request_duration_seconds_bucket{')) continue;
     const labels = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
     const key = `${labels.method} ${labels.route}`;
@@ -148,6 +154,7 @@ async function httpHistograms(base) {
 function routeLatencies(before, after) {
   const out = {};
   for (const [route, buckets] of Object.entries(after)) {
+    if (typeof buckets === 'number') continue;
     const les = Object.keys(buckets).sort((a, b) => (a === '+Inf' ? Infinity : Number(a)) - (b === '+Inf' ? Infinity : Number(b)));
     const counts = les.map((le) => buckets[le] - (before[route]?.[le] ?? 0));
     const count = counts.at(-1);
