@@ -19,7 +19,7 @@ const here = (...p) => join(root, 'bench', 'http', ...p);
 const TARGETS_BY_MODE = {
   embedded: { 'users/:id': 0.6, 'users/me': 0.5 },
   servers: { 'users/:id': 0.6, 'users/me': 0.5 },
-  distributed: { 'users/:id': 0.35 },
+  distributed: { 'users/:id': 0.5 },
 };
 
 // wrk settings. The machine has 2 cores and each server under test is one Node process (one event
