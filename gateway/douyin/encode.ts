@@ -103,9 +103,9 @@ export function writeUser(out: JsonBytes, f: FragmentCache, u: User, isFollow: b
 
 /** How a list writes the viewer's flags: their values (writeVideos), or slots (FlaggedReply). */
 interface FlagWriter {
-  /** The viewer's is_follow of the author of the video at index i. */
+  /** The viewer's is_follow of this author. */
   follow(out: JsonBytes, authorId: number): void;
-  /** The viewer's is_favorite of the video at index i. */
+  /** The viewer's is_favorite of the list's i-th video. */
   like(out: JsonBytes, i: number): void;
 }
 

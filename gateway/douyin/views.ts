@@ -73,14 +73,17 @@ const none = Promise.resolve(undefined);
 /** Turns blob keys into URLs the client fetches. */
 export type UrlOf = (key: string) => string;
 
-/** Users by id, each once, a gone account as an empty profile: one call, the same for every viewer. */
-export async function loadProfiles(c: DouyinClients, call: CallOptions, ids: number[]): Promise<Map<number, User>> {
+/**
+ * Users by id, each once: one call, the same for every viewer. A user that is gone still renders
+ * as an empty profile unless keepMissing is false.
+ */
+export async function loadProfiles(c: DouyinClients, call: CallOptions, ids: number[], o: { keepMissing?: boolean } = {}): Promise<Map<number, User>> {
   const ids1 = unique(ids);
   const out = new Map<number, User>();
   if (ids1.length === 0) return out;
   const { users } = await c.users.getUsers({ ids: ids1 }, call);
   for (const u of users) out.set(u.id, u);
-  for (const id of ids1) if (!out.has(id)) out.set(id, missingUser(id));
+  if (o.keepMissing ?? true) for (const id of ids1) if (!out.has(id)) out.set(id, missingUser(id));
   return out;
 }
 
@@ -127,22 +130,16 @@ export interface VideoListParts {
   likes: readonly boolean[] | undefined;
 }
 
-/**
- * Users by id, as the viewer sees them: two calls (profiles, is-follow) in parallel. A user that
- * is gone still renders as an empty profile unless keepMissing is false.
- */
+/** Users by id (loadProfiles) as the viewer sees them: the profiles and is-follow, two calls in parallel. */
 export async function loadUsers(c: DouyinClients, v: ViewContext, ids: number[], o: { keepMissing?: boolean } = {}): Promise<Map<number, SeenUser>> {
   const ids1 = unique(ids);
-  const out = new Map<number, SeenUser>();
-  if (ids1.length === 0) return out;
-  const [{ users }, follows] = await Promise.all([
-    c.users.getUsers({ ids: ids1 }, v.call),
+  if (ids1.length === 0) return new Map();
+  const [profiles, follows] = await Promise.all([
+    loadProfiles(c, v.call, ids1, o),
     v.viewer ? c.relations.isFollowing({ userId: v.viewer, targetIds: ids1 }, v.call) : none,
   ]);
   const flag = new Map(ids1.map((id, i) => [id, follows?.values[i] ?? false]));
-  for (const u of users) out.set(u.id, { user: u, isFollow: flag.get(u.id) ?? false });
-  if (o.keepMissing ?? true) for (const id of ids1) if (!out.has(id)) out.set(id, { user: missingUser(id), isFollow: flag.get(id) ?? false });
-  return out;
+  return new Map([...profiles].map(([id, user]) => [id, { user, isFollow: flag.get(id) ?? false }]));
 }
 
 /** Users by id as the client's User objects. */
