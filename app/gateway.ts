@@ -51,13 +51,14 @@ export function createGateway(o: { config: Config; infra: Infrastructure; faces:
     douyin: { timeZone: config.douyin.timeZone, publicBaseUrl: config.douyin.publicBaseUrl.replace(/\/+$/, ''), maxUploadBytes: config.blob.maxBytes, formLimitBytes: config.douyin.formLimitBytes, feedCacheMs: config.douyin.feedCacheMs,
       uploads: { perUser: config.douyin.uploadsPerUser, inFlight: config.douyin.uploadsInFlight, perAddress: config.douyin.uploadsPerAddress } },
     community: { pageCacheMs: config.community.pageCacheMs },
+    mall: { pageCacheMs: config.mall.pageCacheMs },
     checks: o.checks,
     ops: { token: config.ops.token, onApiPort: config.ops.port === 0 },
     metrics: o.metrics,
     logger: o.log,
     tracer: o.tracer,
     clock,
-    options: { bodyLimitBytes: config.http.bodyLimitBytes, trustProxy: config.http.trustProxy, publicHosts: config.http.publicHosts, cors: config.http.cors, logRequests: config.log.requests, maxUsersPerBatch: HTTP_USERS_PER_REQUEST },
+    options: { bodyLimitBytes: config.http.bodyLimitBytes, trustProxy: config.http.trustProxy, publicHosts: config.http.publicHosts, cors: config.http.cors, logRequests: config.log.requests, maxUsersPerBatch: HTTP_USERS_PER_REQUEST, batchReplies: config.http.batchReplies },
   });
 }
 

@@ -13,6 +13,7 @@ import { serviceNameOf, type Calls, type ClientMaker, type Clients } from '#kit/
 import type { ChatContext } from './chat/deps.js';
 import type { CommunitySettings } from './community/deps.js';
 import type { DouyinSettings } from './douyin/deps.js';
+import type { MallSettings } from './mall/deps.js';
 import type { TokenVerifier } from './plugins/auth.js';
 import type { Limiter } from './plugins/limits.js';
 
@@ -28,6 +29,8 @@ export interface FaceContext {
   readonly douyin: DouyinSettings;
   /** The community face's settings (config.community). */
   readonly community: CommunitySettings;
+  /** The mall face's settings (config.mall). */
+  readonly mall: MallSettings;
   /** The chat face's broadcast, presence, send limit and settings, made once when it mounts. */
   readonly chat: () => Promise<ChatContext>;
   /** GET /api/v1/users?ids=… answers at most this many profiles. */

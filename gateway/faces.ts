@@ -6,7 +6,7 @@ import { douyinCalls } from './douyin/clients.js';
 import { CHAT_PREFIX, chatCalls, chatFaceRoutes } from './chat/index.js';
 import { COMMUNITY_PREFIX, communityCalls, communityRoutes } from './community/index.js';
 import { defineFace, type Face } from './face.js';
-import { MALL_PREFIX, mallCalls, mallRoutes } from './mall/index.js';
+import { createCatalogPages, MALL_PREFIX, mallCalls, mallRoutes } from './mall/index.js';
 import { userRoutes } from './routes/users.js';
 
 const USERS_PREFIX = '/api/v1/users';
@@ -34,7 +34,7 @@ export const mallFace = defineFace({
   name: 'mall',
   prefix: MALL_PREFIX,
   calls: mallCalls,
-  mount: (app, d) => mallRoutes(app, { clients: d.clients }),
+  mount: (app, d) => mallRoutes(app, { clients: d.clients, pages: createCatalogPages({ ttlMs: d.mall.pageCacheMs }) }),
 });
 
 /** /api/v1/chat: the chat room's WebSocket and its rooms' routes (chat/). */

@@ -22,6 +22,7 @@ import { installRequestGuard } from './plugins/request-guard.js';
 import { installServerSentEvents } from './plugins/sse.js';
 import { installRouteTimeouts } from './plugins/timeouts.js';
 import { installTracing } from './plugins/tracing.js';
+import { installTurnWrites } from './plugins/turn-writes.js';
 import { installValidation } from './plugins/validation.js';
 import { systemRoutes, type HealthCheck, type SystemRouteOptions } from './routes/system.js';
 import { ErrorReply } from './schemas/common.js';
@@ -33,6 +34,7 @@ export interface GatewayDeps {
   blob: BlobStore;
   douyin: DouyinSettings;
   community: FaceContext['community'];
+  mall: FaceContext['mall'];
   /** The chat face's context, made when the chat face mounts (it opens the broadcast). */
   chat: () => Promise<ChatContext>;
   tokens: TokenVerifier & { sign(claims: { sub: number }): string };
@@ -50,7 +52,8 @@ export interface GatewayDeps {
   clock?: Clock;
   /** publicHosts: host[:port] values a client's Host may put in URLs (public-origin.ts); default [], the machine's own names. */
   /** cors: browser origins allowed (plugins/cors.ts); default none, no CORS headers. */
-  options: { bodyLimitBytes: number; trustProxy: boolean; publicHosts?: readonly string[]; cors?: CorsOptions; logRequests: boolean; maxUsersPerBatch: number };
+  /** batchReplies: replies written together at the end of each event-loop turn (plugins/turn-writes.ts). */
+  options: { bodyLimitBytes: number; trustProxy: boolean; publicHosts?: readonly string[]; cors?: CorsOptions; logRequests: boolean; maxUsersPerBatch: number; batchReplies: boolean };
 }
 
 export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
@@ -77,6 +80,8 @@ export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
   installErrorHandling(app);
   // First, so every request (a refused one too) has its span and every reply names its trace.
   installTracing(app, d.tracer);
+  // Early, so every reply (a refused one too) waits for the end of its turn.
+  if (d.options.batchReplies) installTurnWrites(app);
   // Before the guard, so its refusals carry the CORS headers a page needs to read them.
   await installCors(app, d.options.cors ?? {});
   installRequestGuard(app);
@@ -89,7 +94,7 @@ export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
   installObservation(app, d.metrics, createAccessLog(d.logger, d.options.logRequests));
   await installDocs(app);
   await app.register(systemRoutes, { checks: d.checks, metrics: d.metrics, ops: d.ops });
-  const context: FaceContext = { tokens: d.tokens, limits: d.limits, accountKeys: d.accountKeys, blob: d.blob, douyin: d.douyin, community: d.community, chat: d.chat, maxUsersPerBatch: d.options.maxUsersPerBatch };
+  const context: FaceContext = { tokens: d.tokens, limits: d.limits, accountKeys: d.accountKeys, blob: d.blob, douyin: d.douyin, community: d.community, mall: d.mall, chat: d.chat, maxUsersPerBatch: d.options.maxUsersPerBatch };
   for (const { face, clients } of d.faces) await face.mount(app, { ...context, clients });
   return app;
 }

@@ -6,22 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { DouyinClient, eventually, type Reply } from './douyin/client.js';
 import { fakeVideo } from '../packages/kit/media/testing/fake-video.js';
-
-/** Server-side RPC calls so far, by "service.method", read from the metrics. */
-async function rpcCalls(sys: TestSystem): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (const line of (await sys.metrics.render()).split('\n')) {
-    if (!line.startsWith('surge_rpc_duration_seconds_count{') || !line.includes('side="server"')) continue;
-    const service = /service="([^"]+)"/.exec(line)![1]!;
-    const method = /method="([^"]+)"/.exec(line)![1]!;
-    const key = `${service}.${method}`;
-    out.set(key, (out.get(key) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
-  }
-  return out;
-}
-
-const diff = (after: Map<string, number>, before: Map<string, number>) =>
-  Object.fromEntries([...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)]).filter(([, v]) => (v as number) > 0));
+import { callsBetween, rpcCalls } from './rpc-calls.js';
 
 describe('feed page cost (embedded)', () => {
   let sys: TestSystem;
@@ -41,7 +26,7 @@ describe('feed page cost (embedded)', () => {
     const page = await api.ok('GET', '/douyin/feed/', params);
     const perService: Record<string, number> = {};
     for (const q of queries) perService[q.service] = (perService[q.service] ?? 0) + 1;
-    return { page, rpc: diff(await rpcCalls(sys), before), queries: perService };
+    return { page, rpc: callsBetween(await rpcCalls(sys), before), queries: perService };
   };
 
   it('costs the viewer’s two flag calls on the kept newest page, one call per service on an older one, and at most one query per service', async () => {

@@ -16,6 +16,8 @@ const systemSections = {
     bodyLimitBytes: int(1 << 20, 1024),
     /** Honour X-Forwarded-For when behind a proxy (per-IP limits then see the client). */
     trustProxy: Type.Boolean({ default: false }),
+    /** Write the replies of one event-loop turn together at its end (gateway/plugins/turn-writes.ts). */
+    batchReplies: Type.Boolean({ default: true }),
     /**
      * host[:port] values a client's Host (X-Forwarded-Host with trustProxy) may put in the URLs of
      * blobs the gateway serves. [] = the machine's own names (localhost, its addresses, its host
@@ -196,6 +198,15 @@ const systemSections = {
      * read fresh. 0: every request loads its page.
      */
     feedCacheMs: int(1000, 0, 60_000),
+  }),
+  /** The mall's HTTP API (gateway/mall, docs/api/mall.md); each mall service has its own section. */
+  mall: section({
+    /**
+     * A product's detail and a page of a category list or a search are built once per this many
+     * ms on each gateway process and served to every shopper meanwhile (gateway/mall/pages.ts).
+     * 0: every request builds its reply.
+     */
+    pageCacheMs: int(1000, 0, 60_000),
   }),
   /** The community's HTTP API (gateway/community, docs/api/community.md); each community service has its own section. */
   community: section({

@@ -12,7 +12,8 @@ import { payRoutes } from './routes/pay.js';
 import { reviewRoutes } from './routes/reviews.js';
 
 export { mallCalls } from './calls.js';
-export type { MallDeps } from './deps.js';
+export type { MallDeps, MallSettings } from './deps.js';
+export { createCatalogPages } from './pages.js';
 
 export const MALL_PREFIX = '/api/v1/mall';
 

@@ -9,6 +9,7 @@ import { callOptions } from '../routes/users.js';
 import { installErrorHandling } from './errors.js';
 import { installRouteTimeouts } from './timeouts.js';
 import { installTracing } from './tracing.js';
+import { installTurnWrites } from './turn-writes.js';
 
 const silent = { error() {}, debug() {}, warn() {} };
 
@@ -131,6 +132,44 @@ describe('per-route timeouts', () => {
     await new Promise((resolve) => setImmediate(resolve));
     clock.advance(20);
     expect((await response).json()).toEqual({ status_code: 1, status_msg: 'deadline exceeded: the request took longer than 20 ms' });
+  });
+
+  it.each([
+    ['the handler settles, then the deadline falls while its reply waits for the end of the turn', 'handler'],
+    ['the deadline answers, then the handler settles while the 504 waits', 'deadline'],
+  ])('answers once when %s', async (_case, first) => {
+    const { clock, counting, pending } = countingClock();
+    const warned: unknown[] = [];
+    let settle!: () => void;
+    const handlerDone = new Promise<void>((resolve) => (settle = resolve));
+    // Anything logged at warn or above (Fastify's "Reply was already sent", a failed write) fails the case.
+    app = Fastify({ logger: { level: 'warn', stream: { write: (line: string) => void warned.push(line) } } });
+    installErrorHandling(app);
+    installTracing(app, trace.getTracer('off'));
+    // Before the holding hook: runs as a reply enters the wait, and moves the other party past it.
+    app.addHook('onSend', (_request, reply, _payload, done) => {
+      if (first === 'handler') clock.advance(50);
+      else if (reply.statusCode === 504) settle();
+      done();
+    });
+    installTurnWrites(app);
+    installRouteTimeouts(app, { clock: counting });
+    app.get('/edge', { config: { timeoutMs: 50 } }, async () => {
+      if (first === 'deadline') await handlerDone;
+      return { from: 'handler' };
+    });
+    await app.ready();
+    const response = app.inject({ url: '/edge' });
+    if (first === 'deadline') {
+      await new Promise((resolve) => setImmediate(resolve));
+      clock.advance(50);
+    }
+    const res = await response;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (first === 'handler') expect(res.json()).toEqual({ from: 'handler' });
+    else expect(res.statusCode).toBe(504);
+    expect(warned).toEqual([]);
+    expect(pending()).toBe(0);
   });
 
   it('gives routes without a timeout no deadline of their own', async () => {

@@ -10,6 +10,8 @@
 // - A handler that settles after the 504 is not answered twice: its result (or error, usually
 //   the RPC's own DeadlineExceeded) is dropped, logged at debug, since the client already has
 //   its answer and Fastify would otherwise log "reply already sent" for each.
+// - Which came first is recorded on the request, not read from reply.sent: a reply is held until
+//   the end of its event-loop turn (turn-writes.ts), and a deadline may fall inside that wait.
 // - A bad timeoutMs fails when the route is added (the onRoute hook), not on its first request.
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod, RouteOptions } from 'fastify';
 import { type Clock, type Timer } from '#kit/clock';
@@ -31,7 +33,9 @@ declare module 'fastify' {
 const MAX_TIMEOUT_MS = 600_000;
 
 const kTimer = Symbol('surge.routeTimer');
-type Timed = FastifyRequest & { [kTimer]?: Timer };
+/** What answered first: the handler settling, or the deadline's 504. */
+const kFirst = Symbol('surge.routeFirst');
+type Timed = FastifyRequest & { [kTimer]?: Timer; [kFirst]?: 'handler' | 'deadline' };
 
 /** Checks a route's timeoutMs; throws InvalidArgument naming the route when it is not a whole number of ms in range. */
 export function checkTimeout(route: string, timeoutMs: unknown): number | undefined {
@@ -68,7 +72,8 @@ function arm(clock: Clock, timeoutMs: number) {
   return function armDeadline(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
     request.callParent = createCallContext({ deadline: clock.now() + timeoutMs, clock });
     (request as Timed)[kTimer] = clock.after(timeoutMs, () => {
-      if (reply.sent || reply.raw.headersSent || request.raw.destroyed) return;
+      if ((request as Timed)[kFirst] || reply.sent || reply.raw.headersSent || request.raw.destroyed) return;
+      (request as Timed)[kFirst] = 'deadline';
       // Through the scope's error handler, so each face answers in its own format.
       reply.send(deadlineExceeded(timeoutMs));
     });
@@ -84,22 +89,28 @@ function disarm(request: FastifyRequest, _reply: FastifyReply | undefined, done:
 /** The handler, with what it settles to after the 504 dropped instead of sent again. */
 function guarded(handler: RouteHandlerMethod): RouteHandlerMethod {
   return function timedHandler(this: FastifyInstance, request, reply) {
+    const timed = request as Timed;
     const result = handler.call(this, request, reply) as unknown;
-    if (!isThenable(result)) return result as ReturnType<RouteHandlerMethod>;
+    if (!isThenable(result)) {
+      timed[kFirst] ??= 'handler';
+      return result as ReturnType<RouteHandlerMethod>;
+    }
     return result.then(
-      (value) => (reply.sent ? late(request, undefined) : value),
+      (value) => (timed[kFirst] === 'deadline' ? late(request, reply, undefined) : ((timed[kFirst] = 'handler'), value)),
       (err: unknown) => {
-        if (!reply.sent) throw err;
-        return late(request, err);
+        if (timed[kFirst] === 'deadline') return late(request, reply, err);
+        timed[kFirst] = 'handler';
+        throw err;
       },
     ) as ReturnType<RouteHandlerMethod>;
   };
 }
 
-function late(request: FastifyRequest, err: unknown): undefined {
+/** Returns the reply, which tells Fastify the answer is on its way (undefined would send a second one while the 504 waits for its turn to end). */
+function late(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
   // Safe to drop: the client was answered 504 already; the error is usually the RPC's own deadline.
   request.log.debug({ err }, 'handler settled after its route deadline was answered');
-  return undefined;
+  return reply;
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {

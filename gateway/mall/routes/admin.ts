@@ -36,6 +36,7 @@ export async function adminRoutes(fastify: FastifyInstance, d: MallDeps): Promis
         { name: b.name, categoryId: b.category_id, priceCents: b.price_cents, stock: b.stock, subtitle: b.subtitle ?? '', detail: b.detail ?? '', imageUrls: b.image_urls ?? [] },
         callOptions(request),
       );
+      d.pages.listsChanged();
       return reply.code(201).send({ product: productDetailView(product) });
     },
   });
@@ -49,6 +50,8 @@ export async function adminRoutes(fastify: FastifyInstance, d: MallDeps): Promis
         { id: request.params.id, priceCents: b.price_cents, stock: b.stock, status: b.status, name: b.name, subtitle: b.subtitle, detail: b.detail, categoryId: b.category_id },
         callOptions(request),
       );
+      d.pages.productsChanged([product.id]);
+      d.pages.listsChanged();
       return { product: productDetailView(product) };
     },
   });

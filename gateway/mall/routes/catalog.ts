@@ -1,5 +1,6 @@
 // The public catalog: home page, categories, product lists, detail, search and recommendations
-// (signed-in callers get theirs; anyone else the best sellers).
+// (signed-in callers get theirs; anyone else the best sellers). A detail and a page of a list or a
+// search are the same for everyone and kept for mall.pageCacheMs (pages.ts).
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { errors } from '#kit/errors';
@@ -7,13 +8,14 @@ import { callOptions } from '../../routes/users.js';
 import { errorReplies } from '../../schemas/common.js';
 import type { MallDeps } from '../deps.js';
 import { Categories, Home, IdParams, PageQuery, ProductPage, ProductsQuery, ProductWithReviews, SearchQuery } from '../schemas.js';
-import { bannerView, categoryView, pageJson, productDetailView, productView, sendJson } from '../views.js';
+import { bannerView, categoryView, detailJson, pageJson, productView, sendJson } from '../views.js';
 
 const tags = ['mall'];
 
 export async function catalogRoutes(fastify: FastifyInstance, d: MallDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const products = d.clients.products;
+  const pages = d.pages;
 
   app.get('/home', {
     schema: { tags, summary: 'The home page: banners, running flash sales, featured products and best sellers', response: { 200: Home } },
@@ -32,19 +34,23 @@ export async function catalogRoutes(fastify: FastifyInstance, d: MallDeps): Prom
     schema: { tags, summary: 'Products on sale, by category, newest first or by price or sales', querystring: ProductsQuery, response: { 200: ProductPage, ...errorReplies(400) } },
     handler: async (request, reply) => {
       const q = request.query;
-      return sendJson(reply, pageJson(await products.listProducts({ categoryId: q.category_id ?? 0, sort: q.sort ?? 'newest', cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request))));
+      const query = { categoryId: q.category_id ?? 0, sort: q.sort ?? 'newest', cursor: q.cursor ?? '', limit: q.limit ?? 0 };
+      const key = `list ${query.categoryId} ${query.sort} ${query.limit} ${query.cursor}`;
+      return sendJson(reply, await pages.list(key, async () => pageJson(await products.listProducts(query, callOptions(request)))));
     },
   });
 
   app.get('/products/:id', {
     schema: { tags, summary: 'One product, with the count and average of its reviews', params: IdParams, response: { 200: ProductWithReviews, ...errorReplies(400, 404) } },
-    handler: async (request) => {
-      const ids = [request.params.id];
-      const [found, summaries] = await Promise.all([products.getProducts({ ids }, callOptions(request)), d.clients.reviews.getSummaries({ productIds: ids }, callOptions(request))]);
-      const [product] = found.products;
-      if (!product) throw errors.notFound('product');
-      const summary = summaries.summaries[0];
-      return { product: productDetailView(product), review_summary: { count: summary?.count ?? 0, average_rating: summary?.averageRating ?? 0 } };
+    handler: async (request, reply) => {
+      const bytes = await pages.detail(request.params.id, async () => {
+        const ids = [request.params.id];
+        const [found, summaries] = await Promise.all([products.getProducts({ ids }, callOptions(request)), d.clients.reviews.getSummaries({ productIds: ids }, callOptions(request))]);
+        const [product] = found.products;
+        return product && detailJson(product, summaries.summaries[0]);
+      });
+      if (!bytes) throw errors.notFound('product');
+      return sendJson(reply, bytes);
     },
   });
 
@@ -52,7 +58,10 @@ export async function catalogRoutes(fastify: FastifyInstance, d: MallDeps): Prom
     schema: { tags, summary: 'Products on sale matching every word of q (Chinese and Latin text), best match first', querystring: SearchQuery, response: { 200: ProductPage, ...errorReplies(400) } },
     handler: async (request, reply) => {
       const q = request.query;
-      return sendJson(reply, pageJson(await products.search({ q: q.q, cursor: q.cursor ?? '', limit: q.limit ?? 0 }, callOptions(request))));
+      const query = { q: q.q, cursor: q.cursor ?? '', limit: q.limit ?? 0 };
+      // JSON-quoted, so no query can end where another's key begins.
+      const key = `search ${query.limit} ${JSON.stringify(query.cursor)} ${JSON.stringify(query.q)}`;
+      return sendJson(reply, await pages.list(key, async () => pageJson(await products.search(query, callOptions(request)))));
     },
   });
 

@@ -1,8 +1,10 @@
 // A signed-in user's addresses and orders: only their own (the user id is the token's; another
 // user's ids are "not found"). An order is placed through the order service's saga (stock is
-// reserved at the product service first), once per Idempotency-Key.
+// reserved at the product service first), once per Idempotency-Key. Placing or cancelling an
+// order drops this gateway's kept details of its products (their stock changed).
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Order } from '#gen/surge/order/v1/order';
 import { callOptions } from '../../routes/users.js';
 import { errorReplies } from '../../schemas/common.js';
 import type { MallDeps } from '../deps.js';
@@ -15,6 +17,7 @@ const security = [{ bearer: [] }];
 export async function orderRoutes(fastify: FastifyInstance, d: MallDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const orders = d.clients.orders;
+  const stockChanged = (order: Order) => d.pages.productsChanged(order.items.map((i) => i.productId));
 
   app.get('/addresses', {
     schema: { tags, summary: 'My addresses, the default first', security, response: { 200: Addresses, ...errorReplies(401) } },
@@ -77,6 +80,7 @@ export async function orderRoutes(fastify: FastifyInstance, d: MallDeps): Promis
         },
         callOptions(request),
       );
+      stockChanged(order);
       return reply.code(201).send({ order: orderView(order) });
     },
   });
@@ -100,7 +104,11 @@ export async function orderRoutes(fastify: FastifyInstance, d: MallDeps): Promis
   app.post('/orders/:id/cancel', {
     schema: { tags, summary: 'Cancel my unpaid order (its stock goes back)', security, params: IdParams, response: { 200: OrderReply, ...errorReplies(400, 401, 404, 409) } },
     preHandler: app.authenticate,
-    handler: async (request) => ({ order: orderView(await orders.cancelOrder({ userId: request.userId, id: request.params.id }, callOptions(request))) }),
+    handler: async (request) => {
+      const order = await orders.cancelOrder({ userId: request.userId, id: request.params.id }, callOptions(request));
+      stockChanged(order);
+      return { order: orderView(order) };
+    },
   });
 
   app.post('/orders/:id/receive', {

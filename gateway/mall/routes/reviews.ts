@@ -39,6 +39,8 @@ export async function reviewRoutes(fastify: FastifyInstance, d: MallDeps): Promi
     handler: async (request, reply) => {
       const b = request.body;
       const review = await reviews.createReview({ userId: request.userId, orderId: request.params.id, productId: b.product_id, rating: b.rating, content: b.content, imageUrls: b.image_urls ?? [] }, callOptions(request));
+      // The product's detail shows its review count and average.
+      d.pages.productsChanged([review.productId]);
       const [shown] = await withAuthors([review], request);
       return reply.code(201).send({ review: shown! });
     },
