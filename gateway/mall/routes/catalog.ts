@@ -1,6 +1,7 @@
 // The public catalog: home page, categories, product lists, detail, search and recommendations
 // (signed-in callers get theirs; anyone else the best sellers). A detail and a page of a list or a
-// search are the same for everyone and kept for mall.pageCacheMs (pages.ts).
+// search are the same for everyone and kept for mall.pageCacheMs (pages.ts); a request for a kept
+// one is answered as it arrives.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { errors } from '#kit/errors';
@@ -32,18 +33,19 @@ export async function catalogRoutes(fastify: FastifyInstance, d: MallDeps): Prom
 
   app.get('/products', {
     schema: { tags, summary: 'Products on sale, by category, newest first or by price or sales', querystring: ProductsQuery, response: { 200: ProductPage, ...errorReplies(400) } },
+    onRequest: pages.answerKept.list,
     handler: async (request, reply) => {
       const q = request.query;
       const query = { categoryId: q.category_id ?? 0, sort: q.sort ?? 'newest', cursor: q.cursor ?? '', limit: q.limit ?? 0 };
-      const key = `list ${query.categoryId} ${query.sort} ${query.limit} ${query.cursor}`;
-      return sendJson(reply, await pages.list(key, async () => pageJson(await products.listProducts(query, callOptions(request)))));
+      return sendJson(reply, await pages.list(request.url, async () => pageJson(await products.listProducts(query, callOptions(request)))));
     },
   });
 
   app.get('/products/:id', {
     schema: { tags, summary: 'One product, with the count and average of its reviews', params: IdParams, response: { 200: ProductWithReviews, ...errorReplies(400, 404) } },
+    onRequest: pages.answerKept.detail,
     handler: async (request, reply) => {
-      const bytes = await pages.detail(request.params.id, async () => {
+      const bytes = await pages.detail(String(request.params.id), async () => {
         const ids = [request.params.id];
         const [found, summaries] = await Promise.all([products.getProducts({ ids }, callOptions(request)), d.clients.reviews.getSummaries({ productIds: ids }, callOptions(request))]);
         const [product] = found.products;
@@ -56,12 +58,11 @@ export async function catalogRoutes(fastify: FastifyInstance, d: MallDeps): Prom
 
   app.get('/search', {
     schema: { tags, summary: 'Products on sale matching every word of q (Chinese and Latin text), best match first', querystring: SearchQuery, response: { 200: ProductPage, ...errorReplies(400) } },
+    onRequest: pages.answerKept.list,
     handler: async (request, reply) => {
       const q = request.query;
       const query = { q: q.q, cursor: q.cursor ?? '', limit: q.limit ?? 0 };
-      // JSON-quoted, so no query can end where another's key begins.
-      const key = `search ${query.limit} ${JSON.stringify(query.cursor)} ${JSON.stringify(query.q)}`;
-      return sendJson(reply, await pages.list(key, async () => pageJson(await products.search(query, callOptions(request)))));
+      return sendJson(reply, await pages.list(request.url, async () => pageJson(await products.search(query, callOptions(request)))));
     },
   });
 

@@ -20,6 +20,8 @@ export interface MicroCache<V extends {}> {
    * answers undefined (nothing to show, e.g. not found) or rejects keeps nothing.
    */
   get(key: string, fill: () => Promise<V | undefined>): Promise<V | undefined>;
+  /** The kept answer for key, if there is one now; never fills. */
+  peek(key: string): V | undefined;
   /** Forgets key's answer, and the answer of a fill running now (its callers still get it). */
   drop(key: string): void;
   /**
@@ -61,6 +63,7 @@ export function createMicroCache<V extends {}>(o: MicroCacheOptions): MicroCache
       filling.set(key, p);
       return p;
     },
+    peek: (key) => kept?.get(key),
     drop(key) {
       kept?.delete(key);
       filling.delete(key);
