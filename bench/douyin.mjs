@@ -153,6 +153,8 @@ export function douyinFlags(o, usage, small) {
     '--connections': (v) => (o.connections = int('--connections')(v)),
     '--threads': (v) => (o.threads = int('--threads')(v)),
     '--request-log': (v) => (o.requestLog = v === 'on' ? true : v === 'off' ? false : usage('--request-log is on or off')),
+    // http.batchReplies (decision 87), for a side-by-side run of the gateway writing each reply as it is ready.
+    '--batch-replies': (v) => (o.batchReplies = v === 'on' ? true : v === 'off' ? false : usage('--batch-replies is on or off')),
     '--users': (v) => (o.users = int('--users')(v)),
     '--videos': (v) => (o.videos = int('--videos')(v)),
     '--seed-concurrency': (v) => (o.seedConcurrency = int('--seed-concurrency')(v)),

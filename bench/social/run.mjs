@@ -5,7 +5,7 @@
 // bench/README.md.
 //
 //   node bench/social/run.mjs [--mode embedded|servers|distributed|both|all] [--rounds N] [--duration S]
-//                             [--connections C] [--threads T] [--request-log on|off] [--probe-rate N] [--cpu-prof DIR]
+//                             [--connections C] [--threads T] [--request-log on|off] [--batch-replies on|off] [--probe-rate N] [--cpu-prof DIR]
 //                             [--users N] [--videos N] [--seed-concurrency N] [--small]
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -36,7 +36,7 @@ async function benchMode(mode) {
   console.log(`\nbench: social, ${mode} mode: starting Surge`);
   // --cpu-prof DIR: Surge writes a V8 CPU profile there when it stops (long stalls: bench/http/long-tasks.mjs).
   const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
-  const surge = await h.startSurge({ mode, dataDir, tag, env: { ...SEED_ENV, SURGE__log__requests: String(opts.requestLog) }, nodeArgs });
+  const surge = await h.startSurge({ mode, dataDir, tag, env: { ...SEED_ENV, SURGE__log__requests: String(opts.requestLog), SURGE__http__batchReplies: String(opts.batchReplies) }, nodeArgs });
   const api = new Douyin(surge.url);
 
   console.log(`bench: seeding ${opts.users} users and ${opts.videos} videos through the API, ${opts.seedConcurrency} calls in flight`);
@@ -90,6 +90,7 @@ async function benchMode(mode) {
     date: new Date().toISOString(),
     mode,
     requestLog: opts.requestLog,
+    batchReplies: opts.batchReplies,
     machine: machine(loadBefore),
     wrk: { version: wrkVersion(), threads: opts.threads, connections: opts.connections, durationSeconds: opts.duration, warmupSeconds: warm, why: WRK_WHY },
     seed: { users: opts.users, videos: opts.videos, concurrency: opts.seedConcurrency, wrkViewers: viewers.length, likeVideos: newest.length, commentVideos: commentVideos.length, comments: comments.length },
@@ -127,7 +128,7 @@ async function benchMode(mode) {
     console.log(`bench: profiled run, no results file written; profile in ${opts.cpuProfDir}`);
     return;
   }
-  const file = join(root, 'bench', 'results', `social-${mode}.json`);
+  const file = join(root, 'bench', 'results', `social-${mode}${opts.batchReplies ? '' : '-unbatched'}.json`);
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
   console.log(`bench: wrote ${file.slice(root.length)}`);
@@ -267,7 +268,7 @@ function printTable(r) {
 }
 
 function parseArgs(argv) {
-  const o = { mode: 'embedded', rounds: 3, duration: 10, connections: 64, threads: 1, requestLog: true, cpuProfDir: '', probeRate: 10, users: 1000, videos: 10_000, seedConcurrency: 16, likeVideos: 100, commentVideos: 100, commentsPerVideo: 5 };
+  const o = { mode: 'embedded', rounds: 3, duration: 10, connections: 64, threads: 1, requestLog: true, batchReplies: true, cpuProfDir: '', probeRate: 10, users: 1000, videos: 10_000, seedConcurrency: 16, likeVideos: 100, commentVideos: 100, commentsPerVideo: 5 };
   parseFlags(
     argv,
     {
@@ -284,7 +285,7 @@ function parseArgs(argv) {
 function usage(problem) {
   console.error(
     `bench: ${problem}\nusage: node bench/social/run.mjs [--mode embedded|servers|distributed|both|all] [--rounds N] [--duration S] [--connections C] [--threads T]\n` +
-      '                                [--request-log on|off] [--cpu-prof DIR] [--probe-rate N (0: off)] [--users N] [--videos N] [--seed-concurrency N] [--small]',
+      '                                [--request-log on|off] [--batch-replies on|off] [--cpu-prof DIR] [--probe-rate N (0: off)] [--users N] [--videos N] [--seed-concurrency N] [--small]',
   );
   process.exit(64);
 }
