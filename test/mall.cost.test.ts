@@ -6,22 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserServiceDefinition } from '#gen/surge/user/v1/user';
 import { startTestSystem, type TestSystem } from './harness.js';
+import { mallCaller } from './mall-client.js';
 import { callsBetween, rpcCalls } from './rpc-calls.js';
 
 const MALL = '/api/v1/mall';
 
 describe('catalog read cost (embedded)', () => {
   let sys: TestSystem;
-  const call = async (method: string, url: string, o: { body?: unknown; token?: string; headers?: Record<string, string> } = {}) => {
-    const res = await sys.app.inject({
-      method: method as 'GET',
-      url,
-      remoteAddress: '127.0.0.1',
-      headers: { ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}), ...o.headers },
-      payload: o.body === undefined ? undefined : JSON.stringify(o.body),
-    });
-    return { status: res.statusCode, body: res.json() };
-  };
+  const call = mallCaller(() => sys);
+
   /** A read's reply and the RPC calls it made. */
   const read = async (url: string) => {
     const before = await rpcCalls(sys);

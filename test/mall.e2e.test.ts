@@ -7,6 +7,7 @@ import { OrderServiceDefinition } from '#gen/surge/order/v1/order';
 import { UserServiceDefinition } from '#gen/surge/user/v1/user';
 import { seedMall } from '../app/roles/seed.js';
 import { startTestSystem, type Mode, type TestSystem } from './harness.js';
+import { mallCaller } from './mall-client.js';
 
 const onServers = (await requireServer(servers.mariadb)) && (await requireServer(servers.redis)) && (await requireServer(servers.nats));
 const modes: Mode[] = onServers ? ['embedded', 'servers'] : ['embedded'];
@@ -26,17 +27,8 @@ describe.each(modes)('mall API (%s)', (mode) => {
   let seq = 0;
   const uniq = (p: string) => `${p}${Date.now().toString(36)}${seq++}`;
 
-  const call = async (method: string, url: string, o: { body?: unknown; token?: string; headers?: Record<string, string> } = {}) => {
-    const res = await sys.app.inject({
-      method: method as 'GET',
-      url,
-      remoteAddress: '127.0.0.1',
-      headers: { ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}), ...o.headers },
-      payload: o.body === undefined ? undefined : JSON.stringify(o.body),
-    });
-    const json = res.headers['content-type']?.toString().startsWith('application/json');
-    return { status: res.statusCode, body: res.body && json ? JSON.parse(res.body) : res.body, headers: res.headers };
-  };
+  const call = mallCaller(() => sys);
+
   const signUp = async () => {
     const res = await call('POST', '/api/v1/users/register', { body: { username: uniq('shopper'), password: 'secret123' } });
     expect(res.status).toBe(201);
