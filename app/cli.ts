@@ -7,6 +7,7 @@
 //   surge ps [--json]                the instances registered in etcd (default config: deploy/local/surge.yaml)
 //   surge manifests [--check]        writes deploy/k8s/<process>.yaml from the module list (--check: fail if stale)
 //   surge admin grant|revoke <user>  gives or takes the admin role (in the user service's database; works while Surge runs)
+//   surge admin saga stuck|retry <gid>  lists order transactions waiting for an operator, or hands one back to the order service
 //   surge seed mall                  writes the mall's demo catalog into an empty product database (the servers; embedded seeds itself)
 // Each takes --config <file> (or SURGE_CONFIG); environment variables override the file.
 // Each role is imported when it is chosen: `surge gateway` must not load the services' code,

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openServiceDatabase, type DatabaseConfig, type ServiceDatabase } from '#kit/store';
 import { dropDatabases, requireServer, servers } from '#kit/testing';
+import { gidOf, ORDER_BRANCH, ORDER_CREATE, orderMigrations, STOCK_BRANCH, type OrderDB } from '#services/order';
 import { userMigrations, type UserDB } from '#services/user';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -199,6 +200,63 @@ for (const mode of [embedded(), onMariadb()]) {
       expect(signIn.status).toBe(200);
     }, 60_000);
 
+    it('lists a stuck order transaction and hands it back: the running order service finishes it, and the order exists', async () => {
+      const orders = await openServiceDatabase<OrderDB>({ config: mode.database, service: 'order', migrations: orderMigrations });
+      try {
+        const none = await admin('saga', 'stuck');
+        expect(none.stderr).toBe('');
+        expect(none.stdout).toMatch(/^surge admin: no saga transaction is stuck /);
+
+        // A transaction that stopped at its first branch (the stock reservation) after its attempts ran out.
+        const buyer = await register(server.url, 'sagabuyer');
+        // A product to order, made by an admin through the API (the servers have no demo catalog).
+        await register(server.url, 'sagaadmin');
+        expect((await admin('grant', 'sagaadmin')).code).toBe(0);
+        const signIn = await fetch(`${server.url}/api/v1/users/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'sagaadmin', password: 'secret123' }) });
+        const auth = { authorization: `Bearer ${((await signIn.json()) as { token: string }).token}`, 'content-type': 'application/json' };
+        const category = await fetch(`${server.url}/api/v1/mall/admin/categories`, { method: 'POST', headers: auth, body: JSON.stringify({ name: '运维' }) });
+        const categoryId = ((await category.json()) as { category: { id: number } }).category.id;
+        const made = await fetch(`${server.url}/api/v1/mall/admin/products`, { method: 'POST', headers: auth, body: JSON.stringify({ name: '手动 retry', category_id: categoryId, price_cents: 100, stock: 5 }) });
+        expect(made.status).toBe(201);
+        const productId = ((await made.json()) as { product: { id: number } }).product.id;
+        const orderId = 9_000_000_000_000 + Math.floor(Math.random() * 1_000_000);
+        const gid = gidOf(orderId);
+        const now = Date.now();
+        const payload = { orderId, userId: buyer, createdAt: now, items: [{ productId, quantity: 1 }], address: { name: '李雷', phone: '13800000000', province: '北京', city: '北京', district: '海淀', detail: '1 号' } };
+        await orders.db
+          .insertInto('surge_saga')
+          .values({ gid, saga: ORDER_CREATE, status: 'stuck', phase: 'action', step: 0, attempts: 4, payload: JSON.stringify(payload), owner: 'gone', lease_until: 0, error_code: 50301, error: 'product is unavailable, try again shortly', reason_code: 0, reason: '', reason_details: '', created_at: now, updated_at: now, finished_at: 0 })
+          .execute();
+        await orders.db
+          .insertInto('surge_saga_branch')
+          .values([STOCK_BRANCH, ORDER_BRANCH].map((name, idx) => ({ gid, idx, name, action: 'pending', compensation: 'none', updated_at: now })))
+          .execute();
+
+        const stuck = await admin('saga', 'stuck');
+        expect(stuck.code).toBe(0);
+        expect(stuck.stdout).toMatch(new RegExp(`^${gid}  order\.create  action #0  4 attempts  since .*  product is unavailable`, 'm'));
+        const back = await admin('saga', 'retry', gid);
+        expect(back.stderr).toBe('');
+        expect(back.stdout).toMatch(new RegExp(`^${escaped(`surge admin: ${gid} (order.create, action #0) handed back`)}`));
+        const again = await admin('saga', 'retry', gid);
+        expect(again.code).toBe(2);
+        expect(again.stderr).toMatch(new RegExp(`^surge: transaction ${gid} is (running|succeeded), not stuck`));
+
+        // The server's resume loop takes it up (every 5 s) and drives it to the end.
+        const deadline = Date.now() + 60_000;
+        let row = await orders.db.selectFrom('surge_saga').select(['status']).where('gid', '=', gid).executeTakeFirstOrThrow();
+        while (row.status !== 'succeeded' && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          row = await orders.db.selectFrom('surge_saga').select(['status']).where('gid', '=', gid).executeTakeFirstOrThrow();
+        }
+        expect(row.status).toBe('succeeded');
+        const order = await orders.db.selectFrom('orders').select(['user_id']).where('id', '=', orderId).executeTakeFirst();
+        expect(order).toEqual({ user_id: buyer });
+      } finally {
+        await orders.close();
+      }
+    }, 90_000);
+
     it('an unknown user exits with status 2 and says so, changing nothing', async () => {
       const before = await db.db.selectFrom('user_roles').selectAll().execute();
       const unknown = await admin('grant', 'nobody-here');
@@ -217,6 +275,10 @@ for (const mode of [embedded(), onMariadb()]) {
         [['grant', 'x'.repeat(33)], /^surge: username: use 1–32 characters/],
         [['revoke', 'a b'], /^surge: username: use 1–32 characters/],
         [['grant', 'alice', 'bob'], /^surge: surge admin grant takes one username/],
+        [['saga'], /^surge: surge admin saga: stuck or retry <gid>; usage:/],
+        [['saga', 'retry'], /^surge: surge admin saga retry: which transaction\? usage:/],
+        [['saga', 'retry', 'no-such-gid'], /^surge: saga transaction no-such-gid not found\n$/],
+        [['saga', 'retry', 'a b'], /^surge: gid: /],
       ];
       const outcomes = await Promise.all(cases.map(([args]) => admin(...args)));
       outcomes.forEach((o, i) => {

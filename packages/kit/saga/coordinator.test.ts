@@ -11,7 +11,7 @@ import { ManualClock } from '#kit/clock';
 import { Code, errors, SurgeError } from '#kit/errors';
 import type { Migration, ServiceDatabase } from '#kit/store';
 import { refusalOf, testDatabases } from '#kit/testing';
-import { createSagaCoordinator, defineSaga, sagaMigrations, type SagaCoordinatorOptions, type SagaTables } from './index.js';
+import { createSagaAdmin, createSagaCoordinator, defineSaga, sagaMigrations, type SagaCoordinatorOptions, type SagaTables } from './index.js';
 import { effectBranches, effectsOf, failing, gate, outOfStock, participantMigrations, type Hooks, type ParticipantTables } from './testing/participants.js';
 
 interface Payload {
@@ -305,6 +305,34 @@ for (const kind of await testDatabases()) {
       expect((await c.stuck()).map((s) => s.gid)).not.toContain(outcome.gid);
       await expect(c.retry(outcome.gid)).rejects.toMatchObject({ code: Code.FailedPrecondition });
       await expect(c.retry('no-such-gid')).rejects.toMatchObject({ code: Code.NotFound });
+    });
+
+    it('an operator hands a stuck transaction back (createSagaAdmin): the resume loop takes it up and finishes it, once', async () => {
+      const t = await setup();
+      let healthy = false;
+      const def = t.saga({ 'order.action': { before: () => { if (!healthy) throw errors.unavailable('order database'); } } });
+      const c = t.coordinator([def]);
+      const outcome = await settle(c.run(def, payload), t.clock);
+      expect(outcome.status).toBe('stuck');
+      const admin = createSagaAdmin(t.coordinatorDb, t.clock);
+      const listed = (await admin.stuck()).find((s) => s.gid === outcome.gid);
+      // Without the saga's definition the branch is named by its step.
+      expect(listed).toMatchObject({ saga: 'order.create', phase: 'action', branch: '#1', attempts: 4 });
+      expect(listed!.error.code).toBe(Code.Unavailable);
+
+      healthy = true;
+      expect(await admin.handBack(outcome.gid)).toEqual({ gid: outcome.gid, saga: 'order.create', phase: 'action', branch: '#1' });
+      await expect(admin.handBack(outcome.gid)).rejects.toMatchObject({ code: Code.FailedPrecondition });
+      await expect(c.retry(outcome.gid)).rejects.toMatchObject({ code: Code.FailedPrecondition });
+      await expect(admin.handBack('no-such-gid')).rejects.toMatchObject({ code: Code.NotFound });
+      await expect(admin.handBack('bad gid!')).rejects.toMatchObject({ code: Code.InvalidArgument });
+      await expect(admin.stuck(0)).rejects.toMatchObject({ code: Code.InvalidArgument });
+
+      t.clock.advance(1);
+      const resumed = await settle(c.resumeExpired(), t.clock);
+      expect(resumed).toEqual([{ gid: outcome.gid, status: 'succeeded' }]);
+      expect(await t.effects(outcome.gid)).toEqual(['order.action', 'stock.action']);
+      expect((await admin.stuck()).map((s) => s.gid)).not.toContain(outcome.gid);
     });
 
     it('compensations are retried through transient failures until they succeed, each effect once', async () => {

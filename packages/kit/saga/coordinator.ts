@@ -16,7 +16,8 @@ import { checkRefPart } from './barrier.js';
 import type { SagaDefinition } from './definition.js';
 import { drive, type DriveDeps } from './driver.js';
 import { resolveSagaOptions, type SagaCoordinatorOptions } from './options.js';
-import { outcomeOfRow, storedError, type SagaOutcome, type StuckSaga } from './outcome.js';
+import { loadStuck, takeStuck } from './stuck.js';
+import { outcomeOfRow, stepName, stuckSagaOf, type SagaOutcome, type StuckSaga } from './outcome.js';
 import { SagaStore, type SagaRow } from './store.js';
 
 export interface SagaCoordinator {
@@ -151,31 +152,16 @@ export function createSagaCoordinator(options: SagaCoordinatorOptions): SagaCoor
 
     async stuck(limit = 0) {
       const rows = await store.stuck(checkLimit(limit, { max: 1000, byDefault: 100 }));
-      return rows.map((row) => ({
-        gid: row.gid,
-        saga: row.saga,
-        phase: row.phase,
-        branch: o.sagas.get(row.saga)?.branches[row.step]?.name ?? `#${row.step}`,
-        attempts: row.attempts,
-        error: storedError(row.error_code, row.error),
-        reason: row.reason_code === 0 ? undefined : storedError(row.reason_code, row.reason, row.reason_details),
-        createdAt: row.created_at,
-        updatedAt: row.updated_at,
-      }));
+      return rows.map((row) => stuckSagaOf(row, o.sagas.get(row.saga)?.branches[row.step]?.name ?? stepName(row.step)));
     },
 
     async retry(gid) {
       refuseWhenClosed();
-      checkRefPart('gid', gid);
-      const row = await store.load(gid);
-      if (!row) throw errors.notFound(`saga transaction ${gid}`);
+      const row = await loadStuck(store, gid);
       const saga = o.sagas.get(row.saga);
       if (!saga) throw new SurgeError(Code.FailedPrecondition, `saga ${row.saga} is not one of this coordinator's sagas`, { details: { field: 'gid' } });
-      if (row.status !== 'stuck') throw new SurgeError(Code.FailedPrecondition, `transaction ${gid} is ${row.status}, not stuck`, { details: { field: 'gid' } });
       const now = o.clock.now();
-      const taken = await store.unstick(gid, o.owner, now, now + o.leaseMs);
-      // Another operator's retry took it between the read and the update.
-      if (!taken) throw new SurgeError(Code.FailedPrecondition, `transaction ${gid} is no longer stuck`, { details: { field: 'gid' } });
+      const taken = await takeStuck(store, gid, o.owner, now, now + o.leaseMs);
       o.log.info({ gid, saga: saga.name, phase: taken.phase, step: taken.step }, 'saga: retrying a stuck transaction');
       return launch(taken, saga);
     },

@@ -7,6 +7,7 @@ export { withBarrier, checkBranchRef, pruneBarrier, type BranchRef, type Barrier
 export { barrierMigrations, type BarrierTables } from './barrier-migrations.js';
 export { defineSaga, type SagaDefinition, type SagaBranch, type BranchCall } from './definition.js';
 export { createSagaCoordinator, type SagaCoordinator } from './coordinator.js';
+export { createSagaAdmin, type SagaAdmin } from './admin.js';
 export type { SagaCoordinatorOptions, SagaRetryOptions } from './options.js';
 export type { SagaOutcome, StuckSaga } from './outcome.js';
 export { sagaMigrations, type SagaTables, type SagaStatus, type SagaPhase } from './migrations.js';

@@ -56,3 +56,21 @@ export function outcomeOfRow(row: SagaRow): SagaOutcome {
       return { gid: row.gid, status: 'pending' };
   }
 }
+
+/** A step's name where its saga's definition is not at hand: its index. */
+export const stepName = (step: number): string => `#${step}`;
+
+/** A stuck row as stuck() lists it; `branch` names the step (the saga's own name for it, when known). */
+export function stuckSagaOf(row: SagaRow, branch: string): StuckSaga {
+  return {
+    gid: row.gid,
+    saga: row.saga,
+    phase: row.phase,
+    branch,
+    attempts: row.attempts,
+    error: storedError(row.error_code, row.error),
+    reason: row.reason_code === 0 ? undefined : storedError(row.reason_code, row.reason, row.reason_details),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
