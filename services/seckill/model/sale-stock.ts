@@ -39,7 +39,7 @@ export interface ReservedTicket extends Reservation {
 /**
  * reserved: the units are the buyer's and the ticket is in the journal. Refusals change nothing:
  * sold_out: no bucket has a unit left; not_enough: units are left but no bucket has `quantity`;
- * over_limit: the buyer's units would pass the sale's limit; closed: the sale has ended (close());
+ * over_limit: the buyer's units would pass the sale's limit; closed: the sale has ended (end());
  * unloaded: the sale's units are not in the store (never loaded, or the store lost them: an
  * operator's matter, never reloaded by itself, which could sell units twice).
  */
@@ -65,7 +65,7 @@ export interface SaleStock {
   /** Gives a ticket's units back to the bucket they came from, once per ticket (the buyer's count is not given back: docs/flash-sale.md). */
   release(plan: SalePlan, ticket: { ticketId: number; bucket: number; quantity: number }): Promise<ReleaseOutcome>;
   /** Ends the sale's selling: every later reserve is refused 'closed'. Answers the units that were left, the same number on every call. */
-  close(plan: SalePlan): Promise<number>;
+  end(plan: SalePlan): Promise<number>;
   /** Units left in all buckets now (0 once closed). */
   left(plan: SalePlan): Promise<number>;
   /** A ticket still in the journal (reserved, its order not made yet), or undefined. */
@@ -78,7 +78,8 @@ export interface SaleStock {
   take(max: number, waitMs: number): Promise<ReservedTicket[]>;
   /** Those tickets are finished (ordered or released and written to the service's database): off the journal. */
   done(tickets: readonly ReservedTicket[]): Promise<void>;
-  close?(): Promise<void>;
+  /** Stops waiting in take() and lets go of connections it opened. */
+  close(): Promise<void>;
 }
 
 /** Bucket i's share of the stock. */
