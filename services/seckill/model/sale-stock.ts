@@ -49,8 +49,9 @@ export type ReserveOutcome =
 
 /**
  * returned: the units are back in the bucket, for sale again; repeat: this ticket was returned
- * before (nothing changed); closed: the sale has ended, nothing changed (the caller gives the
- * units to the product instead).
+ * before (nothing changed); closed: the sale has ended, or its bucket is not in the store (never
+ * loaded, or lost: it is not recreated holding only these units), nothing changed (the caller
+ * gives the units to the product instead).
  */
 export type ReleaseOutcome = 'returned' | 'repeat' | 'closed';
 
