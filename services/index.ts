@@ -16,7 +16,8 @@ import { payEntry } from './pay/entry.js';
 import { productEntry } from './product/entry.js';
 import { relationEntry } from './relation/entry.js';
 import { replyEntry } from './reply/entry.js';
+import { seckillEntry } from './seckill/entry.js';
 import { userEntry } from './user/entry.js';
 import { videoEntry } from './video/entry.js';
 
-export const serviceList = checkServiceList([userEntry, videoEntry, interactionEntry, relationEntry, messageEntry, productEntry, cartEntry, orderEntry, payEntry, replyEntry, chatEntry, articleEntry, qaEntry, notificationEntry, memberEntry, feedEntry] as const);
+export const serviceList = checkServiceList([userEntry, videoEntry, interactionEntry, relationEntry, messageEntry, productEntry, cartEntry, orderEntry, payEntry, replyEntry, seckillEntry, chatEntry, articleEntry, qaEntry, notificationEntry, memberEntry, feedEntry] as const);

@@ -6,3 +6,4 @@ export { connectClients, serviceNameOf, type Calls, type Clients, type ClientMak
 export { defineServiceEntry, checkServiceList, serviceSections, loadEntry, type ServiceEntry, type ServiceSections, type SectionContext } from './entry.js';
 /** Shapes for configuration sections: `settings.section({ size: settings.int(10, 1) })`. */
 export * as settings from './settings.js';
+export { instanceName } from './instance.js';

@@ -1,0 +1,106 @@
+// The tickets' outcomes. A ticket's row only moves forward: reserved → ordered → released, or
+// reserved → released; every write is conditional on the status it leaves, so a redelivered
+// batch or a second release changes nothing.
+import type { ServiceDatabase } from '#kit/store';
+import type { ReservedTicket } from './sale-stock.js';
+import type { FlashTicketsTable, SeckillDB } from './tables.js';
+
+export type TicketRow = FlashTicketsTable;
+
+/** A ticket the worker finished: its order, or its refusal. */
+export type TicketOutcome = { ticket: ReservedTicket; orderId: number } | { ticket: ReservedTicket; refusal: string };
+
+export interface TicketModel {
+  /** Embedded journal: the reservations of one turn written 'reserved', in one transaction. */
+  insertReserved(tickets: readonly ReservedTicket[]): Promise<void>;
+  get(id: number): Promise<TicketRow | undefined>;
+  /** The rows of these tickets that exist, by id. */
+  getMany(ids: readonly number[]): Promise<Map<number, TicketRow>>;
+  /** Every ticket of a sale (embedded start-up rebuilds the sale's counts from them). */
+  ofSale(saleId: number): Promise<TicketRow[]>;
+  /** Sales with tickets still 'reserved' (embedded start-up puts those back in the journal). */
+  salesWithReserved(): Promise<number[]>;
+  /** The worker's batch: ordered tickets get their order id, refused ones are released; rows a release got to first keep 'released'. */
+  record(outcomes: readonly TicketOutcome[], at: number): Promise<void>;
+  /** Marks a ticket released (inserting its row when the worker has not written it yet); false when it was already. */
+  release(ticket: ReservedTicket, reason: string, at: number): Promise<boolean>;
+}
+
+/** Rows per INSERT: SQLite binds at most 32,766 values, 11 per row here. */
+const CHUNK = 500;
+
+const rowOf = (t: ReservedTicket, status: TicketRow['status'], orderId: number, reason: string, at: number): TicketRow => ({
+  id: t.ticketId,
+  sale_id: t.saleId,
+  user_id: t.userId,
+  quantity: t.quantity,
+  address_id: t.addressId,
+  bucket: t.bucket,
+  status,
+  order_id: orderId,
+  release_reason: reason,
+  created_at: t.at,
+  updated_at: at,
+});
+
+export function createTicketModel(store: ServiceDatabase<SeckillDB>): TicketModel {
+  const db = store.db;
+  return {
+    async insertReserved(tickets) {
+      if (tickets.length === 0) return;
+      await store.transaction(async (trx) => {
+        for (let i = 0; i < tickets.length; i += CHUNK) {
+          await trx.insertInto('flash_tickets').values(tickets.slice(i, i + CHUNK).map((t) => rowOf(t, 'reserved', 0, '', t.at))).execute();
+        }
+      });
+    },
+    async get(id) {
+      const row = await db.selectFrom('flash_tickets').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && normalize(row);
+    },
+    async getMany(ids) {
+      if (ids.length === 0) return new Map();
+      const rows = await db.selectFrom('flash_tickets').selectAll().where('id', 'in', [...ids]).execute();
+      return new Map(rows.map((r) => [Number(r.id), normalize(r)]));
+    },
+    async ofSale(saleId) {
+      return (await db.selectFrom('flash_tickets').selectAll().where('sale_id', '=', saleId).execute()).map(normalize);
+    },
+    async salesWithReserved() {
+      const rows = await db.selectFrom('flash_tickets').select('sale_id').distinct().where('status', '=', 'reserved').execute();
+      return rows.map((r) => Number(r.sale_id));
+    },
+    async record(outcomes, at) {
+      if (outcomes.length === 0) return;
+      await store.transaction(async (trx) => {
+        for (const o of outcomes) {
+          const ordered = 'orderId' in o;
+          const status = ordered ? 'ordered' : 'released';
+          const res = await trx
+            .updateTable('flash_tickets')
+            .set({ status, order_id: ordered ? o.orderId : 0, release_reason: ordered ? '' : o.refusal, updated_at: at })
+            .where('id', '=', o.ticket.ticketId)
+            .where('status', '=', 'reserved')
+            .executeTakeFirst();
+          if (Number(res.numUpdatedRows) === 0) await store.insertIgnore('flash_tickets', rowOf(o.ticket, status, ordered ? o.orderId : 0, ordered ? '' : o.refusal, at), { executor: trx });
+        }
+      });
+    },
+    async release(ticket, reason, at) {
+      return store.transaction(async (trx) => {
+        const res = await trx
+          .updateTable('flash_tickets')
+          .set({ status: 'released', release_reason: reason, updated_at: at })
+          .where('id', '=', ticket.ticketId)
+          .where('status', '!=', 'released')
+          .executeTakeFirst();
+        if (Number(res.numUpdatedRows) === 1) return true;
+        return store.insertIgnore('flash_tickets', rowOf(ticket, 'released', 0, reason, at), { executor: trx });
+      });
+    },
+  };
+}
+
+function normalize(r: TicketRow): TicketRow {
+  return { ...r, id: Number(r.id), sale_id: Number(r.sale_id), user_id: Number(r.user_id), quantity: Number(r.quantity), address_id: Number(r.address_id), bucket: Number(r.bucket), order_id: Number(r.order_id), created_at: Number(r.created_at), updated_at: Number(r.updated_at) };
+}

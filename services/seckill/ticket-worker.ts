@@ -1,0 +1,85 @@
+// Turns reserved tickets into orders, a batch at a time: the journal hands out up to batchSize
+// tickets (the batch is cut by size or by the journal's wait), the order service makes one order
+// per ticket in one call and one transaction, the outcomes are written here, refused tickets'
+// units go back, and only then are the tickets taken off the journal. A crash anywhere before
+// that hands the same tickets out again (to this instance or another, after the claim time); each
+// step is idempotent by ticket, so they become exactly one order or one release.
+import type { SeckillDeps } from './deps.js';
+import { giveBack } from './logic/give-back.js';
+import type { ReservedTicket } from './model/sale-stock.js';
+import type { TicketOutcome } from './model/tickets.js';
+import type { BookedSale } from './sale-book.js';
+
+export interface TicketWorkerOptions {
+  batchSize: number;
+  /** How long one take waits for a ticket. Default 1000 ms. */
+  waitMs?: number;
+  /** Sees each finished batch (tests and the bench wait on it). */
+  onBatch?: (outcomes: readonly TicketOutcome[]) => void;
+}
+
+export interface TicketWorker {
+  /** Stops after the batch in hand (its tickets come back after the claim time if unfinished). */
+  close(): Promise<void>;
+}
+
+export function startTicketWorker(d: SeckillDeps, o: TicketWorkerOptions): TicketWorker {
+  let stopped = false;
+  let failures = 0;
+  const loop = async () => {
+    while (!stopped) {
+      try {
+        const tickets = await d.stock.take(o.batchSize, o.waitMs ?? 1000);
+        if (tickets.length > 0 && !stopped) {
+          const outcomes = await finish(d, tickets);
+          o.onBatch?.(outcomes);
+        }
+        failures = 0;
+      } catch (err) {
+        failures += 1;
+        d.log.warn({ err, failures }, 'seckill: a ticket batch failed; its tickets are handed out again after the claim time');
+        // Back off while the order service or the store is away, up to 5 s.
+        await d.clock.sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
+      }
+    }
+  };
+  const running = loop();
+  return {
+    async close() {
+      stopped = true;
+      await running;
+    },
+  };
+}
+
+/** One batch, end to end. Tickets finished before (a redelivery after a crash) are only given back again if released, and taken off. */
+export async function finish(d: SeckillDeps, tickets: readonly ReservedTicket[]): Promise<TicketOutcome[]> {
+  const sales = new Map<number, BookedSale>();
+  for (const t of tickets) {
+    if (sales.has(t.saleId)) continue;
+    const sale = await d.book.get(t.saleId);
+    if (!sale) throw new Error(`ticket ${t.ticketId} names sale ${t.saleId}, which is not in the database`);
+    sales.set(t.saleId, sale);
+  }
+  const fresh: ReservedTicket[] = [];
+  const outcomes: TicketOutcome[] = [];
+  const rows = await d.tickets.getMany(tickets.map((t) => t.ticketId));
+  for (const t of tickets) {
+    const row = rows.get(t.ticketId);
+    if (row?.status === 'released') {
+      await giveBack(d, sales.get(t.saleId)!, t);
+      outcomes.push({ ticket: t, refusal: row.release_reason });
+    } else if (row?.status === 'ordered') outcomes.push({ ticket: t, orderId: row.order_id });
+    else fresh.push(t);
+  }
+  if (fresh.length > 0) {
+    const made = await d.orders.create(fresh.map((ticket) => ({ ticket, sale: sales.get(ticket.saleId)!.row })));
+    const done: TicketOutcome[] = fresh.map((ticket, i) => (made[i]!.refusal === '' ? { ticket, orderId: made[i]!.orderId } : { ticket, refusal: made[i]!.refusal }));
+    // Written before the units go back: a redelivery then sees the release and never asks for an order again.
+    await d.tickets.record(done, d.clock.now());
+    for (const o of done) if ('refusal' in o) await giveBack(d, sales.get(o.ticket.saleId)!, o.ticket);
+    outcomes.push(...done);
+  }
+  await d.stock.done(tickets);
+  return outcomes;
+}
