@@ -67,6 +67,29 @@ describe.skipIf(!ready)('two order instances on MariaDB and Redis', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(await on(b).stockOf(product.id)).toBe(10);
   }, 60_000);
+
+  it('flash batches sharing tickets, sent to both instances at once, make one order per ticket', async () => {
+    const product = await on(a).product(1);
+    const buyers = Array.from({ length: 10 }, (_, i) => 800 + i);
+    const addresses = await Promise.all(buyers.map((userId, i) => on(i).address(userId)));
+    const tickets = Array.from({ length: 60 }, (_, i) => ({
+      ticketId: 50_000 + i, saleId: 77, userId: buyers[i % 10]!, addressId: addresses[i % 10]!.id,
+      productId: product.id, name: product.name, imageUrl: '', priceCents: 500, quantity: 1, reservedAt: Date.now(),
+    }));
+    // Eight batches of 30 from eight starting points, every other one reversed: each ticket is in four.
+    const batches = Array.from({ length: 8 }, (_, k) => {
+      const slice = Array.from({ length: 30 }, (_, j) => tickets[(k * 8 + j) % 60]!);
+      return k % 2 ? slice.reverse() : slice;
+    });
+    const replies = await Promise.all(batches.map((orders, k) => on(k).orders.createFlashOrders({ orders })));
+    const orderIdsOf = new Map<number, Set<number>>();
+    for (const { results } of replies) for (const r of results) orderIdsOf.set(r.ticketId, (orderIdsOf.get(r.ticketId) ?? new Set()).add(r.orderId));
+    expect(orderIdsOf.size).toBe(60);
+    expect([...orderIdsOf.values()].filter((ids) => ids.size !== 1 || ids.has(0))).toEqual([]);
+    // Counted where they are stored: six tickets per buyer, six orders each.
+    const stored = await Promise.all(buyers.map(async (userId) => (await on(b).orders.listOrders({ userId, status: '', cursor: '', limit: 50 })).orders.length));
+    expect(stored).toEqual(Array(10).fill(6));
+  }, 60_000);
 });
 
 describe.skipIf(!ready)('payment timeouts in Redis, two instances polling', () => {

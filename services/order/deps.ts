@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import type { Clock } from '#kit/clock';
 import type { SagaCoordinator, SagaDefinition } from '#kit/saga';
 import type { CartReader } from './cart.js';
+import type { FlashStock } from './flash-stock.js';
 import type { AddressModel } from './model/addresses.js';
+import type { FlashOrderModel } from './model/flash-orders.js';
 import type { OrderModel } from './model/orders.js';
 import type { RequestModel } from './model/requests.js';
 import type { PaymentTimeouts } from './payment-timeouts.js';
@@ -14,6 +16,8 @@ import type { StockLedger } from './stock.js';
 export interface OrderDeps {
   readonly addresses: AddressModel;
   readonly orders: OrderModel;
+  /** The orders of flash-sale tickets, one per ticket, written a batch at a time. */
+  readonly flashOrders: FlashOrderModel;
   /** Idempotency keys of CreateOrder. */
   readonly requests: RequestModel;
   /** Runs (or answers) the transaction that creates an order. */
@@ -23,6 +27,8 @@ export interface OrderDeps {
   readonly written: WrittenOrders;
   /** The product service's stock: a cancelled order's items go back under its saga's stock branch. */
   readonly stock: StockLedger;
+  /** The flash sales' units: a cancelled flash order's ticket goes back to its sale, not to the product. */
+  readonly flashStock: FlashStock;
   /** The cart service: the checked lines of an order "from cart", removed once it exists. */
   readonly cart: CartReader;
   readonly timeouts: PaymentTimeouts;

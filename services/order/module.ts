@@ -12,6 +12,7 @@ import { OrderServiceDefinition } from '#gen/surge/order/v1/order';
 import { ProductServiceDefinition } from '#gen/surge/product/v1/product';
 import { cartReader } from './cart.js';
 import type { OrderConfig } from './config.js';
+import { noFlashStock, type FlashStock } from './flash-stock.js';
 import type { ExpiryOutcome } from './logic/expire-order.js';
 import { orderMigrations } from './model/migrations.js';
 import type { OrderDB } from './model/tables.js';
@@ -23,9 +24,13 @@ export interface OrderSections {
   order: OrderConfig;
 }
 
-/** Overrides the order module takes (ModuleContext.overrides): an observer of payment timeouts, for tests. */
+/**
+ * Overrides the order module takes (ModuleContext.overrides), for tests: an observer of payment
+ * timeouts, and the flash sales' units in place of the seckill service's.
+ */
 export interface OrderOverrides {
   onOrderExpired?: (orderId: number, outcome: ExpiryOutcome) => void;
+  flashStock?: FlashStock;
 }
 
 const calls = { products: ProductServiceDefinition, cart: CartServiceDefinition };
@@ -52,13 +57,14 @@ export const orderModule = defineServiceModule({
   config: ['order'],
   calls,
   handlers(ctx: OrderContext) {
-    const { onOrderExpired } = ctx.overrides as OrderOverrides;
+    const { onOrderExpired, flashStock } = ctx.overrides as OrderOverrides;
     const service = defineOrderService({
       db: ctx.db,
       clock: ctx.clock,
       ids: ctx.ids,
       log: ctx.log,
       stock: stockLedger(ctx.clients.products),
+      flashStock: flashStock ?? noFlashStock,
       cart: cartReader(ctx.clients.cart),
       // Durable and shared by the instances in Redis; in process (re-scheduled at each start) without.
       delayStore: ctx.redis ? createRedisDelayStore({ redis: ctx.redis, namespace: 'order', keyPrefix: `${ctx.keyPrefix}delay:` }) : createMemoryDelayStore(),

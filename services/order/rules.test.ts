@@ -2,8 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { Code } from '#kit/errors';
 import { refusalOf } from '#kit/testing';
+import { flashGidOf, flashTicketOf } from './flash-gid.js';
 import { decodeCursor, encodeCursor } from './model/cursor.js';
-import { checkAmount, checkItems, checkKey, checkPhone, checkStatusFilter, MAX_ORDER_ITEMS, MAX_QUANTITY } from './rules.js';
+import { checkAmount, checkFlashOrders, checkItems, checkKey, checkPhone, checkStatusFilter, MAX_ORDER_ITEMS, MAX_QUANTITY, type FlashOrderRequest } from './rules.js';
 
 describe('checkItems', () => {
   it('keeps 1–50 distinct products of 1–999 each, in order', () => {
@@ -22,6 +23,36 @@ describe('checkItems', () => {
     [[{ productId: 1, quantity: 1000 }], 'items[0].quantity'],
   ])('refuses %j naming %s', (items, field) => {
     expect(refusalOf(() => checkItems(items), Code.InvalidArgument).details).toMatchObject({ field });
+  });
+});
+
+describe('checkFlashOrders and the flash gid', () => {
+  const good: FlashOrderRequest = { ticketId: 1, saleId: 2, userId: 3, addressId: 4, productId: 5, name: ' 手机 ', imageUrl: '/img/a.png', priceCents: 1, quantity: 1, reservedAt: 1 };
+
+  it('keeps good tickets, the name trimmed', () => {
+    expect(checkFlashOrders([good])).toEqual([{ ...good, name: '手机' }]);
+  });
+
+  // Values the wire cannot carry (fractions, NaN) reach the rules from in-process callers.
+  it.each([
+    [{ ticketId: 2 ** 53 }, 'orders[0].ticket_id'],
+    [{ saleId: 0.5 }, 'orders[0].sale_id'],
+    [{ priceCents: 9.5 }, 'orders[0].price_cents'],
+    [{ quantity: Number.NaN }, 'orders[0].quantity'],
+    [{ reservedAt: 1.5 }, 'orders[0].reserved_at'],
+    [{ imageUrl: '/img/a b.png' }, 'orders[0].image_url'],
+    [{ name: 'a\u202eb' }, 'orders[0].name'],
+  ])('refuses %j naming %s', (bad, field) => {
+    expect(refusalOf(() => checkFlashOrders([{ ...good, ...bad }]), Code.InvalidArgument).details).toMatchObject({ field });
+  });
+
+  it('a gid names its sale and ticket, within 64 characters; a saga gid names none; a corrupt flash gid is refused', () => {
+    const largest = { saleId: Number.MAX_SAFE_INTEGER, ticketId: Number.MAX_SAFE_INTEGER };
+    expect(flashGidOf(largest).length).toBeLessThanOrEqual(64);
+    expect(flashTicketOf(flashGidOf(largest))).toEqual(largest);
+    expect(flashTicketOf(flashGidOf({ saleId: 7, ticketId: 12 }))).toEqual({ saleId: 7, ticketId: 12 });
+    expect(flashTicketOf('order-123')).toBeUndefined();
+    for (const corrupt of ['seckill:7', 'seckill:7:0', 'seckill:x:1', 'seckill:7:12:1']) expect(refusalOf(() => flashTicketOf(corrupt), Code.Internal)).toBeDefined();
   });
 });
 

@@ -62,6 +62,63 @@ export function checkItems(items: readonly ItemRequest[]): ItemRequest[] {
   });
 }
 
+/** Most tickets one CreateFlashOrders call turns into orders: one database transaction's worth. */
+export const MAX_FLASH_ORDERS = 500;
+/** A flash order's line: the product's name and picture as the product service bounds them, a price up to its highest. */
+const FLASH_LINE = { name: 100, imageUrl: 512, priceCents: 100_000_000 } as const;
+/** An http(s) URL or a path from /, as the product service accepts its pictures; '' for a product without one. */
+const IMAGE_URL = /^(https?:\/\/[^\s/]+|\/(?!\/))[^\s]*$/;
+
+/** One ticket of CreateFlashOrders, checked. */
+export interface FlashOrderRequest {
+  ticketId: number;
+  saleId: number;
+  userId: number;
+  addressId: number;
+  productId: number;
+  name: string;
+  imageUrl: string;
+  priceCents: number;
+  quantity: number;
+  reservedAt: number;
+}
+
+function checkCount(field: string, value: number, min: number, max: number, unit = ''): number {
+  if (!Number.isSafeInteger(value) || value < min || value > max) throw errors.invalid(field, `must be an integer from ${min} to ${max.toLocaleString('en')}${unit}`);
+  return value;
+}
+
+function checkImageUrl(field: string, url: string): string {
+  if (url.length > FLASH_LINE.imageUrl || (url !== '' && !IMAGE_URL.test(url))) throw errors.invalid(field, `must be "" or an http(s) URL or a path from /, at most ${FLASH_LINE.imageUrl} characters`);
+  return url;
+}
+
+/** A moment in ms since the epoch (a flash order's created_at, from which its payment timeout counts). */
+function checkMoment(field: string, ms: number): number {
+  if (!Number.isSafeInteger(ms) || ms <= 0) throw errors.invalid(field, 'must be a positive integer (ms since the epoch)');
+  return ms;
+}
+
+/** CreateFlashOrders' tickets: 1–500, each field checked in order and named with its position (orders[3].quantity). */
+export function checkFlashOrders(orders: readonly FlashOrderRequest[]): FlashOrderRequest[] {
+  if (orders.length === 0 || orders.length > MAX_FLASH_ORDERS) throw errors.invalid('orders', `must hold 1 to ${MAX_FLASH_ORDERS} tickets (got ${orders.length})`);
+  return orders.map((o, i) => {
+    const field = (name: string) => `orders[${i}].${name}`;
+    return {
+      ticketId: checkId(field('ticket_id'), o.ticketId),
+      saleId: checkId(field('sale_id'), o.saleId),
+      userId: checkId(field('user_id'), o.userId),
+      addressId: checkId(field('address_id'), o.addressId),
+      productId: checkId(field('product_id'), o.productId),
+      name: checkText(field('name'), o.name, { max: FLASH_LINE.name }),
+      imageUrl: checkImageUrl(field('image_url'), o.imageUrl),
+      priceCents: checkCount(field('price_cents'), o.priceCents, 1, FLASH_LINE.priceCents, ' (cents)'),
+      quantity: checkCount(field('quantity'), o.quantity, 1, MAX_QUANTITY),
+      reservedAt: checkMoment(field('reserved_at'), o.reservedAt),
+    };
+  });
+}
+
 /** ListOrders' status filter: '' (every status) or one of the statuses. */
 export function checkStatusFilter(status: string): OrderStatus | undefined {
   if (status === '') return undefined;

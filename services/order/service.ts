@@ -14,9 +14,11 @@ import type { ServiceDatabase } from '#kit/store';
 import { OrderServiceDefinition } from '#gen/surge/order/v1/order';
 import type { CartReader } from './cart.js';
 import type { OrderDeps } from './deps.js';
+import type { FlashStock } from './flash-stock.js';
 import { addAddress } from './logic/add-address.js';
 import { cancelOrder } from './logic/cancel-order.js';
 import { confirmReceipt } from './logic/confirm-receipt.js';
+import { createFlashOrders } from './logic/create-flash-orders.js';
 import { createOrder } from './logic/create-order.js';
 import { deleteAddress } from './logic/delete-address.js';
 import { expireOrder, type ExpiryOutcome } from './logic/expire-order.js';
@@ -28,6 +30,7 @@ import { markRefunded } from './logic/mark-refunded.js';
 import { shipOrder } from './logic/ship-order.js';
 import { updateAddress } from './logic/update-address.js';
 import { createAddressModel } from './model/addresses.js';
+import { createFlashOrderModel } from './model/flash-orders.js';
 import { createOrderModel } from './model/orders.js';
 import { createRequestModel } from './model/requests.js';
 import type { OrderDB } from './model/tables.js';
@@ -44,6 +47,8 @@ export interface OrderServiceOptions {
   log: Logger;
   /** The product service's stock branches (stockLedger over its client). */
   stock: StockLedger;
+  /** The seckill service's tickets (flashStockLedger over its client): where a cancelled flash order's units go. */
+  flashStock: FlashStock;
   /** The cart service (cartReader over its client). */
   cart: CartReader;
   /** Where payment timeouts live: createRedisDelayStore with Redis, createMemoryDelayStore without. */
@@ -85,11 +90,13 @@ export function defineOrderService(o: OrderServiceOptions): OrderService {
   const d: OrderDeps = {
     addresses: createAddressModel(o.db),
     orders,
+    flashOrders: createFlashOrderModel(o.db),
     requests: createRequestModel(o.db),
     coordinator,
     saga,
     written,
     stock: o.stock,
+    flashStock: o.flashStock,
     cart: o.cart,
     timeouts,
     ids: o.ids,
@@ -109,6 +116,7 @@ export function defineOrderService(o: OrderServiceOptions): OrderService {
     shipOrder: (req) => shipOrder(d, req),
     markPaid: (req) => markPaid(d, req),
     markRefunded: (req) => markRefunded(d, req),
+    createFlashOrders: (req) => createFlashOrders(d, req),
   };
   return {
     handlers,

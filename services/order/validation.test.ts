@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Code } from '#kit/errors';
 import { rejectionOf } from '#kit/testing';
-import type { Address, Order } from '#gen/surge/order/v1/order';
+import type { Address, FlashOrder, Order } from '#gen/surge/order/v1/order';
 import { startMall, type MallFixture } from './testing/fixture.js';
 
 let mall: MallFixture;
@@ -24,6 +24,10 @@ const goodAddress = { userId: BUYER, name: 'Han Meimei', phone: '13900139000', p
 /** CreateOrder with good fields but these (read when the case runs: the product and address exist by then). */
 const create = (fields: () => Record<string, unknown>) => () => mall.orders.createOrder({ userId: BUYER, addressId: address.id, items: [{ productId, quantity: 1 }], fromCart: false, idempotencyKey: '', ...fields() });
 const fiftyOne = () => Array.from({ length: 51 }, (_, i) => ({ productId: i + 1, quantity: 1 }));
+/** A flash ticket of BUYER's with good fields but these; `at` puts it after good ones (its field is then orders[at]). */
+const goodTicket = (i: number): FlashOrder => ({ ticketId: 100 + i, saleId: 1, userId: BUYER, addressId: address.id, productId, name: 'Flash phone', imageUrl: 'https://img.example/p.jpg', priceCents: 799, quantity: 1, reservedAt: 1_700_000_000_000 });
+const flash = (fields: Partial<FlashOrder>, at = 0) => () =>
+  mall.orders.createFlashOrders({ orders: [...Array.from({ length: at }, (_, i) => goodTicket(i)), { ...goodTicket(at), ...fields }] });
 
 interface Case {
   name: string;
@@ -80,6 +84,27 @@ const cases: Case[] = [
   { name: 'MarkPaid with a zero amount', call: () => mall.orders.markPaid({ orderId: order.id, paymentId: 'p', amountCents: 0 }), field: 'amount_cents' },
   { name: 'MarkPaid with a negative amount', call: () => mall.orders.markPaid({ orderId: order.id, paymentId: 'p', amountCents: -100 }), field: 'amount_cents' },
   { name: 'MarkRefunded without an order', call: () => mall.orders.markRefunded({ orderId: 0 }), field: 'order_id' },
+  { name: 'CreateFlashOrders without tickets', call: () => mall.orders.createFlashOrders({ orders: [] }), field: 'orders' },
+  { name: 'CreateFlashOrders with 501 tickets', call: () => mall.orders.createFlashOrders({ orders: Array.from({ length: 501 }, (_, i) => goodTicket(i)) }), field: 'orders' },
+  { name: 'CreateFlashOrders with ticket id 0', call: flash({ ticketId: 0 }), field: 'orders[0].ticket_id' },
+  { name: 'CreateFlashOrders with a negative ticket id', call: flash({ ticketId: -7 }), field: 'orders[0].ticket_id' },
+  { name: 'CreateFlashOrders with a negative sale id', call: flash({ saleId: -1 }), field: 'orders[0].sale_id' },
+  { name: 'CreateFlashOrders without a user', call: flash({ userId: 0 }), field: 'orders[0].user_id' },
+  { name: 'CreateFlashOrders without an address', call: flash({ addressId: 0 }), field: 'orders[0].address_id' },
+  { name: 'CreateFlashOrders without a product', call: flash({ productId: 0 }), field: 'orders[0].product_id' },
+  { name: 'CreateFlashOrders with an empty name', call: flash({ name: '  ' }), field: 'orders[0].name' },
+  { name: 'CreateFlashOrders with a 101-character name', call: flash({ name: 'n'.repeat(101) }), field: 'orders[0].name' },
+  { name: 'CreateFlashOrders with a line break in the name', call: flash({ name: 'a\nb' }), field: 'orders[0].name' },
+  { name: 'CreateFlashOrders with a script URL for the image', call: flash({ imageUrl: 'javascript:alert(1)' }), field: 'orders[0].image_url' },
+  { name: 'CreateFlashOrders with a protocol-relative image', call: flash({ imageUrl: '//evil.example/x.png' }), field: 'orders[0].image_url' },
+  { name: 'CreateFlashOrders with an image URL over 512', call: flash({ imageUrl: `https://img.example/${'x'.repeat(500)}` }), field: 'orders[0].image_url' },
+  { name: 'CreateFlashOrders with a price of 0', call: flash({ priceCents: 0 }), field: 'orders[0].price_cents' },
+  { name: 'CreateFlashOrders with a negative price', call: flash({ priceCents: -799 }), field: 'orders[0].price_cents' },
+  { name: 'CreateFlashOrders with a price over 100,000,000', call: flash({ priceCents: 100_000_001 }), field: 'orders[0].price_cents' },
+  { name: 'CreateFlashOrders with quantity 0', call: flash({ quantity: 0 }), field: 'orders[0].quantity' },
+  { name: 'CreateFlashOrders with quantity 1000', call: flash({ quantity: 1000 }), field: 'orders[0].quantity' },
+  { name: 'CreateFlashOrders reserved at 0', call: flash({ reservedAt: 0 }), field: 'orders[0].reserved_at' },
+  { name: 'CreateFlashOrders with a bad third ticket (the good ones before it are not ordered)', call: flash({ quantity: -2 }, 2), field: 'orders[2].quantity' },
 ];
 
 describe('bad input is refused naming the field, and changes nothing', () => {
@@ -93,5 +118,12 @@ describe('bad input is refused naming the field, and changes nothing', () => {
     expect(await mall.stockOf(productId)).toBe(99);
     expect((await mall.orders.listOrders({ userId: BUYER, status: '', cursor: '', limit: 0 })).orders.map((o) => [o.id, o.status])).toEqual([[order.id, 'unpaid']]);
     expect((await mall.orders.listAddresses({ userId: BUYER })).addresses).toEqual([address]);
+  });
+
+  it('takes the good values of CreateFlashOrders at their bounds (so each refusal above is the bad value\'s)', async () => {
+    const bounds = { name: 'n'.repeat(100), imageUrl: `https://img.example/${'x'.repeat(492)}`, priceCents: 100_000_000, quantity: 999, reservedAt: 1 };
+    const batch = Array.from({ length: 500 }, (_, i) => ({ ...goodTicket(i), ...(i === 0 ? bounds : {}), ...(i === 1 ? { imageUrl: '' } : {}) }));
+    const { results } = await mall.orders.createFlashOrders({ orders: batch });
+    expect(results.filter((r) => r.orderId > 0 && r.refusal === '')).toHaveLength(500);
   });
 });

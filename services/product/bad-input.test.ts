@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Code } from '#kit/errors';
 import { testDatabases } from '#kit/testing';
-import type { CreateProductRequest, StockRequest } from '#gen/surge/product/v1/product';
+import type { BulkStockRequest, CreateProductRequest, StockRequest } from '#gen/surge/product/v1/product';
 import { openProductFixture, type ProductCalls, type ProductFixture } from './testing/fixture.js';
 
 const [sqlite] = await testDatabases();
@@ -23,6 +23,7 @@ describe('product RPCs refuse bad input, naming the field', () => {
 
   const product = (over: Partial<CreateProductRequest>): CreateProductRequest => ({ name: '商品', categoryId, priceCents: 100, stock: 1, subtitle: '', detail: '', imageUrls: [], ...over });
   const stock = (over: Partial<StockRequest>): StockRequest => ({ gid: 'g', branch: 'b', userId: 1, items: [{ productId, quantity: 1 }], ...over });
+  const bulk = (over: Partial<BulkStockRequest>): BulkStockRequest => ({ gid: 'g', branch: 'b', productId, quantity: 1, ...over });
   const page = { cursor: '', limit: 0 };
   const b64 = (s: string) => Buffer.from(s).toString('base64url');
 
@@ -107,6 +108,21 @@ describe('product RPCs refuse bad input, naming the field', () => {
       [`${m} quantity 0`, (r) => r[m](stock({ items: [{ productId, quantity: 0 }] })), 'items.quantity'],
       [`${m} quantity 1000`, (r) => r[m](stock({ items: [{ productId, quantity: 1000 }] })), 'items.quantity'],
     ]),
+
+    ...(['takeStock', 'giveStock'] as const).flatMap((m): Case[] => [
+      [`${m} gid empty`, (r) => r[m](bulk({ gid: '' })), 'gid'],
+      [`${m} gid too long`, (r) => r[m](bulk({ gid: 'g'.repeat(65) })), 'gid'],
+      [`${m} gid with a slash`, (r) => r[m](bulk({ gid: 'sale/1' })), 'gid'],
+      [`${m} branch empty`, (r) => r[m](bulk({ branch: '' })), 'branch'],
+      [`${m} branch too long`, (r) => r[m](bulk({ branch: 'b'.repeat(65) })), 'branch'],
+      [`${m} branch with a space`, (r) => r[m](bulk({ branch: 'give back' })), 'branch'],
+      [`${m} product 0`, (r) => r[m](bulk({ productId: 0 })), 'product_id'],
+      [`${m} product negative`, (r) => r[m](bulk({ productId: -productId })), 'product_id'],
+      [`${m} quantity 0`, (r) => r[m](bulk({ quantity: 0 })), 'quantity'],
+      [`${m} quantity negative`, (r) => r[m](bulk({ quantity: -5 })), 'quantity'],
+      [`${m} quantity above 1,000,000`, (r) => r[m](bulk({ quantity: 1_000_001 })), 'quantity'],
+      [`${m} quantity fractional`, (r) => r[m](bulk({ quantity: 1.5 })), 'quantity'],
+    ]),
   ];
 
   it.each(cases().map((c) => [c[0], c] as const))('%s', async (_what, [, call, field]) => {
@@ -129,5 +145,9 @@ describe('product RPCs refuse bad input, naming the field', () => {
     const reply = await f.rpc.reserveStock(stock({ gid: 'g'.repeat(64), items: [{ productId, quantity: 99 }] }));
     expect(reply.products[0]!.stock).toBe(1);
     await f.rpc.releaseStock(stock({ gid: 'g'.repeat(64), items: [{ productId, quantity: 99 }] }));
+    const given = await f.rpc.giveStock(bulk({ gid: 's'.repeat(64), branch: 'b'.repeat(64), quantity: 1_000_000 }));
+    expect(given.stock).toBe(1_000_100);
+    const taken = await f.rpc.takeStock(bulk({ gid: 's'.repeat(64), branch: 'take', quantity: 1_000_000 }));
+    expect(taken.stock).toBe(100);
   });
 });

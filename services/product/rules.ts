@@ -11,6 +11,8 @@ export { checkId, checkIds };
 export const PRICE = { min: 1, max: 100_000_000 } as const;
 export const STOCK = { min: 0, max: 1_000_000 } as const;
 export const QUANTITY = { min: 1, max: 999 } as const;
+/** A flash sale's units moved at once (TakeStock, GiveStock): up to a product's whole stock. */
+export const BULK_QUANTITY = { min: 1, max: STOCK.max } as const;
 export const MAX_NAME = 100;
 export const MAX_SUBTITLE = 200;
 export const MAX_DETAIL = 20_000;
@@ -113,4 +115,12 @@ export function checkStockRequest(req: { gid: string; branch: string; userId: nu
   const userId = checkId('user_id', req.userId);
   const items = checkItems(req.items);
   return { ref, userId, items, ids: items.map((i) => i.productId) };
+}
+
+/** A flash sale's bulk move (TakeStock, GiveStock), checked: its barrier key, the product, 1–1,000,000 units. */
+export function checkBulkStockRequest(req: { gid: string; branch: string; productId: number; quantity: number }) {
+  const ref = checkBranchRef({ gid: req.gid, branch: req.branch });
+  const productId = checkId('product_id', req.productId);
+  const quantity = checkInteger('quantity', req.quantity, BULK_QUANTITY.min, BULK_QUANTITY.max);
+  return { ref, productId, quantity };
 }

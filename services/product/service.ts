@@ -12,6 +12,7 @@ import type { ProductDeps } from './deps.js';
 import { createCategory } from './logic/create-category.js';
 import { createProduct } from './logic/create-product.js';
 import { getProducts } from './logic/get-products.js';
+import { giveStock } from './logic/give-stock.js';
 import { home } from './logic/home.js';
 import { listCategories } from './logic/list-categories.js';
 import { listFavorites } from './logic/list-favorites.js';
@@ -21,6 +22,7 @@ import { releaseStock } from './logic/release-stock.js';
 import { reserveStock } from './logic/reserve-stock.js';
 import { search } from './logic/search.js';
 import { setFavorite } from './logic/set-favorite.js';
+import { takeStock } from './logic/take-stock.js';
 import { updateProduct } from './logic/update-product.js';
 import { createCategoryModel } from './model/categories.js';
 import { createCategoryLists } from './model/category-lists.js';
@@ -104,5 +106,7 @@ export function defineProductService(o: ProductServiceOptions): ProductService {
     listFavorites: (req) => listFavorites(d, req),
     reserveStock: (req) => reserveStock(d, req),
     releaseStock: (req) => releaseStock(d, req),
+    takeStock: (req) => takeStock(d, req),
+    giveStock: (req) => giveStock(d, req),
   };
 }

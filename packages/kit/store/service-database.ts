@@ -79,7 +79,7 @@ class KyselyServiceDatabase<DB> implements ServiceDatabase<DB> {
     insertReturningId(options?.executor ?? this.db, table, values as Record<string, unknown>);
 
   insertIgnore: ServiceDatabase<DB>['insertIgnore'] = (table, values, options) =>
-    insertIgnore(this.dialect, options?.executor ?? this.db, table, values as Record<string, unknown>);
+    insertIgnore(this.dialect, options?.executor ?? this.db, table, values as Record<string, unknown> | readonly Record<string, unknown>[]);
 
   upsert: ServiceDatabase<DB>['upsert'] = (table, values, options) =>
     upsert(this.dialect, options.executor ?? this.db, table, values as Record<string, unknown>, options.conflict, options.update);

@@ -177,6 +177,16 @@ export function storeSuite(name: string, makeTarget: () => Promise<SuiteTarget>)
       const sdb = await fresh();
       expect(await sdb.insertIgnore('counters', { name: 'views', value: 1 })).toBe(true);
       expect(await sdb.insertIgnore('counters', { name: 'views', value: 99 })).toBe(false);
+      // Many rows in one statement: the taken one is left out, the others go in.
+      expect(await sdb.insertIgnore('counters', [{ name: 'views', value: 98 }, { name: 'shares', value: 3 }, { name: 'saves', value: 4 }])).toBe(true);
+      expect(await sdb.insertIgnore('counters', [{ name: 'shares', value: 97 }, { name: 'saves', value: 96 }])).toBe(false);
+      expect(await sdb.insertIgnore('counters', [])).toBe(false);
+      expect(await sdb.db.selectFrom('counters').selectAll().where('name', 'in', ['views', 'shares', 'saves']).orderBy('name').execute()).toEqual([
+        { name: 'saves', value: 4 },
+        { name: 'shares', value: 3 },
+        { name: 'views', value: 1 },
+      ]);
+      await sdb.db.deleteFrom('counters').where('name', 'in', ['shares', 'saves']).execute();
       await sdb.upsert('counters', { name: 'views', value: 5 }, { conflict: ['name'] });
       await sdb.upsert('counters', { name: 'likes', value: 2 }, { conflict: ['name'] });
       const rows = await sdb.db.selectFrom('counters').selectAll().orderBy('name').execute();

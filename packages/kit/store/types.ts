@@ -85,10 +85,11 @@ export interface ServiceDatabase<DB> {
   /** Inserts one row and returns its auto-increment id (both dialects; no `returning` needed). */
   insertReturningId<T extends keyof DB & string>(table: T, values: Insertable<DB[T]>, options?: ExecutorOption<DB>): Promise<number>;
   /**
-   * Inserts one row unless a unique key already holds it; resolves true when inserted.
+   * Inserts one row, or many in one statement, leaving out each row a unique key already holds;
+   * resolves true when at least one row was inserted (an empty list inserts nothing, false).
    * On MySQL this is INSERT IGNORE, which also turns some data errors into warnings: validate first.
    */
-  insertIgnore<T extends keyof DB & string>(table: T, values: Insertable<DB[T]>, options?: ExecutorOption<DB>): Promise<boolean>;
+  insertIgnore<T extends keyof DB & string>(table: T, values: Insertable<DB[T]> | readonly Insertable<DB[T]>[], options?: ExecutorOption<DB>): Promise<boolean>;
   /** Inserts one row, or updates the `update` columns of the row holding the same `conflict` key. */
   upsert<T extends keyof DB & string>(table: T, values: Insertable<DB[T]>, options: UpsertOptions<DB, T>): Promise<void>;
   /**

@@ -1,7 +1,8 @@
 // Writes whose SQL differs between SQLite and MySQL, so service code never branches on the dialect:
 //   insert-returning-id: neither dialect needs RETURNING (MySQL's Kysely dialect has none);
 //                        both drivers report the auto-increment id of the insert.
-//   insert-ignore:       SQLite ON CONFLICT DO NOTHING (only key conflicts) / MySQL INSERT IGNORE.
+//   insert-ignore:       SQLite ON CONFLICT DO NOTHING (only key conflicts) / MySQL INSERT IGNORE,
+//                        one row or many in one statement.
 //   upsert:              SQLite ON CONFLICT (cols) DO UPDATE SET c = excluded.c /
 //                        MySQL ON DUPLICATE KEY UPDATE c = VALUES(c).
 //   increment:           SQLite UPDATE … RETURNING / MySQL c = LAST_INSERT_ID(c + 1), whose value
@@ -23,8 +24,10 @@ export async function insertReturningId(db: Kysely<any>, table: string, values: 
   return Number(result.insertId);
 }
 
-export async function insertIgnore(dialect: Dialect, db: Kysely<any>, table: string, values: Row): Promise<boolean> {
-  const insert = untyped(db).insertInto(table).values(values);
+export async function insertIgnore(dialect: Dialect, db: Kysely<any>, table: string, values: Row | readonly Row[]): Promise<boolean> {
+  // An INSERT needs a row; none to insert is nothing inserted.
+  if (Array.isArray(values) && values.length === 0) return false;
+  const insert = untyped(db).insertInto(table).values(values as Row | Row[]);
   const result = dialect === 'mysql'
     ? await insert.ignore().executeTakeFirst()
     : await insert.onConflict((oc) => oc.doNothing()).executeTakeFirst();

@@ -7,11 +7,12 @@ import { returnStock } from './return-stock.js';
 import { toOrder } from './view.js';
 
 /**
- * The buyer cancels an unpaid order, and its stock goes back. The cancel is committed first; when
- * giving the stock back fails (the product service is away), the order's payment-timeout job is
- * fired now to try again in the background with back-off, and the buyer still gets the cancelled
- * order. The job is left scheduled otherwise: when it fires it finds the order cancelled and
- * releases again, a no-op behind the product's barrier, which covers a crash right after the cancel.
+ * The buyer cancels an unpaid order, and its stock goes back (to the product, or a flash order's
+ * to its sale: returnStock). The cancel is committed first; when giving the stock back fails (the
+ * product or seckill service is away), the order's payment-timeout job is fired now to try again
+ * in the background with back-off, and the buyer still gets the cancelled order. The job is left
+ * scheduled otherwise: when it fires it finds the order cancelled and releases again, a no-op
+ * behind the product's barrier or the sale's ticket, which covers a crash right after the cancel.
  */
 export async function cancelOrder(d: OrderDeps, req: CancelOrderRequest): Promise<Order> {
   const userId = checkId('user_id', req.userId);

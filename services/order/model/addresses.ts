@@ -24,6 +24,8 @@ export interface AddressModel {
   /** The default first, then newest first. */
   list(userId: number): Promise<AddressRow[]>;
   get(userId: number, id: number): Promise<AddressRow | undefined>;
+  /** Addresses by id whoever's they are, in one query (the caller checks each one's user); missing ids left out. */
+  byIds(ids: readonly number[]): Promise<AddressRow[]>;
   /** Adds one unless the user keeps `max` already (then undefined). The first becomes the default. */
   add(userId: number, id: number, fields: AddressFields, makeDefault: boolean, max: number, now: number): Promise<AddressRow | undefined>;
   /** Changes the user's address; undefined when there is none. makeDefault unsets the old default in the same transaction. */
@@ -56,6 +58,8 @@ export function createAddressModel(sdb: ServiceDatabase<OrderDB>): AddressModel 
     list: (userId) => db.selectFrom('addresses').selectAll().where('user_id', '=', userId).orderBy('is_default', 'desc').orderBy('id', 'desc').execute(),
 
     get: (userId, id) => one(db, userId, id),
+
+    byIds: async (ids) => (ids.length === 0 ? [] : db.selectFrom('addresses').selectAll().where('id', 'in', [...ids]).execute()),
 
     add(userId, id, fields, makeDefault, max, now) {
       return sdb.transaction(async (trx) => {

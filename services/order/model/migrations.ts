@@ -90,6 +90,17 @@ const own: Record<string, Migration> = {
       await db.schema.dropTable('orders').execute();
     },
   },
+  // One order per gid: a flash-sale ticket's gid (seckill:<sale>:<ticket>) is written with its
+  // order, so two calls for one ticket, on any instances, can never both commit an order. The
+  // saga's gids (order-<id>) were unique already, so existing rows pass.
+  '0003_unique_order_gid': {
+    async up(db: Kysely<any>) {
+      await db.schema.createIndex('orders_by_gid').unique().on('orders').column('gid').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropIndex('orders_by_gid').on('orders').execute();
+    },
+  },
 };
 
 export const orderMigrations: Record<string, Migration> = { ...own, ...sagaMigrations, ...barrierMigrations };

@@ -34,7 +34,11 @@ export interface OrdersTable {
   /** A snowflake from the creating request: ids grow with time, so "newest first" is id order. */
   id: number;
   user_id: number;
-  /** The saga transaction that created it; the stock goes back under the same gid. */
+  /**
+   * Unique. The saga transaction that created it (order-<id>; the stock goes back to the product
+   * under the same gid), or the flash-sale ticket it was made for (seckill:<sale>:<ticket>; the
+   * units go back to the sale).
+   */
   gid: string;
   status: OrderStatus;
   total_cents: number;

@@ -3,7 +3,8 @@
 // database, calling each other through the in-process transport with its codec check. Embedded
 // (SQLite, in process) by default; `servers` puts the databases on MariaDB and the payment
 // timeouts in Redis, and two fixtures given the same `servers.tag` are two instances of the same
-// system. Products, addresses and orders come from the mall shop (app/testing/mall-shop.ts).
+// system. Products, addresses and orders come from the mall shop (app/testing/mall-shop.ts). The
+// seckill service is not hosted: its ReleaseTicket is an in-memory ledger (memory-flash-stock.ts).
 import type { System } from '#app';
 import type { Client } from '#kit/rpc';
 import { CartServiceDefinition } from '#gen/surge/cart/v1/cart';
@@ -13,6 +14,7 @@ import { hostForTests } from '../../../app/testing/host.js';
 import { mallShop, type MallShop } from '../../../app/testing/mall-shop.js';
 import type { ExpiryOutcome } from '../logic/expire-order.js';
 import type { OrderOverrides } from '../module.js';
+import { memoryFlashStock, type MemoryFlashStock } from './memory-flash-stock.js';
 
 export interface MallOptions {
   /** order.paymentTimeoutSeconds; default 900. */
@@ -34,6 +36,10 @@ export interface MallFixture extends MallShop {
   products: Client<typeof ProductServiceDefinition>;
   cart: Client<typeof CartServiceDefinition>;
   dataDir: string;
+  /** Where this instance sends a cancelled flash order's ticket (the seckill service's ReleaseTicket). */
+  flash: MemoryFlashStock;
+  /** How many calls of an RPC method (ReleaseStock) this instance's services answered, any outcome: read from its RPC metrics. */
+  served(method: string): Promise<number>;
   /** Every payment timeout this instance ran, in order. */
   expiries: Expiry[];
   /** Resolves once a payment timeout of the order ran here, with what it did; rejects after timeoutMs. */
@@ -52,6 +58,7 @@ export interface MallFixture extends MallShop {
 export async function startMall(o: MallOptions = {}): Promise<MallFixture> {
   const expiries: Expiry[] = [];
   const waiters: (() => void)[] = [];
+  const flash = memoryFlashStock();
   const host = await hostForTests({
     services: ['product', 'cart', 'order'],
     config: { 'product.demoData': false, ...(o.paymentTimeoutSeconds === undefined ? {} : { 'order.paymentTimeoutSeconds': o.paymentTimeoutSeconds }) },
@@ -60,6 +67,7 @@ export async function startMall(o: MallOptions = {}): Promise<MallFixture> {
         expiries.push({ orderId, outcome });
         for (const wake of waiters.splice(0)) wake();
       },
+      flashStock: flash,
     } satisfies OrderOverrides,
     ...(o.servers ? { servers: o.servers } : {}),
     ...(o.dataDir ? { dataDir: o.dataDir } : {}),
@@ -75,6 +83,11 @@ export async function startMall(o: MallOptions = {}): Promise<MallFixture> {
     products,
     cart: system.client(CartServiceDefinition),
     dataDir: host.dataDir,
+    flash,
+    async served(method) {
+      const counts = (await system.metrics.render()).split('\n').filter((line) => line.startsWith('surge_rpc_duration_seconds_count{side="server"') && line.includes(`method="${method}"`));
+      return counts.reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    },
     expiries,
     async expiryOf(orderId, timeoutMs = 10_000) {
       const end = Date.now() + timeoutMs;
