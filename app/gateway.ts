@@ -51,7 +51,9 @@ export function createGateway(o: { config: Config; infra: Infrastructure; faces:
     douyin: { timeZone: config.douyin.timeZone, publicBaseUrl: config.douyin.publicBaseUrl.replace(/\/+$/, ''), maxUploadBytes: config.blob.maxBytes, formLimitBytes: config.douyin.formLimitBytes, feedCacheMs: config.douyin.feedCacheMs,
       uploads: { perUser: config.douyin.uploadsPerUser, inFlight: config.douyin.uploadsInFlight, perAddress: config.douyin.uploadsPerAddress } },
     community: { pageCacheMs: config.community.pageCacheMs },
-    mall: { pageCacheMs: config.mall.pageCacheMs },
+    mall: { pageCacheMs: config.mall.pageCacheMs, buysPerUserPerSecond: config.seckill.buysPerUserPerSecond, soldOutRecheckMs: config.seckill.soldOutRecheckMs },
+    // The sold-out flags of the mall's flash sales and the chat's rooms share it.
+    broadcast: infra.broadcast,
     checks: o.checks,
     ops: { token: config.ops.token, onApiPort: config.ops.port === 0 },
     metrics: o.metrics,

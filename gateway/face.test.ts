@@ -22,10 +22,10 @@ const refusal = (fn: () => unknown) => {
 it('the gateway serves the users, Douyin, mall, chat and community faces, each under its own prefix', () => {
   expect(gatewayFaces.map((f) => [f.name, f.prefix])).toEqual([['users', '/api/v1/users'], ['douyin', '/douyin'], ['mall', '/api/v1/mall'], ['chat', '/api/v1/chat'], ['community', '/api/v1/community']]);
   expect([...servicesOf(selectFaces(gatewayFaces, ['users'])).keys()]).toEqual(['user']);
-  expect([...servicesOf(selectFaces(gatewayFaces, ['mall'])).keys()].sort()).toEqual(['cart', 'order', 'pay', 'product', 'reply', 'user']);
+  expect([...servicesOf(selectFaces(gatewayFaces, ['mall'])).keys()].sort()).toEqual(['cart', 'order', 'pay', 'product', 'reply', 'seckill', 'user']);
   expect([...servicesOf(selectFaces(gatewayFaces, ['chat'])).keys()].sort()).toEqual(['chat', 'user']);
   expect([...servicesOf(selectFaces(gatewayFaces, ['community'])).keys()].sort()).toEqual(['article', 'feed', 'interaction', 'member', 'notification', 'qa', 'relation', 'user']);
-  expect([...servicesOf(gatewayFaces).keys()].sort()).toEqual(['article', 'cart', 'chat', 'feed', 'interaction', 'member', 'message', 'notification', 'order', 'pay', 'product', 'qa', 'relation', 'reply', 'user', 'video']);
+  expect([...servicesOf(gatewayFaces).keys()].sort()).toEqual(['article', 'cart', 'chat', 'feed', 'interaction', 'member', 'message', 'notification', 'order', 'pay', 'product', 'qa', 'relation', 'reply', 'seckill', 'user', 'video']);
 });
 
 it('selects every face for an empty list, else those named in the list order; refuses unknown and repeated names', () => {

@@ -7,6 +7,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccountKeys } from '#kit/auth';
 import type { BlobStore } from '#kit/blob';
+import type { Broadcast } from '#kit/broadcast';
+import type { Clock } from '#kit/clock';
 import { errors } from '#kit/errors';
 import type { Client, ServiceDefinition } from '#kit/rpc';
 import { serviceNameOf, type Calls, type ClientMaker, type Clients } from '#kit/service';
@@ -33,6 +35,10 @@ export interface FaceContext {
   readonly mall: MallSettings;
   /** The chat face's broadcast, presence, send limit and settings, made once when it mounts. */
   readonly chat: () => Promise<ChatContext>;
+  /** The broadcast between gateway instances (opened by the first face that asks; the mall's sold-out flags). */
+  readonly broadcast: () => Promise<Broadcast>;
+  /** The gateway's clock (route deadlines, the flash sales' windows and limits). */
+  readonly clock: Clock;
   /** GET /api/v1/users?ids=… answers at most this many profiles. */
   readonly maxUsersPerBatch: number;
 }

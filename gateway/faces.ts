@@ -6,7 +6,7 @@ import { douyinCalls } from './douyin/clients.js';
 import { CHAT_PREFIX, chatCalls, chatFaceRoutes } from './chat/index.js';
 import { COMMUNITY_PREFIX, communityCalls, communityRoutes } from './community/index.js';
 import { defineFace, type Face } from './face.js';
-import { createCatalogPages, MALL_PREFIX, mallCalls, mallRoutes } from './mall/index.js';
+import { createCatalogPages, createFlashSales, MALL_PREFIX, mallCalls, mallRoutes } from './mall/index.js';
 import { userRoutes } from './routes/users.js';
 
 const USERS_PREFIX = '/api/v1/users';
@@ -29,12 +29,15 @@ export const douyinFace = defineFace({
   mount: (app, d) => douyinRoutes(app, { clients: d.clients, tokens: d.tokens, blob: d.blob, limits: d.limits, settings: d.douyin }),
 });
 
-/** /api/v1/mall: the mall's catalog, favorites and cart (mall/). */
+/** /api/v1/mall: the mall's catalog, favorites, cart, orders and flash sales (mall/). */
 export const mallFace = defineFace({
   name: 'mall',
   prefix: MALL_PREFIX,
   calls: mallCalls,
-  mount: (app, d) => mallRoutes(app, { clients: d.clients, pages: createCatalogPages({ ttlMs: d.mall.pageCacheMs }) }),
+  mount: async (app, d) => {
+    const flash = createFlashSales({ seckill: d.clients.seckill, broadcast: await d.broadcast(), clock: d.clock, settings: d.mall, warn: (err, message) => app.log.warn({ err }, message) });
+    await mallRoutes(app, { clients: d.clients, pages: createCatalogPages({ ttlMs: d.mall.pageCacheMs }), flash, clock: d.clock });
+  },
 });
 
 /** /api/v1/chat: the chat room's WebSocket and its rooms' routes (chat/). */

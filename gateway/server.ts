@@ -5,6 +5,7 @@ import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { AccountKeys } from '#kit/auth';
 import type { BlobStore } from '#kit/blob';
+import type { Broadcast } from '#kit/broadcast';
 import { systemClock, type Clock } from '#kit/clock';
 import { createAccessLog, lazyChild, type Metrics } from '#kit/observability';
 import type { ChatContext } from './chat/index.js';
@@ -37,6 +38,8 @@ export interface GatewayDeps {
   mall: FaceContext['mall'];
   /** The chat face's context, made when the chat face mounts (it opens the broadcast). */
   chat: () => Promise<ChatContext>;
+  /** The broadcast between gateway instances, opened when a face first asks for it. */
+  broadcast: () => Promise<Broadcast>;
   tokens: TokenVerifier & { sign(claims: { sub: number }): string };
   limits: FaceContext['limits'];
   /** How mobiles are read for the per-mobile limits (as the user service reads them). */
@@ -94,7 +97,10 @@ export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
   installObservation(app, d.metrics, createAccessLog(d.logger, d.options.logRequests));
   await installDocs(app);
   await app.register(systemRoutes, { checks: d.checks, metrics: d.metrics, ops: d.ops });
-  const context: FaceContext = { tokens: d.tokens, limits: d.limits, accountKeys: d.accountKeys, blob: d.blob, douyin: d.douyin, community: d.community, mall: d.mall, chat: d.chat, maxUsersPerBatch: d.options.maxUsersPerBatch };
+  const context: FaceContext = {
+    tokens: d.tokens, limits: d.limits, accountKeys: d.accountKeys, blob: d.blob, douyin: d.douyin, community: d.community, mall: d.mall, chat: d.chat,
+    broadcast: d.broadcast, clock: d.clock ?? systemClock, maxUsersPerBatch: d.options.maxUsersPerBatch,
+  };
   for (const { face, clients } of d.faces) await face.mount(app, { ...context, clients });
   return app;
 }

@@ -4,6 +4,7 @@ import { OrderServiceDefinition } from '#gen/surge/order/v1/order';
 import { PayServiceDefinition } from '#gen/surge/pay/v1/pay';
 import { ProductServiceDefinition } from '#gen/surge/product/v1/product';
 import { ReplyServiceDefinition } from '#gen/surge/reply/v1/reply';
+import { SeckillServiceDefinition } from '#gen/surge/seckill/v1/seckill';
 import { UserServiceDefinition } from '#gen/surge/user/v1/user';
 
-export const mallCalls = { products: ProductServiceDefinition, carts: CartServiceDefinition, orders: OrderServiceDefinition, pay: PayServiceDefinition, reviews: ReplyServiceDefinition, users: UserServiceDefinition } as const;
+export const mallCalls = { products: ProductServiceDefinition, carts: CartServiceDefinition, orders: OrderServiceDefinition, pay: PayServiceDefinition, reviews: ReplyServiceDefinition, users: UserServiceDefinition, seckill: SeckillServiceDefinition } as const;

@@ -1,9 +1,12 @@
-// What the mall face's routes are given: a client per service it calls (face.ts), and the kept catalog replies.
+// What the mall face's routes are given: a client per service it calls (face.ts), the kept
+// catalog replies, and the flash sales' state on this process (flash/).
+import type { Clock } from '#kit/clock';
 import type { Clients } from '#kit/service';
 import type { mallCalls } from './calls.js';
+import type { FlashSales, FlashSaleSettings } from './flash/index.js';
 import type { CatalogPages } from './pages.js';
 
-export interface MallSettings {
+export interface MallSettings extends FlashSaleSettings {
   /** How long a catalog reply is kept (pages.ts); 0: not kept. */
   readonly pageCacheMs: number;
 }
@@ -11,4 +14,7 @@ export interface MallSettings {
 export interface MallDeps {
   readonly clients: Clients<typeof mallCalls>;
   readonly pages: CatalogPages;
+  readonly flash: FlashSales;
+  /** Its now() reads the flash sales' windows (ms since the epoch). */
+  readonly clock: Clock;
 }

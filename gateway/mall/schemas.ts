@@ -50,9 +50,28 @@ export const Category = Type.Object({ id: Id, name: Type.String(), parent_id: Ty
 export const Categories = Type.Object({ categories: Type.Array(Category) });
 
 export const Banner = Type.Object({ id: Id, title: Type.String(), image_url: Type.String(), link: Type.String() });
+
+export const FlashSale = Type.Object({
+  id: Id,
+  product_id: Id,
+  name: Type.String({ description: "the product's name when the sale was created" }),
+  image_url: Type.String(),
+  price_cents: Type.Integer({ description: 'the sale price, integer cents' }),
+  original_price_cents: Type.Integer({ description: "the product's price when the sale was created" }),
+  stock: Type.Integer({ description: 'units set aside for the sale' }),
+  stock_left: Type.Integer({ description: 'units not reserved yet (0 once ended); in lists up to a second old' }),
+  start_at: Type.Integer({ description: 'ms since the epoch' }),
+  end_at: Type.Integer({ description: 'ms since the epoch' }),
+  per_user_limit: Type.Integer({ description: 'units one buyer may reserve in this sale' }),
+  status: Type.Union([Type.Literal('upcoming'), Type.Literal('running'), Type.Literal('ended')]),
+  created_at: Type.Integer(),
+});
+export const FlashSaleReply = Type.Object({ flash_sale: FlashSale });
+export const FlashSales = Type.Object({ flash_sales: Type.Array(FlashSale, { description: 'running and upcoming sales, soonest ending first' }) });
+
 export const Home = Type.Object({
   banners: Type.Array(Banner),
-  flash_sales: Type.Array(Type.Object({ id: Id }), { description: 'running flash sales (none until the flash-sale service exists)' }),
+  flash_sales: Type.Array(FlashSale, { description: 'the running flash sales, soonest ending first' }),
   featured: Type.Array(Product),
   ranking: Type.Array(Product),
 });
@@ -181,3 +200,38 @@ export const NewCategory = Type.Object(
   { additionalProperties: false },
 );
 export const CategoryReply = Type.Object({ category: Type.Object({ id: Id, name: Type.String(), parent_id: Type.Integer() }) });
+
+/** A time in ms since the epoch: 13 digits, so seconds sent by mistake are refused, not read as 1970. */
+const EpochMs = Type.Integer({ minimum: 1_000_000_000_000, maximum: 9_999_999_999_999, description: 'must be ms since the epoch (13 digits)' });
+export const NewFlashSale = Type.Object(
+  {
+    product_id: Id,
+    price_cents: PriceCents,
+    stock: Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'must be a whole number from 1 to 1,000,000' }),
+    start_at: EpochMs,
+    end_at: EpochMs,
+    per_user_limit: Type.Integer({ minimum: 1, maximum: 100, description: 'must be a whole number from 1 to 100' }),
+    buckets: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'must be a whole number from 1 to 64 (default seckill.buckets)' })),
+  },
+  { additionalProperties: false },
+);
+
+export const FlashSaleParams = IdParams;
+export const TicketParams = Type.Object({ id: IdParam, ticketId: IdParam }, { additionalProperties: false });
+export const BuyBody = Type.Object(
+  { address_id: Id, quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: "must be a whole number from 1 to 100 (at most the sale's per_user_limit)" })) },
+  { additionalProperties: false },
+);
+export const TicketReply = Type.Object({
+  ticket: Type.Object({
+    id: Id,
+    sale_id: Id,
+    quantity: Type.Integer(),
+    status: Type.Union([Type.Literal('reserved'), Type.Literal('ordered'), Type.Literal('released')], {
+      description: 'reserved: the units are yours, the order is being made; ordered: order_id is your unpaid order; released: the units went back',
+    }),
+    order_id: Type.Union([Id, Type.Null()], { description: 'null until ordered' }),
+    release_reason: Type.Union([Type.String(), Type.Null()], { description: '"no_address", "cancelled" or "timeout" when released, else null' }),
+    created_at: Type.Integer(),
+  }),
+});

@@ -5,6 +5,8 @@ import type { Banner, Category, Product } from '#gen/surge/product/v1/product';
 import type { ReviewSummary } from '#gen/surge/reply/v1/reply';
 import type { Cart } from '#gen/surge/cart/v1/cart';
 import type { Address, Order } from '#gen/surge/order/v1/order';
+import type { FlashSale, Ticket } from '#gen/surge/seckill/v1/seckill';
+import { saleStatus } from './flash/window.js';
 import { Product as ProductSchema, ProductWithReviews } from './schemas.js';
 
 /** Product and the cart's CartProduct carry the same fields. */
@@ -68,4 +70,35 @@ export const orderView = (o: Order) => ({
   created_at: o.createdAt,
   paid_at: o.paidAt === 0 ? null : o.paidAt,
   cancel_reason: o.cancelReason === '' ? null : o.cancelReason,
+});
+
+/**
+ * A flash sale, its status read against `now` (this gateway's clock, as the buy path reads the
+ * window), so a copy up to a second old still says "running" from the start's millisecond.
+ */
+export const flashSaleView = (sale: FlashSale, now: number) => ({
+  id: sale.id,
+  product_id: sale.productId,
+  name: sale.name,
+  image_url: sale.imageUrl,
+  price_cents: sale.priceCents,
+  original_price_cents: sale.originalPriceCents,
+  stock: sale.stock,
+  stock_left: sale.stockLeft,
+  start_at: sale.startAt,
+  end_at: sale.endAt,
+  per_user_limit: sale.perUserLimit,
+  status: saleStatus(sale, now),
+  created_at: sale.createdAt,
+});
+
+export const ticketView = (t: Ticket) => ({
+  id: t.id,
+  sale_id: t.saleId,
+  quantity: t.quantity,
+  // The seckill service writes no other status.
+  status: t.status as 'reserved' | 'ordered' | 'released',
+  order_id: t.orderId === 0 ? null : t.orderId,
+  release_reason: t.releaseReason === '' ? null : t.releaseReason,
+  created_at: t.createdAt,
 });

@@ -387,4 +387,31 @@ describe('the /api/v1 face', () => {
     expect((await post('/login', { username: `len${s}`, password: 'p'.repeat(1025) }, '10.15.1.1')).statusCode).toBe(400);
   });
   // ── end accounts and text ──
+
+  // ── flash sales (issue 14) ──
+  // Who may call each flash-sale route: the sales are public; a buy and a ticket need a token, and
+  // the buyer is always the token's user (a user_id in the body is refused, another user's ticket
+  // is 404: test/flash-sale.bad-input.test.ts); creating a sale needs the admin role.
+  it('lets anyone read the flash sales, only a signed-in user buy or read a ticket, and only an admin create a sale', async () => {
+    const reg = await sys.app.inject({ method: 'POST', url: '/api/v1/users/register', payload: { username: `flash${Date.now().toString(36)}`, password: 'secret123' } });
+    const { token } = reg.json() as { token: string };
+    const now = Date.now();
+    const sale = { product_id: 1, price_cents: 100, stock: 1, start_at: now, end_at: now + 60_000, per_user_limit: 1 };
+    const table: [method: 'GET' | 'POST', url: string, body: object | undefined, anonymous: number, signedIn: number][] = [
+      ['GET', '/api/v1/mall/flash-sales', undefined, 200, 200],
+      ['GET', '/api/v1/mall/flash-sales/987654321', undefined, 404, 404],
+      ['POST', '/api/v1/mall/flash-sales/987654321/buy', { address_id: 1 }, 401, 404],
+      // The token is checked before the body is read (the buy path's order): 401, then 400.
+      ['POST', '/api/v1/mall/flash-sales/987654321/buy', { address_id: 1, user_id: 1 }, 401, 400],
+      ['GET', '/api/v1/mall/flash-sales/987654321/tickets/1', undefined, 401, 404],
+      ['POST', '/api/v1/mall/admin/flash-sales', sale, 401, 403],
+    ];
+    for (const [method, url, body, anonymous, signedIn] of table) {
+      const send = (authorization?: string) =>
+        sys.app.inject({ method, url, headers: { ...(authorization ? { authorization } : {}), ...(body ? { 'content-type': 'application/json' } : {}) }, payload: body ? JSON.stringify(body) : undefined });
+      expect((await send()).statusCode, `${method} ${url} anonymous`).toBe(anonymous);
+      expect((await send(`Bearer ${token}`)).statusCode, `${method} ${url} signed in`).toBe(signedIn);
+    }
+  });
+  // ── end flash sales ──
 });

@@ -1,4 +1,4 @@
-// What the mall's admins do: create categories, create and edit products, ship paid orders. A caller needs a token and the admin role
+// What the mall's admins do: create categories, create and edit products, create flash sales, ship paid orders. A caller needs a token and the admin role
 // (`npx surge admin grant <username>`), read fresh from the user service on every request.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -6,8 +6,8 @@ import { requireRole } from '../../plugins/roles.js';
 import { callOptions } from '../../routes/users.js';
 import { errorReplies } from '../../schemas/common.js';
 import type { MallDeps } from '../deps.js';
-import { CategoryReply, IdParams, NewCategory, NewProduct, OrderReply, ProductDetail, ProductPatch } from '../schemas.js';
-import { orderView, productDetailView } from '../views.js';
+import { CategoryReply, FlashSaleReply, IdParams, NewCategory, NewFlashSale, NewProduct, OrderReply, ProductDetail, ProductPatch } from '../schemas.js';
+import { flashSaleView, orderView, productDetailView } from '../views.js';
 
 const tags = ['mall admin'];
 const security = [{ bearer: [] }];
@@ -53,6 +53,28 @@ export async function adminRoutes(fastify: FastifyInstance, d: MallDeps): Promis
       d.pages.productsChanged([product.id]);
       d.pages.listsChanged();
       return { product: productDetailView(product) };
+    },
+  });
+
+  app.post('/admin/flash-sales', {
+    schema: {
+      tags,
+      summary: "Create a flash sale: stock units are taken from the product's stock at once (409 when it has fewer); start_at < end_at, at most 30 days",
+      security,
+      body: NewFlashSale,
+      response: { 201: FlashSaleReply, ...errorReplies(400, 401, 403, 404, 409) },
+    },
+    preHandler: admin,
+    handler: async (request, reply) => {
+      const b = request.body;
+      const sale = await d.clients.seckill.createSale(
+        { productId: b.product_id, priceCents: b.price_cents, stock: b.stock, startAt: b.start_at, endAt: b.end_at, perUserLimit: b.per_user_limit, buckets: b.buckets ?? 0 },
+        callOptions(request),
+      );
+      // The product's stock went to the sale; this gateway's list of sales is read anew.
+      d.pages.productsChanged([sale.productId]);
+      d.flash.sales.changed();
+      return reply.code(201).send({ flash_sale: flashSaleView(sale, d.clock.now()) });
     },
   });
 

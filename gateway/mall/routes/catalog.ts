@@ -9,7 +9,8 @@ import { callOptions } from '../../routes/users.js';
 import { errorReplies } from '../../schemas/common.js';
 import type { MallDeps } from '../deps.js';
 import { Categories, Home, IdParams, PageQuery, ProductPage, ProductsQuery, ProductWithReviews, SearchQuery } from '../schemas.js';
-import { bannerView, categoryView, detailJson, pageJson, productView, sendJson } from '../views.js';
+import { saleStatus } from '../flash/index.js';
+import { bannerView, categoryView, detailJson, flashSaleView, pageJson, productView, sendJson } from '../views.js';
 
 const tags = ['mall'];
 
@@ -21,10 +22,23 @@ export async function catalogRoutes(fastify: FastifyInstance, d: MallDeps): Prom
   app.get('/home', {
     schema: { tags, summary: 'The home page: banners, running flash sales, featured products and best sellers', response: { 200: Home } },
     handler: async (request) => {
-      const home = await products.home({}, callOptions(request));
-      return { banners: home.banners.map(bannerView), flash_sales: [], featured: home.featured.map(productView), ranking: home.ranking.map(productView) };
+      const [home, sales] = await Promise.all([products.home({}, callOptions(request)), runningSales()]);
+      return { banners: home.banners.map(bannerView), flash_sales: sales, featured: home.featured.map(productView), ranking: home.ranking.map(productView) };
     },
   });
+
+  /** The running sales from this gateway's copy (read at most once a second). */
+  const runningSales = async () => {
+    const now = d.clock.now();
+    try {
+      return (await d.flash.sales.fresh()).filter((sale) => saleStatus(sale, now) === 'running').map((sale) => flashSaleView(sale, now));
+    } catch (err) {
+      // Safe to go on: the home page's other blocks are worth showing without the sales, which
+      // come back with the next read (at most one a second is tried).
+      fastify.log.warn({ err }, 'home: reading the flash sales failed; answered without them');
+      return [];
+    }
+  };
 
   app.get('/categories', {
     schema: { tags, summary: 'The category tree (two levels)', response: { 200: Categories } },
