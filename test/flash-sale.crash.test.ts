@@ -97,9 +97,12 @@ describe.skipIf(!ready)('flash sale: nothing lost when processes die (separate p
         }
       }
     };
+    /** How many tickets had been answered at each kill: each kill must land mid-sale. */
+    const killedAt: number[] = [];
     const crashes = (async () => {
       const after = async (n: number) => {
         while (answered.length < n && !soldOut) await new Promise((r) => setTimeout(r, 5));
+        killedAt.push(answered.length);
       };
       await after(30);
       await cluster.kill(cluster.instances('seckill')[0]!.proc);
@@ -118,6 +121,7 @@ describe.skipIf(!ready)('flash sale: nothing lost when processes die (separate p
     })();
     await Promise.all([...buyers.map(buyLoop), crashes]);
     expect(soldOut).toBe(true);
+    expect(killedAt.every((n) => n < STOCK)).toBe(true);
 
     // Every answered ticket becomes one order (waiting for the worker, claims of dead workers included).
     const settle = async ({ ticketId, buyer }: (typeof answered)[number]) => {

@@ -1,6 +1,7 @@
 // The tickets' outcomes. A ticket's row only moves forward: reserved → ordered → released, or
 // reserved → released; every write is conditional on the status it leaves, so a redelivered
 // batch or a second release changes nothing.
+import { sql } from 'kysely';
 import type { ServiceDatabase } from '#kit/store';
 import type { ReservedTicket } from './sale-stock.js';
 import type { FlashTicketsTable, SeckillDB } from './tables.js';
@@ -72,17 +73,26 @@ export function createTicketModel(store: ServiceDatabase<SeckillDB>): TicketMode
     },
     async record(outcomes, at) {
       if (outcomes.length === 0) return;
+      const rows = outcomes.map((o) => ('orderId' in o ? rowOf(o.ticket, 'ordered', o.orderId, '', at) : rowOf(o.ticket, 'released', 0, o.refusal, at)));
       await store.transaction(async (trx) => {
-        for (const o of outcomes) {
-          const ordered = 'orderId' in o;
-          const status = ordered ? 'ordered' : 'released';
-          const res = await trx
+        // Embedded the rows are there, 'reserved': one UPDATE moves them all (a release that got
+        // there first keeps its row). On the servers they are not: one INSERT IGNORE writes them.
+        for (let i = 0; i < rows.length; i += CHUNK) {
+          const chunk = rows.slice(i, i + CHUNK);
+          const ids = chunk.map((r) => r.id);
+          const pick = <K extends keyof TicketRow>(col: K) => sql.join(chunk.map((r) => sql`when ${r.id} then ${r[col]}`), sql` `);
+          await trx
             .updateTable('flash_tickets')
-            .set({ status, order_id: ordered ? o.orderId : 0, release_reason: ordered ? '' : o.refusal, updated_at: at })
-            .where('id', '=', o.ticket.ticketId)
+            .set({
+              status: sql<TicketRow['status']>`case id ${pick('status')} end`,
+              order_id: sql<number>`case id ${pick('order_id')} end`,
+              release_reason: sql<string>`case id ${pick('release_reason')} end`,
+              updated_at: at,
+            })
+            .where('id', 'in', ids)
             .where('status', '=', 'reserved')
-            .executeTakeFirst();
-          if (Number(res.numUpdatedRows) === 0) await store.insertIgnore('flash_tickets', rowOf(o.ticket, status, ordered ? o.orderId : 0, ordered ? '' : o.refusal, at), { executor: trx });
+            .execute();
+          await store.insertIgnore('flash_tickets', chunk, { executor: trx });
         }
       });
     },
