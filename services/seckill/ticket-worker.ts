@@ -1,9 +1,10 @@
-// Turns reserved tickets into orders, a batch at a time: the journal hands out up to batchSize
-// tickets (the batch is cut by size or by the journal's wait), the order service makes one order
-// per ticket in one call and one transaction, the outcomes are written here, refused tickets'
+// Turns reserved tickets into orders, a batch at a time: the journal hands tickets to the bulk
+// executor, which cuts batches of up to batchSize (by size, or when the first has waited
+// lingerMs), the order service makes one order per ticket in one call and one transaction, the outcomes are written here, refused tickets'
 // units go back, and only then are the tickets taken off the journal. A crash anywhere before
 // that hands the same tickets out again (to this instance or another, after the claim time); each
 // step is idempotent by ticket, so they become exactly one order or one release.
+import { createBulkExecutor } from '#kit/bulk';
 import type { SeckillDeps } from './deps.js';
 import { giveBack } from './logic/give-back.js';
 import type { ReservedTicket } from './model/sale-stock.js';
@@ -14,31 +15,63 @@ export interface TicketWorkerOptions {
   batchSize: number;
   /** How long one take waits for a ticket. Default 1000 ms. */
   waitMs?: number;
+  /**
+   * Default 50 ms: how long the first ticket of a batch waits for more before the batch is cut
+   * (the bulk executor's flush interval). Under load batches fill to batchSize at once; a lone
+   * ticket is ordered within this long.
+   */
+  lingerMs?: number;
   /** Sees each finished batch (tests and the bench wait on it). */
   onBatch?: (outcomes: readonly TicketOutcome[]) => void;
 }
 
 export interface TicketWorker {
-  /** Stops after the batch in hand (its tickets come back after the claim time if unfinished). */
+  /** Stops taking tickets and finishes the batches in hand (a batch that fails comes back after the claim time). */
   close(): Promise<void>;
 }
 
+/**
+ * The journal feeds the kit's bulk executor, which cuts a batch at batchSize tickets or when its
+ * first ticket has waited lingerMs, and flushes one batch at a time. The loop takes no more than
+ * two batches ahead of the flushes, so a slow order service holds tickets in the journal (where
+ * another worker may claim them), not in this process's memory.
+ */
 export function startTicketWorker(d: SeckillDeps, o: TicketWorkerOptions): TicketWorker {
+  const lingerMs = o.lingerMs ?? 50;
+  const executor = createBulkExecutor<ReservedTicket, TicketOutcome>(
+    async (tickets) => {
+      const outcomes = await finish(d, tickets);
+      o.onBatch?.(outcomes);
+      return outcomes;
+    },
+    {
+      name: 'seckill ticket worker',
+      maxItems: o.batchSize,
+      flushIntervalMs: lingerMs,
+      maxBufferedItems: 2 * o.batchSize,
+      clock: d.clock,
+      // The batch's tickets stay in the journal and are handed out again after the claim time.
+      onError: (err, tickets) => d.log.warn({ err, tickets: tickets.length }, 'seckill: a ticket batch failed; its tickets are handed out again after the claim time'),
+    },
+  );
   let stopped = false;
   let failures = 0;
   const loop = async () => {
     while (!stopped) {
+      const room = 2 * o.batchSize - executor.pending;
+      if (room <= 0) {
+        await d.clock.sleep(lingerMs);
+        continue;
+      }
       try {
-        const tickets = await d.stock.take(o.batchSize, o.waitMs ?? 1000);
-        if (tickets.length > 0 && !stopped) {
-          const outcomes = await finish(d, tickets);
-          o.onBatch?.(outcomes);
-        }
+        const tickets = await d.stock.take(room, o.waitMs ?? 1000);
         failures = 0;
+        // Failures reach onError; the promise is only the batch's outcome.
+        for (const t of tickets) if (!stopped) executor.add(t).catch(() => {});
       } catch (err) {
         failures += 1;
-        d.log.warn({ err, failures }, 'seckill: a ticket batch failed; its tickets are handed out again after the claim time');
-        // Back off while the order service or the store is away, up to 5 s.
+        d.log.warn({ err, failures }, 'seckill: taking tickets from the journal failed; trying again');
+        // Back off while the store is away, up to 5 s.
         await d.clock.sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
       }
     }
@@ -48,6 +81,7 @@ export function startTicketWorker(d: SeckillDeps, o: TicketWorkerOptions): Ticke
     async close() {
       stopped = true;
       await running;
+      await executor.close();
     },
   };
 }
