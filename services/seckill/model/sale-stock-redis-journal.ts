@@ -62,7 +62,7 @@ class NodeJournal {
   private async blockingRead(count: number, blockMs: number): Promise<ReservedTicket[]> {
     // No command timeout (a read blocks past it by design); blockingTimeout only switches on
     // ioredis' per-read net of BLOCK + grace.
-    this.blocking ??= this.connection.duplicate({ commandTimeout: undefined, blockingTimeout: BLOCKING_GRACE_MS, blockingTimeoutGrace: BLOCKING_GRACE_MS });
+    this.blocking ??= this.connection.duplicate({ commandTimeout: undefined, blockingTimeout: BLOCKING_GRACE_MS, blockingTimeoutGrace: BLOCKING_GRACE_MS, enableAutoPipelining: false });
     await redisReady(this.blocking, CONNECT_WAIT_MS, this.o.name);
     const reply = (await this.blocking.call('XREADGROUP', 'GROUP', JOURNAL_GROUP, this.o.consumer, 'COUNT', count, 'BLOCK', Math.max(1, Math.ceil(blockMs)), 'STREAMS', this.key, '>')) as
       | [string, StreamEntry[]][]
