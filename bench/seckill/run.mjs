@@ -21,6 +21,7 @@ import { MALL, MallApi, seedShoppers } from '../mall/shop.mjs';
 import { measureDrain } from './drain.mjs';
 import { openOrderDb } from './order-db.mjs';
 import { buyPath, newSale, saleNow, seedAdmin } from './sales.mjs';
+import { SURGE_ENV } from './settings.mjs';
 
 /**
  * The issue's targets: buys/s while stock remains over hello's ≥ 0.45, after sell-out ≥ 0.7,
@@ -35,19 +36,6 @@ const PER_USER_LIMIT = 100;
 /** Longest wait after a buy run for its tickets to be orders, and then for Surge to go quiet. */
 const ORDERS_TIMEOUT_MS = 300_000;
 const SETTLE_TIMEOUT_MS = 30_000;
-
-/**
- * Surge's settings for the run: many sign-ups from one address, cheap password hashes (the seed,
- * not sign-in, pays for them), the per-user buy rate lifted to its most (each buyer is sent a few
- * buys a second; the bench measures the buy path, not that limit), no payment timeout during it
- * (timed-out orders would hand units back to the sales while runs measure).
- */
-const SURGE_ENV = {
-  SURGE__limits__loginPerIp__quota: '1000000',
-  SURGE__auth__passwordCost: '10',
-  SURGE__seckill__buysPerUserPerSecond: '1000',
-  SURGE__order__paymentTimeoutSeconds: '86400',
-};
 
 const WRK_WHY =
   'one wrk thread on the second core outpaces one Node event loop, so the server is the bottleneck; ' +

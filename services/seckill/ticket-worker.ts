@@ -4,12 +4,16 @@
 // units go back, and only then are the tickets taken off the journal. A crash anywhere before
 // that hands the same tickets out again (to this instance or another, after the claim time); each
 // step is idempotent by ticket, so they become exactly one order or one release.
+import { performance } from 'node:perf_hooks';
 import { createBulkExecutor } from '#kit/bulk';
 import type { SeckillDeps } from './deps.js';
 import { giveBack } from './logic/give-back.js';
 import type { ReservedTicket } from './model/sale-stock.js';
 import type { TicketOutcome } from './model/tickets.js';
 import type { BookedSale } from './sale-book.js';
+
+/** How often a yielding worker looks at the event loop again. */
+const YIELD_STEP_MS = 100;
 
 export interface TicketWorkerOptions {
   batchSize: number;
@@ -21,6 +25,14 @@ export interface TicketWorkerOptions {
    * ticket is ordered within this long.
    */
   lingerMs?: number;
+  /**
+   * Default 0.9: while this process's event loop is busier than this (its utilization over the
+   * last check), the worker waits before taking more tickets, up to maxYieldMs at a time. Buyers
+   * are answered first; their orders follow when the rush thins. 1 turns it off.
+   */
+  busyUtilization?: number;
+  /** Default 2000 ms: the longest the worker waits for a busy loop; then it takes one batch regardless. */
+  maxYieldMs?: number;
   /** Sees each finished batch (tests and the bench wait on it). */
   onBatch?: (outcomes: readonly TicketOutcome[]) => void;
 }
@@ -56,6 +68,20 @@ export function startTicketWorker(d: SeckillDeps, o: TicketWorkerOptions): Ticke
   );
   let stopped = false;
   let failures = 0;
+  const busy = o.busyUtilization ?? 0.9;
+  const maxYieldMs = o.maxYieldMs ?? 2000;
+  let elu = performance.eventLoopUtilization();
+  /** Waits while the event loop is saturated (requests first), at most maxYieldMs. */
+  const yieldToRequests = async () => {
+    if (busy >= 1) return;
+    for (let waited = 0; waited < maxYieldMs && !stopped; waited += YIELD_STEP_MS) {
+      const now = performance.eventLoopUtilization();
+      const recent = performance.eventLoopUtilization(now, elu).utilization;
+      elu = now;
+      if (recent < busy) return;
+      await d.clock.sleep(YIELD_STEP_MS);
+    }
+  };
   const loop = async () => {
     while (!stopped) {
       const room = 2 * o.batchSize - executor.pending;
@@ -63,6 +89,7 @@ export function startTicketWorker(d: SeckillDeps, o: TicketWorkerOptions): Ticke
         await d.clock.sleep(lingerMs);
         continue;
       }
+      await yieldToRequests();
       try {
         const tickets = await d.stock.take(room, o.waitMs ?? 1000);
         failures = 0;
