@@ -23,9 +23,11 @@ import { cartEntry } from '../services/cart/entry.js';
 import { orderEntry } from '../services/order/entry.js';
 import { productEntry } from '../services/product/entry.js';
 import { replyEntry } from '../services/reply/entry.js';
+import { seckillEntry } from '../services/seckill/entry.js';
 
 const onServers = (await requireServer(servers.mariadb)) && (await requireServer(servers.redis));
-const entries: ServiceEntry[] = [productEntry, cartEntry, orderEntry, replyEntry];
+// seckill because the order module calls it (the process's check wants every callee hosted).
+const entries: ServiceEntry[] = [productEntry, cartEntry, orderEntry, seckillEntry, replyEntry];
 
 /** Each hosted service's section: its schema's defaults and the test's values (the list of services may not name reply yet). */
 const sections = (given: Record<string, Record<string, unknown>>) =>
@@ -57,7 +59,7 @@ for (const mode of ['embedded', 'servers'] as const) {
         });
       }
       const loaded = loadConfig({ env: {}, overrides });
-      const config = { ...loaded, ...sections({ product: { demoData: false }, reply: { blockedWords: ['fake'] } }) } as unknown as Config;
+      const config = { ...loaded, ...sections({ product: { demoData: false }, seckill: { demoSale: false }, reply: { blockedWords: ['fake'] } }) } as unknown as Config;
       system = await startSystem(config, { logger: createLogger({ level: 'silent' }), listen: false, modules: await Promise.all(entries.map(loadEntry)) });
     }, 120_000);
 

@@ -2,7 +2,6 @@
 // order's ticket is released to its sale through the seckill service's ReleaseTicket, which is
 // exactly-once however often it is called, so a buyer's cancel, the payment timeout and their
 // retries may all call it.
-import { Code, SurgeError } from '#kit/errors';
 import type { Client } from '#kit/rpc';
 import type { SeckillServiceDefinition } from '#gen/surge/seckill/v1/seckill';
 
@@ -22,14 +21,3 @@ export function flashStockLedger(seckill: Pick<Client<typeof SeckillServiceDefin
     },
   };
 }
-
-/**
- * For a process whose service list has no seckill service: no flash order can be placed there,
- * so a release means a flash order came from elsewhere; refused (Unavailable), so the payment
- * timeout retries it and logs it when it gives up, instead of losing the units silently.
- */
-export const noFlashStock: FlashStock = {
-  async release(saleId, ticketId) {
-    throw new SurgeError(Code.Unavailable, `ticket ${ticketId} of flash sale ${saleId} cannot be released: this process has no seckill service`, { details: { dependency: 'seckill service' } });
-  },
-};

@@ -1,7 +1,7 @@
 // The order service as a module: addresses and orders over its own database, the saga
 // 'order.create' coordinated from it (its transactions in the same database), the product
-// service's stock branches and the cart through their clients, and the payment timeouts as
-// delayed jobs (in Redis when there is Redis, in process otherwise).
+// service's stock branches, the cart and the seckill service's tickets through their clients,
+// and the payment timeouts as delayed jobs (in Redis when there is Redis, in process otherwise).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createMemoryDelayStore, createRedisDelayStore } from '#kit/delay';
@@ -10,9 +10,10 @@ import { defineServiceModule, type ModuleContext } from '#kit/service';
 import { CartServiceDefinition } from '#gen/surge/cart/v1/cart';
 import { OrderServiceDefinition } from '#gen/surge/order/v1/order';
 import { ProductServiceDefinition } from '#gen/surge/product/v1/product';
+import { SeckillServiceDefinition } from '#gen/surge/seckill/v1/seckill';
 import { cartReader } from './cart.js';
 import type { OrderConfig } from './config.js';
-import { noFlashStock, type FlashStock } from './flash-stock.js';
+import { flashStockLedger, type FlashStock } from './flash-stock.js';
 import type { ExpiryOutcome } from './logic/expire-order.js';
 import { orderMigrations } from './model/migrations.js';
 import type { OrderDB } from './model/tables.js';
@@ -33,7 +34,7 @@ export interface OrderOverrides {
   flashStock?: FlashStock;
 }
 
-const calls = { products: ProductServiceDefinition, cart: CartServiceDefinition };
+const calls = { products: ProductServiceDefinition, cart: CartServiceDefinition, seckill: SeckillServiceDefinition };
 
 type OrderContext = ModuleContext<OrderDB, OrderSections, typeof calls>;
 
@@ -64,7 +65,7 @@ export const orderModule = defineServiceModule({
       ids: ctx.ids,
       log: ctx.log,
       stock: stockLedger(ctx.clients.products),
-      flashStock: flashStock ?? noFlashStock,
+      flashStock: flashStock ?? flashStockLedger(ctx.clients.seckill),
       cart: cartReader(ctx.clients.cart),
       // Durable and shared by the instances in Redis; in process (re-scheduled at each start) without.
       delayStore: ctx.redis ? createRedisDelayStore({ redis: ctx.redis, namespace: 'order', keyPrefix: `${ctx.keyPrefix}delay:` }) : createMemoryDelayStore(),

@@ -4,7 +4,8 @@
 // (SQLite, in process) by default; `servers` puts the databases on MariaDB and the payment
 // timeouts in Redis, and two fixtures given the same `servers.tag` are two instances of the same
 // system. Products, addresses and orders come from the mall shop (app/testing/mall-shop.ts). The
-// seckill service is not hosted: its ReleaseTicket is an in-memory ledger (memory-flash-stock.ts).
+// order module's releases of flash tickets go to an in-memory ledger (memory-flash-stock.ts), not
+// to the seckill service hosted beside it.
 import type { System } from '#app';
 import type { Client } from '#kit/rpc';
 import { CartServiceDefinition } from '#gen/surge/cart/v1/cart';
@@ -60,8 +61,10 @@ export async function startMall(o: MallOptions = {}): Promise<MallFixture> {
   const waiters: (() => void)[] = [];
   const flash = memoryFlashStock();
   const host = await hostForTests({
-    services: ['product', 'cart', 'order'],
-    config: { 'product.demoData': false, ...(o.paymentTimeoutSeconds === undefined ? {} : { 'order.paymentTimeoutSeconds': o.paymentTimeoutSeconds }) },
+    // The seckill module is hosted because the order module calls it (the process's check wants
+    // every callee hosted); its releases go to the in-memory ledger above, and it makes no demo sale.
+    services: ['product', 'cart', 'order', 'seckill'],
+    config: { 'product.demoData': false, 'seckill.demoSale': false, ...(o.paymentTimeoutSeconds === undefined ? {} : { 'order.paymentTimeoutSeconds': o.paymentTimeoutSeconds }) },
     overrides: {
       onOrderExpired: (orderId, outcome) => {
         expiries.push({ orderId, outcome });

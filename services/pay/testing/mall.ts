@@ -97,10 +97,12 @@ export async function startPayMall(o: PayMallOptions = {}): Promise<PayMall> {
 
   const expiries = new Map<number, ExpiryOutcome>();
   const { system, close } = await hostForTests({
-    services: ['product', 'cart', 'order', 'pay'],
+    // seckill because the order module calls it (the process's check wants every callee hosted).
+    services: ['product', 'cart', 'order', 'seckill', 'pay'],
     config: {
       'auth.fieldKey': FIELD_KEY,
       'product.demoData': false,
+      'seckill.demoSale': false,
       'order.paymentTimeoutSeconds': o.paymentTimeoutSeconds ?? 3600,
       'pay.notifyUrl': `http://127.0.0.1:${port}${NOTIFY_PATH}`,
       'pay.simulatorDelayMs': o.simulatorDelayMs ?? 20,
