@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapLimit } from '#kit/mapreduce';
 import { clusterServersReady, startCluster, type Cluster } from './cluster.js';
+import { httpCaller } from './http-caller.js';
 
 const ready = await clusterServersReady();
 const MALL = '/api/v1/mall';
@@ -17,16 +18,7 @@ const MALL = '/api/v1/mall';
 describe.skipIf(!ready)('distributed mall: every service its own process', () => {
   let cluster: Cluster;
   let seq = 0;
-  const call = async (method: string, path: string, o: { body?: unknown; token?: string } = {}) => {
-    const res = await fetch(`${cluster.base}${path}`, {
-      method,
-      headers: { ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: o.body === undefined ? undefined : JSON.stringify(o.body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = httpCaller(() => cluster.base);
   const signUp = async () => {
     const r = await call('POST', '/api/v1/users/register', { body: { username: `m${cluster.tag}${seq++}`, password: 'secret123' } });
     expect(r.status).toBe(201);

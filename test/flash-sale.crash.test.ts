@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapLimit } from '#kit/mapreduce';
 import { clusterServersReady, startCluster, type Cluster } from './cluster.js';
+import { httpCaller } from './http-caller.js';
 import { startPrivateRedis, type PrivateRedis } from './private-redis.js';
 
 const ready = await clusterServersReady();
@@ -22,16 +23,7 @@ describe.skipIf(!ready)('flash sale: nothing lost when processes die (separate p
   let redis: PrivateRedis;
   let base = '';
   let seq = 0;
-  const call = async (method: string, path: string, o: { body?: unknown; token?: string } = {}) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: o.body === undefined ? undefined : JSON.stringify(o.body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = httpCaller(() => base);
   const signUp = async () => {
     const r = await call('POST', '/api/v1/users/register', { body: { username: `f${cluster.tag}${seq++}`, password: 'secret123' } });
     expect(r.status).toBe(201);

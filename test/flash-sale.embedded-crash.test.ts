@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapLimit } from '#kit/mapreduce';
 import { freeListenPort } from './cluster.js';
+import { httpCaller } from './http-caller.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const MALL = '/api/v1/mall';
@@ -41,16 +42,7 @@ describe('flash sale: nothing lost when the embedded process is killed', () => {
       p.once('exit', () => res());
       p.kill('SIGKILL');
     });
-  const call = async (method: string, path: string, o: { body?: unknown; token?: string } = {}) => {
-    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-      method,
-      headers: { ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: o.body === undefined ? undefined : JSON.stringify(o.body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = httpCaller(() => `http://127.0.0.1:${port}`);
   let seq = 0;
   const signUp = async () => {
     const r = await call('POST', '/api/v1/users/register', { body: { username: `fc${seq++}x${Date.now().toString(36)}`, password: 'secret123' } });
