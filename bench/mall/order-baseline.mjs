@@ -30,93 +30,31 @@
 // finishes the transaction), this one once.
 //
 // Environment: PORT, ORDER_BASELINE_DB (the database), ORDER_BASELINE_JWT_SECRET, ORDER_BASELINE_POOL.
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer } from 'node:http';
-import mysql from 'mysql2/promise';
+import { nextId, parseBody, Refusal, startBaselineServer } from '../baseline-server.mjs';
 
 const PATH = '/api/v1/mall/orders';
 const MAX_ITEMS = 50;
 const MAX_QUANTITY = 999;
 /** A purchase's weight in the buyer's taste for the category (services/product/model/tastes.ts). */
 const TASTE_BOUGHT = 3;
-const MAX_BODY = 64 * 1024;
-/** Verified tokens remembered, as Surge's token verifier does (10,000 by default). */
-const TOKEN_CACHE = 10_000;
 /** Tries of one order's transaction when it loses a deadlock. */
 const MAX_ATTEMPTS = 5;
+/** Refusal codes: gRPC status numbers (3 invalid argument, 5 not found, 13 internal, 16 unauthenticated). */
+const CODES = { unauthorized: 16, expired: 16, tooLarge: 3, badRequest: 3, notFound: 5, internal: 13 };
 
-const secret = Buffer.from(required('ORDER_BASELINE_JWT_SECRET'), 'utf8');
-const poolSize = Number(process.env.ORDER_BASELINE_POOL ?? 10);
-// The connection options of Surge's MariaDB store (packages/kit/store/mysql.ts).
-const pool = mysql.createPool({
-  host: '127.0.0.1',
-  port: 3306,
-  user: 'root',
-  password: '',
-  database: required('ORDER_BASELINE_DB'),
-  charset: 'UTF8MB4_UNICODE_CI',
-  supportBigNumbers: true,
-  bigNumberStrings: false,
-  timezone: 'Z',
-  connectionLimit: poolSize,
-  maxIdle: poolSize,
-  waitForConnections: true,
-  queueLimit: 0,
-  enableKeepAlive: true,
+const { pool, verify } = startBaselineServer({
+  name: 'order-baseline',
+  env: 'ORDER_BASELINE',
+  poolSize: 10,
+  codes: CODES,
+  maxBody: 64 * 1024,
+  okStatus: 201,
+  route: (req) => (req.method === 'POST' && req.url === PATH ? async (raw) => ({ order: await handle(req, raw) }) : null),
 });
-
-/** Order ids: unique and growing, like Surge's snowflakes (below 2^53 for ~7 years after 2024). */
-let lastId = Date.now() * 1024;
-const nextId = () => ++lastId;
-
-class Refusal extends Error {
-  constructor(status, code, message) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
-
-const server = createServer((req, res) => {
-  if (req.method === 'GET' && req.url === '/healthz') return send(res, 200, { ok: true });
-  if (req.method !== 'POST' || req.url !== PATH) return send(res, 404, { code: 5, message: 'not found' });
-  const chunks = [];
-  let size = 0;
-  req.on('data', (chunk) => {
-    size += chunk.length;
-    if (size <= MAX_BODY) chunks.push(chunk);
-  });
-  req.on('end', () => {
-    handle(req, size > MAX_BODY ? undefined : Buffer.concat(chunks)).then(
-      (order) => send(res, 201, { order }),
-      (err) => {
-        if (err instanceof Refusal) return send(res, err.status, { code: err.code, message: err.message });
-        console.error(err);
-        send(res, 500, { code: 13, message: 'internal error' });
-      },
-    );
-  });
-});
-server.listen(Number(process.env.PORT), '127.0.0.1');
-
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    server.close();
-    server.closeAllConnections();
-    pool.end().finally(() => process.exit(0));
-  });
-}
 
 async function handle(req, raw) {
   const userId = verify(req.headers.authorization);
-  if (raw === undefined) throw new Refusal(413, 3, 'body: too large');
-  let body;
-  try {
-    body = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new Refusal(400, 3, 'body: not JSON');
-  }
-  const { addressId, items } = checkOrder(body);
+  const { addressId, items } = checkOrder(parseBody(raw, CODES));
   const key = req.headers['idempotency-key'];
   if (key !== undefined && !/^[\x21-\x7e]{1,64}$/.test(key)) throw new Refusal(400, 3, 'idempotency-key: 1–64 printable ASCII characters');
   return placeOrder(userId, addressId, items, key);
@@ -257,41 +195,4 @@ function checkOrder(body) {
     return { productId: item.product_id, quantity: item.quantity };
   });
   return { addressId: body.address_id, items };
-}
-
-const verified = new Map();
-
-/** Surge's access token (HS256 JWT): the user id, or 401. */
-function verify(header) {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  if (!m) throw new Refusal(401, 16, 'Authorization: must be "Bearer <token>"');
-  const token = m[1];
-  let claims = verified.get(token);
-  if (!claims) {
-    const [head, body, signature] = token.split('.');
-    const expected = createHmac('sha256', secret).update(`${head}.${body}`).digest();
-    const given = Buffer.from(signature ?? '', 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Refusal(401, 16, 'the token signature does not match');
-    claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-    if (!Number.isSafeInteger(claims.sub) || typeof claims.exp !== 'number') throw new Refusal(401, 16, 'the token lacks a numeric sub or exp');
-    if (verified.size >= TOKEN_CACHE) verified.clear();
-    verified.set(token, claims);
-  }
-  if (Date.now() >= claims.exp * 1000) throw new Refusal(401, 16, 'the token expired');
-  return claims.sub;
-}
-
-function send(res, status, value) {
-  const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`order-baseline: ${name} is required`);
-    process.exit(64);
-  }
-  return value;
 }

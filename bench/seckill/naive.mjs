@@ -18,89 +18,23 @@
 // The runner makes its database (run.mjs: makeNaiveDatabase) and drops it afterwards.
 //
 // Environment: PORT, NAIVE_DB (the database), NAIVE_JWT_SECRET, NAIVE_POOL (connections).
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer } from 'node:http';
-import mysql from 'mysql2/promise';
+import { nextId, parseBody, Refusal, startBaselineServer } from '../baseline-server.mjs';
 
 const BUY = /^\/api\/v1\/mall\/flash-sales\/([1-9][0-9]{0,15})\/buy$/;
 const MAX_QUANTITY = 100;
-const MAX_BODY = 4 * 1024;
-/** Verified tokens remembered, as Surge's token verifier does (10,000 by default). */
-const TOKEN_CACHE = 10_000;
+/** Refusal codes: the HTTP status × 100 plus a number. */
+const CODES = { unauthorized: 40101, expired: 40102, tooLarge: 41301, badRequest: 40001, notFound: 40401, internal: 50001 };
 
-const secret = Buffer.from(required('NAIVE_JWT_SECRET'), 'utf8');
-const poolSize = Number(process.env.NAIVE_POOL ?? 16);
-// The connection options of Surge's MariaDB store (packages/kit/store/mysql.ts).
-const pool = mysql.createPool({
-  host: '127.0.0.1',
-  port: 3306,
-  user: 'root',
-  password: '',
-  database: required('NAIVE_DB'),
-  charset: 'UTF8MB4_UNICODE_CI',
-  supportBigNumbers: true,
-  bigNumberStrings: false,
-  timezone: 'Z',
-  connectionLimit: poolSize,
-  maxIdle: poolSize,
-  waitForConnections: true,
-  queueLimit: 0,
-  enableKeepAlive: true,
-});
+const { pool, verify } = startBaselineServer({ name: 'naive', env: 'NAIVE', poolSize: 16, codes: CODES, maxBody: 4 * 1024, okStatus: 202, route });
 
-/** Order ids: unique and growing, like Surge's snowflakes (below 2^53 for ~7 years after 2024). */
-let lastId = Date.now() * 1024;
-const nextId = () => ++lastId;
-
-class Refusal extends Error {
-  constructor(status, code, message, details) {
-    super(message);
-    this.status = status;
-    this.code = code;
-    this.details = details;
-  }
-}
-
-const server = createServer((req, res) => {
-  if (req.method === 'GET' && req.url === '/healthz') return send(res, 200, { ok: true });
+function route(req) {
   const m = req.method === 'POST' ? BUY.exec(req.url) : null;
-  if (!m) return send(res, 404, { code: 40401, message: 'not found' });
-  const chunks = [];
-  let size = 0;
-  req.on('data', (chunk) => {
-    size += chunk.length;
-    if (size <= MAX_BODY) chunks.push(chunk);
-  });
-  req.on('end', () => {
-    handle(req, Number(m[1]), size > MAX_BODY ? undefined : Buffer.concat(chunks)).then(
-      (ticket) => send(res, 202, { ticket }),
-      (err) => {
-        if (err instanceof Refusal) return send(res, err.status, { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
-        console.error(err);
-        send(res, 500, { code: 50001, message: 'internal error' });
-      },
-    );
-  });
-});
-server.listen(Number(process.env.PORT), '127.0.0.1');
-
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    server.close();
-    server.closeAllConnections();
-    pool.end().finally(() => process.exit(0));
-  });
+  return m && (async (raw) => ({ ticket: await handle(req, Number(m[1]), raw) }));
 }
 
 async function handle(req, saleId, raw) {
   const userId = verify(req.headers.authorization);
-  if (raw === undefined) throw new Refusal(413, 41301, 'body: too large');
-  let body;
-  try {
-    body = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new Refusal(400, 40001, 'body: not JSON');
-  }
+  const body = parseBody(raw, CODES);
   if (typeof body !== 'object' || body === null || !Number.isSafeInteger(body.address_id) || body.address_id < 1) throw new Refusal(400, 40001, 'address_id: must be an id', { field: 'address_id' });
   const quantity = body.quantity ?? 1;
   if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) throw new Refusal(400, 40001, `quantity: 1 to ${MAX_QUANTITY}`, { field: 'quantity' });
@@ -126,41 +60,4 @@ async function buy(saleId, userId, addressId, quantity) {
   } finally {
     conn.release();
   }
-}
-
-const verified = new Map();
-
-/** Surge's access token (HS256 JWT): the user id, or 401. */
-function verify(header) {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  if (!m) throw new Refusal(401, 40101, 'Authorization: must be "Bearer <token>"');
-  const token = m[1];
-  let claims = verified.get(token);
-  if (!claims) {
-    const [head, body, signature] = token.split('.');
-    const expected = createHmac('sha256', secret).update(`${head}.${body}`).digest();
-    const given = Buffer.from(signature ?? '', 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Refusal(401, 40101, 'the token signature does not match');
-    claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-    if (!Number.isSafeInteger(claims.sub) || typeof claims.exp !== 'number') throw new Refusal(401, 40101, 'the token lacks a numeric sub or exp');
-    if (verified.size >= TOKEN_CACHE) verified.clear();
-    verified.set(token, claims);
-  }
-  if (Date.now() >= claims.exp * 1000) throw new Refusal(401, 40102, 'the token expired');
-  return claims.sub;
-}
-
-function send(res, status, value) {
-  const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`naive: ${name} is required`);
-    process.exit(64);
-  }
-  return value;
 }
