@@ -5,7 +5,7 @@ import { describeFailure, isBusinessRefusal } from './failure.js';
 describe('saga failure policy', () => {
   it('a non-retryable SurgeError is a business refusal; retryable codes, Internal, Cancelled and foreign errors are transient', () => {
     const refusals = allCodes.filter((code) => isBusinessRefusal(new SurgeError(code, 'x'))).map((code) => codeInfo[code].name);
-    expect(refusals.sort()).toEqual(['AlreadyExists', 'FailedPrecondition', 'InvalidArgument', 'NotFound', 'PayloadTooLarge', 'PermissionDenied', 'TokenExpired', 'Unauthenticated', 'UnsupportedMediaType']);
+    expect(refusals.sort()).toEqual(['AlreadyExists', 'FailedPrecondition', 'InvalidArgument', 'NotFound', 'PayloadTooLarge', 'PermissionDenied', 'QuotaExceeded', 'TokenExpired', 'Unauthenticated', 'UnsupportedMediaType']);
     expect(isBusinessRefusal(new Error('ECONNRESET'))).toBe(false);
     expect(isBusinessRefusal(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toBe(false);
     expect(isBusinessRefusal('a string')).toBe(false);

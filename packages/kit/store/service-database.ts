@@ -10,7 +10,7 @@ import { ensureMysqlDatabase, mysqlDialect } from './mysql.js';
 import { resolveServiceDatabaseOptions } from './options.js';
 import { openSqlite } from './sqlite.js';
 import type { OpenServiceDatabaseOptions, QueryEvent, ServiceDatabase } from './types.js';
-import { increment, insertIgnore, insertReturningId, upsert } from './writes.js';
+import { increment, insertIgnore, insertReturningId, insertRows, upsert } from './writes.js';
 
 function queryLogger(onQuery: (e: QueryEvent) => void) {
   return (event: LogEvent) => {
@@ -77,6 +77,9 @@ class KyselyServiceDatabase<DB> implements ServiceDatabase<DB> {
 
   insertReturningId: ServiceDatabase<DB>['insertReturningId'] = (table, values, options) =>
     insertReturningId(options?.executor ?? this.db, table, values as Record<string, unknown>);
+
+  insertRows: ServiceDatabase<DB>['insertRows'] = (table, rows, options) =>
+    insertRows(this.dialect, options?.executor ?? this.db, table, rows as readonly Record<string, unknown>[], options?.ignore ?? false);
 
   insertIgnore: ServiceDatabase<DB>['insertIgnore'] = (table, values, options) =>
     insertIgnore(this.dialect, options?.executor ?? this.db, table, values as Record<string, unknown> | readonly Record<string, unknown>[]);

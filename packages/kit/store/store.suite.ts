@@ -193,6 +193,22 @@ export function storeSuite(name: string, makeTarget: () => Promise<SuiteTarget>)
       expect(rows).toEqual([{ name: 'likes', value: 2 }, { name: 'views', value: 5 }]);
     });
 
+    it('insertRows writes a batch, skips taken keys with ignore, and rolls back with its transaction', async () => {
+      const sdb = await fresh();
+      expect(await sdb.insertRows('counters', [])).toBe(0);
+      expect(await sdb.insertRows('counters', [{ name: 'a', value: 1 }, { name: 'b', value: 2 }])).toBe(2);
+      expect(await sdb.insertRows('counters', [{ name: 'b', value: 9 }, { name: 'c', value: 3 }], { ignore: true })).toBe(1);
+      await expect(sdb.insertRows('counters', [{ name: 'd', value: 4 }, { name: 'a', value: 9 }])).rejects.toThrow();
+      await expect(
+        sdb.transaction(async (trx) => {
+          await sdb.insertRows('counters', [{ name: 'e', value: 5 }], { executor: trx });
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      const rows = await sdb.db.selectFrom('counters').selectAll().where('name', 'in', ['a', 'b', 'c', 'd', 'e']).orderBy('name').execute();
+      expect(rows).toEqual([{ name: 'a', value: 1 }, { name: 'b', value: 2 }, { name: 'c', value: 3 }]);
+    });
+
     it('increment hands out 1, 2, 3 … to concurrent transactions, from 0 too, and undefined for no row', async () => {
       const sdb = await fresh();
       await sdb.db.insertInto('counters').values([{ name: 'seq', value: 0 }, { name: 'other', value: 40 }]).execute();

@@ -90,6 +90,12 @@ export interface ServiceDatabase<DB> {
    * On MySQL this is INSERT IGNORE, which also turns some data errors into warnings: validate first.
    */
   insertIgnore<T extends keyof DB & string>(table: T, values: Insertable<DB[T]> | readonly Insertable<DB[T]>[], options?: ExecutorOption<DB>): Promise<boolean>;
+  /**
+   * Inserts rows of one shape (same columns, same order), skipping those whose key is taken when
+   * `ignore`; resolves how many were inserted. For batches: on SQLite one prepared single-row
+   * statement per row (no per-value compiling), on MySQL one multi-row statement.
+   */
+  insertRows<T extends keyof DB & string>(table: T, rows: readonly Insertable<DB[T]>[], options?: ExecutorOption<DB> & { ignore?: boolean }): Promise<number>;
   /** Inserts one row, or updates the `update` columns of the row holding the same `conflict` key. */
   upsert<T extends keyof DB & string>(table: T, values: Insertable<DB[T]>, options: UpsertOptions<DB, T>): Promise<void>;
   /**

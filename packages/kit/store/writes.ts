@@ -7,7 +7,7 @@
 //                        MySQL ON DUPLICATE KEY UPDATE c = VALUES(c).
 //   increment:           SQLite UPDATE … RETURNING / MySQL c = LAST_INSERT_ID(c + 1), whose value
 //                        the server's OK packet carries: one statement (one round trip) either way.
-import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
+import { CompiledQuery, type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import { SurgeError, Code } from '#kit/errors';
 
 type Dialect = 'sqlite' | 'mysql';
@@ -32,6 +32,44 @@ export async function insertIgnore(dialect: Dialect, db: Kysely<any>, table: str
     ? await insert.ignore().executeTakeFirst()
     : await insert.onConflict((oc) => oc.doNothing()).executeTakeFirst();
   return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+}
+
+/** The single-row INSERT of a table and column list, compiled once (SQLite's insertRows). */
+const singleRowInserts = new Map<string, string>();
+
+/**
+ * Rows of one shape (the same columns, in the same order) into a table, `ignore`: skipping rows
+ * whose key is taken. SQLite: one single-row INSERT, compiled once per table and columns and
+ * prepared once by the driver, run per row (better-sqlite3 runs each synchronously; in the
+ * caller's transaction, or one of its own: all rows or none). A multi-row INSERT there costs more than the rows: the query
+ * builder compiles every value, and each new row count is a new statement to prepare. MySQL: one
+ * multi-row INSERT, one round trip. Resolves the rows inserted.
+ */
+export async function insertRows(dialect: Dialect, db: Kysely<any>, table: string, rows: readonly Row[], ignore: boolean): Promise<number> {
+  if (rows.length === 0) return 0;
+  if (dialect === 'mysql') {
+    const insert = untyped(db).insertInto(table).values(rows as Row[]);
+    const result = await (ignore ? insert.ignore() : insert).executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n);
+  }
+  const columns = Object.keys(rows[0]!);
+  const key = `${table}\u0000${columns.join(',')}\u0000${ignore}`;
+  let text = singleRowInserts.get(key);
+  if (text === undefined) {
+    const insert = untyped(db).insertInto(table).values(rows[0]!);
+    text = (ignore ? insert.onConflict((oc) => oc.doNothing()) : insert).compile().sql;
+    singleRowInserts.set(key, text);
+  }
+  const run = async (executor: Kysely<any>) => {
+    let inserted = 0;
+    for (const row of rows) {
+      const result = await executor.executeQuery(CompiledQuery.raw(text, columns.map((c) => row[c])));
+      inserted += Number(result.numAffectedRows ?? 0n);
+    }
+    return inserted;
+  };
+  // All or none, as MySQL's one statement is: outside a transaction, in one of its own.
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
 export async function upsert(

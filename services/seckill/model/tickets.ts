@@ -27,7 +27,7 @@ export interface TicketModel {
   release(ticket: ReservedTicket, reason: string, at: number): Promise<boolean>;
 }
 
-/** Rows per INSERT: SQLite binds at most 32,766 values, 11 per row here. */
+/** Rows per UPDATE: SQLite binds at most 32,766 values, 7 per row here. */
 const CHUNK = 500;
 
 const rowOf = (t: ReservedTicket, status: TicketRow['status'], orderId: number, reason: string, at: number): TicketRow => ({
@@ -49,11 +49,7 @@ export function createTicketModel(store: ServiceDatabase<SeckillDB>): TicketMode
   return {
     async insertReserved(tickets) {
       if (tickets.length === 0) return;
-      await store.transaction(async (trx) => {
-        for (let i = 0; i < tickets.length; i += CHUNK) {
-          await trx.insertInto('flash_tickets').values(tickets.slice(i, i + CHUNK).map((t) => rowOf(t, 'reserved', 0, '', t.at))).execute();
-        }
-      });
+      await store.insertRows('flash_tickets', tickets.map((t) => rowOf(t, 'reserved', 0, '', t.at)));
     },
     async get(id) {
       const row = await db.selectFrom('flash_tickets').selectAll().where('id', '=', id).executeTakeFirst();
@@ -81,7 +77,7 @@ export function createTicketModel(store: ServiceDatabase<SeckillDB>): TicketMode
           const chunk = rows.slice(i, i + CHUNK);
           const ids = chunk.map((r) => r.id);
           const pick = <K extends keyof TicketRow>(col: K) => sql.join(chunk.map((r) => sql`when ${r.id} then ${r[col]}`), sql` `);
-          await trx
+          const moved = await trx
             .updateTable('flash_tickets')
             .set({
               status: sql<TicketRow['status']>`case id ${pick('status')} end`,
@@ -91,8 +87,8 @@ export function createTicketModel(store: ServiceDatabase<SeckillDB>): TicketMode
             })
             .where('id', 'in', ids)
             .where('status', '=', 'reserved')
-            .execute();
-          await store.insertIgnore('flash_tickets', chunk, { executor: trx });
+            .executeTakeFirst();
+          if (Number(moved.numUpdatedRows) < chunk.length) await store.insertRows('flash_tickets', chunk, { executor: trx, ignore: true });
         }
       });
     },
