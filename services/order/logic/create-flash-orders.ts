@@ -42,8 +42,9 @@ export async function createFlashOrders(d: OrderDeps, req: CreateFlashOrdersRequ
   }
 
   const ordered = await d.flashOrders.write([...tickets.keys()], fresh);
-  // One by one: a batch is at most 500, and each schedule is one write to the delay store.
-  for (const order of ordered.values()) if (order.status === 'unpaid') await d.timeouts.schedule(order.orderId, order.createdAt);
+  // Together: a batch is at most 500, each schedule one write to the delay store (in Redis, the
+  // writes of one turn go out together).
+  await Promise.all([...ordered.values()].filter((order) => order.status === 'unpaid').map((order) => d.timeouts.schedule(order.orderId, order.createdAt)));
 
   return {
     results: asked.map(({ ticket, gid }): FlashOrderResult => {

@@ -43,12 +43,12 @@ export function createFlashOrderModel(sdb: ServiceDatabase<OrderDB>): FlashOrder
       // In gid order: two batches sharing tickets take the index's locks in one order.
       const claims = [...fresh].sort(byGid);
       return sdb.transaction(async (trx) => {
-        await sdb.insertIgnore('orders', claims.map((o) => o.order), { executor: trx });
+        await sdb.insertRows('orders', claims.map((o) => o.order), { executor: trx, ignore: true });
         const rows = await trx.selectFrom('orders').select(['id', 'gid', 'status', 'created_at']).where('gid', 'in', [...gids]).execute();
         const mine = new Map(claims.map((o) => [Number(o.order.id), o.line]));
         const orders = new Map(rows.map((row): [string, TicketOrder] => [row.gid, { orderId: Number(row.id), status: row.status, createdAt: Number(row.created_at), created: mine.has(Number(row.id)) }]));
         const lines = [...orders.values()].filter((o) => o.created).map((o) => mine.get(o.orderId)!);
-        if (lines.length > 0) await trx.insertInto('order_lines').values(lines).execute();
+        await sdb.insertRows('order_lines', lines, { executor: trx });
         return orders;
       });
     },
