@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapLimit } from '#kit/mapreduce';
 import { freeListenPort } from './cluster.js';
+import { checkpoints } from './checkpoints.js';
 import { httpCaller } from './http-caller.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -81,11 +82,13 @@ describe('flash sale: nothing lost when the embedded process is killed', () => {
     });
 
     const answered: { ticketId: number; token: string }[] = [];
+    const cp = checkpoints(() => answered.length, 30);
     let soldOut = false;
     let down = false;
     const buyLoop = async (b: (typeof buyers)[number]) => {
       let mine = 0;
       while (!soldOut && mine < LIMIT) {
+        await cp.wait();
         const r = await call('POST', `${MALL}/flash-sales/${sale.id}/buy`, { body: { address_id: b.addressId }, token: b.token }).catch(() => ({ status: -1, body: undefined }));
         if (r.status === 202) {
           answered.push({ ticketId: r.body.ticket.id, token: b.token });
@@ -98,13 +101,14 @@ describe('flash sale: nothing lost when the embedded process is killed', () => {
         }
       }
     };
+    // The kill lands mid-sale: buyers are held at most 30 tickets past 50 until Surge is back.
     let killedAt = 0;
     const crash = (async () => {
-      while (answered.length < 50) await new Promise((r) => setTimeout(r, 2));
-      killedAt = answered.length;
-      down = true;
-      await kill();
-      await start();
+      killedAt = await cp.at(50, async () => {
+        down = true;
+        await kill();
+        await start();
+      });
     })();
     await Promise.all([...buyers.map(buyLoop), crash]);
     expect(soldOut).toBe(true);

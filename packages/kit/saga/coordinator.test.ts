@@ -93,6 +93,7 @@ function countingWrites<DB>(sdb: ServiceDatabase<DB>): { db: ServiceDatabase<DB>
     ping: () => sdb.ping(),
     insertReturningId: (table, values, o) => sdb.insertReturningId(table, values, { executor: o?.executor ?? db }),
     insertIgnore: (table, values, o) => sdb.insertIgnore(table, values, { executor: o?.executor ?? db }),
+    insertRows: (table, rows, o) => sdb.insertRows(table, rows, { ...o, executor: o?.executor ?? db }),
     upsert: (table, values, o) => sdb.upsert(table, values, { ...o, executor: o.executor ?? db }),
     increment: (table, column, where, o) => sdb.increment(table, column, where, { executor: o?.executor ?? db }),
     close: async () => undefined,
