@@ -15,6 +15,7 @@ import { serviceNameOf, type Calls, type ClientMaker, type Clients } from '#kit/
 import type { ChatContext } from './chat/deps.js';
 import type { CommunitySettings } from './community/deps.js';
 import type { DouyinSettings } from './douyin/deps.js';
+import type { Lanes } from './lanes.js';
 import type { MallSettings } from './mall/deps.js';
 import type { TokenVerifier } from './plugins/auth.js';
 import type { Limiter } from './plugins/limits.js';
@@ -41,6 +42,8 @@ export interface FaceContext {
   readonly clock: Clock;
   /** GET /api/v1/users?ids=… answers at most this many profiles. */
   readonly maxUsersPerBatch: number;
+  /** Routes a flood hits, answered ahead of Fastify (lanes.ts): the flash-sale buy. */
+  readonly lanes: Pick<Lanes, 'add'>;
 }
 
 /** What a face's `mount` is given: the shared context and one client per service it declared. */

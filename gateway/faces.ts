@@ -36,7 +36,7 @@ export const mallFace = defineFace({
   calls: mallCalls,
   mount: async (app, d) => {
     const flash = createFlashSales({ seckill: d.clients.seckill, broadcast: await d.broadcast(), clock: d.clock, settings: d.mall, warn: (err, message) => app.log.warn({ err }, message) });
-    await mallRoutes(app, { clients: d.clients, pages: createCatalogPages({ ttlMs: d.mall.pageCacheMs }), flash, clock: d.clock });
+    await mallRoutes(app, { clients: d.clients, pages: createCatalogPages({ ttlMs: d.mall.pageCacheMs }), flash, clock: d.clock, lanes: d.lanes, tokens: d.tokens });
   },
 });
 

@@ -1,5 +1,6 @@
 // The HTTP edge. Validation, authentication, rate limits and error mapping happen here;
 // business rules live in the services behind the RPC clients.
+import { createServer, type ServerOptions } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
@@ -8,9 +9,11 @@ import type { BlobStore } from '#kit/blob';
 import type { Broadcast } from '#kit/broadcast';
 import { systemClock, type Clock } from '#kit/clock';
 import { createAccessLog, lazyChild, type Metrics } from '#kit/observability';
+import { isTracingOff } from '#kit/tracing';
 import type { ChatContext } from './chat/index.js';
 import type { DouyinSettings } from './douyin/index.js';
 import type { ConnectedFace, FaceContext } from './face.js';
+import { createLanes, createRequestIds } from './lanes.js';
 import { installAuth, type TokenVerifier } from './plugins/auth.js';
 import { installCors, type CorsOptions } from './plugins/cors.js';
 import { installDocs } from './plugins/docs.js';
@@ -23,7 +26,7 @@ import { installRequestGuard } from './plugins/request-guard.js';
 import { installServerSentEvents } from './plugins/sse.js';
 import { installRouteTimeouts } from './plugins/timeouts.js';
 import { installTracing } from './plugins/tracing.js';
-import { installTurnWrites } from './plugins/turn-writes.js';
+import { createTurnQueue, installTurnWrites } from './plugins/turn-writes.js';
 import { installValidation } from './plugins/validation.js';
 import { systemRoutes, type HealthCheck, type SystemRouteOptions } from './routes/system.js';
 import { ErrorReply } from './schemas/common.js';
@@ -60,7 +63,24 @@ export interface GatewayDeps {
 }
 
 export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
+  const nextRequestId = createRequestIds();
+  const turns = d.options.batchReplies ? createTurnQueue() : undefined;
+  const accessLog = createAccessLog(d.logger, d.options.logRequests);
+  // A traced request needs its span from the tracing hooks: with tracing on, no lane takes one.
+  const lanes = createLanes({ metrics: d.metrics, accessLog, logger: d.logger, nextRequestId, turns });
+  if (!isTracingOff(d.tracer)) lanes.close();
   const app = Fastify({
+    // node:http's server as Fastify would make it, with the lanes (lanes.ts) in front of Fastify's handler.
+    serverFactory: (handler, options) => {
+      const o = options as { http?: ServerOptions; keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number; maxRequestsPerSocket?: number };
+      const server = createServer(o.http ?? {}, (req, res) => lanes.serve(req, res, handler));
+      if (o.keepAliveTimeout !== undefined) server.keepAliveTimeout = o.keepAliveTimeout;
+      if (o.requestTimeout !== undefined) server.requestTimeout = o.requestTimeout;
+      if (o.connectionTimeout !== undefined) server.setTimeout(o.connectionTimeout);
+      if (o.maxRequestsPerSocket !== undefined && o.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = o.maxRequestsPerSocket;
+      return server;
+    },
+    genReqId: nextRequestId,
     loggerInstance: d.logger as FastifyBaseLogger,
     // installObservation writes one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
@@ -84,22 +104,27 @@ export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
   // First, so every request (a refused one too) has its span and every reply names its trace.
   installTracing(app, d.tracer);
   // Early, so every reply (a refused one too) waits for the end of its turn.
-  if (d.options.batchReplies) installTurnWrites(app);
+  if (turns !== undefined) installTurnWrites(app, turns);
   // Before the guard, so its refusals carry the CORS headers a page needs to read them.
   await installCors(app, d.options.cors ?? {});
   installRequestGuard(app);
+  // Once close() starts, Fastify's request guard answers every request (503).
+  app.addHook('preClose', (done) => {
+    lanes.close();
+    done();
+  });
   // JSON bodies pass the shape limits (fields, depth) before Fastify's parser.
   installJsonBody(app);
   installRouteTimeouts(app, { clock: d.clock ?? systemClock });
   installServerSentEvents(app, { clock: d.clock ?? systemClock });
   installAuth(app, d.tokens);
   installPublicOrigin(app, { hosts: d.options.publicHosts ?? [] });
-  installObservation(app, d.metrics, createAccessLog(d.logger, d.options.logRequests));
+  installObservation(app, d.metrics, accessLog);
   await installDocs(app);
   await app.register(systemRoutes, { checks: d.checks, metrics: d.metrics, ops: d.ops });
   const context: FaceContext = {
     tokens: d.tokens, limits: d.limits, accountKeys: d.accountKeys, blob: d.blob, douyin: d.douyin, community: d.community, mall: d.mall, chat: d.chat,
-    broadcast: d.broadcast, clock: d.clock ?? systemClock, maxUsersPerBatch: d.options.maxUsersPerBatch,
+    broadcast: d.broadcast, clock: d.clock ?? systemClock, maxUsersPerBatch: d.options.maxUsersPerBatch, lanes,
   };
   for (const { face, clients } of d.faces) await face.mount(app, { ...context, clients });
   return app;

@@ -30,7 +30,8 @@ export function installAuth(app: FastifyInstance, tokens: TokenVerifier): void {
   });
 }
 
-function bearer(header: string | undefined): string {
+/** The token of an Authorization header, or Unauthenticated saying what is wrong with it. */
+export function bearer(header: string | undefined): string {
   if (!header) throw new SurgeError(Code.Unauthenticated, 'Authorization: missing; send "Authorization: Bearer <token>" from sign-in');
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!m) throw new SurgeError(Code.Unauthenticated, 'Authorization: must be "Bearer <token>"');

@@ -6,9 +6,14 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { Code, SurgeError, codeInfo } from '#kit/errors';
 import { tooLarge } from '../douyin/http/limits.js';
 
+/** A JSON body that does not parse (or holds __proto__ / constructor.prototype keys). */
+export const invalidJsonBody = (): SurgeError => new SurgeError(Code.InvalidArgument, 'body: is not valid JSON', { details: { field: 'body' } });
+/** Content-Type says JSON, the body is empty. */
+export const emptyJsonBody = (): SurgeError => new SurgeError(Code.InvalidArgument, 'body: is empty but Content-Type says JSON', { details: { field: 'body' } });
+
 const FASTIFY_CODES: Record<string, (e: FastifyError, request: FastifyRequest | undefined) => SurgeError> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: () => new SurgeError(Code.InvalidArgument, 'body: is not valid JSON', { details: { field: 'body' } }),
-  FST_ERR_CTP_EMPTY_JSON_BODY: () => new SurgeError(Code.InvalidArgument, 'body: is empty but Content-Type says JSON', { details: { field: 'body' } }),
+  FST_ERR_CTP_INVALID_JSON_BODY: invalidJsonBody,
+  FST_ERR_CTP_EMPTY_JSON_BODY: emptyJsonBody,
   FST_ERR_CTP_BODY_TOO_LARGE: (_e, request) => {
     const limit = request?.routeOptions.bodyLimit;
     return limit === undefined ? new SurgeError(Code.PayloadTooLarge, 'body: is larger than the limit') : tooLarge('body', limit);

@@ -8,31 +8,44 @@
 // held reply is not yet `reply.sent`, so an async handler must return the reply it sent (Fastify's
 // own rule, which it otherwise only warns about), and code that races a reply (timeouts.ts) records
 // who answered first rather than reading reply.sent.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 
-type Release = () => void;
+/** Work held until the end of the event-loop turn, then run in the order it came. */
+export interface TurnQueue {
+  /** Runs `write` at the end of this turn; a throw is passed to `onError` and the others still run. */
+  defer(write: () => void, onError: (err: unknown) => void): void;
+}
 
-export function installTurnWrites(app: FastifyInstance): void {
-  let releases: Release[] = [];
-  let requests: FastifyRequest[] = [];
-  const releaseAll = (): void => {
-    const batch = releases;
-    const of = requests;
-    releases = [];
-    requests = [];
+export function createTurnQueue(): TurnQueue {
+  let writes: Array<() => void> = [];
+  let failed: Array<(err: unknown) => void> = [];
+  const runAll = (): void => {
+    const batch = writes;
+    const onErrors = failed;
+    writes = [];
+    failed = [];
     for (let i = 0; i < batch.length; i++) {
       try {
         batch[i]!();
       } catch (err) {
         // One reply's failure (a handler that sent twice) must not stop the others or the process.
-        of[i]!.log.error({ err }, 'reply could not be written');
+        onErrors[i]!(err);
       }
     }
   };
+  return {
+    defer(write, onError) {
+      // setImmediate runs after the poll phase has handled every socket that was ready this turn.
+      if (writes.length === 0) setImmediate(runAll);
+      writes.push(write);
+      failed.push(onError);
+    },
+  };
+}
+
+/** Holds every Fastify reply of a turn on `queue` (the lanes' replies share it: lanes.ts). */
+export function installTurnWrites(app: FastifyInstance, queue: TurnQueue = createTurnQueue()): void {
   app.addHook('onSend', (request, _reply, _payload, done) => {
-    // setImmediate runs after the poll phase has handled every socket that was ready this turn.
-    if (releases.length === 0) setImmediate(releaseAll);
-    releases.push(done as unknown as Release);
-    requests.push(request);
+    queue.defer(done as unknown as () => void, (err) => request.log.error({ err }, 'reply could not be written'));
   });
 }

@@ -3,13 +3,27 @@
 // Path and query strings are text by nature, so they are coerced to the declared types.
 import { Ajv, type ErrorObject } from 'ajv';
 import type { FastifyInstance, FastifySchema } from 'fastify';
-import { errors } from '#kit/errors';
+import { errors, type SurgeError } from '#kit/errors';
+
+/** How bodies are checked: no coercion, no unknown fields, the first error only. */
+const BODY_OPTIONS = { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false, strict: false, verbose: true } as const;
 
 export function installValidation(app: FastifyInstance): void {
-  const strict = new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false, strict: false, verbose: true });
+  const strict = new Ajv(BODY_OPTIONS);
   const lenient = new Ajv({ coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false, strict: false, verbose: true });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema as object));
   app.setSchemaErrorFormatter((errs, dataVar) => toSurgeError(errs as ErrorObject[], dataVar));
+}
+
+let laneAjv: Ajv | undefined;
+
+/**
+ * A body check outside Fastify (a lane, lanes.ts) that refuses exactly as a route with this body
+ * schema does: the parsed body, or the InvalidArgument naming the field.
+ */
+export function compileBodyCheck(schema: object): (body: unknown) => SurgeError | undefined {
+  const validate = (laneAjv ??= new Ajv(BODY_OPTIONS)).compile(schema);
+  return (body) => (validate(body) ? undefined : toSurgeError(validate.errors ?? [], 'body'));
 }
 
 /** The first validation error as an InvalidArgument naming the field, e.g. "username: is required". */

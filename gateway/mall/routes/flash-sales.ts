@@ -6,9 +6,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { errors, SurgeError } from '#kit/errors';
 import { sendError } from '../../plugins/errors.js';
+import { jsonBodyReader } from '../../plugins/json-body.js';
+import { compileBodyCheck } from '../../plugins/validation.js';
 import { callOptions } from '../../routes/users.js';
 import { errorReplies, ID_DIGITS } from '../../schemas/common.js';
 import type { MallDeps } from '../deps.js';
+import { buyLane } from '../flash/buy-lane.js';
 import { isSoldOut, saleStatus, type BuyOutcome, type SoldOutPass } from '../flash/index.js';
 import { BuyBody, FlashSaleParams, FlashSaleReply, FlashSales, TicketParams, TicketReply } from '../schemas.js';
 import { flashSaleView, ticketView } from '../views.js';
@@ -57,6 +60,9 @@ export async function flashSaleRoutes(fastify: FastifyInstance, d: MallDeps): Pr
     if (entry instanceof SurgeError) return sendError(reply, entry);
     passes.set(request, entry);
   }
+
+  // The same route ahead of Fastify for the requests it can answer alike (flash/buy-lane.ts).
+  d.lanes.add(buyLane({ prefix: fastify.prefix, tokens: d.tokens, gate, readJson: jsonBodyReader(fastify), checkBody: compileBodyCheck(BuyBody), buy: (request, options) => seckill.buy(request, options) }));
 
   app.post('/flash-sales/:id/buy', {
     schema: {

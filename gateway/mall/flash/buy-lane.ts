@@ -1,0 +1,106 @@
+// The buy route's lane (gateway/lanes.ts): POST …/flash-sales/:id/buy answered ahead of Fastify,
+// step for step as its route (routes/flash-sales.ts) answers it: the token, the buy gate (a
+// refusal is answered before the body is read), then the body read, shape-checked, parsed and
+// validated by the route's own rules, then Buy, then 202 with the ticket.
+//
+// Left to the route, untouched, is every request whose answer the gateway's plumbing shapes:
+// one with an Origin (CORS headers), an encoded, chunked or over-small/over-large body, a
+// Content-Type but plain JSON, a missing or bad token (401), a sale id the route refuses (400).
+import type { IncomingMessage } from 'node:http';
+import { Code, SurgeError } from '#kit/errors';
+import type { CallOptions } from '#kit/rpc';
+import type { BuyRequest, Ticket } from '#gen/surge/seckill/v1/seckill';
+import type { Lane, LaneExchange } from '../../lanes.js';
+import { bearer, type TokenVerifier } from '../../plugins/auth.js';
+import { ID_DIGITS } from '../../schemas/common.js';
+import { ticketView } from '../views.js';
+import type { BuyGate, BuyOutcome, SoldOutPass } from './index.js';
+import { isSoldOut } from './refusals.js';
+
+/** The largest body the lane reads: a buy is two small integers; anything longer is the route's to judge. */
+export const LANE_BODY_BYTES = 256;
+/** application/json, alone or with charset=utf-8: what the route's parser takes without a question. */
+const JSON_TYPE = /^application\/json\s*(;\s*charset=utf-8\s*)?$/i;
+
+export interface BuyLaneDeps {
+  /** Where the mall's routes live ('/api/v1/mall'). */
+  prefix: string;
+  tokens: TokenVerifier;
+  gate: BuyGate;
+  /** The route's JSON reading (plugins/json-body.ts jsonBodyReader): the value, or throws the refusal. */
+  readJson: (text: string) => unknown;
+  /** The route's body schema, compiled (plugins/validation.ts compileBodyCheck). */
+  checkBody: (body: unknown) => SurgeError | undefined;
+  buy: (request: BuyRequest, options: CallOptions) => Promise<Ticket>;
+}
+
+interface BuyBody {
+  address_id: number;
+  quantity?: number;
+}
+
+export function buyLane(d: BuyLaneDeps): Lane {
+  const path = new RegExp(`^${d.prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/flash-sales/(${ID_DIGITS})/buy$`);
+
+  async function serve(req: IncomingMessage, ex: LaneExchange, userId: number, saleId: number): Promise<void> {
+    let entry: SoldOutPass | SurgeError;
+    try {
+      entry = await d.gate.enter(userId, saleId);
+    } catch (err) {
+      return ex.fail(err);
+    }
+    // Refused before its body is read, as the route's onRequest refuses it; node:http reads the
+    // rest of the body away once the reply is out.
+    if (entry instanceof SurgeError) return ex.fail(entry);
+    let outcome: BuyOutcome = 'other';
+    try {
+      const body = d.readJson(await readBody(req));
+      const invalid = d.checkBody(body);
+      if (invalid !== undefined) throw invalid;
+      const { address_id, quantity } = body as BuyBody;
+      const ticket = await d.buy({ saleId, userId, addressId: address_id, quantity: quantity ?? 1 }, { metadata: ex.metadata() });
+      outcome = 'reserved';
+      ex.ok(202, JSON.stringify({ ticket: ticketView(ticket) }));
+    } catch (err) {
+      if (isSoldOut(err)) outcome = 'sold_out';
+      ex.fail(err);
+    } finally {
+      entry.settle(outcome);
+    }
+  }
+
+  return {
+    method: 'POST',
+    route: `${d.prefix}/flash-sales/:id/buy`,
+    take(req, open) {
+      const m = path.exec(req.url ?? '');
+      if (m === null) return false;
+      const saleId = Number(m[1]);
+      if (!Number.isSafeInteger(saleId)) return false;
+      const h = req.headers;
+      if (h.origin !== undefined || h['content-encoding'] !== undefined || h['transfer-encoding'] !== undefined) return false;
+      if (h['content-type'] === undefined || !JSON_TYPE.test(h['content-type'])) return false;
+      const length = Number(h['content-length']);
+      if (!(length >= 2 && length <= LANE_BODY_BYTES)) return false;
+      let userId: number;
+      try {
+        userId = d.tokens.verify(bearer(h.authorization)).sub;
+      } catch {
+        return false;
+      }
+      void serve(req, open(userId), userId, saleId);
+      return true;
+    },
+  };
+}
+
+/** The body as text; a client that goes away before sending it all is Cancelled. */
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (text += chunk));
+    req.once('end', () => resolve(text));
+    req.once('error', (err) => reject(new SurgeError(Code.Cancelled, 'the client went away before sending the body', { cause: err })));
+  });
+}
