@@ -69,6 +69,13 @@ export function createRequestIds(): () => string {
 export function createLanes(d: LanesDeps): Lanes {
   const lanes: Lane[] = [];
   let open = true;
+  // A flood's refusals are a few shared errors (flash/refusals.ts): each is serialized once.
+  const serialized = new WeakMap<SurgeError, string>();
+  const errorJson = (e: SurgeError): string => {
+    let json = serialized.get(e);
+    if (json === undefined) serialized.set(e, (json = JSON.stringify(e.toJSON())));
+    return json;
+  };
 
   const exchange = (req: IncomingMessage, res: ServerResponse, lane: Lane, userId: number): LaneExchange => {
     const started = performance.now();
@@ -79,13 +86,9 @@ export function createLanes(d: LanesDeps): Lanes {
     const write = (status: number, body: string, retryAfter: string | undefined) => {
       if (answered) throw new Error(`${lane.method} ${lane.route}: answered twice`);
       answered = true;
-      const headers: Record<string, string | number> = {
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': Buffer.byteLength(body),
-        'x-content-type-options': 'nosniff',
-        'x-request-id': requestId,
-      };
-      if (retryAfter !== undefined) headers['retry-after'] = retryAfter;
+      // Name, value, name, value: node:http takes the list as it is, with no object to walk.
+      const headers: Array<string | number> = ['content-type', 'application/json; charset=utf-8', 'content-length', Buffer.byteLength(body), 'x-content-type-options', 'nosniff', 'x-request-id', requestId];
+      if (retryAfter !== undefined) headers.push('retry-after', retryAfter);
       const send = () => {
         res.writeHead(status, headers).end(body);
         const ms = performance.now() - started;
@@ -112,7 +115,7 @@ export function createLanes(d: LanesDeps): Lanes {
         const e = SurgeError.from(err);
         if (e.code === Code.Internal) d.logger.error({ err: e.cause ?? err, reqId: requestId }, 'request failed');
         const retryAfter = e.details?.retryAfter;
-        write(codeInfo[e.code]?.http ?? 500, JSON.stringify(e.toJSON()), typeof retryAfter === 'number' ? String(retryAfter) : undefined);
+        write(codeInfo[e.code]?.http ?? 500, errorJson(e), typeof retryAfter === 'number' ? String(retryAfter) : undefined);
       },
     };
   };

@@ -68,4 +68,17 @@ describe('buy gate', () => {
     expect(answers.filter((a) => !(a instanceof SurgeError))).toHaveLength(1);
     expect(answers.filter(isSoldOut)).toHaveLength(4);
   });
+
+  it('enterKnown answers as enter for a sale in the copy, and leaves a sale missing from it to enter, taking nothing', async () => {
+    const { gate, soldOut } = setup();
+    await gate.enter(10, 1);
+    expect(outcome(gate.enterKnown(20, 1))).toBe('pass');
+    expect(outcome(gate.enterKnown(21, 2))).toBe('40301 not_started');
+    expect(outcome(gate.enterKnown(22, 3))).toBe('40301 ended');
+    soldOut.heard(1);
+    expect(isSoldOut(gate.enterKnown(23, 1))).toBe(true);
+    // Missing: nothing decided, no token of the user's rate used.
+    for (let i = 0; i < 10; i++) expect(gate.enterKnown(30, 99)).toBeUndefined();
+    expect(outcome(await gate.enter(30, 99))).toBe('pass');
+  });
 });

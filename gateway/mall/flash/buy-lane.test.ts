@@ -23,7 +23,8 @@ function setup(gateAnswer: SurgeError | 'pass' = 'pass') {
   const settled: string[] = [];
   const bought: unknown[] = [];
   const pass: SoldOutPass = { settle: (outcome) => void settled.push(outcome) } as SoldOutPass;
-  const gate: BuyGate = { enter: async () => (gateAnswer === 'pass' ? pass : gateAnswer) };
+  const answer = () => (gateAnswer === 'pass' ? pass : gateAnswer);
+  const gate: BuyGate = { enter: async () => answer(), enterKnown: () => answer() };
   const lane = buyLane({
     prefix: '/api/v1/mall',
     tokens: { verify: (t) => (t === 'good' ? { sub: 9 } : (() => { throw new SurgeError(Code.Unauthenticated, 'bad token'); })()) },
@@ -90,7 +91,7 @@ describe('the buy lane', () => {
 
   it("answers the gate's failure (the sales unreadable) as the route's error handler would", async () => {
     const s = setup();
-    const failing = buyLane({ prefix: '/api/v1/mall', tokens: { verify: () => ({ sub: 9 }) }, gate: { enter: async () => Promise.reject(new Error('seckill unreachable')) }, readJson: JSON.parse, checkBody: () => undefined, buy: async () => ({}) as never });
+    const failing = buyLane({ prefix: '/api/v1/mall', tokens: { verify: () => ({ sub: 9 }) }, gate: { enter: async () => Promise.reject(new Error('seckill unreachable')), enterKnown: () => undefined }, readJson: JSON.parse, checkBody: () => undefined, buy: async () => ({}) as never });
     expect(failing.take(request(), s.open)).toBe(true);
     await s.answered;
     expect((s.answers[0]!.err as Error).message).toBe('seckill unreachable');

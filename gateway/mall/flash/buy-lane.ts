@@ -42,16 +42,19 @@ interface BuyBody {
 export function buyLane(d: BuyLaneDeps): Lane {
   const path = new RegExp(`^${d.prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/flash-sales/(${ID_DIGITS})/buy$`);
 
-  async function serve(req: IncomingMessage, ex: LaneExchange, userId: number, saleId: number): Promise<void> {
-    let entry: SoldOutPass | SurgeError;
-    try {
-      entry = await d.gate.enter(userId, saleId);
-    } catch (err) {
-      return ex.fail(err);
-    }
-    // Refused before its body is read, as the route's onRequest refuses it; node:http reads the
-    // rest of the body away once the reply is out.
-    if (entry instanceof SurgeError) return ex.fail(entry);
+  /** The gate, then the buy; a refusal is answered before the body is read, as the route's onRequest answers it (node:http reads the rest away once the reply is out). */
+  function serve(req: IncomingMessage, ex: LaneExchange, userId: number, saleId: number): void {
+    // A flood is on a sale in the copy: answered in this call, with no promise.
+    const known = d.gate.enterKnown(userId, saleId);
+    if (known instanceof SurgeError) return ex.fail(known);
+    if (known !== undefined) return void buy(req, ex, userId, saleId, known);
+    d.gate.enter(userId, saleId).then(
+      (entry) => (entry instanceof SurgeError ? ex.fail(entry) : buy(req, ex, userId, saleId, entry)),
+      (err: unknown) => ex.fail(err),
+    );
+  }
+
+  async function buy(req: IncomingMessage, ex: LaneExchange, userId: number, saleId: number, entry: SoldOutPass): Promise<void> {
     let outcome: BuyOutcome = 'other';
     try {
       const body = d.readJson(await readBody(req));
@@ -88,7 +91,7 @@ export function buyLane(d: BuyLaneDeps): Lane {
       } catch {
         return false;
       }
-      void serve(req, open(userId), userId, saleId);
+      serve(req, open(userId), userId, saleId);
       return true;
     },
   };
