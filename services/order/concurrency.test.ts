@@ -90,6 +90,31 @@ describe.skipIf(!ready)('two order instances on MariaDB and Redis', () => {
     const stored = await Promise.all(buyers.map(async (userId) => (await on(b).orders.listOrders({ userId, status: '', cursor: '', limit: 50 })).orders.length));
     expect(stored).toEqual(Array(10).fill(6));
   }, 60_000);
+
+  it("deliveries of one ticket that decide differently (its address gone for some), sent at once, all get the first claim's answer", async () => {
+    const product = await on(a).product(1);
+    const buyers = Array.from({ length: 10 }, (_, i) => 900 + i);
+    const addresses = await Promise.all(buyers.map((userId, i) => on(i).address(userId)));
+    const ticketOf = (i: number, addressId: number) => ({
+      ticketId: 70_000 + i, saleId: 78, userId: buyers[i % 10]!, addressId,
+      productId: product.id, name: product.name, imageUrl: '', priceCents: 500, quantity: 1, reservedAt: Date.now(),
+    });
+    // Each ticket in eight batches: four carry its buyer's address (an order), four an address
+    // that is not theirs (a refusal), as a delivery that read the address after its deletion decides.
+    const batches = Array.from({ length: 8 }, (_, k) => {
+      const batch = Array.from({ length: 40 }, (_, i) => ticketOf(i, k % 2 ? addresses[i % 10]!.id : addresses[(i + 1) % 10]!.id));
+      return k % 4 < 2 ? batch : batch.reverse();
+    });
+    const replies = await Promise.all(batches.map((orders, k) => on(k).orders.createFlashOrders({ orders })));
+    const answersOf = new Map<number, Set<string>>();
+    for (const { results } of replies) for (const r of results) answersOf.set(r.ticketId, (answersOf.get(r.ticketId) ?? new Set()).add(`${r.orderId}/${r.refusal}`));
+    expect(answersOf.size).toBe(40);
+    expect([...answersOf.entries()].filter(([, answers]) => answers.size !== 1)).toEqual([]);
+    // Counted where they are stored: an order for each ticket answered with one, none for the refused.
+    const ordered = [...answersOf.values()].filter((answers) => ![...answers][0]!.startsWith('0/')).length;
+    const stored = await Promise.all(buyers.map(async (userId) => (await on(b).orders.listOrders({ userId, status: '', cursor: '', limit: 50 })).orders.length));
+    expect(stored.reduce((x, y) => x + y, 0)).toBe(ordered);
+  }, 60_000);
 });
 
 describe.skipIf(!ready)('payment timeouts in Redis, two instances polling', () => {

@@ -109,6 +109,25 @@ describe('CreateFlashOrders', () => {
     expect(await ordersOf(mall, b)).toEqual([]);
   });
 
+  it('a ticket answers as it was first answered: refused, it stays refused when a later delivery finds the address; ordered, it stays ordered', async () => {
+    const product = await mall.product(10);
+    const buyer = user();
+    const address = await mall.address(buyer);
+    const other = await mall.address(user());
+    // Two deliveries of each ticket that decide differently (an address read before or after its deletion).
+    const refusedFirst = ticketOf(buyer, other.id, product);
+    const [refused] = (await mall.orders.createFlashOrders({ orders: [refusedFirst] })).results;
+    expect(refused).toMatchObject({ orderId: 0, refusal: 'no_address' });
+    const [later] = (await mall.orders.createFlashOrders({ orders: [{ ...refusedFirst, addressId: address.id }] })).results;
+    expect(later).toMatchObject({ orderId: 0, refusal: 'no_address' });
+
+    const orderedFirst = ticketOf(buyer, address.id, product);
+    const [ordered] = (await mall.orders.createFlashOrders({ orders: [orderedFirst] })).results;
+    const [again] = (await mall.orders.createFlashOrders({ orders: [{ ...orderedFirst, addressId: other.id }] })).results;
+    expect(again).toEqual(ordered);
+    expect((await ordersOf(mall, buyer)).map((o) => o.id)).toEqual([ordered!.orderId]);
+  });
+
   it("a buyer's cancel sends the ticket back to the sale once (\"cancelled\"), and nothing to the product", async () => {
     const product = await mall.product(10);
     const buyer = user();

@@ -14,13 +14,14 @@ const NO_ADDRESS = 'no_address';
  * ticket, its one line the sale's product at the sale price, created_at the moment of the
  * reservation. The tickets' units are the sale's already, so no stock is reserved here.
  *
- * At most one order per ticket, ever: its gid is seckill:<sale>:<ticket> and orders.gid is
- * unique (model/flash-orders.ts). That, not the order_requests table, is the key because the
- * order row is then the whole record (a ticket has no saga payload to keep), it is written in the
- * same statement as the claim, and the gid is what a cancel reads to send the units back to the
- * sale. A ticket seen before (in an earlier call, or earlier in this one) answers its order
- * again, whatever its address is now. The addresses are read in one query before the one
- * transaction; a snapshot taken then is the order's, as CreateOrder's is.
+ * One answer per ticket, ever: its gid is seckill:<sale>:<ticket>, and its first call's answer,
+ * an order or a refusal, is claimed under that gid (flash_claims, model/flash-orders.ts) in the
+ * transaction that writes the order. Orders.gid is unique too. That, not the order_requests
+ * table, is the key: the order row is then the whole record (a ticket has no saga payload to
+ * keep), and the gid is what a cancel reads to send the units back to the sale. A ticket seen
+ * before (in an earlier call, or earlier in this one) answers as it was answered then, whatever
+ * its address is now. The addresses are read in one query before the one transaction; a snapshot
+ * taken then is the order's, as CreateOrder's is.
  *
  * Every answered order that is unpaid has its payment timeout scheduled after the commit, the
  * old ones again too (scheduling replaces the job): a worker whose first call failed after the
@@ -35,13 +36,12 @@ export async function createFlashOrders(d: OrderDeps, req: CreateFlashOrdersRequ
 
   const addresses = new Map((await d.addresses.byIds([...new Set([...tickets.values()].map((t) => t.addressId))])).map((row) => [Number(row.id), row]));
   const now = d.clock.now();
-  const fresh: NewFlashOrder[] = [];
-  for (const [gid, ticket] of tickets) {
+  const decisions = [...tickets].map(([gid, ticket]) => {
     const address = addresses.get(ticket.addressId);
-    if (address && Number(address.user_id) === ticket.userId) fresh.push(orderOf(gid, ticket, address, d.ids.next(), now));
-  }
+    return { gid, order: address && Number(address.user_id) === ticket.userId ? orderOf(gid, ticket, address, d.ids.next(), now) : undefined };
+  });
 
-  const ordered = await d.flashOrders.write([...tickets.keys()], fresh);
+  const ordered = await d.flashOrders.write(decisions);
   // Together: a batch is at most 500, each schedule one write to the delay store (in Redis, the
   // writes of one turn go out together).
   await Promise.all([...ordered.values()].filter((order) => order.status === 'unpaid').map((order) => d.timeouts.schedule(order.orderId, order.createdAt)));

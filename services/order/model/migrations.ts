@@ -101,6 +101,21 @@ const own: Record<string, Migration> = {
       await db.schema.dropIndex('orders_by_gid').on('orders').execute();
     },
   },
+  // A flash-sale ticket's one answer, an order (its id) or a refusal (0), claimed by the first call
+  // that decides it (model/flash-orders.ts). The tickets ordered before it are claimed as ordered.
+  '0004_flash_claims': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('flash_claims')
+        .addColumn('gid', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('order_id', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.insertInto('flash_claims').columns(['gid', 'order_id']).expression(db.selectFrom('orders').select(['gid', 'id']).where('gid', 'like', 'seckill:%')).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('flash_claims').execute();
+    },
+  },
 };
 
 export const orderMigrations: Record<string, Migration> = { ...own, ...sagaMigrations, ...barrierMigrations };

@@ -82,12 +82,19 @@ export interface OrderRequestsTable {
   created_at: number;
 }
 
+/** A flash-sale ticket's one answer: the order's id, or 0 for a refusal (model/flash-orders.ts). */
+export interface FlashClaimsTable {
+  gid: string;
+  order_id: number;
+}
+
 export interface OrderOwnTables {
   addresses: AddressesTable;
   address_books: AddressBooksTable;
   orders: OrdersTable;
   order_lines: OrderLinesTable;
   order_requests: OrderRequestsTable;
+  flash_claims: FlashClaimsTable;
 }
 
 export interface OrderDB extends OrderOwnTables, SagaTables, BarrierTables {}
