@@ -5,7 +5,11 @@
 // Surge's buys over the naive path's. With --drain, also the time from a sale of S units selling
 // out to its last order persisted (bench/seckill/drain.mjs). See bench/README.md.
 //
-//   node bench/seckill/run.mjs [--mode embedded|servers|both] [--rounds N] [--duration S]
+// --mode distributed runs every service as its own process (as `npm run up`), with --gateways N
+// gateway processes; wrk then runs one process per gateway, the connections split among them,
+// and a run's figures are their sum (req/s) and their worst (p50, p99).
+//
+//   node bench/seckill/run.mjs [--mode embedded|servers|both|distributed] [--gateways N] [--rounds N] [--duration S]
 //                              [--connections C] [--threads T] [--users N]
 //                              [--drain] [--drain-stock S] [--cpu-prof DIR]
 import { randomBytes } from 'node:crypto';
@@ -51,7 +55,9 @@ async function benchMode(mode) {
   console.log(`\nbench: seckill, ${mode} mode: starting hello, Surge and the naive server`);
   const hello = await h.startProcess('hello', join(root, 'bench', 'http', 'hello.mjs'), { PORT: String(await freePort()) }, dataDir);
   // The secret is named here so the naive server checks the same tokens (the servers' settings name their own).
-  const surge = await h.startSurge({ mode, dataDir, tag, env: { ...SURGE_ENV, SURGE_JWT_SECRET: randomBytes(24).toString('hex') }, nodeArgs: opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProf}`] : [] });
+  const surge = await h.startSurge({ mode, dataDir, tag, env: { ...SURGE_ENV, SURGE_JWT_SECRET: randomBytes(24).toString('hex') }, nodeArgs: opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProf}`] : [], gateways: opts.gateways });
+  /** The buy URL of a sale on every gateway (one but in distributed mode with --gateways). */
+  const buyUrls = (saleId) => surge.gateways.map((g) => g.url + buyPath(saleId));
   await waitReady(hello, '/');
 
   // The naive path's database, on the same MariaDB in both modes, dropped afterwards.
@@ -92,13 +98,13 @@ async function benchMode(mode) {
     // A fresh sale per run: its stock never runs out, and each buyer's limit starts from nothing.
     buy: async () => {
       const { id } = await newSale(api, admin, { stock: BUY_STOCK, perUserLimit: PER_USER_LIMIT, label: 'buy' });
-      return { url: surge.url + buyPath(id), saleId: id, expect: 'ok' };
+      return { urls: buyUrls(id), saleId: id, expect: 'ok' };
     },
-    soldOut: async () => ({ url: surge.url + buyPath(soldOutSale.id), expect: 'sold_out' }),
+    soldOut: async () => ({ urls: buyUrls(soldOutSale.id), expect: 'sold_out' }),
     naive: async () => {
       const id = ++naiveSales;
       await sql.query(`INSERT INTO \`${naiveDb}\`.flash_sales (id, stock) VALUES (?, ?)`, [id, BUY_STOCK]);
-      return { url: naive.url + buyPath(id), expect: 'ok' };
+      return { urls: [naive.url + buyPath(id)], expect: 'ok' };
     },
   };
   const run = async (name, seconds) => {
@@ -141,6 +147,7 @@ async function benchMode(mode) {
   const result = {
     date: new Date().toISOString(),
     mode,
+    gateways: opts.gateways,
     machine: machine(loadBefore),
     wrk: { version: wrkVersion(), threads: opts.threads, connections: opts.connections, durationSeconds: opts.duration, warmupSeconds: warm, script: 'bench/seckill/buy.lua', why: WRK_WHY },
     surge: Object.fromEntries(Object.entries(SURGE_ENV).map(([k, v]) => [k.replace(/^SURGE__/, '').replaceAll('__', '.'), Number(v)])),
@@ -169,7 +176,8 @@ async function benchMode(mode) {
     printTable(result);
   }
   if (drain) result.drain = drain;
-  const file = join(root, 'bench', 'results', opts.rounds > 0 ? `seckill-${mode}.json` : `seckill-drain-${mode}.json`);
+  const name = opts.gateways > 1 ? `${mode}-${opts.gateways}gw` : mode;
+  const file = join(root, 'bench', 'results', opts.rounds > 0 ? `seckill-${name}.json` : `seckill-drain-${name}.json`);
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
   console.log(`bench: wrote ${file.slice(root.length)}`);
@@ -179,7 +187,10 @@ async function benchMode(mode) {
 /** One measured wrk run of buys (target: url, the wrk script and its args, the reply expected): every reply must be the kind expected (202, or 409 sold out), else the figures are void. */
 async function buyRun(name, target, procs, seconds) {
   checkAlive(procs);
-  const run = await h.wrk({ url: target.url, ...wrkRun(seconds), script: target.script, args: target.args, extra: ['WRK_BUY'] });
+  // One wrk per gateway, together, the connections split among them.
+  const split = Math.max(1, Math.floor(opts.connections / target.urls.length));
+  const runs = await Promise.all(target.urls.map((url) => h.wrk({ url, ...wrkRun(seconds), connections: split, script: target.script, args: target.args, extra: ['WRK_BUY'] })));
+  const run = runs.length === 1 ? runs[0] : combine(runs);
   // wrk's non2xx counts the 409s a sold-out run must answer: the script's counts replace it.
   const { extra, non2xx, ...figures } = run;
   const c = extra.WRK_BUY;
@@ -196,6 +207,24 @@ async function buyRun(name, target, procs, seconds) {
   if (c[target.expect] !== run.requests) throw new Error(`${name}: wrk counted ${run.requests} replies, the script ${c[target.expect]}`);
   if (run.socketErrors.total > 0) throw new Error(`${name}: wrk reported socket errors ${JSON.stringify(run.socketErrors)}; the figures are void`);
   return { ...figures, replies: { sent: c.sent, ok: c.ok, soldOut: c.sold_out } };
+}
+
+/** Runs of wrk side by side as one: requests and req/s summed, latencies the worst, reply counts summed. */
+function combine(runs) {
+  const sum = (f) => runs.reduce((n, r) => n + f(r), 0);
+  const worst = (f) => Math.max(...runs.map(f));
+  const counts = {};
+  for (const r of runs) for (const [k, v] of Object.entries(r.extra.WRK_BUY)) counts[k] = typeof v === 'number' ? (counts[k] ?? 0) + v : (counts[k] || v);
+  const errors = {};
+  for (const r of runs) for (const [k, v] of Object.entries(r.socketErrors)) errors[k] = (errors[k] ?? 0) + v;
+  return {
+    ...runs[0],
+    requests: sum((r) => r.requests),
+    rps: sum((r) => r.rps),
+    latencyMs: Object.fromEntries(Object.keys(runs[0].latencyMs).map((k) => [k, worst((r) => r.latencyMs[k])])),
+    socketErrors: errors,
+    extra: { WRK_BUY: counts },
+  };
 }
 
 /**
@@ -270,12 +299,13 @@ function wrkRun(seconds) {
 }
 
 function parseArgs(argv) {
-  const o = { mode: 'embedded', rounds: 5, duration: 10, connections: 64, threads: 1, users: 2000, drain: false, drainStock: 10_000 };
+  const o = { mode: 'embedded', gateways: 1, rounds: 5, duration: 10, connections: 64, threads: 1, users: 2000, drain: false, drainStock: 10_000 };
   const int = (key) => (v) => (o[key] = positiveInt(`--${key}`, v, usage));
   parseFlags(
     argv,
     {
       '--mode': (v) => (o.mode = v),
+      '--gateways': int('gateways'),
       '--rounds': (v) => {
         // 0 with --drain: the drain alone.
         o.rounds = v === '0' ? 0 : positiveInt('--rounds', v, usage);
@@ -291,7 +321,8 @@ function parseArgs(argv) {
     },
     usage,
   );
-  if (!['embedded', 'servers', 'both'].includes(o.mode)) usage('--mode is embedded, servers or both');
+  if (!['embedded', 'servers', 'both', 'distributed'].includes(o.mode)) usage('--mode is embedded, servers, both or distributed');
+  if (o.gateways > 1 && o.mode !== 'distributed') usage('--gateways above 1 needs --mode distributed');
   if (o.rounds === 0 && !o.drain) usage('--rounds 0 measures nothing without --drain');
   if (o.users < 2) usage('--users must be at least 2');
   if (o.drainStock > BUY_STOCK) usage(`--drain-stock is at most ${fmt(BUY_STOCK)}`);
