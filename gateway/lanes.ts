@@ -14,9 +14,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { Code, codeInfo, SurgeError } from '#kit/errors';
+import { Code, SurgeError } from '#kit/errors';
 import type { AccessLog, Metrics } from '#kit/observability';
 import { traceHeaders } from '#kit/tracing';
+import { statusOf } from './plugins/errors.js';
 import { loggableUrl } from './plugins/log-url.js';
 import type { TurnQueue } from './plugins/turn-writes.js';
 
@@ -114,8 +115,8 @@ export function createLanes(d: LanesDeps): Lanes {
       fail(err) {
         const e = SurgeError.from(err);
         if (e.code === Code.Internal) d.logger.error({ err: e.cause ?? err, reqId: requestId }, 'request failed');
-        const retryAfter = e.details?.retryAfter;
-        write(codeInfo[e.code]?.http ?? 500, errorJson(e), typeof retryAfter === 'number' ? String(retryAfter) : undefined);
+        const { status, retryAfter } = statusOf(e);
+        write(status, errorJson(e), retryAfter);
       },
     };
   };

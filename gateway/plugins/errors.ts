@@ -39,10 +39,16 @@ export function toSurge(err: unknown, request?: FastifyRequest): SurgeError {
   return SurgeError.from(err);
 }
 
-export function sendError(reply: FastifyReply, e: SurgeError): FastifyReply {
+/** The HTTP status of an error and its Retry-After (whole seconds, as text) when it names one: routes' replies and the lanes' (lanes.ts). */
+export function statusOf(e: SurgeError): { status: number; retryAfter: string | undefined } {
   const retryAfter = e.details?.retryAfter;
-  if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
-  return reply.code(codeInfo[e.code].http).send(e.toJSON());
+  return { status: codeInfo[e.code]?.http ?? 500, retryAfter: typeof retryAfter === 'number' ? String(retryAfter) : undefined };
+}
+
+export function sendError(reply: FastifyReply, e: SurgeError): FastifyReply {
+  const { status, retryAfter } = statusOf(e);
+  if (retryAfter !== undefined) void reply.header('retry-after', retryAfter);
+  return reply.code(status).send(e.toJSON());
 }
 
 export function installErrorHandling(app: FastifyInstance): void {

@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { Code, SurgeError, errors } from '#kit/errors';
 import { checkFormFields, checkJsonShape } from '../../plugins/body-shape.js';
-import { clientGone, tooLarge } from './limits.js';
+import { readAll } from '../../plugins/raw-body.js';
 import { readMultipart, type UploadTarget } from './multipart.js';
 import type { ParamSource, UploadedFile } from './params.js';
 
@@ -48,30 +48,6 @@ export async function readBody(raw: IncomingMessage, formLimitBytes: number, upl
     default:
       throw new SurgeError(Code.UnsupportedMediaType, `Content-Type: ${JSON.stringify(type.slice(0, 80))} is not accepted; ${ACCEPTED}`);
   }
-}
-
-/** The whole body, at most limit bytes; a larger one is refused without reading the rest. */
-function readAll(raw: IncomingMessage, limit: number): Promise<Buffer> {
-  if (Number(raw.headers['content-length']) > limit) return Promise.reject(tooLarge('body', limit));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (err: SurgeError | undefined) => {
-      raw.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
-      if (err === undefined) return resolve(Buffer.concat(chunks, size));
-      raw.pause();
-      reject(err);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) finish(tooLarge('body', limit));
-      else chunks.push(chunk);
-    };
-    const onEnd = () => finish(undefined);
-    const onError = (err: unknown) => finish(clientGone(err));
-    const onClose = () => finish(clientGone());
-    raw.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
-  });
 }
 
 /**

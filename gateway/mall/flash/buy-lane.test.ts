@@ -12,7 +12,7 @@ const PATH = '/api/v1/mall/flash-sales/42/buy';
 const BODY = '{"address_id":7}';
 
 function request(o: { url?: string; headers?: Record<string, string>; body?: string } = {}): IncomingMessage {
-  const req = Readable.from(o.body === undefined ? [BODY] : [o.body]) as unknown as IncomingMessage;
+  const req = Readable.from([Buffer.from(o.body ?? BODY)], { objectMode: false }) as unknown as IncomingMessage;
   const body = o.body ?? BODY;
   Object.assign(req, { method: 'POST', url: o.url ?? PATH, headers: { authorization: 'Bearer good', 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...o.headers } });
   for (const [k, v] of Object.entries(req.headers)) if (v === '') delete req.headers[k];

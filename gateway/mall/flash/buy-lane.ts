@@ -7,15 +7,15 @@
 // one with an Origin (CORS headers), an encoded, chunked or over-small/over-large body, a
 // Content-Type but plain JSON, a missing or bad token (401), a sale id the route refuses (400).
 import type { IncomingMessage } from 'node:http';
-import { Code, SurgeError } from '#kit/errors';
+import { SurgeError } from '#kit/errors';
 import type { CallOptions } from '#kit/rpc';
 import type { BuyRequest, Ticket } from '#gen/surge/seckill/v1/seckill';
 import type { Lane, LaneExchange } from '../../lanes.js';
 import { bearer, type TokenVerifier } from '../../plugins/auth.js';
+import { readAll } from '../../plugins/raw-body.js';
 import { ID_DIGITS } from '../../schemas/common.js';
 import { ticketView } from '../views.js';
-import type { BuyGate, BuyOutcome, SoldOutPass } from './index.js';
-import { isSoldOut } from './refusals.js';
+import { buyUnder, type BuyGate, type SoldOutPass } from './index.js';
 
 /** The largest body the lane reads: a buy is two small integers; anything longer is the route's to judge. */
 export const LANE_BODY_BYTES = 256;
@@ -55,20 +55,17 @@ export function buyLane(d: BuyLaneDeps): Lane {
   }
 
   async function buy(req: IncomingMessage, ex: LaneExchange, userId: number, saleId: number, entry: SoldOutPass): Promise<void> {
-    let outcome: BuyOutcome = 'other';
     try {
-      const body = d.readJson(await readBody(req));
-      const invalid = d.checkBody(body);
-      if (invalid !== undefined) throw invalid;
-      const { address_id, quantity } = body as BuyBody;
-      const ticket = await d.buy({ saleId, userId, addressId: address_id, quantity: quantity ?? 1 }, { metadata: ex.metadata() });
-      outcome = 'reserved';
+      const ticket = await buyUnder(entry, async () => {
+        const body = d.readJson((await readAll(req, LANE_BODY_BYTES)).toString('utf8'));
+        const invalid = d.checkBody(body);
+        if (invalid !== undefined) throw invalid;
+        const { address_id, quantity } = body as BuyBody;
+        return d.buy({ saleId, userId, addressId: address_id, quantity: quantity ?? 1 }, { metadata: ex.metadata() });
+      });
       ex.ok(202, JSON.stringify({ ticket: ticketView(ticket) }));
     } catch (err) {
-      if (isSoldOut(err)) outcome = 'sold_out';
       ex.fail(err);
-    } finally {
-      entry.settle(outcome);
     }
   }
 
@@ -95,15 +92,4 @@ export function buyLane(d: BuyLaneDeps): Lane {
       return true;
     },
   };
-}
-
-/** The body as text; a client that goes away before sending it all is Cancelled. */
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (text += chunk));
-    req.once('end', () => resolve(text));
-    req.once('error', (err) => reject(new SurgeError(Code.Cancelled, 'the client went away before sending the body', { cause: err })));
-  });
 }

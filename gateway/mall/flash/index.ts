@@ -13,7 +13,7 @@ import { createSoldOutFlags } from './sold-out.js';
 
 export { isSoldOut } from './refusals.js';
 export type { BuyGate } from './buy-gate.js';
-export type { BuyOutcome, SoldOutPass } from './sold-out.js';
+export { buyUnder, type BuyOutcome, type SoldOutPass } from './sold-out.js';
 export type { SalesSnapshot } from './sales-snapshot.js';
 export { saleStatus, type SaleStatus } from './window.js';
 

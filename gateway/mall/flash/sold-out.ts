@@ -8,6 +8,7 @@
 // after another `recheckMs`, so a flag can never stay shut for good.
 import type { Clock } from '#kit/clock';
 import { errors } from '#kit/errors';
+import { isSoldOut } from './refusals.js';
 
 /** What the Buy let through answered: units reserved, sold out, or anything else (learned nothing about stock). */
 export type BuyOutcome = 'reserved' | 'sold_out' | 'other';
@@ -15,6 +16,21 @@ export type BuyOutcome = 'reserved' | 'sold_out' | 'other';
 /** A buy let through; settle it once with what Buy answered. */
 export interface SoldOutPass {
   settle(outcome: BuyOutcome): void;
+}
+
+/** Buy under a pass, which is settled with what `buy` answered, always: the route and the lane call it. */
+export async function buyUnder<T>(pass: SoldOutPass, buy: () => Promise<T>): Promise<T> {
+  let outcome: BuyOutcome = 'other';
+  try {
+    const ticket = await buy();
+    outcome = 'reserved';
+    return ticket;
+  } catch (err) {
+    if (isSoldOut(err)) outcome = 'sold_out';
+    throw err;
+  } finally {
+    pass.settle(outcome);
+  }
 }
 
 export interface SoldOutFlagsOptions {

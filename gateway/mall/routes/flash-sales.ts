@@ -12,7 +12,7 @@ import { callOptions } from '../../routes/users.js';
 import { errorReplies, ID_DIGITS } from '../../schemas/common.js';
 import type { MallDeps } from '../deps.js';
 import { buyLane } from '../flash/buy-lane.js';
-import { isSoldOut, saleStatus, type BuyOutcome, type SoldOutPass } from '../flash/index.js';
+import { buyUnder, saleStatus, type SoldOutPass } from '../flash/index.js';
 import { BuyBody, FlashSaleParams, FlashSaleReply, FlashSales, TicketParams, TicketReply } from '../schemas.js';
 import { flashSaleView, ticketView } from '../views.js';
 
@@ -77,17 +77,8 @@ export async function flashSaleRoutes(fastify: FastifyInstance, d: MallDeps): Pr
     handler: async (request, reply) => {
       const pass = passes.get(request);
       if (pass === undefined) throw errors.internal(new Error('the buy gate did not run before the handler'));
-      let outcome: BuyOutcome = 'other';
-      try {
-        const ticket = await seckill.buy({ saleId: request.params.id, userId: request.userId, addressId: request.body.address_id, quantity: request.body.quantity ?? 1 }, callOptions(request));
-        outcome = 'reserved';
-        return reply.code(202).send({ ticket: ticketView(ticket) });
-      } catch (err) {
-        if (isSoldOut(err)) outcome = 'sold_out';
-        throw err;
-      } finally {
-        pass.settle(outcome);
-      }
+      const ticket = await buyUnder(pass, () => seckill.buy({ saleId: request.params.id, userId: request.userId, addressId: request.body.address_id, quantity: request.body.quantity ?? 1 }, callOptions(request)));
+      return reply.code(202).send({ ticket: ticketView(ticket) });
     },
   });
 
