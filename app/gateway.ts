@@ -3,12 +3,13 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { createAccountKeys, createTokens } from '#kit/auth';
+import { createAccountKeys, createCallers, createTokens } from '#kit/auth';
+import { Code, SurgeError } from '#kit/errors';
 import type { Clock } from '#kit/clock';
 import { createPeriodLimit, createTokenBucket } from '#kit/limit';
 import { createMemoryPresence, createRedisPresence } from '#kit/presence';
 import type { Metrics } from '#kit/observability';
-import { buildGateway, createRoomPresence, gatewayFaces, selectFaces, startOpsServer, type ChatContext, type ConnectedFace, type Face, type HealthCheck, type OpsServer } from '#gateway';
+import { buildGateway, createRoomPresence, gatewayFaces, selectFaces, startOpsServer, type ChatContext, type ConnectedGateway, type Face, type HealthCheck, type OpsServer, type gatewayCalls } from '#gateway';
 import { ConfigError, type Config } from './config/index.js';
 import type { Infrastructure } from './infra.js';
 
@@ -27,7 +28,7 @@ export function facesFor(config: Config, all: readonly Face[] = gatewayFaces): r
   }
 }
 
-export function createGateway(o: { config: Config; infra: Infrastructure; faces: readonly ConnectedFace[]; checks: HealthCheck[]; metrics: Metrics; log: Logger; clock: Clock; tracer: Tracer }): Promise<FastifyInstance> {
+export function createGateway(o: { config: Config; infra: Infrastructure; connected: ConnectedGateway<typeof gatewayCalls>; checks: HealthCheck[]; metrics: Metrics; log: Logger; clock: Clock; tracer: Tracer }): Promise<FastifyInstance> {
   const { config, infra, clock } = o;
   const limit = (name: string, p: { quota: number; periodSeconds: number }) =>
     createPeriodLimit({ quota: p.quota, periodMs: p.periodSeconds * 1000, keyPrefix: `gw:${name}:`, store: infra.limitStore, clock });
@@ -40,10 +41,21 @@ export function createGateway(o: { config: Config; infra: Infrastructure; faces:
     imageUploadsPerUser: limit('image-uploads', l.imageUploadsPerUser),
   };
   let chat: Promise<ChatContext> | undefined;
+  const tokens = createTokens({ secret: config.auth.jwtSecret, ttlSeconds: config.auth.tokenTtlSeconds, clock });
+  const { users } = o.connected.own;
   return buildGateway({
-    faces: o.faces,
+    faces: o.connected.faces,
     chat: () => (chat ??= chatContext(o)),
-    tokens: createTokens({ secret: config.auth.jwtSecret, ttlSeconds: config.auth.tokenTtlSeconds, clock }),
+    tokens,
+    callers: createCallers({
+      tokens,
+      trustMs: config.auth.accountCheckSeconds * 1000,
+      clock,
+      exists: (id) => users.getUser({ id }).then(() => true, (err: unknown) => {
+        if (err instanceof SurgeError && err.code === Code.NotFound) return false;
+        throw err;
+      }),
+    }),
     limits,
     // Mobiles read as the user service reads them, for the per-mobile limit keys.
     accountKeys: createAccountKeys({ defaultRegion: config.user.defaultRegion }),

@@ -3,7 +3,7 @@
 // front. `npm start` and the end-to-end tests both come through here.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { connectFaces, type Face, type OpsServer } from '#gateway';
+import { connectFaces, gatewayCalls, type Face, type OpsServer } from '#gateway';
 import { systemClock, type Clock } from '#kit/clock';
 import { createLogger, createMetrics, type Metrics } from '#kit/observability';
 import { createClient, createInProcessTransport, RpcServer, serverInterceptors, type Client, type ServiceDefinition } from '#kit/rpc';
@@ -65,7 +65,7 @@ export async function startSystem(given: Config, options: StartOptions = {}): Pr
     const unread = readProcessMetrics(metrics.registry, { config, queue: infra.queue });
 
     const checks = [...hosted.flatMap((h) => h.checks), ...infra.checks];
-    const app = await createGateway({ config, infra, faces: await connectFaces(faces, client), checks, metrics, log, clock, tracer });
+    const app = await createGateway({ config, infra, connected: await connectFaces(faces, client, gatewayCalls), checks, metrics, log, clock, tracer });
     let url = '';
     let ops: OpsServer | undefined;
     if (options.listen ?? true) {

@@ -53,11 +53,19 @@ it('makes one client per service however many faces call it, and only for the se
   const connected = await connectFaces(faces, (definition, service) => {
     made.push(service);
     return { service } as unknown as Client<typeof definition>;
-  });
+  }, { accounts: UserServiceDefinition });
   expect(made.sort()).toEqual(['user', 'video']);
-  expect(connected[0]!.clients.users).toBe(connected[1]!.clients.people);
-  expect(connected[0]!.clients.videos).toEqual({ service: 'video' });
-  expect(await connectFaces([face('c', '/c')], () => { throw new Error('no service to make'); })).toEqual([{ face: expect.objectContaining({ name: 'c' }), clients: {} }]);
+  expect(connected.faces[0]!.clients.users).toBe(connected.faces[1]!.clients.people);
+  expect(connected.own.accounts).toBe(connected.faces[0]!.clients.users);
+  expect(connected.faces[0]!.clients.videos).toEqual({ service: 'video' });
+  expect(await connectFaces([face('c', '/c')], () => { throw new Error('no service to make'); }, {})).toEqual({ faces: [{ face: expect.objectContaining({ name: 'c' }), clients: {} }], own: {} });
+  // The gateway's own calls are made when no face calls them.
+  const alone: string[] = [];
+  await connectFaces([face('c', '/c')], (definition, service) => {
+    alone.push(service);
+    return { service } as unknown as Client<typeof definition>;
+  }, { users: UserServiceDefinition });
+  expect(alone).toEqual(['user']);
 });
 
 it('refuses two definitions under one service name', () => {

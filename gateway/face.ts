@@ -5,7 +5,7 @@
 // is the gateway's (server.ts); a face only adds routes. Configuration (http.faces) chooses the
 // faces a process serves, and the process connects, and reports on, only the services they call.
 import type { FastifyInstance } from 'fastify';
-import type { AccountKeys } from '#kit/auth';
+import type { AccountKeys, Callers } from '#kit/auth';
 import type { BlobStore } from '#kit/blob';
 import type { Broadcast } from '#kit/broadcast';
 import type { Clock } from '#kit/clock';
@@ -22,7 +22,10 @@ import type { Limiter } from './plugins/limits.js';
 
 /** What the gateway gives every face: its tokens, limits and stores, and the faces' settings. */
 export interface FaceContext {
+  /** Signs a signed-in user's token. Its verify() checks the signature alone: who a request is from is `callers`. */
   readonly tokens: TokenVerifier & { sign(claims: { sub: number }): string };
+  /** Who a request is from: a token's claims once its account is known to exist (#kit/auth createCallers). */
+  readonly callers: Callers;
   readonly limits: { readonly loginPerIp: Limiter; readonly loginPerAccount: Limiter; readonly codePerIp: Limiter; readonly codePerMobile: Limiter; readonly imageUploadsPerUser: Limiter };
   /** How mobiles are read for the per-mobile limits (as the user service reads them). */
   readonly accountKeys: Pick<AccountKeys, 'checkMobile'>;
@@ -115,17 +118,23 @@ export interface ConnectedFace {
   readonly clients: Clients<Calls>;
 }
 
+/** The faces with their clients, and the clients of what the gateway calls itself. */
+export interface ConnectedGateway<O extends Calls = Calls> {
+  readonly faces: readonly ConnectedFace[];
+  readonly own: Clients<O>;
+}
+
 /**
- * The clients of the faces, made by `make` once per service however many faces call it (one
- * remote client, one set of instances and breakers per service in a gateway process): `make` is
- * called for the services of these faces and no other, so a gateway serving only the user API
- * connects to, and reports on, the user service alone.
+ * The clients of the faces and of the gateway's own calls (`own`: the user service, which the
+ * gateway asks whether a token's account exists), made by `make` once per service however many
+ * callers it has (one remote client, one set of instances and breakers per service in a gateway
+ * process): `make` is called for these services and no other, so a gateway serving only the user
+ * API connects to, and reports on, the user service alone.
  */
-export async function connectFaces(faces: readonly Face[], make: ClientMaker): Promise<readonly ConnectedFace[]> {
-  const services = [...servicesOf(faces)];
+export async function connectFaces<O extends Calls>(faces: readonly Face[], make: ClientMaker, own: O): Promise<ConnectedGateway<O>> {
+  const self = defineFace({ name: 'gateway', prefix: '/gateway', calls: own, mount: async () => undefined });
+  const services = [...servicesOf([self, ...faces])];
   const made = new Map<string, Client<ServiceDefinition>>(await Promise.all(services.map(async ([name, definition]) => [name, await make(definition, name)] as const)));
-  return faces.map((face) => ({
-    face,
-    clients: Object.freeze(Object.fromEntries(Object.entries(face.calls).map(([key, definition]) => [key, made.get(serviceNameOf(definition))!]))) as Clients<Calls>,
-  }));
+  const clientsOf = <C extends Calls>(calls: C) => Object.freeze(Object.fromEntries(Object.entries(calls).map(([key, definition]) => [key, made.get(serviceNameOf(definition))!]))) as Clients<C>;
+  return { faces: faces.map((face) => ({ face, clients: clientsOf(face.calls) })), own: clientsOf(own) };
 }

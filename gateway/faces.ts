@@ -26,7 +26,7 @@ export const douyinFace = defineFace({
   name: 'douyin',
   prefix: '/douyin',
   calls: douyinCalls,
-  mount: (app, d) => douyinRoutes(app, { clients: d.clients, tokens: d.tokens, blob: d.blob, limits: d.limits, settings: d.douyin }),
+  mount: (app, d) => douyinRoutes(app, { clients: d.clients, tokens: d.tokens, callers: d.callers, blob: d.blob, limits: d.limits, settings: d.douyin }),
 });
 
 /** /api/v1/mall: the mall's catalog, favorites, cart, orders and flash sales (mall/). */
@@ -36,7 +36,7 @@ export const mallFace = defineFace({
   calls: mallCalls,
   mount: async (app, d) => {
     const flash = createFlashSales({ seckill: d.clients.seckill, broadcast: await d.broadcast(), clock: d.clock, settings: d.mall, warn: (err, message) => app.log.warn({ err }, message) });
-    await mallRoutes(app, { clients: d.clients, pages: createCatalogPages({ ttlMs: d.mall.pageCacheMs }), flash, clock: d.clock, lanes: d.lanes, tokens: d.tokens });
+    await mallRoutes(app, { clients: d.clients, pages: createCatalogPages({ ttlMs: d.mall.pageCacheMs }), flash, clock: d.clock, lanes: d.lanes, callers: d.callers });
   },
 });
 
@@ -45,7 +45,7 @@ export const chatFace = defineFace({
   name: 'chat',
   prefix: CHAT_PREFIX,
   calls: chatCalls,
-  mount: async (app, d) => chatFaceRoutes(app, { ...(await d.chat()), clients: d.clients, tokens: d.tokens }),
+  mount: async (app, d) => chatFaceRoutes(app, { ...(await d.chat()), clients: d.clients, callers: d.callers }),
 });
 
 /** /api/v1/community: the community's articles and image uploads (community/). */
@@ -55,5 +55,8 @@ export const communityFace = defineFace({
   calls: communityCalls,
   mount: (app, d) => communityRoutes(app, { clients: d.clients, blob: d.blob, uploadLimit: d.limits.imageUploadsPerUser, settings: d.community }),
 });
+
+/** What the gateway calls itself, whatever faces it serves: the user service, asked whether a token's account exists (#kit/auth createCallers). */
+export const gatewayCalls = Object.freeze({ users: UserServiceDefinition });
 
 export const gatewayFaces: readonly Face[] = Object.freeze([usersFace, douyinFace, mallFace, chatFace, communityFace]);

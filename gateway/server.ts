@@ -4,7 +4,7 @@ import { createServer, type ServerOptions } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import type { AccountKeys } from '#kit/auth';
+import type { AccountKeys, Callers } from '#kit/auth';
 import type { BlobStore } from '#kit/blob';
 import type { Broadcast } from '#kit/broadcast';
 import { systemClock, type Clock } from '#kit/clock';
@@ -14,7 +14,7 @@ import type { ChatContext } from './chat/index.js';
 import type { DouyinSettings } from './douyin/index.js';
 import type { ConnectedFace, FaceContext } from './face.js';
 import { createLanes, createRequestIds } from './lanes.js';
-import { installAuth, type TokenVerifier } from './plugins/auth.js';
+import { installAuth } from './plugins/auth.js';
 import { installCors, type CorsOptions } from './plugins/cors.js';
 import { installDocs } from './plugins/docs.js';
 import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH } from './plugins/edge-errors.js';
@@ -43,7 +43,9 @@ export interface GatewayDeps {
   chat: () => Promise<ChatContext>;
   /** The broadcast between gateway instances, opened when a face first asks for it. */
   broadcast: () => Promise<Broadcast>;
-  tokens: TokenVerifier & { sign(claims: { sub: number }): string };
+  tokens: FaceContext['tokens'];
+  /** Who a request is from: a token's claims once its account is known to exist. */
+  callers: Callers;
   limits: FaceContext['limits'];
   /** How mobiles are read for the per-mobile limits (as the user service reads them). */
   accountKeys: Pick<AccountKeys, 'checkMobile'>;
@@ -117,13 +119,13 @@ export async function buildGateway(d: GatewayDeps): Promise<FastifyInstance> {
   installJsonBody(app);
   installRouteTimeouts(app, { clock: d.clock ?? systemClock });
   installServerSentEvents(app, { clock: d.clock ?? systemClock });
-  installAuth(app, d.tokens);
+  installAuth(app, d.callers);
   installPublicOrigin(app, { hosts: d.options.publicHosts ?? [] });
   installObservation(app, d.metrics, accessLog);
   await installDocs(app);
   await app.register(systemRoutes, { checks: d.checks, metrics: d.metrics, ops: d.ops });
   const context: FaceContext = {
-    tokens: d.tokens, limits: d.limits, accountKeys: d.accountKeys, blob: d.blob, douyin: d.douyin, community: d.community, mall: d.mall, chat: d.chat,
+    tokens: d.tokens, callers: d.callers, limits: d.limits, accountKeys: d.accountKeys, blob: d.blob, douyin: d.douyin, community: d.community, mall: d.mall, chat: d.chat,
     broadcast: d.broadcast, clock: d.clock ?? systemClock, maxUsersPerBatch: d.options.maxUsersPerBatch, lanes,
   };
   for (const { face, clients } of d.faces) await face.mount(app, { ...context, clients });

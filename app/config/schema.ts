@@ -52,6 +52,11 @@ const systemSections = {
      */
     jwtSecret: str(''),
     tokenTtlSeconds: int(7 * 24 * 3600, 60),
+    /**
+     * A gateway asks the user service whether a token's account still exists at most once per this
+     * many seconds per account (#kit/auth createCallers); 0 asks on every signed-in request.
+     */
+    accountCheckSeconds: int(60, 0, 3600),
     /** Master key for personal data encrypted at rest (mobile numbers): 32 random bytes in base64. '' = as for jwtSecret. */
     fieldKey: str(''),
     /**

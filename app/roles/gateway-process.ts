@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '#kit/clock';
 import { createLogger, createMetrics } from '#kit/observability';
 import { remoteClient, type RemoteClient } from '#kit/remote';
 import type { ServiceDefinition } from '#kit/rpc';
-import { connectFaces, type HealthCheck } from '#gateway';
+import { connectFaces, gatewayCalls, type HealthCheck } from '#gateway';
 import { rpcTls, startWithLocalSecrets, type Config } from '../config/index.js';
 import { createGateway, facesFor, listen, listenOps } from '../gateway.js';
 import { openInfrastructure } from '../infra.js';
@@ -41,10 +41,10 @@ export async function startGatewayProcess(given: Config, options: { logger?: Log
     remotes.push(remote as unknown as RemoteClient<ServiceDefinition>);
     checks.push(instancesCheck(service, () => remote.instances()));
     return remote.client;
-  });
+  }, gatewayCalls);
   const allChecks = [...checks, ...infra.checks];
   const unread = readProcessMetrics(metrics.registry, { config, queue: infra.queue });
-  const app = await createGateway({ config, infra, faces: connected, checks: allChecks, metrics, log, clock, tracer: tracing.tracer });
+  const app = await createGateway({ config, infra, connected, checks: allChecks, metrics, log, clock, tracer: tracing.tracer });
   // Readiness for load balancers: serving and not shutting down. Deliberately not /healthz: one
   // service without instances, or Redis down, must not take every gateway out of rotation while
   // the other routes still answer (and cached reads survive Redis); /healthz is for operators.

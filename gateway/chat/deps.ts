@@ -3,7 +3,7 @@
 import type { Broadcast } from '#kit/broadcast';
 import type { Clock } from '#kit/clock';
 import type { Clients } from '#kit/service';
-import type { TokenVerifier } from '../plugins/auth.js';
+import type { Callers } from '#kit/auth';
 import type { chatCalls } from './calls.js';
 import type { RoomPresence } from './presence.js';
 import type { ChatSocketSettings } from './socket.js';
@@ -21,5 +21,6 @@ export interface ChatContext {
 
 export interface ChatDeps extends ChatContext {
   readonly clients: Clients<typeof chatCalls>;
-  readonly tokens: TokenVerifier;
+  /** Who opens a socket: a token's claims once its account is known to exist. */
+  readonly callers: Callers;
 }

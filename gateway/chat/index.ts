@@ -41,7 +41,7 @@ export async function chatFaceRoutes(app: FastifyInstance, d: ChatDeps): Promise
   await app.register(
     async (scope) => {
       await chatRoutes(scope, { chat: d.clients.chat, users: d.clients.users, authors, removed: (room, userId) => streams.publishRemoval(room, userId) });
-      await chatSocketRoute(scope, { tokens: d.tokens, chat: d.clients.chat, users: d.clients.users, authors, streams, presence: d.presence, takeSend: d.takeSend, settings: d.settings, clock: d.clock });
+      await chatSocketRoute(scope, { callers: d.callers, chat: d.clients.chat, users: d.clients.users, authors, streams, presence: d.presence, takeSend: d.takeSend, settings: d.settings, clock: d.clock });
     },
     { prefix: CHAT_PREFIX },
   );

@@ -15,7 +15,7 @@ import { Code, SurgeError } from '#kit/errors';
 import type { Client } from '#kit/rpc';
 import type { ChatServiceDefinition } from '#gen/surge/chat/v1/chat';
 import type { UserServiceDefinition } from '#gen/surge/user/v1/user';
-import type { TokenVerifier } from '../plugins/auth.js';
+import type { Callers } from '#kit/auth';
 import { loggableUrl } from '../plugins/log-url.js';
 import { aboutFrame, frames, parseClientFrame, type Author } from './frames.js';
 import type { Authors } from './authors.js';
@@ -49,7 +49,7 @@ export interface ChatSocketSettings {
 }
 
 export interface ChatSocketDeps {
-  readonly tokens: TokenVerifier;
+  readonly callers: Callers;
   readonly chat: Client<typeof ChatServiceDefinition>;
   readonly users: Client<typeof UserServiceDefinition>;
   readonly authors: Authors;
@@ -114,7 +114,7 @@ export async function chatSocketRoute(app: FastifyInstance, d: ChatSocketDeps): 
     schema: { tags: ['chat'], summary: 'The chat WebSocket (frames in docs/api/chat.md)', hide: true },
     preValidation: async (request: FastifyRequest) => {
       checkOrigin(request, s.allowedOrigins);
-      const claims = d.tokens.verify(tokenOf(request));
+      const claims = await d.callers.check(tokenOf(request));
       const userId = claims.sub;
       if ((perUser.get(userId) ?? 0) >= s.maxConnectionsPerUser) {
         throw new SurgeError(Code.RateLimited, `a user may hold at most ${s.maxConnectionsPerUser} chat connections on one server`, { details: { retryAfter: 5 } });

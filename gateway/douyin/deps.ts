@@ -1,5 +1,6 @@
 // What the Douyin routes need, passed in by the gateway.
 import type { FastifyRequest } from 'fastify';
+import type { Callers } from '#kit/auth';
 import type { BlobStore } from '#kit/blob';
 import type { Limiter } from '../plugins/limits.js';
 import type { TokenVerifier } from '../plugins/auth.js';
@@ -21,7 +22,10 @@ export interface DouyinSettings {
 
 export interface DouyinDeps {
   readonly clients: DouyinClients;
+  /** Signs tokens at sign-in; its verify() (the signature alone) admits an upload's body before its file is read. */
   readonly tokens: TokenVerifier & { sign(claims: { sub: number }): string };
+  /** Who a request is from: a token's claims once its account is known to exist. */
+  readonly callers: Callers;
   readonly blob: BlobStore;
   readonly limits: { readonly loginPerIp: Limiter; readonly loginPerAccount: Limiter };
   readonly settings: DouyinSettings;

@@ -3,7 +3,7 @@
 import type { Clock } from '#kit/clock';
 import type { Clients } from '#kit/service';
 import type { Lanes } from '../lanes.js';
-import type { TokenVerifier } from '../plugins/auth.js';
+import type { Callers } from '#kit/auth';
 import type { mallCalls } from './calls.js';
 import type { FlashSales, FlashSaleSettings } from './flash/index.js';
 import type { CatalogPages } from './pages.js';
@@ -19,7 +19,7 @@ export interface MallDeps {
   readonly flash: FlashSales;
   /** Its now() reads the flash sales' windows (ms since the epoch). */
   readonly clock: Clock;
-  /** The buy route's lane is added here (flash/buy-lane.ts); it checks tokens as the routes do. */
+  /** The buy route's lane is added here (flash/buy-lane.ts); it checks callers as the routes do. */
   readonly lanes: Pick<Lanes, 'add'>;
-  readonly tokens: TokenVerifier;
+  readonly callers: Callers;
 }

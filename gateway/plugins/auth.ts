@@ -1,7 +1,10 @@
 // Bearer-token authentication. Routes that need a caller add `preHandler: app.authenticate`,
 // after which request.userId is the caller's id; routes that serve anyone but answer a signed-in
 // caller differently add `app.identify` (no Authorization header: userId 0; a bad one: 401).
+// A token counts only while its account exists (#kit/auth createCallers): a well-signed token of
+// a removed account is 401 like a bad one.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Callers } from '#kit/auth';
 import { Code, SurgeError } from '#kit/errors';
 
 export interface TokenVerifier {
@@ -19,14 +22,18 @@ declare module 'fastify' {
   }
 }
 
-export function installAuth(app: FastifyInstance, tokens: TokenVerifier): void {
+export function installAuth(app: FastifyInstance, callers: Callers): void {
   app.decorateRequest('userId', 0);
   app.decorate('authenticate', async (request: FastifyRequest) => {
-    request.userId = tokens.verify(bearer(request.headers.authorization)).sub;
+    const claims = callers.check(bearer(request.headers.authorization));
+    // An account confirmed lately is answered without a promise (the common case).
+    request.userId = (claims instanceof Promise ? await claims : claims).sub;
   });
   app.decorate('identify', async (request: FastifyRequest) => {
     // A token that is sent is checked: a stale one is the client's bug to see, not a silent guest.
-    if (request.headers.authorization !== undefined) request.userId = tokens.verify(bearer(request.headers.authorization)).sub;
+    if (request.headers.authorization === undefined) return;
+    const claims = callers.check(bearer(request.headers.authorization));
+    request.userId = (claims instanceof Promise ? await claims : claims).sub;
   });
 }
 

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTokens } from '#kit/auth';
+import { createCallers, createTokens } from '#kit/auth';
 import { Code, errors } from '#kit/errors';
 import { refusalOf } from '#kit/testing';
 import { installAuth } from './auth.js';
@@ -17,7 +17,7 @@ afterEach(() => app?.close());
 async function gateway(roles: Map<number, string[]>, asked: number[] = []): Promise<FastifyInstance> {
   app = Fastify();
   installErrorHandling(app);
-  installAuth(app, tokens);
+  installAuth(app, createCallers({ tokens, trustMs: 0, exists: async () => true }));
   const rolesOf: RolesOf = async (userId) => {
     asked.push(userId);
     const held = roles.get(userId);

@@ -4,7 +4,9 @@
 //   - a token is checked as soon as it is seen: one in the query before the body is read, one in
 //     a field as that field arrives; a bad one refuses the body at once;
 //   - the token that counts is the one Params reads (a body field wins over the query), so the
-//     route's own viewer() names the same user;
+//     route's own viewer() names the same user (the signature is checked here, in the parser's
+//     call; the route's viewer() then asks whether the account exists, and a refusal there
+//     discards the stored file);
 //   - when the file part begins there must be a checked token, else the body is refused: a
 //     token sent after the file is not waited for, since waiting would mean storing an anonymous
 //     file first (the disk-filling hole this closes);
@@ -14,7 +16,7 @@ import { Code, SurgeError } from '#kit/errors';
 import type { TokenVerifier } from '../../plugins/auth.js';
 import type { UploadGate } from './gate.js';
 import { Params, type ParamSource } from './params.js';
-import { viewer } from './viewer.js';
+import { signedFor } from './viewer.js';
 
 export interface DouyinUploads {
   /** Checks the `token` of an upload body before its file is read. */
@@ -39,7 +41,7 @@ const MISSING_BEFORE_FILE = 'sign in first: token is missing; send it in the que
  */
 export function admitUpload(uploads: Required<DouyinUploads>, request: FastifyRequest): Admission {
   const query = request.query as ParamSource;
-  const verify = (token: string) => viewer(new Params({ token }), uploads.tokens, { required: true });
+  const verify = (token: string) => signedFor(token, uploads.tokens);
   // A token in the query is checked before anything else, so its body counts as the user's from the start.
   const fromQuery = new Params(query).get('token');
   let checked = fromQuery === undefined || fromQuery === '' ? undefined : fromQuery;

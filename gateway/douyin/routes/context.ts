@@ -39,7 +39,7 @@ export async function videoOrFail(d: DouyinDeps, v: ViewContext, id: number, fie
  * owner, as the caller sees it, while checking another owner exists (NotFound naming user_id).
  */
 export async function ownersList<T>(d: DouyinDeps, p: Params, request: FastifyRequest, load: (owner: number, v: ViewContext) => Promise<T>): Promise<{ owner: number; v: ViewContext; list: T }> {
-  const me = viewer(p, d.tokens, { required: true });
+  const me = await viewer(p, d.callers, { required: true });
   const owner = p.optionalId('user_id') ?? me;
   const v = viewContext(d, request, me);
   const [list] = await Promise.all([load(owner, v), owner === me ? undefined : userOrFail(d, v, owner, 'user_id')]);

@@ -14,7 +14,7 @@ export function interactionRoutes(d: DouyinDeps, fragments: FragmentCache): Douy
       url: '/douyin/favorite/action/',
       empty: {},
       async handler(p, request) {
-        const me = viewer(p, d.tokens, { required: true });
+        const me = await viewer(p, d.callers, { required: true });
         const videoId = p.id('video_id');
         const like = p.oneOf('action_type', [1, 2]) === 1;
         const v = viewContext(d, request, me);
@@ -36,7 +36,7 @@ export function interactionRoutes(d: DouyinDeps, fragments: FragmentCache): Douy
       url: '/douyin/comment/action/',
       empty: { comment: null },
       async handler(p, request) {
-        const me = viewer(p, d.tokens, { required: true });
+        const me = await viewer(p, d.callers, { required: true });
         const videoId = p.id('video_id');
         const post = p.oneOf('action_type', [1, 2]) === 1;
         const v = viewContext(d, request, me);
@@ -54,7 +54,7 @@ export function interactionRoutes(d: DouyinDeps, fragments: FragmentCache): Douy
       url: '/douyin/comment/list/',
       empty: { comment_list: [] },
       async handler(p, request) {
-        const v = viewContext(d, request, viewer(p, d.tokens, { required: false }));
+        const v = viewContext(d, request, await viewer(p, d.callers, { required: false }));
         const videoId = p.id('video_id');
         const [{ comments }] = await Promise.all([interactions.listComments({ videoId, limit: 0 }, v.call), videoOrFail(d, v, videoId)]);
         return { comment_list: await packComments(d.clients, v, comments, date) };

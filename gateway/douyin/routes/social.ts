@@ -11,7 +11,7 @@ export function socialRoutes(d: DouyinDeps): DouyinRoute[] {
 
   /** The caller, the other user (who must exist and not be the caller) and the view context. */
   const pair = async (p: Params, request: FastifyRequest, selfProblem: string) => {
-    const me = viewer(p, d.tokens, { required: true });
+    const me = await viewer(p, d.callers, { required: true });
     const other = p.id('to_user_id');
     if (other === me) throw errors.invalid('to_user_id', selfProblem);
     const v = viewContext(d, request, me);
@@ -70,7 +70,7 @@ export function socialRoutes(d: DouyinDeps): DouyinRoute[] {
       url: '/douyin/message/chat/',
       empty: { message_list: [] },
       async handler(p, request) {
-        const me = viewer(p, d.tokens, { required: true });
+        const me = await viewer(p, d.callers, { required: true });
         const other = p.id('to_user_id');
         if (other === me) throw errors.invalid('to_user_id', 'you cannot chat with yourself');
         const after = p.time('pre_msg_time') ?? 0;

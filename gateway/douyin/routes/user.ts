@@ -41,7 +41,7 @@ export function userRoutes(d: DouyinDeps): DouyinRoute[] {
       url: '/douyin/user/',
       empty: { user: null },
       async handler(p, request) {
-        const me = viewer(p, d.tokens, { required: true });
+        const me = await viewer(p, d.callers, { required: true });
         const id = p.optionalId('user_id') ?? me;
         const v = viewContext(d, request, me);
         const found = await packUsers(d.clients, v, [id], { keepMissing: false });

@@ -30,7 +30,7 @@ export function videoRoutes(d: DouyinDeps, fragments: FragmentCache): DouyinRout
       empty: { video_list: [], next_time: 0 },
       async handler(p, request) {
         // Anonymous when the token is missing, invalid or expired: the feed is public.
-        const v = viewContext(d, request, viewer(p, d.tokens, { required: false }));
+        const v = viewContext(d, request, await viewer(p, d.callers, { required: false }));
         // The newest page and its reply bytes are shared (feed-page.ts); the flags are the viewer's own, read per request.
         const page = await newest.get(p.time('latest_time') ?? 0, async (before) => {
           const { videos: list, nextTime } = await videos.feed({ before, limit: FEED_PAGE }, v.call);
@@ -47,7 +47,7 @@ export function videoRoutes(d: DouyinDeps, fragments: FragmentCache): DouyinRout
       upload: { check: VIDEO_FILE },
       async handler(p, request) {
         // The plugin checked this token before the file was read; the same token wins here.
-        const me = viewer(p, d.tokens, { required: true });
+        const me = await viewer(p, d.callers, { required: true });
         // The plugin refuses a request without the file, and discards the stored file when this fails.
         const file = p.upload!;
         await videos.publish({ authorId: me, title: p.text('title', { max: 100 }), playKey: file.key, contentType: file.contentType }, viewContext(d, request, me).call);

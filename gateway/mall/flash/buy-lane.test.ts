@@ -27,7 +27,14 @@ function setup(gateAnswer: SurgeError | 'pass' = 'pass') {
   const gate: BuyGate = { enter: async () => answer(), enterKnown: () => answer() };
   const lane = buyLane({
     prefix: '/api/v1/mall',
-    tokens: { verify: (t) => (t === 'good' ? { sub: 9 } : (() => { throw new SurgeError(Code.Unauthenticated, 'bad token'); })()) },
+    // 'good' names an account confirmed lately; 'unconfirmed' one the user service is being asked about.
+    callers: {
+      check: (t: string) => {
+        if (t === 'good') return { sub: 9 } as never;
+        if (t === 'unconfirmed') return Promise.resolve({ sub: 10 }) as never;
+        throw new SurgeError(Code.Unauthenticated, 'bad token');
+      },
+    },
     gate,
     readJson: (text) => JSON.parse(text),
     checkBody: () => undefined,
@@ -81,6 +88,7 @@ describe('the buy lane', () => {
     ['JSON in another charset', { headers: { 'content-type': 'application/json; charset=latin1' } }],
     ['no token', { headers: { authorization: '' } }],
     ['a bad token', { headers: { authorization: 'Bearer bad' } }],
+    ['a token whose account is not confirmed lately', { headers: { authorization: 'Bearer unconfirmed' } }],
   ])('leaves %s to the route, untouched', (_name, o) => {
     const s = setup();
     const req = request(o);
@@ -91,7 +99,7 @@ describe('the buy lane', () => {
 
   it("answers the gate's failure (the sales unreadable) as the route's error handler would", async () => {
     const s = setup();
-    const failing = buyLane({ prefix: '/api/v1/mall', tokens: { verify: () => ({ sub: 9 }) }, gate: { enter: async () => Promise.reject(new Error('seckill unreachable')), enterKnown: () => undefined }, readJson: JSON.parse, checkBody: () => undefined, buy: async () => ({}) as never });
+    const failing = buyLane({ prefix: '/api/v1/mall', callers: { check: () => ({ sub: 9 }) as never }, gate: { enter: async () => Promise.reject(new Error('seckill unreachable')), enterKnown: () => undefined }, readJson: JSON.parse, checkBody: () => undefined, buy: async () => ({}) as never });
     expect(failing.take(request(), s.open)).toBe(true);
     await s.answered;
     expect((s.answers[0]!.err as Error).message).toBe('seckill unreachable');

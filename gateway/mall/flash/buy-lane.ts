@@ -5,13 +5,15 @@
 //
 // Left to the route, untouched, is every request whose answer the gateway's plumbing shapes:
 // one with an Origin (CORS headers), an encoded, chunked or over-small/over-large body, a
-// Content-Type but plain JSON, a missing or bad token (401), a sale id the route refuses (400).
+// Content-Type but plain JSON, a missing or bad token (401), a sale id the route refuses (400),
+// and a token whose account has not been confirmed lately (the route waits for the user service).
 import type { IncomingMessage } from 'node:http';
+import type { Callers } from '#kit/auth';
 import { SurgeError } from '#kit/errors';
 import type { CallOptions } from '#kit/rpc';
 import type { BuyRequest, Ticket } from '#gen/surge/seckill/v1/seckill';
 import type { Lane, LaneExchange } from '../../lanes.js';
-import { bearer, type TokenVerifier } from '../../plugins/auth.js';
+import { bearer } from '../../plugins/auth.js';
 import { readAll } from '../../plugins/raw-body.js';
 import { ID_DIGITS } from '../../schemas/common.js';
 import { ticketView } from '../views.js';
@@ -25,7 +27,7 @@ const JSON_TYPE = /^application\/json\s*(;\s*charset=utf-8\s*)?$/i;
 export interface BuyLaneDeps {
   /** Where the mall's routes live ('/api/v1/mall'). */
   prefix: string;
-  tokens: TokenVerifier;
+  callers: Callers;
   gate: BuyGate;
   /** The route's JSON reading (plugins/json-body.ts jsonBodyReader): the value, or throws the refusal. */
   readJson: (text: string) => unknown;
@@ -82,13 +84,18 @@ export function buyLane(d: BuyLaneDeps): Lane {
       if (h['content-type'] === undefined || !JSON_TYPE.test(h['content-type'])) return false;
       const length = Number(h['content-length']);
       if (!(length >= 2 && length <= LANE_BODY_BYTES)) return false;
-      let userId: number;
+      let claims: ReturnType<Callers['check']>;
       try {
-        userId = d.tokens.verify(bearer(h.authorization)).sub;
+        claims = d.callers.check(bearer(h.authorization));
       } catch {
         return false;
       }
-      serve(req, open(userId), userId, saleId);
+      if (claims instanceof Promise) {
+        // Left to the route, whose own check shares the question this one started.
+        claims.catch(() => undefined);
+        return false;
+      }
+      serve(req, open(claims.sub), claims.sub, saleId);
       return true;
     },
   };

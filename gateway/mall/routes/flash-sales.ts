@@ -62,7 +62,7 @@ export async function flashSaleRoutes(fastify: FastifyInstance, d: MallDeps): Pr
   }
 
   // The same route ahead of Fastify for the requests it can answer alike (flash/buy-lane.ts).
-  d.lanes.add(buyLane({ prefix: fastify.prefix, tokens: d.tokens, gate, readJson: jsonBodyReader(fastify), checkBody: compileBodyCheck(BuyBody), buy: (request, options) => seckill.buy(request, options) }));
+  d.lanes.add(buyLane({ prefix: fastify.prefix, callers: d.callers, gate, readJson: jsonBodyReader(fastify), checkBody: compileBodyCheck(BuyBody), buy: (request, options) => seckill.buy(request, options) }));
 
   app.post('/flash-sales/:id/buy', {
     schema: {

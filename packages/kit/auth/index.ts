@@ -8,3 +8,4 @@ export {
 } from './passwords.js';
 export { createFieldCipher, type FieldCipher, type FieldCipherOptions } from './field-cipher.js';
 export { createAccountKeys, normalizeUsername, usernameKey, type AccountKeys, type AccountKeysOptions } from './identifiers.js';
+export { createCallers, type Callers, type CallerOptions } from './callers.js';
