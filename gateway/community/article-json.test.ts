@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Value } from 'typebox/value';
 import type { Article } from '#gen/surge/article/v1/article';
 import type { User } from '#gen/surge/user/v1/user';
-import { articlePageJson, articleReplyJson } from './article-json.js';
+import { articlePageJson, articleReplyFrom, articleReplyHead, articleReplyJson } from './article-json.js';
 import { ArticlePage, ArticleReply } from './schemas.js';
 import { firstChars } from './views.js';
 
@@ -43,6 +43,20 @@ describe('article JSON bytes', () => {
       comment_count: 2,
       liked: true,
     });
+  });
+
+  it('a reply from a kept head is the whole reply, whatever counts and flag it is given', () => {
+    const a = article(1, { coverUrl: '/c.png' });
+    const people = new Map([[7, alice]]);
+    const head = articleReplyHead(a, people);
+    for (const state of [{ likeCount: 0, commentCount: 0, liked: false }, { likeCount: 12_345_678_901, commentCount: 9, liked: true }]) {
+      const bytes = articleReplyFrom(head, state);
+      expect(bytes.equals(articleReplyJson(a, people, state))).toBe(true);
+      expect(JSON.parse(bytes.toString()).article).toMatchObject({ content: '正文 with "quotes"\nand a line', like_count: state.likeCount, comment_count: state.commentCount, liked: state.liked });
+    }
+    // The head is not written into.
+    expect(articleReplyFrom(head, { likeCount: 1, commentCount: 1, liked: true }).equals(articleReplyFrom(head, { likeCount: 1, commentCount: 1, liked: true }))).toBe(true);
+    expect(JSON.parse(articleReplyFrom(head).toString()).article).toMatchObject({ like_count: 0, comment_count: 0, liked: false });
   });
 
   it('a page: summaries in order, an unknown author shown empty, no state as zero, the cursor escaped', () => {

@@ -45,23 +45,39 @@ export type States = ReadonlyMap<number, TargetState>;
 
 const NO_STATE: TargetState = { likeCount: 0, commentCount: 0, liked: false };
 
-/** `fields` (an object's JSON) reopened, then the author, counts and flag, closed again. */
-function pushArticle(out: JsonPiece[], fields: Buffer, a: Article, people: People, state: TargetState = NO_STATE): void {
+/** `fields` (an object's JSON) reopened, then the author: what precedes the counts. */
+function pushHead(out: JsonPiece[], fields: Buffer, a: Article, people: People): void {
   const author = people.get(a.authorId);
-  out.push(
-    fields.subarray(0, fields.length - 1),
-    ',"author":',
-    author === undefined ? JSON.stringify({ id: a.authorId, name: '', avatar: '' }) : personJson.of(author),
-    `,"like_count":${state.likeCount},"comment_count":${state.commentCount},"liked":${state.liked}}`,
-  );
+  out.push(fields.subarray(0, fields.length - 1), ',"author":', author === undefined ? JSON.stringify({ id: a.authorId, name: '', avatar: '' }) : personJson.of(author));
+}
+
+/** The counts and the flag, closing the article's object (ASCII: numbers and booleans). */
+const countsJson = (state: TargetState) => `,"like_count":${state.likeCount},"comment_count":${state.commentCount},"liked":${state.liked}}`;
+
+function pushArticle(out: JsonPiece[], fields: Buffer, a: Article, people: People, state: TargetState = NO_STATE): void {
+  pushHead(out, fields, a, people);
+  out.push(countsJson(state));
+}
+
+/** `{"article": …}` up to its counts: the same for every reader, so kept with a page (pages.ts). */
+export function articleReplyHead(a: Article, people: People): Buffer {
+  const out: JsonPiece[] = ['{"article":'];
+  pushHead(out, detailFields.of(a), a, people);
+  return joinJson(out);
+}
+
+/** The reply from its head (articleReplyHead), with the counts and the caller's like flag. */
+export function articleReplyFrom(head: Buffer, state: TargetState = NO_STATE): Buffer {
+  const tail = `${countsJson(state)}}`;
+  const out = Buffer.allocUnsafe(head.length + tail.length);
+  head.copy(out, 0);
+  out.write(tail, head.length, 'latin1');
+  return out;
 }
 
 /** `{"article": …}`: one article with its body. */
 export function articleReplyJson(a: Article, people: People, state: TargetState | undefined): Buffer {
-  const out: JsonPiece[] = ['{"article":'];
-  pushArticle(out, detailFields.of(a), a, people, state);
-  out.push('}');
-  return joinJson(out);
+  return articleReplyFrom(articleReplyHead(a, people), state);
 }
 
 /** `{"articles": […], next_cursor, is_end}`: a page of summaries, in order. */

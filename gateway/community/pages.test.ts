@@ -6,6 +6,7 @@ const shown = (title: string): ShownArticle => ({
   article: { id: 1, title } as Article,
   people: new Map(),
   state: { likeCount: 0, commentCount: 0, liked: false },
+  head: Buffer.from(title),
   bytes: Buffer.from(title),
 });
 

@@ -19,6 +19,8 @@ export interface ShownArticle {
   readonly people: People;
   /** Its counts (liked: false) as the bytes show them. */
   readonly state: TargetState;
+  /** The reply up to its counts, the same for every reader (article-json.ts articleReplyHead). */
+  readonly head: Buffer;
   /** The anonymous reply's bytes. */
   readonly bytes: Buffer;
 }

@@ -7,7 +7,7 @@ import { errors } from '#kit/errors';
 import { callOptions } from '../../routes/users.js';
 import { errorReplies } from '../../schemas/common.js';
 import { sendJson } from '../../send-json.js';
-import { articleReplyJson } from '../article-json.js';
+import { articleReplyFrom, articleReplyHead } from '../article-json.js';
 import type { CommunityDeps } from '../deps.js';
 import { checkCoverUrl } from '../images.js';
 import type { ShownArticle } from '../pages.js';
@@ -30,7 +30,8 @@ export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps):
     if (!article) return undefined;
     const [people, states] = await aroundArticles(d.clients, [article], request, 0);
     const state = states.get(id)!;
-    return { article, people, state, bytes: articleReplyJson(article, people, state) };
+    const head = articleReplyHead(article, people);
+    return { article, people, state, head, bytes: articleReplyFrom(head, state) };
   };
 
   app.post('/articles', {
@@ -108,9 +109,9 @@ export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps):
       const state = (await statesOf(interactions, 'article', [id], request)).get(id)!;
       if (state.likeCount !== shown.state.likeCount || state.commentCount !== shown.state.commentCount) {
         const anonymous = { likeCount: state.likeCount, commentCount: state.commentCount, liked: false };
-        d.pages.fresher(id, shown, { ...shown, state: anonymous, bytes: articleReplyJson(shown.article, shown.people, anonymous) });
+        d.pages.fresher(id, shown, { ...shown, state: anonymous, bytes: articleReplyFrom(shown.head, anonymous) });
       }
-      return sendJson(reply, articleReplyJson(shown.article, shown.people, state));
+      return sendJson(reply, articleReplyFrom(shown.head, state));
     },
   });
 

@@ -47,11 +47,21 @@ export function createMetrics(options: { defaultMetrics?: boolean; labels?: Reco
     registers: [registry],
   });
 
-  // One series per label set, found by a flat string key (cheaper than hashing a label object).
-  const children = new Map<string, HistogramSeries>();
-  const child = (h: FastHistogram, key: string, labels: Record<string, string>) => {
-    let c = children.get(key);
-    if (!c) children.set(key, (c = h.labels(labels)));
+  // One series per label set, found through maps keyed by each label as given: the route,
+  // service and method strings are the same objects on every call, so each lookup hashes
+  // nothing new (a key joined per call was hashed afresh every time).
+  const httpSeries = new Map<string, Map<string, Map<number, HistogramSeries>>>();
+  const rpcSeries = new Map<string, Map<string, Map<string, Map<number, HistogramSeries>>>>();
+  const http = (method: string, route: string, status: number) => {
+    const byStatus = inner(inner(httpSeries, route), method);
+    let c = byStatus.get(status);
+    if (!c) byStatus.set(status, (c = httpDuration.labels({ method, route, status: String(status) })));
+    return c;
+  };
+  const rpc = (side: string, service: string, method: string, code: number) => {
+    const byCode = inner(inner(inner(rpcSeries, service), method), side);
+    let c = byCode.get(code);
+    if (!c) byCode.set(code, (c = rpcDuration.labels({ side, service, method, code: String(code) })));
     return c;
   };
 
@@ -59,15 +69,20 @@ export function createMetrics(options: { defaultMetrics?: boolean; labels?: Reco
     registry,
     contentType: registry.contentType,
     observeHttp(method, route, status, seconds) {
-      const s = String(status);
-      child(httpDuration, `h|${method}|${route}|${s}`, { method, route, status: s }).observe(seconds);
-      if (status >= 500) httpErrors.labels({ method, route, status: s }).inc();
+      http(method, route, status).observe(seconds);
+      if (status >= 500) httpErrors.labels({ method, route, status: String(status) }).inc();
     },
     observe(side, service, method, code, seconds) {
-      const c = String(code);
-      child(rpcDuration, `r|${side}|${service}|${method}|${c}`, { side, service, method, code: c }).observe(seconds);
-      if (code !== 0) rpcErrors.labels({ side, service, method, code: c }).inc();
+      rpc(side, service, method, code).observe(seconds);
+      if (code !== 0) rpcErrors.labels({ side, service, method, code: String(code) }).inc();
     },
     render: () => registry.metrics(),
   };
+}
+
+/** The map under key, made on first use. */
+function inner<K, V extends Map<unknown, unknown>>(outer: Map<K, V>, key: K): V {
+  let m = outer.get(key);
+  if (m === undefined) outer.set(key, (m = new Map() as V));
+  return m;
 }

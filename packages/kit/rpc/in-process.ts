@@ -5,7 +5,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Code, SurgeError } from '#kit/errors';
 import { decodeMessage, encodeMessage, WireWriter } from './codec/index.js';
-import type { RpcServer } from './server.js';
+import type { RegisteredMethod, RpcServer } from './server.js';
 import type { Transport, UnaryCall } from './types.js';
 
 export interface InProcessOptions {
@@ -16,17 +16,37 @@ export interface InProcessOptions {
 export function createInProcessTransport(server: RpcServer, options: InProcessOptions = {}): Transport {
   const codecCheck = options.codecCheck ?? false;
   const writer = new WireWriter(1024);
+  // Found once per method (a client passes the same definition object on every call), not by a
+  // "service/method" key built and hashed per call.
+  const targets = new Map<UnaryCall['definition'], RegisteredMethod>();
+  const targetOf = (call: UnaryCall): RegisteredMethod | undefined => {
+    let target = targets.get(call.definition);
+    if (target === undefined) {
+      target = server.lookup(call.service, call.method);
+      if (target !== undefined && target.definition === call.definition) targets.set(call.definition, target);
+    }
+    return target;
+  };
   return {
-    async unary(call: UnaryCall): Promise<unknown> {
-      const target = server.lookup(call.service, call.method);
-      if (!target) throw new SurgeError(Code.NotFound, `no service answers ${call.service}/${call.method}`);
-      if (!codecCheck) return target.invoke(call);
-      const def = target.definition;
-      const request = roundTrip(def.requestType, call.request, `${call.method} request`, writer);
-      const reply = await target.invoke({ ...call, request });
-      return roundTrip(def.responseType, reply, `${call.method} reply`, writer);
+    unary(call: UnaryCall): Promise<unknown> {
+      const target = targetOf(call);
+      if (!target) return Promise.reject(new SurgeError(Code.NotFound, `no service answers ${call.service}/${call.method}`));
+      if (codecCheck) return checkedCall(target, call, writer);
+      try {
+        return target.invoke(call);
+      } catch (err) {
+        // A handler chain that throws before its promise still fails as a rejection.
+        return Promise.reject(err);
+      }
     },
   };
+}
+
+async function checkedCall(target: RegisteredMethod, call: UnaryCall, writer: WireWriter): Promise<unknown> {
+  const def = target.definition;
+  const request = roundTrip(def.requestType, call.request, `${call.method} request`, writer);
+  const reply = await target.invoke({ ...call, request });
+  return roundTrip(def.responseType, reply, `${call.method} reply`, writer);
 }
 
 // The transports' own codec path, so embedded tests check what the framed and gRPC transports send.

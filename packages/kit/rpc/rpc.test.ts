@@ -65,6 +65,19 @@ describe('rpc in-process', () => {
     expect(started).toBe(1);
   });
 
+  it('without codecCheck: a method no server has is a NotFound rejection, and a chain that throws before its promise rejects too', async () => {
+    const server = new RpcServer([]);
+    const bare = createClient(EchoServiceDefinition, createInProcessTransport(server), { clock: systemClock });
+    await expect(bare.echo({ message: '', number: 0, hops: 0 })).rejects.toMatchObject({ code: Code.NotFound });
+    // A handler that throws in its call (not an async function) and no interceptor to catch it.
+    server.register(EchoServiceDefinition, { echo: (() => { throw new SurgeError(Code.FailedPrecondition, 'thrown in the call'); }) as never });
+    const p = bare.echo({ message: '', number: 0, hops: 0 });
+    expect(p).toBeInstanceOf(Promise);
+    await expect(p).rejects.toMatchObject({ code: Code.FailedPrecondition });
+    // Found again on the next call (the method is remembered once found).
+    await expect(bare.echo({ message: '', number: 0, hops: 0 })).rejects.toMatchObject({ code: Code.FailedPrecondition });
+  });
+
   it('maps errors: SurgeErrors keep their code, anything else becomes Internal without details', async () => {
     const { client, observed } = setup(async (req) => {
       if (req.message === 'missing') throw new SurgeError(Code.NotFound, 'echo not found');

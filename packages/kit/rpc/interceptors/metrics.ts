@@ -9,15 +9,18 @@ export interface RpcObserver {
 }
 
 export function metricsInterceptor(side: 'server' | 'client', observer: RpcObserver, clock: Clock): Interceptor {
-  return async (call, next) => {
+  // then() rather than async/await: one promise less per call on every hop.
+  return (call, next) => {
     const start = clock.monotonic();
-    try {
-      const reply = await next(call);
-      observer.observe(side, call.service, call.method, 0, (clock.monotonic() - start) / 1000);
-      return reply;
-    } catch (err) {
-      observer.observe(side, call.service, call.method, SurgeError.from(err).code, (clock.monotonic() - start) / 1000);
-      throw err;
-    }
+    return next(call).then(
+      (reply) => {
+        observer.observe(side, call.service, call.method, 0, (clock.monotonic() - start) / 1000);
+        return reply;
+      },
+      (err: unknown) => {
+        observer.observe(side, call.service, call.method, SurgeError.from(err).code, (clock.monotonic() - start) / 1000);
+        throw err;
+      },
+    );
   };
 }
