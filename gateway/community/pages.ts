@@ -28,6 +28,8 @@ export interface ShownArticle {
 export interface ArticlePages {
   /** id's kept detail, or fill()'s (undefined: not published, kept nowhere). */
   detail(id: number, fill: () => Promise<ShownArticle | undefined>): Promise<ShownArticle | undefined>;
+  /** id's kept detail if there is one now, without waiting (never fills). */
+  keptDetail(id: number): ShownArticle | undefined;
   /**
    * A signed-in reader just read `shown`'s counts fresh and they differ: anonymous readers get
    * them too from now on (unless the article changed meanwhile), so signing out never shows an
@@ -58,6 +60,7 @@ export function createArticlePages(o: { ttlMs: number; maxEntries?: number }): A
   let drops = 0;
   return {
     detail: (id, fill) => details.get(String(id), fill),
+    keptDetail: (id) => details.peek(String(id)),
     fresher: (id, shown, next) => details.replace(String(id), shown, next),
     list: async (query, fill) => (await lists.get(`${generation}:${query}`, fill))!,
     changed(id) {

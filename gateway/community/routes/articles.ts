@@ -15,7 +15,6 @@ import { QuestionPage } from '../qa-schemas.js';
 import { ArticlePage, ArticlePatch, ArticleReply, AuthorArticlesQuery, HotQuery, IdParams, NewArticle, PageQuery, SearchQuery } from '../schemas.js';
 import { articlePage, articleReply, aroundArticles } from './article-pages.js';
 import { questionPageShown } from './question-pages.js';
-import { statesOf } from './states.js';
 
 const tags = ['community'];
 const security = [{ bearer: [] }];
@@ -95,7 +94,7 @@ export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps):
     preHandler: app.identify,
     handler: async (request, reply) => {
       const id = request.params.id;
-      const shown = await d.pages.detail(id, () => shownToAnyone(id, request));
+      const shown = d.pages.keptDetail(id) ?? (await d.pages.detail(id, () => shownToAnyone(id, request)));
       if (shown === undefined) {
         // Not published: a draft is found only for its author (the service answers none to anyone else).
         if (request.userId === 0) throw errors.notFound('article');
@@ -106,7 +105,7 @@ export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps):
       d.views.record(id);
       if (request.userId === 0) return sendJson(reply, shown.bytes);
       // Signed in: the kept article and author, with counts and the like flag read now.
-      const state = (await statesOf(interactions, 'article', [id], request)).get(id)!;
+      const state = (await interactions.getTargetStates({ userId: request.userId, biz: 'article', targetIds: [id] }, callOptions(request))).states[0]!;
       if (state.likeCount !== shown.state.likeCount || state.commentCount !== shown.state.commentCount) {
         const anonymous = { likeCount: state.likeCount, commentCount: state.commentCount, liked: false };
         d.pages.fresher(id, shown, { ...shown, state: anonymous, bytes: articleReplyFrom(shown.head, anonymous) });
