@@ -321,6 +321,9 @@ export async function served(metricsUrl: string, method: string): Promise<{ coun
   return { count: pick('surge_rpc_duration_seconds_count'), seconds: pick('surge_rpc_duration_seconds_sum') };
 }
 
+/** Ports fetch() will not connect to (https://fetch.spec.whatwg.org/#port-blocking), from 10,000 up. */
+const FETCH_BAD_PORTS = new Set([10080]);
+
 /**
  * A port for a process to listen on, free now and below Linux's ephemeral range (32768–60999):
  * one inside it can be taken by any outgoing connection between the pick and the listen.
@@ -328,6 +331,8 @@ export async function served(metricsUrl: string, method: string): Promise<{ coun
 export async function freeListenPort(): Promise<number> {
   for (;;) {
     const port = 10_000 + Math.floor(Math.random() * 22_000);
+    // fetch() refuses the Fetch standard's "bad ports" ("bad port"); 10080 is the one in range.
+    if (FETCH_BAD_PORTS.has(port)) continue;
     const free = await new Promise<boolean>((res) => {
       const s = createServer().once('error', () => res(false));
       s.listen(port, '0.0.0.0', () => s.close(() => res(true)));

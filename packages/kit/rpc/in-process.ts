@@ -16,14 +16,17 @@ export interface InProcessOptions {
 export function createInProcessTransport(server: RpcServer, options: InProcessOptions = {}): Transport {
   const codecCheck = options.codecCheck ?? false;
   const writer = new WireWriter(1024);
-  // Found once per method (a client passes the same definition object on every call), not by a
-  // "service/method" key built and hashed per call.
-  const targets = new Map<UnaryCall['definition'], RegisteredMethod>();
+  // Found once per method through maps keyed by the service and method names a client passes
+  // (the same strings on every call), not by a "service/method" key built and hashed per call.
+  // Not by the method's definition object: two services may share one (a relay of another's API).
+  const targets = new Map<string, Map<string, RegisteredMethod>>();
   const targetOf = (call: UnaryCall): RegisteredMethod | undefined => {
-    let target = targets.get(call.definition);
+    let methods = targets.get(call.service);
+    if (methods === undefined) targets.set(call.service, (methods = new Map()));
+    let target = methods.get(call.method);
     if (target === undefined) {
       target = server.lookup(call.service, call.method);
-      if (target !== undefined && target.definition === call.definition) targets.set(call.definition, target);
+      if (target !== undefined) methods.set(call.method, target);
     }
     return target;
   };

@@ -78,6 +78,21 @@ describe('rpc in-process', () => {
     await expect(bare.echo({ message: '', number: 0, hops: 0 })).rejects.toMatchObject({ code: Code.FailedPrecondition });
   });
 
+  it('tells apart two services that share method definitions (a relay of another service\'s API)', async () => {
+    const RelayDefinition = { ...EchoServiceDefinition, fullName: 'surge.relay.v1.RelayService' } as unknown as typeof EchoServiceDefinition;
+    const server = new RpcServer(serverInterceptors({ log: silent, observer: { observe() {} }, clock: systemClock }));
+    const transport = createInProcessTransport(server);
+    const echo = createClient(EchoServiceDefinition, transport, { clock: systemClock });
+    const relay = createClient(RelayDefinition, transport, { clock: systemClock });
+    server.register(EchoServiceDefinition, { echo: async (req) => ({ message: `echo:${req.message}`, number: 0, remainingMs: 0 }) });
+    server.register(RelayDefinition, { echo: async (req, ctx) => echo.echo({ ...req, message: `relay:${req.message}` }, { parent: ctx }) });
+    // Each asked first through the other's definition objects, then again from the cache.
+    for (let i = 0; i < 2; i++) {
+      expect((await echo.echo({ message: 'a', number: 0, hops: 0 })).message).toBe('echo:a');
+      expect((await relay.echo({ message: 'b', number: 0, hops: 0 })).message).toBe('echo:relay:b');
+    }
+  });
+
   it('maps errors: SurgeErrors keep their code, anything else becomes Internal without details', async () => {
     const { client, observed } = setup(async (req) => {
       if (req.message === 'missing') throw new SurgeError(Code.NotFound, 'echo not found');
