@@ -42,6 +42,11 @@ for (const mode of modes) {
       expect(seen.body.article).toMatchObject({ like_count: 2, liked: true });
       expect((await detail(id, author)).body.article.liked).toBe(false);
       expect((await detail(id)).body.article).toMatchObject({ like_count: 2, liked: false });
+      // Signed-in details read in the same moment are answered together (one call per turn):
+      // each reader still gets their own flag.
+      const readers = [b, author, c, undefined, b, author];
+      const together = await Promise.all(readers.map((as) => detail(id, as)));
+      expect(together.map((r) => r.body.article.liked)).toEqual([true, false, true, false, true, false]);
       const list = await call('GET', `${C}/users/${author.id}/articles`, { as: c });
       expect(list.body.articles[0]).toMatchObject({ id, like_count: 2, liked: true });
       // The stored count the "by likes" order sorts on follows too.

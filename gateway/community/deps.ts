@@ -5,6 +5,7 @@ import type { Clients } from '#kit/service';
 import type { Limiter } from '../plugins/limits.js';
 import type { communityCalls } from './calls.js';
 import type { ArticlePages } from './pages.js';
+import type { StateReader } from './routes/states.js';
 import type { ViewBuffer } from './view-buffer.js';
 
 /** The community face's settings (config.community). */
@@ -28,6 +29,8 @@ export interface CommunityDeps {
   readonly uploadLimit: Limiter;
   /** Anonymous article pages kept for a moment (pages.ts). */
   readonly pages: ArticlePages;
+  /** One target's counts and like flag, the asks of a turn in one call (routes/states.ts). */
+  readonly states: StateReader;
   /** Detail views counted here and handed to the article service each second. */
   readonly views: ViewBuffer;
 }

@@ -13,6 +13,7 @@ import { likeRoutes } from './routes/likes.js';
 import { membershipRoutes } from './routes/membership.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { questionRoutes } from './routes/questions.js';
+import { createStateReader } from './routes/states.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { createViewBuffer } from './view-buffer.js';
 
@@ -24,7 +25,7 @@ export async function communityRoutes(app: FastifyInstance, f: CommunityFaceDeps
   const views = createViewBuffer({ send: (v) => f.clients.articles.recordViews({ views: v }), log: app.log });
   // Views counted here reach the article service before the gateway's clients close.
   app.addHook('onClose', () => views.close());
-  const d: CommunityDeps = { clients: f.clients, blob: f.blob, uploadLimit: f.uploadLimit, pages: createArticlePages({ ttlMs: f.settings.pageCacheMs }), views };
+  const d: CommunityDeps = { clients: f.clients, blob: f.blob, uploadLimit: f.uploadLimit, pages: createArticlePages({ ttlMs: f.settings.pageCacheMs }), states: createStateReader(f.clients.interactions), views };
   await app.register(
     async (scope) => {
       for (const routes of [articleRoutes, likeRoutes, commentRoutes, followRoutes, questionRoutes, notificationRoutes, membershipRoutes, feedRoutes, uploadRoutes]) await routes(scope, d);

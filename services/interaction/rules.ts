@@ -50,7 +50,7 @@ export function checkBiz(v: string): Biz {
 }
 
 /** A viewer: a user id, or 0 for someone not signed in. */
-export function checkViewer(v: number): number {
-  if (!Number.isSafeInteger(v) || v < 0) throw errors.invalid('user_id', 'must be a positive integer id, or 0 for a signed-out viewer');
+export function checkViewer(v: number, field = 'user_id'): number {
+  if (!Number.isSafeInteger(v) || v < 0) throw errors.invalid(field, 'must be a positive integer id, or 0 for a signed-out viewer');
   return v;
 }

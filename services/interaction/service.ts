@@ -12,6 +12,7 @@ import { addComment } from './logic/add-comment.js';
 import { deleteComment } from './logic/delete-comment.js';
 import { favorite } from './logic/favorite.js';
 import { getTargetStates } from './logic/get-target-states.js';
+import { getViewerStates } from './logic/get-viewer-states.js';
 import { isFavorite } from './logic/is-favorite.js';
 import { like } from './logic/like.js';
 import { listComments } from './logic/list-comments.js';
@@ -65,6 +66,7 @@ export function defineInteractionService(o: InteractionServiceOptions): Interact
     listComments: (req) => listComments(d, req),
     like: (req, ctx) => like(d, req, ctx),
     getTargetStates: (req) => getTargetStates(d, req),
+    getViewerStates: (req) => getViewerStates(d, req),
     addComment: (req, ctx) => addComment(d, req, ctx),
     removeComment: (req, ctx) => removeComment(d, req, ctx),
     listTargetComments: (req) => listTargetComments(d, req),

@@ -40,6 +40,33 @@ for (const kind of await testDatabases()) {
       expect(await countsOf(f, 5, { likeCount: 0, commentCount: 0 })).toMatchObject({ likeCount: 0 });
     });
 
+    it("reads many (viewer, target) pairs in one call: each pair with its own reader's flag, repeats and signed-out readers included", async () => {
+      const f = await open();
+      f.articleAuthors.set(5, 77);
+      f.articleAuthors.set(6, 77);
+      await f.svc.like({ userId: 1, biz: 'article', targetId: 5, like: true });
+      await f.svc.like({ userId: 2, biz: 'article', targetId: 6, like: true });
+      await f.svc.like({ userId: 3, biz: 'article', targetId: 6, like: true });
+      await countsOf(f, 6, { likeCount: 2, commentCount: 0 });
+      const { states } = await f.svc.getViewerStates({ biz: 'article', userIds: [1, 2, 1, 0, 2, 3, 1], targetIds: [5, 5, 6, 6, 6, 5, 5] });
+      expect(states).toEqual([
+        { likeCount: 1, commentCount: 0, liked: true },
+        { likeCount: 1, commentCount: 0, liked: false },
+        { likeCount: 2, commentCount: 0, liked: false },
+        { likeCount: 2, commentCount: 0, liked: false },
+        { likeCount: 2, commentCount: 0, liked: true },
+        { likeCount: 1, commentCount: 0, liked: false },
+        { likeCount: 1, commentCount: 0, liked: true },
+      ]);
+      // Each pair reads as GetTargetStates would for that viewer alone.
+      for (const [userId, targetId] of [[1, 5], [2, 6], [3, 5]] as const) {
+        const [alone] = (await f.svc.getTargetStates({ userId, biz: 'article', targetIds: [targetId] })).states;
+        const [paired] = (await f.svc.getViewerStates({ biz: 'article', userIds: [userId], targetIds: [targetId] })).states;
+        expect(paired).toEqual(alone);
+      }
+      expect(await f.svc.getViewerStates({ biz: 'article', userIds: [], targetIds: [] })).toEqual({ states: [] });
+    });
+
     it('counts exactly under 60 concurrent likes by different users, then unlikes of half', async () => {
       const f = await open();
       await Promise.all(Array.from({ length: 60 }, (_, i) => f.svc.like({ userId: i + 1, biz: 'article', targetId: 9, like: true })));
@@ -68,6 +95,11 @@ for (const kind of await testDatabases()) {
       await expect(f.svc.like({ userId: 1, biz: 'article', targetId: 404, like: true })).rejects.toMatchObject({ code: Code.NotFound, details: { field: 'target_id' } });
       await expect(f.svc.getTargetStates({ userId: -1, biz: 'article', targetIds: [1] })).rejects.toMatchObject(invalid('user_id'));
       await expect(f.svc.getTargetStates({ userId: 1, biz: 'article', targetIds: Array.from({ length: 101 }, (_, i) => i + 1) })).rejects.toMatchObject(invalid('target_ids'));
+      await expect(f.svc.getViewerStates({ biz: 'article', userIds: [1, 2], targetIds: [1] })).rejects.toMatchObject(invalid('user_ids'));
+      await expect(f.svc.getViewerStates({ biz: 'article', userIds: [-1], targetIds: [1] })).rejects.toMatchObject(invalid('user_ids'));
+      await expect(f.svc.getViewerStates({ biz: 'article', userIds: [1], targetIds: [0] })).rejects.toMatchObject(invalid('target_ids'));
+      await expect(f.svc.getViewerStates({ biz: 'book', userIds: [1], targetIds: [1] })).rejects.toMatchObject(invalid('biz'));
+      await expect(f.svc.getViewerStates({ biz: 'article', userIds: Array.from({ length: 101 }, () => 1), targetIds: Array.from({ length: 101 }, (_, i) => i + 1) })).rejects.toMatchObject(invalid('target_ids'));
       await expect(f.svc.addComment({ userId: 1, biz: 'article', targetId: 404, content: 'x', replyTo: 0 })).rejects.toMatchObject({ code: Code.NotFound });
       await expect(f.svc.addComment({ userId: 1, biz: 'article', targetId: 1, content: '   ', replyTo: 0 })).rejects.toMatchObject(invalid('content'));
       await expect(f.svc.addComment({ userId: 1, biz: 'article', targetId: 1, content: 'x'.repeat(1001), replyTo: 0 })).rejects.toMatchObject(invalid('content'));

@@ -21,7 +21,7 @@ const security = [{ bearer: [] }];
 
 export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { articles, users, questions, interactions } = d.clients;
+  const { articles, users, questions } = d.clients;
 
   /** A published article as a signed-out reader sees it (drafts are nobody's here: undefined). */
   const shownToAnyone = async (id: number, request: FastifyRequest): Promise<ShownArticle | undefined> => {
@@ -105,7 +105,7 @@ export async function articleRoutes(fastify: FastifyInstance, d: CommunityDeps):
       d.views.record(id);
       if (request.userId === 0) return sendJson(reply, shown.bytes);
       // Signed in: the kept article and author, with counts and the like flag read now.
-      const state = (await interactions.getTargetStates({ userId: request.userId, biz: 'article', targetIds: [id] }, callOptions(request))).states[0]!;
+      const state = await d.states.of('article', request.userId, id);
       if (state.likeCount !== shown.state.likeCount || state.commentCount !== shown.state.commentCount) {
         const anonymous = { likeCount: state.likeCount, commentCount: state.commentCount, liked: false };
         d.pages.fresher(id, shown, { ...shown, state: anonymous, bytes: articleReplyFrom(shown.head, anonymous) });
