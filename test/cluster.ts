@@ -306,9 +306,12 @@ export function quantile(values: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
-/** Successful GetUser calls a user instance has served, read from its /metrics page. */
-export function servedGetUser(metricsUrl: string): Promise<{ count: number; seconds: number }> {
-  return served(metricsUrl, 'GetUser');
+/**
+ * Successful profile reads a user instance has served, read from its /metrics page: the gateway
+ * reads `/api/v1/users/:id` with GetUsers, the profiles asked in one event-loop turn in one call.
+ */
+export function servedProfileReads(metricsUrl: string): Promise<{ count: number; seconds: number }> {
+  return served(metricsUrl, 'GetUsers');
 }
 
 /** Successful calls of one method an instance has served, read from its /metrics page. */

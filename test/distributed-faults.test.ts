@@ -17,7 +17,7 @@ import { createLogger, createMetrics } from '#kit/observability';
 import { RpcServer, startFramedServer, type ServiceImpl } from '#kit/rpc';
 import { UserServiceDefinition } from '#gen/surge/user/v1/user';
 import { remoteClient } from '#kit/remote';
-import { clusterServersReady, quantile, servedGetUser, sleep, startCluster, startLoad, type CallRecord, type Cluster } from './cluster.js';
+import { clusterServersReady, quantile, servedProfileReads, sleep, startCluster, startLoad, type CallRecord, type Cluster } from './cluster.js';
 
 const ready = await clusterServersReady();
 
@@ -111,11 +111,11 @@ describe.skipIf(!ready)('distributed faults', () => {
     // Phase 2: a slow instance (+100 ms per call) joins; p2c should send it only its probes.
     const slow = await cluster.startUser({ SURGE__rpc__injectDelayMs: '100' });
     await sleep(500);
-    const [fastBefore, slowBefore] = await Promise.all([servedGetUser(fast.metricsUrl), servedGetUser(slow.metricsUrl)]);
+    const [fastBefore, slowBefore] = await Promise.all([servedProfileReads(fast.metricsUrl), servedProfileReads(slow.metricsUrl)]);
     load = startLoad(url(), 4);
     await sleep(4000);
     const both = await load.stop();
-    const [fastAfter, slowAfter] = await Promise.all([servedGetUser(fast.metricsUrl), servedGetUser(slow.metricsUrl)]);
+    const [fastAfter, slowAfter] = await Promise.all([servedProfileReads(fast.metricsUrl), servedProfileReads(slow.metricsUrl)]);
     const slowServed = { count: slowAfter.count - slowBefore.count, seconds: slowAfter.seconds - slowBefore.seconds };
 
     expect(describeFailures([...failed(alone), ...failed(both)])).toEqual([]);

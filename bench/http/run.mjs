@@ -14,8 +14,9 @@ import { fmt, median, runBenchmark } from '../lib.mjs';
 const here = (...p) => join(root, 'bench', 'http', ...p);
 
 /** The fractions of the bare server's requests/s each route must reach. */
-// Targets per mode. Distributed: the gateway calls the user service over the network on every
-// request (no gateway-side cache), so the bar is lower; users/me has no target there.
+// Targets per mode. Distributed: the gateway asks the user service over the network for every
+// turn's profiles (one GetUsers call per event-loop turn, no gateway-side cache), so the bar is
+// lower; users/me has no target there.
 const TARGETS_BY_MODE = {
   embedded: { 'users/:id': 0.6, 'users/me': 0.5 },
   servers: { 'users/:id': 0.6, 'users/me': 0.5 },

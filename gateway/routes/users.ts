@@ -3,9 +3,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { usernameKey, type AccountKeys } from '#kit/auth';
+import { createTurnLoader } from '#kit/bulk';
 import { errors } from '#kit/errors';
 import type { CallOptions, Client } from '#kit/rpc';
-import type { UserServiceDefinition } from '#gen/surge/user/v1/user';
+import type { User, UserServiceDefinition } from '#gen/surge/user/v1/user';
 import { limitBy, type Limiter } from '../plugins/limits.js';
 import { errorReplies } from '../schemas/common.js';
 import { AuthReply, Credentials, IdParams, LoginCredentials, IdsQuery, MobileBody, MobileLogin, ProfilePatch, UserReply, UsersReply } from '../schemas/users.js';
@@ -35,8 +36,19 @@ export const signInCallOptions = (request: FastifyRequest): CallOptions => ({ pa
 /** The per-account limit's key of a username: its comparison key, so "Alice" and "ALICE" share one allowance. */
 export const accountLimitKey = (username: string): string => `u:${usernameKey(username)}`;
 
+/** Profiles one GetUsers call of the profile reader names. */
+const PROFILES_PER_CALL = 100;
+
 export async function userRoutes(fastify: FastifyInstance, d: UserRoutesDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  // One profile per request (/me, /:id), read with every other profile asked this turn in one
+  // GetUsers call (#kit/bulk createTurnLoader). The call serves many requests, so it carries no
+  // one request's deadline or trace: it runs under the client's default deadline.
+  const profiles = createTurnLoader(async (ids: readonly number[]) => {
+    const { users } = await d.users.getUsers({ ids: [...new Set(ids)] });
+    const byId = new Map(users.map((u) => [u.id, u]));
+    return ids.map((id): User | Error => byId.get(id) ?? errors.notFound(`user ${id}`));
+  }, { maxBatch: PROFILES_PER_CALL });
   const keys = d.accountKeys;
   /** The body's mobile as E.164 (400 naming mobile when it is none): per-mobile limits count one number once. */
   const mobileKey = (r: FastifyRequest) => `m:${keys.checkMobile((r.body as { mobile: string }).mobile)}`;
@@ -92,7 +104,7 @@ export async function userRoutes(fastify: FastifyInstance, d: UserRoutesDeps): P
   app.get('/me', {
     schema: { tags, summary: 'The signed-in user', security: [{ bearer: [] }], response: { 200: UserReply, ...errorReplies(401, 404) } },
     preHandler: app.authenticate,
-    handler: (request) => d.users.getUser({ id: request.userId }, callOptions(request)),
+    handler: (request) => profiles.load(request.userId),
   });
 
   app.patch('/me', {
@@ -107,7 +119,7 @@ export async function userRoutes(fastify: FastifyInstance, d: UserRoutesDeps): P
 
   app.get('/:id', {
     schema: { tags, summary: 'A public profile', params: IdParams, response: { 200: UserReply, ...errorReplies(400, 404) } },
-    handler: (request) => d.users.getUser({ id: request.params.id }, callOptions(request)),
+    handler: (request) => profiles.load(request.params.id),
   });
 
   app.get('/', {

@@ -2,7 +2,7 @@
 // asks in one call to the interaction service; a single target's state (an article's detail) is
 // asked with every other such ask of the same event-loop turn, in one call for all their readers.
 import type { FastifyRequest } from 'fastify';
-import DataLoader from 'dataloader';
+import { createTurnLoader, type TurnLoader } from '#kit/bulk';
 import type { Client } from '#kit/rpc';
 import type { InteractionServiceDefinition, TargetState } from '#gen/surge/interaction/v1/interaction';
 import { callOptions } from '../../routes/users.js';
@@ -28,20 +28,18 @@ export interface StateReader {
 const MAX_PAIRS = 100;
 
 /**
- * Asks made during one turn go out together when the turn's I/O has been handled (setImmediate):
- * a turn that parsed 40 signed-in detail requests makes one call, not 40. The call carries no
- * request's deadline or trace (it serves many), so it runs under the client's default deadline.
+ * Asks made during one turn go out together (#kit/bulk createTurnLoader): a turn that parsed 40
+ * signed-in detail requests makes one call, not 40. The call carries no request's deadline or
+ * trace (it serves many), so it runs under the client's default deadline.
  */
 export function createStateReader(interactions: Interactions): StateReader {
-  const loaders = new Map<string, DataLoader<readonly [number, number], TargetState>>();
+  const loaders = new Map<string, TurnLoader<readonly [number, number], TargetState>>();
   const loaderOf = (biz: string) => {
     let loader = loaders.get(biz);
     if (loader === undefined) {
-      loader = new DataLoader(
-        async (pairs) => (await interactions.getViewerStates({ biz, userIds: pairs.map((p) => p[0]), targetIds: pairs.map((p) => p[1]) })).states,
-        { cache: false, maxBatchSize: MAX_PAIRS, batchScheduleFn: (run) => setImmediate(run) },
-      );
-      loaders.set(biz, loader);
+      const read = async (pairs: readonly (readonly [number, number])[]) =>
+        (await interactions.getViewerStates({ biz, userIds: pairs.map((p) => p[0]), targetIds: pairs.map((p) => p[1]) })).states;
+      loaders.set(biz, (loader = createTurnLoader(read, { maxBatch: MAX_PAIRS })));
     }
     return loader;
   };

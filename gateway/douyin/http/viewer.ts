@@ -26,7 +26,7 @@ export async function viewer(p: Params, callers: CallerCheck, options: { require
   }
   try {
     const claims = callers.check(token);
-    return (claims instanceof Promise ? await claims : claims).sub;
+    return (await claims).sub;
   } catch (err) {
     if (!options.required && isTokenRefusal(err)) return 0;
     throw tokenRefusal(err);
