@@ -61,6 +61,21 @@ describe('Surge client over gRPC', () => {
     expect([internal.code, internal.message]).toEqual([Code.Internal, 'internal error']);
   });
 
+  it('leaves Error.stackTraceLimit as it found it, after a call that succeeds and one that fails', async () => {
+    // The transport turns off grpc-js's per-call capture of the caller's stack for the call's start only.
+    const before = Error.stackTraceLimit;
+    const f = await echoServer(async (r) => {
+      if (r.message === 'fail') throw new SurgeError(Code.NotFound, 'nothing');
+      return { message: r.message, number: 0, remainingMs: 0 };
+    });
+    const ok = f.client.echo(req('ok'));
+    expect(Error.stackTraceLimit).toBe(before);
+    await ok;
+    await failure(f.client.echo(req('fail')));
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(new Error('here').stack).toMatch(/transport\.test/);
+  });
+
   it('sends the deadline: DeadlineExceeded on a slow handler, and nested calls never get more time', async () => {
     let aborted = false;
     const f = await echoServer(async (r, ctx, self) => {

@@ -94,12 +94,22 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
         let stopWatching: (() => void) | undefined;
         // grpc-js enforces the deadline itself (grpc-timeout); only a cancel needs watching, and
         // onCancel does that without an AbortController and a deadline timer per call.
-        const pending = client.makeUnaryRequest(m.path, m.serialize, m.deserialize, call.request, metadata, ctx.deadline === undefined ? {} : { deadline: ctx.deadline }, (err: ServiceError | null, reply?: unknown) => {
+        const done = (err: ServiceError | null, reply?: unknown) => {
           stopWatching?.();
           if (!err) return resolve(reply);
           // Cancelled by our own context: say why (its deadline or a cancel), not grpc-js's CANCELLED.
           reject(cancelled ? cancelError(ctx) : fromGrpcError(err, o.name));
-        });
+        };
+        // grpc-js captures the caller's stack (new Error()) on every call, only to append it to
+        // the message of an error that fromGrpcError replaces: capture none.
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        let pending: ReturnType<Client['makeUnaryRequest']>;
+        try {
+          pending = client.makeUnaryRequest(m.path, m.serialize, m.deserialize, call.request, metadata, ctx.deadline === undefined ? {} : { deadline: ctx.deadline }, done);
+        } finally {
+          Error.stackTraceLimit = limit;
+        }
         const onCancel = () => {
           cancelled = true;
           pending.cancel();
