@@ -21,14 +21,15 @@ export async function getViewerStates(d: InteractionDeps, req: GetViewerStatesRe
     else if (!targets.includes(ids[i]!)) targets.push(ids[i]!);
   });
   const unique = [...new Set(ids)];
-  const [counts, ...flags] = await Promise.all([d.counts.get(biz, unique), ...[...targetsOf].map(([viewer, targets]) => d.likes.likes(viewer, biz, targets))]);
+  const readers = [...targetsOf];
+  const [counts, ...flags] = await Promise.all([d.counts.get(biz, unique), ...readers.map(([viewer, targets]) => d.likes.likes(viewer, biz, targets))]);
   const countOf = new Map(unique.map((id, i) => [id, counts[i]!]));
-  const liked = new Set<string>();
-  [...targetsOf].forEach(([viewer, targets], v) => targets.forEach((id, i) => flags[v]![i] && liked.add(`${viewer}:${id}`)));
+  // The targets each signed-in reader likes (a signed-out reader, 0, is never here).
+  const likedBy = new Map(readers.map(([viewer, targets], r) => [viewer, new Set(targets.filter((_, i) => flags[r]![i]))]));
   return {
     states: ids.map((id, i) => {
       const c = countOf.get(id)!;
-      return { likeCount: c.likeCount, commentCount: c.commentCount, liked: viewers[i] !== 0 && liked.has(`${viewers[i]}:${id}`) };
+      return { likeCount: c.likeCount, commentCount: c.commentCount, liked: likedBy.get(viewers[i]!)?.has(id) === true };
     }),
   };
 }
