@@ -7,6 +7,7 @@ import { createAccountKeys, createCallers, createTokens } from '#kit/auth';
 import { Code, SurgeError } from '#kit/errors';
 import type { Clock } from '#kit/clock';
 import { createPeriodLimit, createTokenBucket } from '#kit/limit';
+import { startListenerCopies, type ListenerCopies } from '#kit/listener';
 import { createMemoryPresence, createRedisPresence } from '#kit/presence';
 import type { Metrics } from '#kit/observability';
 import { buildGateway, createRoomPresence, gatewayFaces, selectFaces, startOpsServer, type ChatContext, type ConnectedGateway, type Face, type HealthCheck, type OpsServer, type gatewayCalls } from '#gateway';
@@ -28,7 +29,19 @@ export function facesFor(config: Config, all: readonly Face[] = gatewayFaces): r
   }
 }
 
-export function createGateway(o: { config: Config; infra: Infrastructure; connected: ConnectedGateway<typeof gatewayCalls>; checks: HealthCheck[]; metrics: Metrics; log: Logger; clock: Clock; tracer: Tracer }): Promise<FastifyInstance> {
+/** Each listening gateway's listener copies (http.acceptsPerTurn), closed as the gateway closes. */
+const listenerCopies = new WeakMap<FastifyInstance, ListenerCopies>();
+
+export async function createGateway(o: { config: Config; infra: Infrastructure; connected: ConnectedGateway<typeof gatewayCalls>; checks: HealthCheck[]; metrics: Metrics; log: Logger; clock: Clock; tracer: Tracer }): Promise<FastifyInstance> {
+  const app = await buildGatewayFor(o);
+  // Before the server closes, so no copy hands it a connection after that.
+  app.addHook('preClose', async () => {
+    await listenerCopies.get(app)?.close();
+  });
+  return app;
+}
+
+function buildGatewayFor(o: { config: Config; infra: Infrastructure; connected: ConnectedGateway<typeof gatewayCalls>; checks: HealthCheck[]; metrics: Metrics; log: Logger; clock: Clock; tracer: Tracer }): Promise<FastifyInstance> {
   const { config, infra, clock } = o;
   const limit = (name: string, p: { quota: number; periodSeconds: number }) =>
     createPeriodLimit({ quota: p.quota, periodMs: p.periodSeconds * 1000, keyPrefix: `gw:${name}:`, store: infra.limitStore, clock });
@@ -106,9 +119,19 @@ async function chatContext(o: { config: Config; infra: Infrastructure; log: Logg
   };
 }
 
-/** Listens on http.host:http.port and returns the URL to print. */
+/**
+ * Listens on http.host:http.port, with http.acceptsPerTurn descriptors for the socket (a burst of
+ * new connections is then accepted that many per event-loop turn, not one), and returns the URL
+ * to print.
+ */
 export async function listen(app: FastifyInstance, config: Config): Promise<string> {
   await app.listen({ host: config.http.host, port: config.http.port });
+  const copies = startListenerCopies(app.server, {
+    copies: config.http.acceptsPerTurn - 1,
+    onError: (err) => app.log.warn({ err }, 'http: the listening socket has no copies; a burst of new connections is accepted one per event-loop turn'),
+  });
+  listenerCopies.set(app, copies);
+  await copies.ready;
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;

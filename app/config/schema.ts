@@ -19,6 +19,12 @@ const systemSections = {
     /** Write the replies of one event-loop turn together at its end (gateway/plugins/turn-writes.ts). */
     batchReplies: Type.Boolean({ default: true }),
     /**
+     * New connections accepted per event-loop turn at most: the listening socket is read through
+     * this many descriptors (#kit/listener). 1 = libuv's own one per turn, which makes a burst of
+     * clients connecting to a busy gateway wait one turn each.
+     */
+    acceptsPerTurn: int(16, 1, 256),
+    /**
      * host[:port] values a client's Host (X-Forwarded-Host with trustProxy) may put in the URLs of
      * blobs the gateway serves. [] = the machine's own names (localhost, its addresses, its host
      * name) at the port the request came in on, so a phone on the LAN works unconfigured; any

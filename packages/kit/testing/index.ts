@@ -6,3 +6,4 @@ export { testDatabases, dropDatabases, type TestDatabaseKind } from './databases
 export { refusalOf, rejectionOf } from './refusal.js';
 export { dropRedisKeys } from './redis-keys.js';
 export { inProcessClient, testCallContext, contractPart } from './in-process.js';
+export { acceptedInOneTurn, acceptQueueLength } from './accept-queue.js';

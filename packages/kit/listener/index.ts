@@ -1,0 +1,1 @@
+export { startListenerCopies, type ListenerCopies, type ListenerCopiesOptions } from './copies.js';
