@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkDouyinOptions, checkReplies, Douyin, douyinFlags, douyinScript, pool, SEED_ENV, seedUsersAndVideos } from '../douyin.mjs';
 import { checkAlive, checkClean, createHarness, loadText, machine, parseFlags, positiveInt, printRows, root, runModes, wrkVersion } from '../harness.mjs';
+import { settle } from '../community/system.mjs';
 import { fmt, median, runBenchmark } from '../lib.mjs';
 
 /** Percent of requests per kind. */
@@ -47,6 +48,9 @@ async function benchMode(mode) {
   const comments = commentVideos.flatMap((v, i) => Array.from({ length: opts.commentsPerVideo }, (_, k) => [users[(i * 7 + k * 13) % users.length], v]));
   await pool(opts.seedConcurrency, comments.length, (i) => api.ok('POST', '/douyin/comment/action/', { token: comments[i][0].token, video_id: comments[i][1], action_type: 1, comment_text: `comment ${i} 👍` }));
   console.log(`bench: ${comments.length} comments on ${commentVideos.length} videos`);
+  // The seed's events are still being applied (counters, feeds, search) for a while after its last answer.
+  const settled = await settle(surge.procs, { timeoutMs: 180_000 });
+  console.log(`bench: the system settled ${settled.toFixed(1)} s after the seed`);
 
   // users[0] is the probe's viewer; every other user is one of wrk's.
   const viewers = users.slice(1);
