@@ -38,9 +38,14 @@ class Context implements CallContext {
 
   constructor(
     readonly deadline: number | undefined,
-    readonly metadata: Readonly<Record<string, string>>,
+    private meta: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>),
     private readonly clock: Clock,
   ) {}
+
+  get metadata(): Readonly<Record<string, string>> {
+    const m = this.meta;
+    return typeof m === 'function' ? (this.meta = m()) : m;
+  }
 
   // The AbortController and its timer cost a few µs, so only calls that look at the signal pay.
   get signal(): AbortSignal {
@@ -127,6 +132,11 @@ export interface NewContextOptions {
   /** An absolute deadline received over the wire. */
   deadline?: number;
   metadata?: Readonly<Record<string, string>>;
+  /**
+   * The received metadata, read on first use instead of `metadata`: for a transport whose
+   * metadata costs to convert and that most calls never read (only failures and slow calls log it).
+   */
+  readMetadata?: () => Readonly<Record<string, string>>;
   clock: Clock;
 }
 
@@ -138,7 +148,9 @@ export function createCallContext(o: NewContextOptions): CallContext {
     const own = o.clock.now() + o.timeoutMs;
     deadline = deadline === undefined ? own : Math.min(deadline, own);
   }
-  const metadata = o.parent ? (o.metadata ? { ...o.parent.metadata, ...o.metadata } : o.parent.metadata) : (o.metadata ?? EMPTY);
+  if (o.readMetadata && !o.parent && !o.metadata) return new Context(deadline, o.readMetadata, o.clock);
+  const own = o.metadata ?? o.readMetadata?.();
+  const metadata = o.parent ? (own ? { ...o.parent.metadata, ...own } : o.parent.metadata) : (own ?? EMPTY);
   return new Context(deadline, metadata, o.clock);
 }
 

@@ -126,6 +126,19 @@ describe('rpc in-process', () => {
 });
 
 describe('call context', () => {
+  it('reads metadata given as readMetadata once, when first asked, and hands it to nested contexts', () => {
+    const clock = new ManualClock();
+    let reads = 0;
+    const ctx = createCallContext({ readMetadata: () => (reads++, { 'x-request-id': 'r-7' }), clock });
+    expect(reads).toBe(0);
+    expect(ctx.metadata['x-request-id']).toBe('r-7');
+    expect(ctx.metadata['x-request-id']).toBe('r-7');
+    expect(reads).toBe(1);
+    expect(createCallContext({ parent: ctx, metadata: { caller: 'feed' }, clock }).metadata).toEqual({ 'x-request-id': 'r-7', caller: 'feed' });
+    // Given with a parent, it is read at once and joins the parent's.
+    expect(createCallContext({ parent: ctx, readMetadata: () => ({ traceparent: 't' }), clock }).metadata).toEqual({ 'x-request-id': 'r-7', traceparent: 't' });
+  });
+
   it('a settled call leaves no deadline timer behind, even when the signal was read', async () => {
     const clock = new ManualClock();
     let pending = 0;

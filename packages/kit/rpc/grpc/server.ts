@@ -2,7 +2,8 @@
 // the same handlers and server interceptors as the in-process and framed transports. grpc-js
 // costs ~70 µs of server CPU per call (DESIGN.md §7), so this is for outside callers, not the
 // hot path. Each call's context is built from what gRPC carries: the deadline (grpc-timeout,
-// turned absolute by grpc-js) and the caller's text metadata (x-request-id, traceparent).
+// turned absolute by grpc-js) and the caller's text metadata (x-request-id, traceparent), read
+// only if something asks for it.
 import { Server, ServerCredentials, type Deadline, type handleUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { type Clock, systemClock } from '#kit/clock';
 import { Code, errors, SurgeError } from '#kit/errors';
@@ -99,7 +100,7 @@ export async function startGrpcServer(rpcServer: RpcServer, options: GrpcServerO
 function unaryHandler(target: RegisteredMethod, clock: Clock): handleUnaryCall<unknown, unknown> {
   const { service, method, definition } = target;
   return (call, callback) => {
-    const ctx = createCallContext({ deadline: absoluteDeadline(call.getDeadline()), metadata: fromGrpcMetadata(call.metadata), clock });
+    const ctx = createCallContext({ deadline: absoluteDeadline(call.getDeadline()), readMetadata: () => fromGrpcMetadata(call.metadata), clock });
     // The caller went away (it cancelled, the connection dropped, or close() forced it): stop the
     // work. grpc-js says 'cancelled' when every stream closes, answered ones too: those are over.
     let answered = false;
