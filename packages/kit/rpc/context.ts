@@ -9,6 +9,11 @@ export interface CallContext {
   readonly deadline: number | undefined;
   /** Request id, caller and (later) trace context; carried to nested calls. */
   readonly metadata: Readonly<Record<string, string>>;
+  /**
+   * True when the transport itself ends the call at its deadline (answers DeadlineExceeded and
+   * cancels this context), as grpc-js does: the server's deadline interceptor then sets no timer.
+   */
+  readonly deadlineEnforced?: boolean;
   /** Aborted when the deadline passes or the call is cancelled; created on first use. */
   readonly signal: AbortSignal;
   /** Milliseconds left before the deadline (Infinity when there is none). */
@@ -40,6 +45,7 @@ class Context implements CallContext {
     readonly deadline: number | undefined,
     private meta: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>),
     private readonly clock: Clock,
+    readonly deadlineEnforced = false,
   ) {}
 
   get metadata(): Readonly<Record<string, string>> {
@@ -137,6 +143,8 @@ export interface NewContextOptions {
    * metadata costs to convert and that most calls never read (only failures and slow calls log it).
    */
   readMetadata?: () => Readonly<Record<string, string>>;
+  /** The transport ends the call at its deadline itself (CallContext.deadlineEnforced); not inherited. */
+  deadlineEnforced?: boolean;
   clock: Clock;
 }
 
@@ -148,10 +156,10 @@ export function createCallContext(o: NewContextOptions): CallContext {
     const own = o.clock.now() + o.timeoutMs;
     deadline = deadline === undefined ? own : Math.min(deadline, own);
   }
-  if (o.readMetadata && !o.parent && !o.metadata) return new Context(deadline, o.readMetadata, o.clock);
+  if (o.readMetadata && !o.parent && !o.metadata) return new Context(deadline, o.readMetadata, o.clock, o.deadlineEnforced);
   const own = o.metadata ?? o.readMetadata?.();
   const metadata = o.parent ? (own ? { ...o.parent.metadata, ...own } : o.parent.metadata) : (own ?? EMPTY);
-  return new Context(deadline, metadata, o.clock);
+  return new Context(deadline, metadata, o.clock, o.deadlineEnforced);
 }
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});

@@ -126,6 +126,26 @@ describe('rpc in-process', () => {
 });
 
 describe('call context', () => {
+  it('sets no deadline timer on the server for a call whose transport ends it at its deadline, and one for any other', async () => {
+    let timers = 0;
+    const clock = new ManualClock();
+    const counting = { now: () => clock.now(), monotonic: () => clock.monotonic(), sleep: (ms: number, signal?: AbortSignal) => clock.sleep(ms, signal), after: (ms: number, fn: () => void) => (timers++, clock.after(ms, fn)) };
+    const server = new RpcServer(serverInterceptors({ log: { error() {}, warn() {}, debug() {} }, observer: { observe() {} }, clock: counting }));
+    server.register(EchoServiceDefinition, { echo: async () => ({ message: 'ok', number: 0, remainingMs: 0 }) });
+    const target = server.lookup('surge.echo.v1.EchoService', 'Echo')!;
+    const call = (deadlineEnforced: boolean, deadline = clock.now() + 1000) =>
+      target.invoke({ service: target.service, method: target.method, definition: target.definition, request: { message: '', number: 0, hops: 0 }, ctx: createCallContext({ deadline, deadlineEnforced, clock: counting }) });
+    await call(true);
+    expect(timers).toBe(0);
+    await call(false);
+    expect(timers).toBe(1);
+    // Past its deadline, either is refused before the handler runs.
+    const deadline = clock.now() + 1000;
+    clock.advance(2000);
+    await expect(call(true, deadline)).rejects.toMatchObject({ code: Code.DeadlineExceeded });
+    expect(timers).toBe(1);
+  });
+
   it('reads metadata given as readMetadata once, when first asked, and hands it to nested contexts', () => {
     const clock = new ManualClock();
     let reads = 0;

@@ -100,7 +100,9 @@ export async function startGrpcServer(rpcServer: RpcServer, options: GrpcServerO
 function unaryHandler(target: RegisteredMethod, clock: Clock): handleUnaryCall<unknown, unknown> {
   const { service, method, definition } = target;
   return (call, callback) => {
-    const ctx = createCallContext({ deadline: absoluteDeadline(call.getDeadline()), readMetadata: () => fromGrpcMetadata(call.metadata), clock });
+    const ctx = createCallContext({ deadline: absoluteDeadline(call.getDeadline()), readMetadata: () => fromGrpcMetadata(call.metadata), deadlineEnforced: true, clock });
+    // grpc-js ends the call at its deadline (DEADLINE_EXCEEDED) and says 'cancelled', which
+    // cancels the context: the deadline interceptor needs no timer of its own (deadlineEnforced).
     // The caller went away (it cancelled, the connection dropped, or close() forced it): stop the
     // work. grpc-js says 'cancelled' when every stream closes, answered ones too: those are over.
     let answered = false;

@@ -10,6 +10,8 @@ export function deadlineInterceptor(clock: Clock): Interceptor {
     if (deadline === undefined) return next(call);
     const left = deadline - clock.now();
     if (left <= 0) return Promise.reject(errors.deadline());
+    // The transport answers DeadlineExceeded at the deadline itself (gRPC): no second timer.
+    if (call.ctx.deadlineEnforced) return next(call);
     return new Promise((resolve, reject) => {
       const timer = clock.after(left, () => reject(errors.deadline()));
       next(call).then(
