@@ -29,10 +29,13 @@ export function facesFor(config: Config, all: readonly Face[] = gatewayFaces): r
   }
 }
 
+/** What a gateway is built from. */
+interface GatewayParts { config: Config; infra: Infrastructure; connected: ConnectedGateway<typeof gatewayCalls>; checks: HealthCheck[]; metrics: Metrics; log: Logger; clock: Clock; tracer: Tracer }
+
 /** Each listening gateway's listener copies (http.acceptsPerTurn), closed as the gateway closes. */
 const listenerCopies = new WeakMap<FastifyInstance, ListenerCopies>();
 
-export async function createGateway(o: { config: Config; infra: Infrastructure; connected: ConnectedGateway<typeof gatewayCalls>; checks: HealthCheck[]; metrics: Metrics; log: Logger; clock: Clock; tracer: Tracer }): Promise<FastifyInstance> {
+export async function createGateway(o: GatewayParts): Promise<FastifyInstance> {
   const app = await buildGatewayFor(o);
   // Before the server closes, so no copy hands it a connection after that.
   app.addHook('preClose', async () => {
@@ -41,7 +44,7 @@ export async function createGateway(o: { config: Config; infra: Infrastructure; 
   return app;
 }
 
-function buildGatewayFor(o: { config: Config; infra: Infrastructure; connected: ConnectedGateway<typeof gatewayCalls>; checks: HealthCheck[]; metrics: Metrics; log: Logger; clock: Clock; tracer: Tracer }): Promise<FastifyInstance> {
+function buildGatewayFor(o: GatewayParts): Promise<FastifyInstance> {
   const { config, infra, clock } = o;
   const limit = (name: string, p: { quota: number; periodSeconds: number }) =>
     createPeriodLimit({ quota: p.quota, periodMs: p.periodSeconds * 1000, keyPrefix: `gw:${name}:`, store: infra.limitStore, clock });
