@@ -50,6 +50,31 @@ for (const kind of await testDatabases()) {
         expect((await f.svc.getRoom({ userId: 1, roomId: room.id })).lastSeq).toBe(2);
       });
 
+      it('stores content of any script and emoji as sent, byte for byte', async () => {
+        const f = await open();
+        const room = await f.room(1);
+        const content = '你好 👋🏽 Привет — مرحبا ñ 𝔘';
+        const sent = await f.svc.send(sendRequest(2, room.id, 'Key-1.a_b', { content }));
+        expect(sent.message).toMatchObject({ seq: 1, content, clientMsgId: 'Key-1.a_b' });
+        expect(await rowsOf(f, room.id)).toEqual([{ seq: 1, userId: 2, content, clientMsgId: 'Key-1.a_b' }]);
+      });
+
+      it('answers Internal when a row written outside a send took the next seq, stores nothing, and sends on after it', async () => {
+        const f = await open();
+        const room = await f.room(1);
+        await fill(f, room.id, 1);
+        await f.db.db.insertInto('messages').values({ id: 9_000_001, room_id: room.id, seq: 2, user_id: 7, content: 'written by hand', client_msg_id: 'outside', created_at: 0 }).execute();
+        // Every connection of the pool, so one the failed send used is among them.
+        const failed = await Promise.allSettled(range(1, 12).map((i) => f.svc.send(sendRequest(2, room.id, `x-${i}`))));
+        expect(failed.every((r) => r.status === 'rejected' && (r.reason as { code?: unknown }).code === Code.Internal)).toBe(true);
+        expect((await f.svc.getRoom({ userId: 1, roomId: room.id })).lastSeq).toBe(1);
+        // The writes were rolled back whole: with the counter moved past the stray row, sends go on.
+        await f.db.db.updateTable('rooms').set({ last_seq: 2 }).where('id', '=', room.id).execute();
+        const next = await Promise.all(range(1, 12).map((i) => f.svc.send(sendRequest(3, room.id, `y-${i}`))));
+        expect(next.map((r) => r.message!.seq).sort((a, b) => a - b)).toEqual(range(3, 14));
+        expect((await rowsOf(f, room.id)).map((r) => r.seq)).toEqual(range(1, 14));
+      });
+
       it('numbers each room on its own', async () => {
         const f = await open();
         const a = await f.room(1);

@@ -14,6 +14,9 @@
 // A resend (the same room, sender and client_msg_id) is refused by the other unique key inside
 // the transaction, which then rolls back; the stored message is read and answered instead. A send
 // counts on no lookup first: resends are rare, and the key is exact where a lookup would race.
+// On MariaDB the transaction is the procedure chat_append (migrations.ts, decision 96): the same
+// two statements, one round trip from here instead of four. On SQLite it runs in-process.
+import { sql } from 'kysely';
 import { errors } from '#kit/errors';
 import type { ServiceDatabase } from '#kit/store';
 import { isUniqueViolation } from '#kit/store';
@@ -69,36 +72,53 @@ export function createMessageModel(store: ServiceDatabase<ChatDB>): MessageModel
     return row ? toMessage(row) : undefined;
   };
 
+  /** The room's next seq given to the message; undefined: no room the sender may see; 'taken': a unique key refused the row. */
+  type Written = number | undefined | 'taken';
+
+  const appendInServer = async (m: NewMessage): Promise<Written> => {
+    const { rows } = await sql<unknown>`CALL chat_append(${m.id}, ${m.roomId}, ${m.userId}, ${m.content}, ${m.clientMsgId}, ${m.createdAt})`.execute(db);
+    // A CALL answers its result sets, then the call's own status.
+    const seq = Number((rows as unknown as [{ seq: number | string }[]])[0]?.[0]?.seq);
+    if (!Number.isSafeInteger(seq)) throw errors.internal(new Error('chat_append answered no seq'));
+    return seq > 0 ? seq : seq === 0 ? undefined : 'taken';
+  };
+
+  const appendInProcess = async (m: NewMessage): Promise<Written> => {
+    try {
+      return await store.transaction(async (trx) => {
+        const next = await store.increment('rooms', 'last_seq', (eb) => eb.and([
+          eb('id', '=', m.roomId),
+          eb.or([
+            eb('is_private', '=', 0),
+            eb('owner_id', '=', m.userId),
+            eb.exists(eb.selectFrom('room_members').select('room_id').where('room_id', '=', m.roomId).where('user_id', '=', m.userId)),
+          ]),
+        ]), { executor: trx });
+        if (next === undefined) return undefined;
+        await trx
+          .insertInto('messages')
+          .values({ id: m.id, room_id: m.roomId, seq: next, user_id: m.userId, content: m.content, client_msg_id: m.clientMsgId, created_at: m.createdAt })
+          .execute();
+        return next;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) return 'taken';
+      throw err;
+    }
+  };
+
+  const write = store.dialect === 'mysql' ? appendInServer : appendInProcess;
+
   return {
     async append(m) {
-      try {
-        const seq = await store.transaction(async (trx) => {
-          const next = await store.increment('rooms', 'last_seq', (eb) => eb.and([
-            eb('id', '=', m.roomId),
-            eb.or([
-              eb('is_private', '=', 0),
-              eb('owner_id', '=', m.userId),
-              eb.exists(eb.selectFrom('room_members').select('room_id').where('room_id', '=', m.roomId).where('user_id', '=', m.userId)),
-            ]),
-          ]), { executor: trx });
-          if (next === undefined) return undefined;
-          await trx
-            .insertInto('messages')
-            .values({ id: m.id, room_id: m.roomId, seq: next, user_id: m.userId, content: m.content, client_msg_id: m.clientMsgId, created_at: m.createdAt })
-            .execute();
-          return next;
-        });
-        return seq === undefined ? undefined : { message: { ...m, seq }, replayed: false };
-      } catch (err) {
-        if (!isUniqueViolation(err)) throw err;
-        // Committed before this transaction took the room's lock, so the read below finds it.
-        const earlier = await stored(m.roomId, m.userId, m.clientMsgId);
-        // Otherwise the seq was taken: a row written outside this path, a fault to report.
-        if (!earlier) throw errors.internal(err);
-        return { message: earlier, replayed: true };
-      }
+      const seq = await write(m);
+      if (seq !== 'taken') return seq === undefined ? undefined : { message: { ...m, seq }, replayed: false };
+      // Committed before this transaction took the room's lock, so the read below finds it.
+      const earlier = await stored(m.roomId, m.userId, m.clientMsgId);
+      // Otherwise the seq was taken: a row written outside this path, a fault to report.
+      if (!earlier) throw errors.internal(new Error(`messages: room ${m.roomId}: seq taken by a row written outside a send`));
+      return { message: earlier, replayed: true };
     },
-
     async before(roomId, beforeSeq, limit) {
       const rows = await db.selectFrom('messages').select(COLUMNS).where('room_id', '=', roomId).where('seq', '<', beforeSeq).orderBy('seq', 'desc').limit(limit).execute();
       return rows.map(toMessage);
