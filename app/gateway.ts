@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { createAccountKeys, createCallers, createTokens } from '#kit/auth';
 import { Code, SurgeError } from '#kit/errors';
 import type { Clock } from '#kit/clock';
-import { createPeriodLimit, createTokenBucket } from '#kit/limit';
+import { createLocalFirstBucket, createPeriodLimit } from '#kit/limit';
 import { startListenerCopies, type ListenerCopies } from '#kit/listener';
 import { createMemoryPresence, createRedisPresence } from '#kit/presence';
 import type { Metrics } from '#kit/observability';
@@ -94,14 +94,23 @@ function buildGatewayFor(o: GatewayParts): Promise<FastifyInstance> {
 
 /**
  * The chat face's context: the broadcast between gateway instances, presence (in Redis when
- * there is Redis) refreshed by this instance, sends limited per user over the shared limit store.
+ * there is Redis) refreshed by this instance, sends limited per user here and over the shared
+ * limit store behind it.
  */
 async function chatContext(o: { config: Config; infra: Infrastructure; log: Logger; clock: Clock }): Promise<ChatContext> {
   const { config, infra, clock } = o;
   const c = config.chatSocket;
   const ttlMs = c.presenceTtlSeconds * 1000;
   const store = infra.redis ? createRedisPresence({ redis: infra.redis, keyPrefix: `${config.cache.redis.keyPrefix}presence:`, ttlMs, clock }) : createMemoryPresence({ ttlMs, clock });
-  const sends = createTokenBucket({ ratePerSec: c.sendsPerSecond, burst: c.sendsPerSecond, keyPrefix: 'gw:chat-send:', store: infra.limitStore, clock });
+  // A send waits for no round trip to the shared store: decided here, the shared bucket told behind it (decision 97).
+  const sends = createLocalFirstBucket({
+    ratePerSec: c.sendsPerSecond,
+    burst: c.sendsPerSecond,
+    keyPrefix: 'gw:chat-send:',
+    shared: infra.limitStore,
+    clock,
+    onSharedError: (err) => o.log.warn({ err }, 'chat: the shared send limit did not answer; sends are limited per gateway process meanwhile'),
+  });
   return {
     broadcast: await infra.broadcast(),
     presence: createRoomPresence({ presence: store, clock, onError: (err) => o.log.warn({ err }, 'chat: refreshing presence failed; entries not refreshed expire and are joined again at the next refresh') }),
