@@ -14,6 +14,7 @@ import { createMemorySaleStock } from './model/sale-stock-memory.js';
 import { createRedisSaleStock } from './model/sale-stock-redis.js';
 import type { SaleStock } from './model/sale-stock.js';
 import type { SeckillDB } from './model/tables.js';
+import { createTicketJournal } from './model/ticket-journal.js';
 import { createTicketModel, type TicketOutcome } from './model/tickets.js';
 import { flashOrders } from './orders.js';
 import { saleProducts } from './products.js';
@@ -86,7 +87,19 @@ function openSaleStock(ctx: SeckillContext): { stock: SaleStock; restore?: Stock
       ready: Promise.all(nodes.map((n) => redisReady(n).catch(() => undefined))),
     };
   }
-  const tickets = createTicketModel(ctx.db);
-  const stock = createMemorySaleStock({ persist: (batch) => tickets.insertReserved(batch), claimIdleMs: c.claimIdleMs });
-  return { stock, restore: (plan, rows, endedLeft) => stock.restore(plan, rows.map((r) => ({ ticketId: r.id, userId: r.user_id, bucket: r.bucket, quantity: r.quantity, status: r.status, addressId: r.address_id, at: r.created_at })), endedLeft) };
+  const journal = createTicketJournal(ctx.db, createTicketModel(ctx.db));
+  const stock = createMemorySaleStock({ persist: (group) => journal.append(group), settle: (done) => journal.settle(done), claimIdleMs: c.claimIdleMs });
+  const restore: StockRestorer = {
+    waiting: () => journal.recover(),
+    restore: (plan, rows, waiting, endedLeft) =>
+      stock.restore(
+        plan,
+        [
+          ...rows.map((r) => ({ ticketId: r.id, userId: r.user_id, bucket: r.bucket, quantity: r.quantity, status: r.status, addressId: r.address_id, at: r.created_at })),
+          ...waiting.map((t) => ({ ...t, status: 'reserved' as const })),
+        ],
+        endedLeft,
+      ),
+  };
+  return { stock, restore };
 }

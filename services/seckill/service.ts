@@ -17,7 +17,7 @@ import { getTicket } from './logic/get-ticket.js';
 import { releaseTicket } from './logic/release-ticket.js';
 import { getSale, listSales } from './logic/sales.js';
 import { createSaleModel } from './model/sales.js';
-import type { SalePlan, SaleStock } from './model/sale-stock.js';
+import type { ReservedTicket, SalePlan, SaleStock } from './model/sale-stock.js';
 import type { SeckillDB } from './model/tables.js';
 import { createTicketModel, type TicketOutcome, type TicketRow } from './model/tickets.js';
 import type { FlashOrders } from './orders.js';
@@ -27,7 +27,12 @@ import { startSaleKeeper } from './sale-keeper.js';
 import { startTicketWorker } from './ticket-worker.js';
 
 /** Rebuilds an in-process sale stock from the database at start (embedded); absent for Redis, which keeps its own. */
-export type StockRestorer = (plan: SalePlan, tickets: readonly TicketRow[], endedLeft?: number) => void;
+export interface StockRestorer {
+  /** The journal's tickets that wait for their orders (read once, first). */
+  waiting(): Promise<ReservedTicket[]>;
+  /** One sale: its written tickets and those of its tickets that wait. */
+  restore(plan: SalePlan, tickets: readonly TicketRow[], waiting: readonly ReservedTicket[], endedLeft?: number): void;
+}
 
 export interface SeckillServiceOptions {
   db: ServiceDatabase<SeckillDB>;
@@ -102,11 +107,18 @@ export function defineSeckillService(o: SeckillServiceOptions): SeckillService {
 }
 
 /** Open sales, and ended ones whose tickets still wait for their orders, rebuilt from their tickets. */
-async function restoreStock(d: SeckillDeps, restore: StockRestorer, openIds: readonly number[]): Promise<void> {
-  const ids = new Set([...openIds, ...(await d.tickets.salesWithReserved())]);
+async function restoreStock(d: SeckillDeps, r: StockRestorer, openIds: readonly number[]): Promise<void> {
+  const waiting = new Map<number, ReservedTicket[]>();
+  for (const t of await r.waiting()) {
+    const list = waiting.get(t.saleId);
+    if (list) list.push(t);
+    else waiting.set(t.saleId, [t]);
+  }
+  // salesWithReserved: 'reserved' rows, which databases written before the journal table hold.
+  const ids = new Set([...openIds, ...(await d.tickets.salesWithReserved()), ...waiting.keys()]);
   for (const id of ids) {
     const sale = await d.book.get(id);
     if (!sale) continue;
-    restore(sale.plan, await d.tickets.ofSale(id), sale.row.state === 'ended' ? sale.row.left_at_end : undefined);
+    r.restore(sale.plan, await d.tickets.ofSale(id), waiting.get(id) ?? [], sale.row.state === 'ended' ? sale.row.left_at_end : undefined);
   }
 }

@@ -68,8 +68,9 @@ export async function insertRows(dialect: Dialect, db: Kysely<any>, table: strin
     }
     return inserted;
   };
-  // All or none, as MySQL's one statement is: outside a transaction, in one of its own.
-  return db.isTransaction ? run(db) : db.transaction().execute(run);
+  // All or none, as MySQL's one statement is: outside a transaction, in one of its own (one row
+  // is one statement, all or none already).
+  return db.isTransaction || rows.length === 1 ? run(db) : db.transaction().execute(run);
 }
 
 export async function upsert(

@@ -175,3 +175,28 @@ describe('memory sale stock: restore', () => {
     expect(() => stock.restore(p, [t(1), t(2)])).toThrow(/bucket 1/);
   });
 });
+
+describe('memory sale stock: settling finished tickets', () => {
+  it('hands done() tickets to settle after taking them off the journal, and passes its failure on', async () => {
+    const settled: number[][] = [];
+    let failure: Error | undefined;
+    const stock = createMemorySaleStock({
+      persist: async () => {},
+      settle: async (tickets) => {
+        settled.push(tickets.map((t) => t.ticketId));
+        if (failure) throw failure;
+      },
+    });
+    await stock.load(plan);
+    for (const user of [1, 2, 3]) expect((await stock.reserve(plan, buy(user))).status).toBe('reserved');
+    const taken = await stock.take(10, 0);
+    await stock.done(taken.slice(0, 2));
+    expect(settled).toEqual([taken.slice(0, 2).map((t) => t.ticketId)]);
+    await stock.done([]);
+    expect(settled).toHaveLength(1); // nothing to settle: not called
+    failure = new Error('disk full');
+    await expect(stock.done(taken.slice(2))).rejects.toThrow('disk full');
+    expect(await stock.pending(plan, taken[2]!.ticketId)).toBeUndefined(); // off the journal all the same
+    await stock.close();
+  });
+});

@@ -1,10 +1,11 @@
 // The embedded SaleStock: one process, its sales in memory. Checks and takes are synchronous, so
 // on one JavaScript thread they are atomic without locks. A reservation is answered only once it
 // is in the service's database: the reservations of one event-loop turn are handed to persist()
-// together at setImmediate (group commit, as databases batch log flushes: one SQLite transaction
-// for many buys); while a group is being written the next one gathers. A group whose write fails
-// is undone exactly and each of its buys rejects with the error. After a restart, restore() puts
-// a sale back together from its tickets in the database.
+// together at setImmediate (group commit, as databases batch log flushes: one journal row for
+// many buys, model/ticket-journal.ts); while a group is being written the next one gathers. A
+// group whose write fails is undone exactly and each of its buys rejects with the error. Finished
+// tickets are handed to settle(), which lets the database forget them. After a restart, restore()
+// puts a sale back together from its tickets in the database.
 //
 // A buyer's count lives in one map per sale: the same as the servers' count in the home bucket,
 // since a buyer has one home bucket for the sale's life.
@@ -20,6 +21,11 @@ export interface MemorySaleStockOptions {
    * answered 'reserved' only after it resolved. A rejection undoes those buys and fails each of them.
    */
   persist: (tickets: ReservedTicket[]) => Promise<void>;
+  /**
+   * Tickets done() was told of: their outcomes are written, so the database's journal may let go
+   * of them. A rejection reaches done()'s caller; the tickets are off this journal already.
+   */
+  settle?: (tickets: readonly ReservedTicket[]) => Promise<void>;
   /** Default 15000 ms: a ticket take() handed out and nobody finished is handed out again after this long. */
   claimIdleMs?: number;
   /** Default the system clock: take()'s waits and the claim time. */
@@ -75,6 +81,7 @@ class MemoryStock implements MemorySaleStock {
 
   constructor(
     private readonly persist: (tickets: ReservedTicket[]) => Promise<void>,
+    private readonly settle: ((tickets: readonly ReservedTicket[]) => Promise<void>) | undefined,
     private readonly journal: MemoryJournal,
   ) {}
 
@@ -195,6 +202,7 @@ class MemoryStock implements MemorySaleStock {
 
   async done(tickets: readonly ReservedTicket[]): Promise<void> {
     this.journal.remove(tickets);
+    if (this.settle !== undefined && tickets.length > 0) await this.settle(tickets);
   }
 
   async close(): Promise<void> {
@@ -232,7 +240,8 @@ class MemoryStock implements MemorySaleStock {
 
 export function createMemorySaleStock(o: MemorySaleStockOptions): MemorySaleStock {
   if (typeof o?.persist !== 'function') throw errors.invalid('persist', 'a function writing reservations to the database is required');
+  if (o.settle !== undefined && typeof o.settle !== 'function') throw errors.invalid('settle', 'must be a function');
   const claimIdleMs = o.claimIdleMs ?? 15_000;
   if (!Number.isSafeInteger(claimIdleMs) || claimIdleMs < 1) throw errors.invalid('claimIdleMs', 'must be a positive integer of milliseconds');
-  return new MemoryStock(o.persist, new MemoryJournal(o.clock ?? systemClock, claimIdleMs));
+  return new MemoryStock(o.persist, o.settle, new MemoryJournal(o.clock ?? systemClock, claimIdleMs));
 }

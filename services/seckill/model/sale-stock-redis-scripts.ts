@@ -21,8 +21,8 @@
 // sales that have not ended): DEL <prefix>{seckill:<sale>:*}:* on every node. Never before: a
 // missing stock key refuses buys as 'unloaded', and a load() after the cleanup would sell again.
 
-import { Code, SurgeError } from '#kit/errors';
-import type { Reservation, ReservedTicket } from './sale-stock.js';
+import type { ReservedTicket } from './sale-stock.js';
+import { decodeTicket } from './ticket-record.js';
 
 /** The consumer group of the journal: every ticket worker of the service reads through it. */
 export const JOURNAL_GROUP = 'seckill-tickets';
@@ -41,22 +41,6 @@ export function bucketKeys(keyPrefix: string, saleId: number, bucket: number): B
 }
 
 export const journalKey = (keyPrefix: string) => `${keyPrefix}seckill:journal`;
-
-// A ticket as the journal and the pending hash hold it: its numbers joined by ':', in this order.
-const RECORD_FIELDS = ['saleId', 'ticketId', 'userId', 'quantity', 'addressId', 'at', 'bucket'] as const;
-
-export function encodeTicket(r: Reservation, bucket: number): string {
-  return `${r.saleId}:${r.ticketId}:${r.userId}:${r.quantity}:${r.addressId}:${r.at}:${bucket}`;
-}
-
-export function decodeTicket(record: string): ReservedTicket {
-  const parts = record.split(':').map(Number);
-  if (parts.length !== RECORD_FIELDS.length || parts.some((n) => !Number.isSafeInteger(n))) {
-    throw new SurgeError(Code.Internal, `a seckill ticket record is malformed: ${record}`);
-  }
-  const [saleId, ticketId, userId, quantity, addressId, at, bucket] = parts as [number, number, number, number, number, number, number];
-  return { saleId, ticketId, userId, quantity, addressId, at, bucket };
-}
 
 /** The tickets of XREADGROUP / XAUTOCLAIM entries (field 't'); entries deleted under the read are skipped. */
 export function ticketsOf(entries: readonly StreamEntry[]): ReservedTicket[] {

@@ -10,7 +10,8 @@ import { errors } from '#kit/errors';
 import { redisErrorToSurge, type Redis } from '#kit/redis';
 import { bucketStock, homeBucket, type Reservation, type ReservedTicket, type ReserveOutcome, type ReleaseOutcome, type SalePlan, type SaleStock } from './sale-stock.js';
 import { checkBucket, checkPlan, checkQuantity, checkReservation, checkTake } from './sale-stock-check.js';
-import { Answer, bucketKeys, decodeTicket, defineScripts, encodeTicket, journalKey, type SeckillNode } from './sale-stock-redis-scripts.js';
+import { Answer, bucketKeys, defineScripts, journalKey, type SeckillNode } from './sale-stock-redis-scripts.js';
+import { decodeTicket, encodeTicket } from './ticket-record.js';
 import { RedisJournal } from './sale-stock-redis-journal.js';
 
 export interface RedisSaleStockOptions {

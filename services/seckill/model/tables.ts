@@ -29,9 +29,10 @@ export interface FlashSalesTable {
 export type TicketStatus = 'reserved' | 'ordered' | 'released';
 
 /**
- * A ticket's outcome. Embedded, every ticket is written here 'reserved' before its buy is answered
- * (this table is the journal); on the servers the journal is Redis and the ticket worker writes
- * the row once the order exists (or the ticket was released).
+ * A ticket's outcome, written by the ticket worker once the order exists (or the ticket was
+ * released). Until then the ticket is in the journal: Redis on the servers, flash_journal
+ * embedded. (Databases written before flash_journal hold 'reserved' rows: start-up reads them as
+ * journal entries.)
  */
 export interface FlashTicketsTable {
   id: number;
@@ -50,7 +51,17 @@ export interface FlashTicketsTable {
   updated_at: number;
 }
 
+/** The embedded journal: one row per group of reservations written together (model/ticket-journal.ts). */
+export interface FlashJournalTable {
+  /** The group's first ticket id (ticket ids are unique, so row ids are). */
+  id: number;
+  /** The group's tickets, encoded by ticket-journal.ts. */
+  tickets: string;
+  created_at: number;
+}
+
 export interface SeckillDB {
   flash_sales: FlashSalesTable;
   flash_tickets: FlashTicketsTable;
+  flash_journal: FlashJournalTable;
 }

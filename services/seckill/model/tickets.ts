@@ -12,14 +12,12 @@ export type TicketRow = FlashTicketsTable;
 export type TicketOutcome = { ticket: ReservedTicket; orderId: number } | { ticket: ReservedTicket; refusal: string };
 
 export interface TicketModel {
-  /** Embedded journal: the reservations of one turn written 'reserved', in one transaction. */
-  insertReserved(tickets: readonly ReservedTicket[]): Promise<void>;
   get(id: number): Promise<TicketRow | undefined>;
   /** The rows of these tickets that exist, by id. */
   getMany(ids: readonly number[]): Promise<Map<number, TicketRow>>;
   /** Every ticket of a sale (embedded start-up rebuilds the sale's counts from them). */
   ofSale(saleId: number): Promise<TicketRow[]>;
-  /** Sales with tickets still 'reserved' (embedded start-up puts those back in the journal). */
+  /** Sales with 'reserved' rows, which databases written before flash_journal hold (embedded start-up puts those back in the journal). */
   salesWithReserved(): Promise<number[]>;
   /** The worker's batch: ordered tickets get their order id, refused ones are released; rows a release got to first keep 'released'. */
   record(outcomes: readonly TicketOutcome[], at: number): Promise<void>;
@@ -27,7 +25,7 @@ export interface TicketModel {
   release(ticket: ReservedTicket, reason: string, at: number): Promise<boolean>;
 }
 
-/** Rows per UPDATE: SQLite binds at most 32,766 values, 7 per row here. */
+/** Rows per statement: SQLite binds at most 32,766 values, 11 per inserted row here. */
 const CHUNK = 500;
 
 const rowOf = (t: ReservedTicket, status: TicketRow['status'], orderId: number, reason: string, at: number): TicketRow => ({
@@ -47,10 +45,6 @@ const rowOf = (t: ReservedTicket, status: TicketRow['status'], orderId: number, 
 export function createTicketModel(store: ServiceDatabase<SeckillDB>): TicketModel {
   const db = store.db;
   return {
-    async insertReserved(tickets) {
-      if (tickets.length === 0) return;
-      await store.insertRows('flash_tickets', tickets.map((t) => rowOf(t, 'reserved', 0, '', t.at)));
-    },
     async get(id) {
       const row = await db.selectFrom('flash_tickets').selectAll().where('id', '=', id).executeTakeFirst();
       return row && normalize(row);
@@ -71,13 +65,15 @@ export function createTicketModel(store: ServiceDatabase<SeckillDB>): TicketMode
       if (outcomes.length === 0) return;
       const rows = outcomes.map((o) => ('orderId' in o ? rowOf(o.ticket, 'ordered', o.orderId, '', at) : rowOf(o.ticket, 'released', 0, o.refusal, at)));
       await store.transaction(async (trx) => {
-        // Embedded the rows are there, 'reserved': one UPDATE moves them all (a release that got
-        // there first keeps its row). On the servers they are not: one INSERT IGNORE writes them.
+        // Rows are not there yet (the journal holds the tickets): one INSERT IGNORE writes them,
+        // keeping the row of a release that got there first. A database written before
+        // flash_journal holds 'reserved' rows: one UPDATE moves those.
         for (let i = 0; i < rows.length; i += CHUNK) {
           const chunk = rows.slice(i, i + CHUNK);
-          const ids = chunk.map((r) => r.id);
+          const inserted = await store.insertRows('flash_tickets', chunk, { executor: trx, ignore: true });
+          if (inserted === chunk.length) continue;
           const pick = <K extends keyof TicketRow>(col: K) => sql.join(chunk.map((r) => sql`when ${r.id} then ${r[col]}`), sql` `);
-          const moved = await trx
+          await trx
             .updateTable('flash_tickets')
             .set({
               status: sql<TicketRow['status']>`case id ${pick('status')} end`,
@@ -85,10 +81,9 @@ export function createTicketModel(store: ServiceDatabase<SeckillDB>): TicketMode
               release_reason: sql<string>`case id ${pick('release_reason')} end`,
               updated_at: at,
             })
-            .where('id', 'in', ids)
+            .where('id', 'in', chunk.map((r) => r.id))
             .where('status', '=', 'reserved')
-            .executeTakeFirst();
-          if (Number(moved.numUpdatedRows) < chunk.length) await store.insertRows('flash_tickets', chunk, { executor: trx, ignore: true });
+            .execute();
         }
       });
     },
