@@ -14,6 +14,8 @@ import type { BookedSale } from './sale-book.js';
 
 /** How often a yielding worker looks at the event loop again. */
 const YIELD_STEP_MS = 100;
+/** How long a look is: the event loop's utilization over this long, with no batch running. */
+const PROBE_MS = 10;
 
 export interface TicketWorkerOptions {
   batchSize: number;
@@ -26,9 +28,10 @@ export interface TicketWorkerOptions {
    */
   lingerMs?: number;
   /**
-   * Default 0.9: while this process's event loop is busier than this (its utilization over the
-   * last check), the worker waits before taking more tickets, up to maxYieldMs at a time. Buyers
-   * are answered first; their orders follow when the rush thins. 1 turns it off.
+   * Default 0.9: while this process's event loop is busier than this (its utilization over a
+   * short look with none of the worker's batches running), the worker waits before taking more
+   * tickets, up to maxYieldMs at a time. Buyers are answered first; their orders follow when the
+   * rush thins. 1 turns it off.
    */
   busyUtilization?: number;
   /** Default 2000 ms: the longest the worker waits for a busy loop; then it takes one batch regardless. */
@@ -70,15 +73,25 @@ export function startTicketWorker(d: SeckillDeps, o: TicketWorkerOptions): Ticke
   let failures = 0;
   const busy = o.busyUtilization ?? 0.9;
   const maxYieldMs = o.maxYieldMs ?? 2000;
-  let elu = performance.eventLoopUtilization();
-  /** Waits while the event loop is saturated (requests first), at most maxYieldMs. */
+  /** Until when (monotonic ms) the last probe's "requests leave room" holds. */
+  let clearUntil = 0;
+  /**
+   * Waits while requests saturate the event loop (requests first), at most maxYieldMs. The
+   * loop's utilization is probed while none of this worker's batches runs: measured across a
+   * batch, the worker's own work read as requests' and it yielded to itself, draining at a third
+   * of the loop's speed. A probe that finds room holds for YIELD_STEP_MS.
+   */
   const yieldToRequests = async () => {
-    if (busy >= 1) return;
-    for (let waited = 0; waited < maxYieldMs && !stopped; waited += YIELD_STEP_MS) {
-      const now = performance.eventLoopUtilization();
-      const recent = performance.eventLoopUtilization(now, elu).utilization;
-      elu = now;
-      if (recent < busy) return;
+    if (busy >= 1 || d.clock.monotonic() < clearUntil) return;
+    for (let waited = 0; !stopped; waited += PROBE_MS + YIELD_STEP_MS) {
+      while (executor.flushing > 0 && !stopped) await executor.whenSettled();
+      const before = performance.eventLoopUtilization();
+      await d.clock.sleep(PROBE_MS);
+      if (performance.eventLoopUtilization(before).utilization < busy) {
+        clearUntil = d.clock.monotonic() + YIELD_STEP_MS;
+        return;
+      }
+      if (waited >= maxYieldMs) return; // one batch regardless, then wait again
       await d.clock.sleep(YIELD_STEP_MS);
     }
   };
@@ -86,7 +99,8 @@ export function startTicketWorker(d: SeckillDeps, o: TicketWorkerOptions): Ticke
     while (!stopped) {
       const room = 2 * o.batchSize - executor.pending;
       if (room <= 0) {
-        await d.clock.sleep(lingerMs);
+        // Two batches wait behind a running one: on as soon as it settles.
+        await (executor.flushing > 0 ? executor.whenSettled() : d.clock.sleep(lingerMs));
         continue;
       }
       await yieldToRequests();

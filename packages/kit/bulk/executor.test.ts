@@ -272,3 +272,38 @@ describe('bulk executor: failures', () => {
     invalid(() => createBulkExecutor(undefined as never), 'flush');
   });
 });
+
+describe('bulk executor: whenSettled', () => {
+  it('resolves at once with nothing running, and when a running flush settles (failed ones too)', async () => {
+    const gates: Gate[] = [];
+    const bulk = createBulkExecutor<number>(
+      async (items) => {
+        const g = gate();
+        gates.push(g);
+        await g.promise;
+        if (items.includes(2)) throw new Error('refused');
+      },
+      { maxItems: 1, maxConcurrentFlushes: 2, clock: new ManualClock() },
+    );
+    await bulk.whenSettled(); // nothing running
+    void bulk.add(1);
+    void bulk.add(2);
+    void bulk.add(3);
+    await settle();
+    expect(bulk.flushing).toBe(2);
+    let woken = 0;
+    const waits = [bulk.whenSettled().then(() => woken++), bulk.whenSettled().then(() => woken++)];
+    await settle();
+    expect(woken).toBe(0);
+    gates[1]!.open(); // the failing batch [2]
+    await Promise.all(waits);
+    expect(woken).toBe(2);
+    await settle();
+    expect(bulk.flushing).toBe(2); // [3] took the slot
+    const next = bulk.whenSettled();
+    gates[0]!.open();
+    await next;
+    gates[2]!.open();
+    await bulk.close();
+  });
+});

@@ -41,6 +41,11 @@ export interface BulkExecutor<T, R = void> {
   readonly pending: number;
   /** Flushes running now. */
   readonly flushing: number;
+  /**
+   * Resolves when one of the flushes running now settles (so a feeder can add the next batch the
+   * moment there is room, rather than poll); at once when none is running. Never rejects.
+   */
+  whenSettled(): Promise<void>;
 }
 
 interface Batch<T, R> {
@@ -66,6 +71,8 @@ class PeriodicalExecutor<T, R> implements BulkExecutor<T, R> {
   private waitingItems = 0;
   private running = 0;
   private closed = false;
+  /** whenSettled() callers, woken when the next running flush settles. */
+  private settledWaiters: (() => void)[] = [];
   /** Every batch cut and not yet settled (waiting or running), for flush() and close(). */
   private readonly unsettled = new Set<Promise<void>>();
 
@@ -98,6 +105,11 @@ class PeriodicalExecutor<T, R> implements BulkExecutor<T, R> {
     if (batch.items.length === 1) this.timer = o.clock.after(o.flushIntervalMs, () => this.cut());
     if (batch.items.length >= o.maxItems) this.cut();
     return outcome;
+  }
+
+  whenSettled(): Promise<void> {
+    if (this.running === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.settledWaiters.push(resolve));
   }
 
   flush(): Promise<void> {
@@ -134,6 +146,7 @@ class PeriodicalExecutor<T, R> implements BulkExecutor<T, R> {
         this.running--;
         this.unsettled.delete(settled);
         markSettled();
+        if (this.settledWaiters.length > 0) for (const wake of this.settledWaiters.splice(0)) wake();
         this.pump();
       });
     }
