@@ -15,7 +15,7 @@ import type { BookedSale } from './sale-book.js';
 /** How often a yielding worker looks at the event loop again. */
 const YIELD_STEP_MS = 100;
 /** How long a look is: the event loop's utilization over this long, with no batch running. */
-const PROBE_MS = 10;
+const PROBE_MS = 20;
 
 export interface TicketWorkerOptions {
   batchSize: number;
@@ -28,7 +28,7 @@ export interface TicketWorkerOptions {
    */
   lingerMs?: number;
   /**
-   * Default 0.9: while this process's event loop is busier than this (its utilization over a
+   * Default 0.7: while this process's event loop is busier than this (its utilization over a
    * short look with none of the worker's batches running), the worker waits before taking more
    * tickets, up to maxYieldMs at a time. Buyers are answered first; their orders follow when the
    * rush thins. 1 turns it off.
@@ -71,7 +71,7 @@ export function startTicketWorker(d: SeckillDeps, o: TicketWorkerOptions): Ticke
   );
   let stopped = false;
   let failures = 0;
-  const busy = o.busyUtilization ?? 0.9;
+  const busy = o.busyUtilization ?? 0.7;
   const maxYieldMs = o.maxYieldMs ?? 2000;
   /** Until when (monotonic ms) the last probe's "requests leave room" holds. */
   let clearUntil = 0;
