@@ -9,13 +9,15 @@ describe('createTurnLoader', () => {
     const batches: number[][] = [];
     const loader = createTurnLoader(async (keys: readonly number[]) => (batches.push([...keys]), keys.map((k) => k * 10)), { maxBatch: 10 });
     // Two asks from separate callbacks of the same turn (as two sockets' requests would be).
+    // Immediates, not zero timeouts: two timeouts may fall due a millisecond apart under load,
+    // in two turns, while immediates queued together run in one.
     const asks: Promise<number>[] = [];
     await new Promise<void>((done) => {
-      setTimeout(() => asks.push(loader.load(1), loader.load(2)), 0);
-      setTimeout(() => {
+      setImmediate(() => asks.push(loader.load(1), loader.load(2)));
+      setImmediate(() => {
         asks.push(loader.load(1));
         done();
-      }, 0);
+      });
     });
     expect(await Promise.all(asks)).toEqual([10, 20, 10]);
     expect(batches).toEqual([[1, 2, 1]]);
