@@ -83,7 +83,8 @@ export async function openInfrastructure(config: Config, log: Logger): Promise<I
     const onError = (err: unknown) => log.warn({ err }, 'broadcast: a delivery or subscription failed');
     if (config.queue.driver !== 'nats') return createMemoryBroadcast({ onError });
     // Reconnects forever: a gateway outlives a NATS restart (the chat streams read back what they missed).
-    const nc = await connectNats({ servers: config.queue.nats.servers, name: 'surge-broadcast', noAsyncTraces: true, maxReconnectAttempts: -1 });
+    // noEcho: the broadcast hands this process its own messages (kit broadcast/nats.ts).
+    const nc = await connectNats({ servers: config.queue.nats.servers, name: 'surge-broadcast', noEcho: true, noAsyncTraces: true, maxReconnectAttempts: -1 });
     const b = createNatsBroadcast({ connection: nc, namespace: config.queue.nats.namespace, onError });
     closers.push(async () => {
       await b.close();

@@ -49,8 +49,11 @@ export interface RoomHistory {
 export interface StreamMember {
   /** The member's user: the stream reads the room's history with a member's rights. */
   readonly userId: number;
-  /** A message in seq order (never one at or below a seq given before). */
-  message(seq: number, frame: string): void;
+  /**
+   * A message in seq order (never one at or below a seq given before), its frame as UTF-8 bytes:
+   * encoded once for every member here, not once per socket.
+   */
+  message(seq: number, frame: Buffer): void;
   /** A frame without a seq (joined, left). */
   event(frame: string): void;
   /** Messages between `afterSeq` and the next delivered were lost for good: reload the room. */
@@ -120,7 +123,8 @@ export function createRoomStreams(o: RoomStreamsOptions): RoomStreams {
 
   const deliver = (s: Stream, seq: number, frame: string) => {
     s.last = seq;
-    for (const m of s.members) m.message(seq, frame);
+    const bytes = Buffer.from(frame);
+    for (const m of s.members) m.message(seq, bytes);
   };
 
   /** Delivers every pending message that follows on; arms or disarms the gap timer. */

@@ -98,7 +98,7 @@ function setUp() {
       maxRooms: 10,
       joinEventsMaxOnline: 100,
       out(frame) {
-        got.push(JSON.parse(frame) as Frame);
+        got.push(JSON.parse(frame.toString()) as Frame);
         return true;
       },
     });

@@ -32,8 +32,8 @@ export interface SessionDeps {
   readonly maxRooms: number;
   /** "joined"/"left" are published while the room has at most this many users online, the user included (chatSocket.joinEventsMaxOnline). */
   readonly joinEventsMaxOnline: number;
-  /** Sends a frame; false once the connection is being closed (a slow reader). */
-  out(frame: string): boolean;
+  /** Sends a text frame (a string, or its UTF-8 bytes); false once the connection is being closed (a slow reader). */
+  out(frame: string | Buffer): boolean;
 }
 
 export interface Session {
@@ -76,7 +76,7 @@ export function createSession(d: SessionDeps): Session & { queued(): number } {
     let wasRemoved = false;
     // Live messages wait until the joined frame and any recovery have gone out, then follow them.
     let holding = true;
-    const held: [number, string][] = [];
+    const held: [number, Buffer][] = [];
     const member: StreamMember = {
       userId: d.user.id,
       message(seq, frame) {

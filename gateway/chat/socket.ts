@@ -62,7 +62,7 @@ export interface ChatSocketDeps {
 
 interface Live {
   socket: WebSocket;
-  out(frame: string): boolean;
+  out(frame: string | Buffer): boolean;
   session: Session & { queued(): number };
   userId: number;
   alive: boolean;
@@ -129,7 +129,7 @@ export async function chatSocketRoute(app: FastifyInstance, d: ChatSocketDeps): 
       perUser.set(userId, (perUser.get(userId) ?? 0) + 1);
       const pending: string[] = [];
       let closing = false;
-      const out = (frame: string): boolean => {
+      const out = (frame: string | Buffer): boolean => {
         if (closing || socket.readyState !== socket.OPEN) return false;
         if (socket.bufferedAmount > s.maxBufferedBytes) {
           closing = true;
@@ -139,7 +139,8 @@ export async function chatSocketRoute(app: FastifyInstance, d: ChatSocketDeps): 
           d.clock.after(SLOW_CLOSE_GRACE_MS, () => socket.terminate());
           return false;
         }
-        socket.send(frame);
+        // A message's bytes are shared by every member's socket: sent as text, without a copy.
+        socket.send(frame, { binary: false });
         return true;
       };
       let c: Live | undefined;

@@ -8,7 +8,7 @@
 // Nothing is lost while the process lives; nothing survives it.
 import { Code, errors, SurgeError } from '#kit/errors';
 import { checkHandler, checkNamespace, checkOnError, checkSubject } from './options.js';
-import { LocalRoutes, type Route } from './routes.js';
+import { DeliveryQueue, LocalRoutes } from './routes.js';
 import type { Broadcast, BroadcastHandler, BroadcastSubscription } from './types.js';
 
 export interface MemoryBroadcastOptions {
@@ -25,22 +25,13 @@ export interface MemoryBroadcastOptions {
   onError?: (err: SurgeError) => void;
 }
 
-interface Delivery {
-  readonly local: LocalRoutes;
-  readonly routes: readonly Route[];
-  readonly payload: Uint8Array;
-  readonly subject: string;
-}
-
 const utf8 = new TextEncoder();
 
 /** Instances that hand each other messages in one process. */
 export class MemoryBroadcastBus {
   // namespaced subject → the routing tables of the instances that subscribe to it
   private readonly interest = new Map<string, Set<LocalRoutes>>();
-  private queue: Delivery[] = [];
-  private head = 0;
-  private draining = false;
+  private readonly deliveries = new DeliveryQueue();
 
   /** @private for the memory adapter */
   listen(wireSubject: string, local: LocalRoutes): void {
@@ -63,32 +54,13 @@ export class MemoryBroadcastBus {
     if (!set) return;
     for (const local of set) {
       const routes = local.routesOf(subject);
-      if (routes) this.queue.push({ local, routes, payload, subject });
-    }
-    if (!this.draining && this.head < this.queue.length) {
-      this.draining = true;
-      queueMicrotask(() => this.drain());
+      if (routes) this.deliveries.push(local, routes, payload, subject);
     }
   }
 
-  private drain(): void {
-    // Deliveries queued by handlers during the drain are taken in the same loop, in order.
-    while (this.head < this.queue.length) {
-      const d = this.queue[this.head]!;
-      this.queue[this.head++] = undefined as unknown as Delivery; // let the payload go
-      d.local.deliver(d.routes, d.payload, d.subject);
-    }
-    this.queue = [];
-    this.head = 0;
-    this.draining = false;
-  }
-
-  /**
-   * @private for the memory adapter: resolves after the deliveries queued so far have run (the
-   * drain's microtask was queued before this one, and a drain runs to the end in one go).
-   */
+  /** @private for the memory adapter: resolves after the deliveries queued so far have run. */
   settled(): Promise<void> {
-    return new Promise((resolve) => queueMicrotask(resolve));
+    return this.deliveries.settled();
   }
 }
 

@@ -1,6 +1,7 @@
 // Local routing, shared by both adapters: each instance keeps subject → its handlers, so one
 // broker subscription per subject serves any number of local subscribers, and subscribing to a
-// subject already routed here is a local change only.
+// subject already routed here is a local change only. Deliveries made in this process (every one
+// of the memory adapter's, an instance's own messages over NATS) go through a DeliveryQueue.
 import { Code, SurgeError } from '#kit/errors';
 import type { ErrorSink } from './options.js';
 import type { BroadcastHandler } from './types.js';
@@ -73,5 +74,50 @@ export class LocalRoutes {
     } catch {
       // A failing error sink must not stop delivery to the other handlers; it has nowhere else to report.
     }
+  }
+}
+
+interface Delivery {
+  readonly local: LocalRoutes;
+  readonly routes: readonly Route[];
+  readonly payload: Uint8Array;
+  readonly subject: string;
+}
+
+/**
+ * In-process deliveries, in a microtask after the publish, through one FIFO: publish returns
+ * before any handler runs (as over the network, so no caller comes to rely on a synchronous
+ * call), and handlers see messages in the order of the publish calls, per subject and across
+ * subjects. A handler that publishes appends to the same FIFO, so nesting cannot reorder.
+ */
+export class DeliveryQueue {
+  private queue: Delivery[] = [];
+  private head = 0;
+  private draining = false;
+
+  /** Queues the message for the routes as they stand now (as a broker routes on arrival). */
+  push(local: LocalRoutes, routes: readonly Route[], payload: Uint8Array, subject: string): void {
+    this.queue.push({ local, routes, payload, subject });
+    if (!this.draining) {
+      this.draining = true;
+      queueMicrotask(() => this.drain());
+    }
+  }
+
+  /** Resolves after the deliveries queued so far have run (the drain's microtask was queued before this one, and a drain runs to the end in one go). */
+  settled(): Promise<void> {
+    return new Promise((resolve) => queueMicrotask(resolve));
+  }
+
+  private drain(): void {
+    // Deliveries queued by handlers during the drain are taken in the same loop, in order.
+    while (this.head < this.queue.length) {
+      const d = this.queue[this.head]!;
+      this.queue[this.head++] = undefined as unknown as Delivery; // let the payload go
+      d.local.deliver(d.routes, d.payload, d.subject);
+    }
+    this.queue = [];
+    this.head = 0;
+    this.draining = false;
   }
 }

@@ -40,7 +40,8 @@ export interface Broadcast {
   subscribe(subject: string, handler: BroadcastHandler): BroadcastSubscription;
   /**
    * Resolves once the broker has seen every publish, subscribe and unsubscribe this instance made
-   * so far: after `subscribe(); await flush()`, messages other instances publish reach the handler.
+   * so far, and this instance's own handlers have run for every message it published: after
+   * `subscribe(); await flush()`, messages other instances publish reach the handler.
    */
   flush(): Promise<void>;
   /**
