@@ -1,7 +1,7 @@
 import type { GetViewerStatesRequest, TargetStates } from '#gen/surge/interaction/v1/interaction';
 import { errors } from '#kit/errors';
 import type { InteractionDeps } from '../deps.js';
-import { checkBiz, checkTargetIds, checkViewer } from '../rules.js';
+import { type Biz, checkBiz, checkTargetIds, checkViewer } from '../rules.js';
 
 /**
  * getTargetStates for many (viewer, target) pairs: each target's counts read once, each viewer's
@@ -12,6 +12,11 @@ export async function getViewerStates(d: InteractionDeps, req: GetViewerStatesRe
   const ids = checkTargetIds(req.targetIds);
   if (req.userIds.length !== ids.length) throw errors.invalid('user_ids', `must name one reader per target id (${req.userIds.length} for ${ids.length})`);
   const viewers = req.userIds.map((v) => checkViewer(v, 'user_ids'));
+  return readStates(d, biz, ids, viewers);
+}
+
+/** The states of checked pairs: viewers[i] (0: signed out) reading ids[i]. */
+export async function readStates(d: InteractionDeps, biz: Biz, ids: readonly number[], viewers: readonly number[]): Promise<TargetStates> {
   if (ids.length === 0) return { states: [] };
   const targetsOf = new Map<number, number[]>();
   viewers.forEach((viewer, i) => {
