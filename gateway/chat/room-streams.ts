@@ -277,15 +277,15 @@ export function createRoomStreams(o: RoomStreamsOptions): RoomStreams {
     },
     publishMessage(room, seq, frame) {
       publish(room, seq, frame);
-      // This instance's members need not wait for the broker's echo (a hop through NATS on the
-      // servers): delivered now, the echo is then a seq already seen and dropped.
+      // This instance's members need not wait for the broadcast's own copy (handed over in a
+      // microtask): delivered now, that copy is then a seq already seen and dropped.
       const s = streams.get(room);
       if (s) accept(room, s, seq, frame);
     },
     publishEvent: (room, frame) => publish(room, 0, frame),
     publishRemoval(room, userId) {
       o.bus.publish(o.subjectOf(room), `r${userId}\n`);
-      // As for a message: this instance's members need not wait for the echo, which then finds none.
+      // As for a message: this instance's members need not wait for the broadcast's copy, which then finds none.
       const s = streams.get(room);
       if (s) remove(room, s, userId);
     },
