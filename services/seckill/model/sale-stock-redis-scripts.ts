@@ -73,25 +73,45 @@ stock = tonumber(stock)`;
 /** Script answers: units taken; refused: closed, unloaded, over the limit; too few units (with the units seen); held (ditto). */
 export const Answer = { reserved: 1, closed: -1, unloaded: -2, overLimit: -3, tooFew: 0, held: 2 } as const;
 
-// The home bucket's step. KEYS: stock ended users pending journal.
-// ARGV: user q limit ticketId record hold. Answers {code, units seen}.
+// The home bucket's step, for the buys of one event-loop turn whose home is this bucket, one
+// after another in order: one script for the turn, not one per buy, spares Redis and the client
+// the per-command work. KEYS: stock ended users pending journal. ARGV: limit hold, then
+// user q ticketId record per buy. Answers {code, units seen} per buy, flattened.
 // With too few units and hold = 1 (the sale has other buckets), the buyer's count is raised now
 // (the "hold"), so takes from other buckets need no quota check and concurrent buys of one buyer
 // cannot pass the limit between them; unhold gives it back when no bucket had the units.
-const RESERVE_LUA = `${OPEN_AND_LOADED}
-local q = tonumber(ARGV[2])
-local mine = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0')
-if mine + q > tonumber(ARGV[3]) then return {-3, stock} end
-if stock < q then
-  if ARGV[6] == '1' then
-    redis.call('HINCRBY', KEYS[3], ARGV[1], q)
-    return {2, stock}
-  end
-  return {0, stock}
+const RESERVE_LUA = `
+local out = {}
+local function all(code, seen)
+  for _ = 3, #ARGV, 4 do out[#out + 1] = code; out[#out + 1] = seen end
+  return out
 end
-redis.call('HINCRBY', KEYS[3], ARGV[1], q)
-${take('q', 'ARGV[4]', 'ARGV[5]')}
-return {1, stock - q}`;
+if redis.call('EXISTS', KEYS[2]) == 1 then return all(-1, 0) end
+local stock = redis.call('GET', KEYS[1])
+if not stock then return all(-2, 0) end
+stock = tonumber(stock)
+local limit = tonumber(ARGV[1])
+for i = 3, #ARGV, 4 do
+  local user, q = ARGV[i], tonumber(ARGV[i + 1])
+  local mine = tonumber(redis.call('HGET', KEYS[3], user) or '0')
+  local code = 1
+  if mine + q > limit then
+    code = -3
+  elseif stock < q then
+    code = 0
+    if ARGV[2] == '1' then
+      redis.call('HINCRBY', KEYS[3], user, q)
+      code = 2
+    end
+  else
+    redis.call('HINCRBY', KEYS[3], user, q)
+    ${take('q', 'ARGV[i + 2]', 'ARGV[i + 3]')}
+    stock = stock - q
+  end
+  out[#out + 1] = code
+  out[#out + 1] = stock
+end
+return out`;
 
 // Another bucket's step, after the hold: no quota check. KEYS: stock ended users(unused) pending
 // journal (the same layout as RESERVE). ARGV: q ticketId record. Answers {code, units seen}.
@@ -172,7 +192,8 @@ type Step = [number, number];
 
 /** The slice of ioredis the Redis SaleStock calls on a node, after defineScripts(). */
 export interface SeckillNode {
-  surgeSeckillReserve(...args: Arg[]): Promise<Step>;
+  /** Flattened steps, one {code, units seen} pair per buy. */
+  surgeSeckillReserve(...args: Arg[]): Promise<number[]>;
   surgeSeckillTake(...args: Arg[]): Promise<Step>;
   surgeSeckillUnhold(users: string, userId: number, quantity: number): Promise<number>;
   surgeSeckillRelease(stock: string, ended: string, released: string, ticketId: number, quantity: number): Promise<'returned' | 'repeat' | 'closed'>;

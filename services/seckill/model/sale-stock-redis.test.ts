@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectRedis, redisReady, type Redis } from '#kit/redis';
 import { dropRedisKeys, requireServer, servers, startTcpProxy } from '#kit/testing';
 import type { SalePlan } from './sale-stock.js';
@@ -72,6 +72,35 @@ describe.skipIf(!hasRedis)('redis sale stock', () => {
     await stock.done(tickets);
     expect(await admin.xlen(`${runPrefix}n0:route:seckill:journal`)).toBe(0);
     expect(await admin.hlen(`${runPrefix}n0:route:{seckill:42:0}:pending`)).toBe(0);
+    await stock.close();
+  });
+
+  it('sends the buys of one turn to each home bucket as one script (at most 128 buys each), each buy checked as if alone', async () => {
+    const stock = createRedisSaleStock({ nodes: one, keyPrefix: 'turn:', consumer: 'c', claimIdleMs: 60_000 });
+    const p: SalePlan = { saleId: 7, stock: 100, buckets: 2, perUserLimit: 1 };
+    await stock.load(p);
+    // MONITOR reports every command in the order the server ran it: once the marker is seen, so is every buy's.
+    const monitor = await admin.monitor();
+    const marker = `marker-${randomUUID()}`;
+    let reserveScripts = 0;
+    let markerSeen = false;
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[1] === marker) markerSeen = true;
+      // The home step names 5 keys and passes 2 + 4 per buy; another bucket's step passes 3.
+      else if (/^eval/i.test(args[0] ?? '') && args.length >= 14 && args.some((a) => a.includes('turn:{seckill:7:'))) reserveScripts++;
+    });
+    // 150 buyers, two buys each, in one turn: 75 homes in each bucket, 150 buys each.
+    const buys = Array.from({ length: 300 }, (_, i) => ({ saleId: 7, ticketId: 1000 + i, userId: 1 + (i % 150), quantity: 1, addressId: 1, at: 1 }));
+    const outcomes = await Promise.all(buys.map((r) => stock.reserve(p, r)));
+    await admin.get(marker);
+    await vi.waitFor(() => expect(markerSeen).toBe(true), { timeout: 10_000, interval: 5 });
+    monitor.disconnect();
+    const reserved = outcomes.flatMap((o, i) => (o.status === 'reserved' ? [buys[i]!.userId] : []));
+    expect(reserved.length).toBe(100);
+    expect(new Set(reserved).size).toBe(100); // the limit of 1 held within each script
+    expect(outcomes.every((o) => ['reserved', 'over_limit', 'sold_out'].includes(o.status))).toBe(true);
+    expect(await stock.left(p)).toBe(0);
+    expect(reserveScripts).toBe(4); // 150 buys per bucket: two scripts each (128 + 22)
     await stock.close();
   });
 

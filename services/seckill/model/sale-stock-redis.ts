@@ -6,6 +6,9 @@
 //
 // Round trips of a buy: 1 when the home bucket has the units (the common case); 1 + k when the
 // k-th other bucket gives them; 1 + (buckets - 1) + 1 when none can (the last gives the hold back).
+// The first is shared: the buys of one event-loop turn go to their home buckets as one script per
+// sale and bucket (#kit/bulk's turn loader), each buy checked as if alone, in the order asked.
+import { createTurnLoader } from '#kit/bulk';
 import { errors } from '#kit/errors';
 import { redisErrorToSurge, type Redis } from '#kit/redis';
 import { bucketStock, homeBucket, type Reservation, type ReservedTicket, type ReserveOutcome, type ReleaseOutcome, type SalePlan, type SaleStock } from './sale-stock.js';
@@ -30,6 +33,19 @@ export interface RedisSaleStockOptions {
   /** Default 'redis'. Names the dependency in Unavailable errors. */
   name?: string;
 }
+
+/** A buy's step in its home bucket, as the turn's script takes it; answered [code, units seen]. */
+interface HomeStep {
+  readonly plan: SalePlan;
+  readonly r: Reservation;
+  readonly home: number;
+}
+type HomeAnswer = readonly [number, number];
+
+/** Buys in one script: bounds how long Redis runs one (each buy is a few commands). */
+const MAX_BUYS_PER_SCRIPT = 128;
+/** Buys one turn's batch takes; a turn with more makes several batches. */
+const MAX_BUYS_PER_TURN = 1024;
 
 class RedisSaleStock implements SaleStock {
   constructor(
@@ -64,11 +80,7 @@ class RedisSaleStock implements SaleStock {
   async reserve(plan: SalePlan, r: Reservation): Promise<ReserveOutcome> {
     checkReservation(plan, r);
     const home = homeBucket(r.userId, plan.buckets);
-    const k = this.keys(plan, home);
-    const hold = plan.buckets > 1 ? 1 : 0;
-    const [answer, seen] = await this.node(home)
-      .surgeSeckillReserve(k.stock, k.ended, k.users, k.pending, journalKey(this.keyPrefix), r.userId, r.quantity, plan.perUserLimit, r.ticketId, encodeTicket(r, home), hold)
-      .catch(this.translate);
+    const [answer, seen] = await this.homeSteps.load({ plan, r, home });
     switch (answer) {
       case Answer.reserved:
         return { status: 'reserved', bucket: home };
@@ -82,6 +94,45 @@ class RedisSaleStock implements SaleStock {
         return this.reserveElsewhere(plan, r, home, seen > 0);
       default:
         return { status: seen > 0 ? 'not_enough' : 'sold_out' };
+    }
+  }
+
+  /** The home-bucket steps asked this turn: one script per (sale, home bucket), at most MAX_BUYS_PER_SCRIPT buys each. */
+  private readonly homeSteps = createTurnLoader<HomeStep, HomeAnswer>((steps) => this.runHomeSteps(steps), { maxBatch: MAX_BUYS_PER_TURN });
+
+  private async runHomeSteps(steps: readonly HomeStep[]): Promise<(HomeAnswer | Error)[]> {
+    const answers: (HomeAnswer | Error)[] = new Array<HomeAnswer | Error>(steps.length);
+    const groups = new Map<string, number[]>();
+    steps.forEach((step, i) => {
+      const key = `${step.plan.saleId}:${step.home}:${step.plan.perUserLimit}:${step.plan.buckets}`;
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [i]);
+      else group.push(i);
+    });
+    const runs: Promise<void>[] = [];
+    for (const group of groups.values()) {
+      for (let from = 0; from < group.length; from += MAX_BUYS_PER_SCRIPT) runs.push(this.runHomeScript(steps, group.slice(from, from + MAX_BUYS_PER_SCRIPT), answers));
+    }
+    await Promise.all(runs);
+    return answers;
+  }
+
+  /** One script for buys of one sale with one home bucket; each answer (or the call's error) lands at its step's index. */
+  private async runHomeScript(steps: readonly HomeStep[], indexes: readonly number[], answers: (HomeAnswer | Error)[]): Promise<void> {
+    const { plan, home } = steps[indexes[0]!]!;
+    const k = this.keys(plan, home);
+    const args: (string | number)[] = [plan.perUserLimit, plan.buckets > 1 ? 1 : 0];
+    for (const i of indexes) {
+      const { r } = steps[i]!;
+      args.push(r.userId, r.quantity, r.ticketId, encodeTicket(r, home));
+    }
+    try {
+      const flat = await this.node(home).surgeSeckillReserve(k.stock, k.ended, k.users, k.pending, journalKey(this.keyPrefix), ...args);
+      indexes.forEach((i, j) => (answers[i] = [flat[2 * j]!, flat[2 * j + 1]!]));
+    } catch (err) {
+      // Every buy of the script fails alike: it may have run, so none is retried here.
+      const e = redisErrorToSurge(err, this.name);
+      for (const i of indexes) answers[i] = e;
     }
   }
 
